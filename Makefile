@@ -1,0 +1,45 @@
+# Scrutiny notebooks. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PARAMS ?= params/default.yaml
+export GX_ANALYTICS_ENABLED := false
+export TQDM_DISABLE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: help setup dev report validate test test-fast clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.run-installed: requirements/run.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=/path/to/python3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/run.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
+	touch $@
+
+setup: $(VENV)/.run-installed ## create .venv from the hashed run lock
+
+dev: $(VENV)/.dev-installed ## add the test tools (hashed dev lock)
+
+report: setup ## run the default pack on the shipped Gwent data (PARAMS=... for another pack)
+	$(VENV)/bin/scrutiny run $(PARAMS)
+
+validate: setup ## check the default pack's inputs against their contracts only
+	$(VENV)/bin/scrutiny validate $(PARAMS)
+
+test: dev ## run the whole test suite
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+test-fast: dev ## unit tests only (no end-to-end pack runs, no browser)
+	$(PY) -m pytest -q -m "not e2e and not browser"
+
+clean: ## remove built packs (keeps .venv)
+	rm -rf outputs/*/ outputs/.build-* outputs/.failed-* outputs/.old-*

@@ -1,0 +1,80 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Performance summary
+
+# %% tags=["parameters"]
+params_file = ""  # the pack's params YAML
+work_dir = ""     # prepared tables written by the validation step
+out_dir = ""      # the pack folder being built
+
+# %%
+import pandas as pd
+
+from scrutiny import measures, months, nb, params, performance
+
+nb.setup()
+p = params.load(params_file)
+period = (p.period.start, p.period.end)
+cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
+counts = measures.type_counts(f"{work_dir}/police_uk_street.parquet", period)
+monthly = measures.monthly(counts, cat, period, p.performance.district_min_share)
+areas = list(dict.fromkeys(monthly["area"]))
+cov = measures.coverage(counts, areas[1:])
+chart_frame = performance.spc_table(monthly, cat, p.spc.baseline_months, p.spc.rules)
+summary = performance.summarise(chart_frame, cat)
+rows = performance.summary_rows(summary, cat)
+nb.write_table(monthly, "performance_monthly", out_dir)
+nb.write_table(chart_frame, "performance_spc", out_dir)
+nb.write_table(rows, "performance_summary", out_dir)
+
+# %%
+rs = performance.spc.rule_set(p.spc.rules)
+nb.para(f"Reporting month: {months.label(period[1])}. Period analysed: {months.label(period[0])} to "
+        f"{months.label(period[1])}. Source: data.police.uk street-level crime files for {p.pack.force} "
+        f"(one row = one crime or anti-social behaviour incident, as police.uk counts them).")
+nb.note(f"How judgements are made. Control limits: XmR chart, mean ± 2.66 × mean moving range over the first "
+        f"{min(p.spc.baseline_months, len(months.span(*period)))} months of the period (the 'monthly average' "
+        f"is that mean). Rule set {rs.name}: {rs.description} 'Exceptional' means the month is outside the "
+        f"process limits. Rolling 12 months are compared with the previous 12 by an exact conditional Poisson "
+        f"test; 'significant' is used only when p < 0.05.")
+nb.note(f"Areas: the force and each local authority district (from the LSOA name) with at least "
+        f"{p.performance.district_min_share:.0%} of rows: {', '.join(areas[1:])}. Of {cov['rows']:,} rows in the "
+        f"period, {cov['no_lsoa']:,} have no LSOA and {cov['other_districts']:,} fall in other districts; they count "
+        f"in the force total only. Neighbourhood crime here is built from police.uk categories (burglary, robbery, "
+        f"theft from the person, vehicle crime), not the Home Office offence codes.")
+
+# %%
+nb.heading("Summary", 2)
+nb.table(rows[["topic", "inclusion", "data", "commentary"]].rename(columns=str.capitalize), caption=None)
+
+# %%
+for m in cat.measures:
+    s = summary[summary["measure"] == m.id]
+    f = s[s["area"] == "force"].iloc[0]
+    nb.heading(m.label, 2, anchor=m.id)
+    nb.para(f["sentence"] + " " + performance.narrative.exceptional_phrase(
+        f["special_cause"] if f["exceptional"] else "",
+        [(r["area"], r["special_cause"]) for _, r in s[(s["area"] != "force") & s["exceptional"]].iterrows()]))
+    nb.para(f["rolling_sentence"])
+    ch = chart_frame[(chart_frame["measure"] == m.id) & (chart_frame["area"] == "force")]
+    nb.chart(performance.charts_for(ch, f"{m.label}: {p.pack.force}, monthly (XmR)"),
+             f"XmR chart of monthly {m.noun} for {p.pack.force}; values are in the table below.")
+    t = s[["area", "value", "previous_month", "same_month_last_year", "monthly_average", "lower", "upper",
+           "variation", "rule", "r12", "prev12", "r12_pvalue"]].rename(columns={
+        "value": months.label(period[1]), "previous_month": "previous month", "same_month_last_year":
+        "same month last year", "monthly_average": "monthly average", "lower": "lower limit",
+        "upper": "upper limit", "rule": "SPC rule", "r12": "last 12 months", "prev12": "previous 12 months",
+        "r12_pvalue": "p (exact Poisson)"})
+    nb.table(t, caption=f"{m.label} by area; full series in tables/performance_monthly.csv and "
+                        f"tables/performance_spc.csv (measure = {m.id}).")

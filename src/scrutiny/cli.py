@@ -1,0 +1,69 @@
+"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny verify`.
+
+Exit codes: 0 success; 2 an input broke a critical expectation of its contract (or could not be read);
+1 any other failure (bad params, a notebook error, an unwritable output folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="scrutiny",
+        description="Contract-validated, reproducible scrutiny packs for an Office of the Police and Crime "
+                    "Commissioner. Exit codes: 0 success; 2 an input broke a critical expectation; 1 any other "
+                    "failure.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="validate the inputs, run the notebooks and write the HTML pack",
+                       description="Run a pack: validate every input against its contract, run each notebook, "
+                                   "render self-contained HTML, write provenance.json and MANIFEST.json. The "
+                                   "pack is built in a temporary folder and replaces the previous one only on "
+                                   "success.")
+    r.add_argument("params", help="the pack's params YAML, e.g. params/default.yaml")
+    r.add_argument("--out", help="output folder (default outputs/<pack.id>/)")
+    r.add_argument("--run-date", help="date printed in the pack, YYYY-MM-DD (default today); fix it to "
+                                      "reproduce a pack byte for byte")
+    v = sub.add_parser("validate", help="only check the inputs against their contracts",
+                       description="Validate every input of a pack against its data contract and report; "
+                                   "exit 2 if a critical expectation is broken.")
+    v.add_argument("params")
+    f = sub.add_parser("verify", help="check a pack's files against MANIFEST.json and its inputs against "
+                                      "provenance.json")
+    f.add_argument("pack_dir")
+    a = ap.parse_args(argv)
+
+    from .runner import PackError, run, validate_only
+
+    try:
+        if a.command == "run":
+            out = run(a.params, out=a.out, run_date=a.run_date, log=_log)
+            _log(f"Pack ready: {out / 'index.html'}")
+        elif a.command == "validate":
+            validate_only(a.params, log=_log)
+            _log("All critical expectations met.")
+        else:
+            from .provenance import verify
+
+            problems = verify(Path(a.pack_dir))
+            for pr in problems:
+                _log(pr)
+            if problems:
+                _log(f"{len(problems)} problem(s): the pack does not match its manifest or inputs.")
+                return 1
+            _log("All files match MANIFEST.json and all inputs match provenance.json.")
+    except PackError as e:
+        print(f"scrutiny: error: {e}", file=sys.stderr, flush=True)
+        return e.code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""Data contracts: Great Expectations suites kept as plain JSON in data_contracts/, run once per pack.
+
+Each suite is `data_contracts/<dataset>.v<N>.json` in GX 1.x's own format (no random ids). Every
+expectation carries a `severity` (critical stops the pack; warning is reported) and a `meta` with
+`level` ("file": checked on a table of one row per file; "row": checked on the rows of all files)
+and `explain` (the rule in plain English, shown to users). `{"$PARAMETER": name}` values are
+filled from the pack (period months, force name, expected header).
+
+Great Expectations is imported here, lazily, and nowhere else: notebooks never import it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .ingest import DATASETS, InputError
+
+CONTRACTS_DIR = paths.REPO_ROOT / "data_contracts"
+MAX_EXAMPLES = 10
+
+
+class ContractError(Exception):
+    """An input broke a critical expectation; exit code 2. The message names file, column, rule and rows."""
+
+
+@dataclass
+class Outcome:
+    """The result of one expectation on one input."""
+
+    dataset: str
+    expectation: str
+    column: str
+    level: str
+    severity: str
+    explain: str
+    success: bool
+    element_count: int = 0
+    unexpected_count: int = 0
+    examples: list[dict] = field(default_factory=list)
+    note: str = ""
+
+    def line(self) -> str:
+        where = f"column '{self.column}'" if self.column else "table"
+        head = (f"{self.dataset}: {where}: {self.expectation} [{self.severity}] — {self.explain}"
+                f" — {self.unexpected_count} failing {'files' if self.level == 'file' else 'rows'}"
+                if self.unexpected_count else
+                f"{self.dataset}: {where}: {self.expectation} [{self.severity}] — {self.explain}")
+        out = [head]
+        if self.note:
+            out.append(f"    {self.note}")
+        for ex in self.examples:
+            out.append("    " + ", ".join(f"{k}={v}" for k, v in ex.items()))
+        return "\n".join(out)
+
+
+@dataclass
+class InputResult:
+    dataset: str
+    pattern: str
+    contract: str
+    contract_path: str
+    contract_sha256: str
+    files: list[dict]
+    rows_checked: int
+    rows_outside_period: int
+    outcomes: list[Outcome]
+
+    @property
+    def critical(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity != "critical"]
+
+
+@dataclass
+class Report:
+    inputs: list[InputResult]
+    frames: dict = field(default_factory=dict, repr=False)  # dataset -> validated rows (not serialised)
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.critical for r in self.inputs)
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "inputs": [asdict(r) for r in self.inputs]}
+
+    def error_message(self) -> str:
+        lines = ["Input validation failed: a critical expectation was broken; nothing was analysed."]
+        for r in self.inputs:
+            for o in r.critical:
+                lines.append(o.line())
+        return "\n".join(lines)
+
+
+def contract_path(name: str) -> Path:
+    return CONTRACTS_DIR / f"{name}.json"
+
+
+def load_suite_json(name: str) -> dict:
+    p = contract_path(name)
+    if not p.is_file():
+        raise InputError(f"contract {name!r} not found at {p}")
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def _split(suite: dict, level: str) -> dict:
+    return {**suite, "name": f"{suite['name']}:{level}",
+            "expectations": [e for e in suite["expectations"] if e.get("meta", {}).get("level", "row") == level]}
+
+
+class _Validator:
+    """One ephemeral GX context for the whole pack."""
+
+    def __init__(self):
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = gx
+        self.ctx = gx.get_context(mode="ephemeral")
+        self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.ds = self.ctx.data_sources.add_pandas("inputs")
+        self.n = 0
+
+    def run(self, suite_json: dict, df: pd.DataFrame, index_cols: list[str], parameters: dict):
+        self.n += 1
+        gx = self.gx
+        suite = self.ctx.suites.add(gx.ExpectationSuite(**{**suite_json, "name": f"{suite_json['name']}#{self.n}"}))
+        bd = self.ds.add_dataframe_asset(f"a{self.n}").add_batch_definition_whole_dataframe("whole")
+        vd = self.ctx.validation_definitions.add(gx.ValidationDefinition(name=f"v{self.n}", data=bd, suite=suite))
+        return vd.run(batch_parameters={"dataframe": df}, expectation_parameters=parameters,
+                      result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols,
+                                     "partial_unexpected_count": MAX_EXAMPLES})
+
+
+def _clean(v):
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) -> Outcome:
+    cfg = res.expectation_config
+    kw = cfg.kwargs
+    meta = cfg.meta or {}
+    column = kw.get("column") or kw.get("column_A") or ""
+    if kw.get("column_B"):
+        column = f"{kw['column_A']}' vs '{kw['column_B']}"
+    r = res.result or {}
+    out = Outcome(dataset=dataset, expectation=cfg.type, column=column, level=level,
+                  severity=str(getattr(cfg.severity, "value", cfg.severity) or "critical").lower(),
+                  explain=meta.get("explain", ""), success=bool(res.success),
+                  element_count=int(r.get("element_count") or len(df)),
+                  unexpected_count=int(r.get("unexpected_count") or 0))
+    if res.exception_info and res.exception_info.get("raised_exception"):
+        out.success = False
+        out.note = "the check could not run: " + str(res.exception_info.get("exception_message", ""))[:300]
+        return out
+    if out.success:
+        return out
+    for item in (r.get("unexpected_index_list") or [])[:MAX_EXAMPLES]:
+        out.examples.append({k: _clean(v) for k, v in item.items()})
+    if cfg.type == "expect_column_distinct_values_to_contain_set":
+        vs = kw["value_set"]
+        wanted = parameters[vs["$PARAMETER"]] if isinstance(vs, dict) else vs
+        missing = sorted(set(wanted) - set(df[kw["column"]].dropna().unique()))
+        out.unexpected_count = len(missing)
+        out.note = f"missing: {', '.join(map(str, missing[:24]))}" + (" …" if len(missing) > 24 else "")
+    elif cfg.type == "expect_column_unique_value_count_to_be_between":
+        vals = df[kw["column"]].dropna().unique()
+        out.note = f"found {len(vals)} distinct values: {sorted(map(str, vals))[:10]}"
+    elif cfg.type == "expect_column_values_to_be_in_set" and kw.get("column") == "header":
+        out.note = "expected header: " + str(parameters.get("header", [""])[0]).replace("|", ", ")
+    return out
+
+
+def validate(params) -> Report:
+    """Run every input of a pack through its contract. Never raises for bad data: see Report.ok."""
+    v = _Validator()
+    report = Report(inputs=[])
+    period = (params.period.start, params.period.end)
+    for name, spec in params.inputs.items():
+        ds = DATASETS[name]
+        cname = spec.contract or ds.contract
+        suite = load_suite_json(cname)
+        cpath = contract_path(cname)
+        files = ds.discover(spec.path)
+        fdf = ds.files_frame(files, period)
+        parameters = ds.expectation_parameters(period, params.pack.force)
+        in_period = fdf[fdf["in_period"]].reset_index(drop=True)
+        res = v.run(_split(suite, "file"), in_period, ["source_file"], parameters)
+        outcomes = [_outcome(name, r, in_period, parameters, "file") for r in res.results]
+        rows_checked = 0
+        file_ok = not any(not o.success and o.severity == "critical" for o in outcomes)
+        if file_ok:
+            rows = ds.load_rows(in_period)
+            rows_checked = len(rows)
+            idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
+            rres = v.run(_split(suite, "row"), rows, idx, parameters)
+            outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
+            report.frames[name] = rows
+        else:
+            outcomes.append(Outcome(dataset=name, expectation="row checks", column="", level="row",
+                                    severity="critical", explain="row-level checks were not run because "
+                                    "the files themselves failed a critical check", success=False))
+        shown = {f: _display(p) for f, p in zip(fdf["source_file"], fdf["path"])}
+        for o in outcomes:
+            for ex in o.examples:
+                if "source_file" in ex:
+                    ex["source_file"] = shown.get(ex["source_file"], ex["source_file"])
+        report.inputs.append(InputResult(
+            dataset=name, pattern=spec.path, contract=cname,
+            contract_path=str(cpath.relative_to(paths.REPO_ROOT)),
+            contract_sha256=hashlib.sha256(cpath.read_bytes()).hexdigest(),
+            files=fdf[["source_file", "file_month", "in_period", "readable", "bytes", "sha256"]]
+            .assign(path=[_display(p) for p in fdf["path"]]).to_dict(orient="records"),
+            rows_checked=rows_checked,
+            rows_outside_period=0,
+            outcomes=outcomes))
+    return report
+
+
+def _display(p: str) -> str:
+    """A path as users wrote it: relative to the repo root when inside it."""
+    try:
+        return str(Path(p).resolve().relative_to(paths.REPO_ROOT))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,77 @@
+"""Generated sentences in the grammar force performance summaries use.
+
+Template (after force papers): "{n} {noun} were recorded in {month}. This is an increase compared to
+{previous month} ({n}) and above the monthly average ({mean})." Words are chosen from the numbers
+only; "significant" is used only when a named test says so.
+"""
+
+from __future__ import annotations
+
+
+def fmt_count(n: float) -> str:
+    return f"{int(round(n)):,}"
+
+
+def fmt_mean(x: float) -> str:
+    """Monthly averages: whole numbers from 100 up, one decimal below."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
+
+
+def change_word(n: float, ref: float) -> str:
+    """'an increase', 'a decrease' or 'no change' of n against ref."""
+    return "an increase" if n > ref else "a decrease" if n < ref else "no change"
+
+
+def position_word(n: float, mean: float) -> str:
+    """'above', 'below' or 'in line with' the (unrounded) monthly average."""
+    return "above" if n > mean else "below" if n < mean else "in line with"
+
+
+def summary_data(n: float, prev: float | None, mean: float) -> str:
+    """The Summary table's Data cell: "Increase on previous month and above monthly average"."""
+    pos = position_word(n, mean)
+    if prev is None:
+        return f"{pos.capitalize()} monthly average"
+    ch = {"an increase": "Increase", "a decrease": "Decrease", "no change": "No change"}[change_word(n, prev)]
+    agree = (ch == "Increase" and pos == "above") or (ch == "Decrease" and pos == "below")
+    join = "and" if agree or ch == "No change" or pos == "in line with" else "but"
+    return f"{ch} on previous month {join} {pos} monthly average"
+
+
+def exceptional_phrase(force_cause: str, districts: list[tuple[str, str]]) -> str:
+    """Commentary on exceptional volumes (points outside the SPC process limits)."""
+    parts = []
+    if force_cause:
+        parts.append(f"Exceptionally {force_cause} volume for the force")
+    if districts:
+        parts.append("Exceptional volumes in " + ", ".join(f"{d} ({c})" for d, c in districts))
+    return "; ".join(parts) + "." if parts else "No exceptional volumes."
+
+
+def monthly_sentence(noun: str, n: float, month_label: str, prev_label: str | None, prev: float | None,
+                     mean: float) -> str:
+    s = f"{fmt_count(n)} {noun} were recorded in {month_label}."
+    if prev is None:
+        return s + f" This is {position_word(n, mean)} the monthly average ({fmt_mean(mean)})."
+    ch = change_word(n, prev)
+    if ch == "no change":
+        return s + (f" This is the same as {prev_label} ({fmt_count(prev)}) and {position_word(n, mean)} "
+                    f"the monthly average ({fmt_mean(mean)}).")
+    return s + (f" This is {ch} compared to {prev_label} ({fmt_count(prev)}) and {position_word(n, mean)} "
+                f"the monthly average ({fmt_mean(mean)}).")
+
+
+def rolling_sentence(r12: float, prev12: float, end_label: str, pvalue: float, alpha: float = 0.05) -> str:
+    """Rolling 12 months vs the 12 months before, with the exact conditional Poisson test named."""
+    if prev12 == 0:
+        return f"In the 12 months to {end_label}, {fmt_count(r12)} were recorded (none in the previous 12 months)."
+    pct = 100 * (r12 - prev12) / prev12
+    verdict = ("a statistically significant change" if pvalue < alpha else "not a statistically significant change")
+    if r12 == prev12:
+        change = f"the same number as in the previous 12 months ({fmt_count(prev12)})"
+    else:
+        word = "more" if r12 > prev12 else "fewer"
+        change = (f"{fmt_count(abs(r12 - prev12))} {word} ({abs(pct):.1f}%) than in the previous 12 months "
+                  f"({fmt_count(prev12)})")
+    return (f"In the 12 months to {end_label}, {fmt_count(r12)} were recorded, {change}: {verdict} "
+            f"(exact conditional Poisson test, p = {pvalue:.3g}, 5% level).")

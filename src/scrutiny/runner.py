@@ -1,0 +1,320 @@
+"""Build a pack: validate inputs, prepare tables, execute notebooks, render HTML, write provenance.
+
+The pack is built in `outputs/.build-<id>/` and swapped into place only when everything succeeded,
+so a failed run never deletes or half-overwrites the last good pack. A failed build is kept as
+`outputs/.failed-<id>/` (executed notebooks included) and its path is printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from . import months, paths, provenance, report
+from .contracts import ContractError, Report, validate
+from .ingest import DATASETS, InputError
+from .params import Params, ParamsError, load
+
+EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
+
+
+class PackError(Exception):
+    """A run that failed; `code` is the exit code (2 for input data, 1 for anything else)."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE):
+        super().__init__(message)
+        self.code = code
+
+
+def _env() -> None:
+    for k, v in {"GX_ANALYTICS_ENABLED": "false", "TQDM_DISABLE": "1", "PYTHONHASHSEED": "0",
+                 "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}.items():
+        os.environ.setdefault(k, v)
+
+
+class Step:
+    def __init__(self, log, n: int):
+        self.log, self.n, self.i = log, n, 0
+
+    def __call__(self, text: str):
+        self.i += 1
+        self.t = time.perf_counter()
+        self.log(f"[{self.i}/{self.n}] {text} …")
+
+    def done(self, extra: str = "ok"):
+        self.log(f"      {extra} ({time.perf_counter() - self.t:.1f} s)")
+
+
+def load_params(params_path: str | Path) -> Params:
+    try:
+        return load(params_path)
+    except ParamsError as e:
+        raise PackError(str(e), EXIT_FAILURE) from None
+
+
+def run_validation(p: Params) -> Report:
+    try:
+        return validate(p)
+    except InputError as e:
+        raise PackError(f"Input problem: {e}", EXIT_INPUT) from None
+
+
+def _dq_verdict(rep: Report) -> dict:
+    crit = sum(len(r.critical) for r in rep.inputs)
+    warn = sum(len(r.warnings) for r in rep.inputs)
+    if crit:
+        return {"cls": "fail", "text": f"FAILED: {crit} critical expectation(s) broken; the pack was not analysed."}
+    if warn:
+        return {"cls": "warn", "text": f"Passed with {warn} warning(s): every critical expectation was met; "
+                                       "see the data-quality page for what was flagged."}
+    return {"cls": "pass", "text": "Passed: every input met every expectation of its contract."}
+
+
+def _dq_inputs(rep: Report) -> list[dict]:
+    out = []
+    for r in rep.inputs:
+        d = {k: getattr(r, k) for k in ("dataset", "pattern", "contract_path", "contract_sha256", "files",
+                                        "rows_checked")}
+        d["outcomes"] = sorted(r.outcomes, key=lambda o: (o.success, o.severity != "critical"))
+        d["passed"] = sum(o.success for o in r.outcomes)
+        d["n_critical"] = len(r.critical)
+        d["n_warning"] = len(r.warnings)
+        out.append(d)
+    return out
+
+
+def _common_ctx(p: Params, run_date: str, nav: list[dict]) -> dict:
+    return {"pack": p.pack, "period_label": f"{months.label(p.period.start)} to {months.label(p.period.end)}",
+            "run_date": run_date, "nav": nav}
+
+
+def _execute(name: str, build: Path, p: Params) -> None:
+    import jupytext
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
+
+    src = paths.REPO_ROOT / "notebooks" / f"{name}.py"
+    nb = jupytext.read(src)
+    out = build / "notebooks" / f"{name}.ipynb"
+    try:
+        pm.execute_notebook(nb, str(out), parameters={"params_file": "params.yaml", "work_dir": "_work",
+                                                      "out_dir": "."},
+                            kernel_name="python3", progress_bar=False, log_output=False,
+                            kernel_manager_class="scrutiny.kernel.IPCKernelManager",
+                            execution_timeout=p.run.cell_timeout, cwd=str(build))
+    except pm.PapermillExecutionError as e:
+        raise PackError(f"notebook {name} failed in cell {e.cell_index}: {e.ename}: {e.evalue}\n"
+                        f"The executed notebook is kept at {{failed}}/notebooks/{name}.ipynb", EXIT_FAILURE) from None
+    except CellTimeoutError:
+        raise PackError(f"notebook {name}: a cell ran longer than run.cell_timeout = {p.run.cell_timeout} s "
+                        f"(timeout).\nThe executed notebook is kept at {{failed}}/notebooks/{name}.ipynb",
+                        EXIT_FAILURE) from None
+    except RuntimeError as e:  # kernel died or did not start
+        raise PackError(f"notebook {name}: the kernel failed: {e}", EXIT_FAILURE) from None
+
+
+def run(params_path: str | Path, out: str | Path | None = None, run_date: str | None = None,
+        log=print) -> Path:
+    """Run a pack end to end; returns the pack folder. Raises PackError with an exit code on failure."""
+    _env()
+    p = load_params(params_path)
+    run_date = run_date or dt.date.today().isoformat()
+    try:
+        dt.date.fromisoformat(run_date)
+    except ValueError:
+        raise PackError(f"--run-date must be YYYY-MM-DD, got {run_date!r}") from None
+    target = Path(out) if out else paths.REPO_ROOT / "outputs" / p.pack.id
+    target = target.resolve()
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        build = parent / f".build-{target.name}"
+        failed = parent / f".failed-{target.name}"
+        if build.exists():
+            shutil.rmtree(build)
+        (build / "tables").mkdir(parents=True)
+        (build / "notebooks").mkdir()
+        (build / "_work").mkdir()
+    except OSError as e:
+        raise PackError(f"cannot write the pack under {parent}: {e.strerror or e}", EXIT_FAILURE) from None
+
+    step = Step(log, 4 + len(p.notebooks))
+    try:
+        return _build(p, Path(params_path), build, target, run_date, step, log)
+    except PackError as e:
+        keep = _keep_failed(build, failed)
+        msg = str(e).replace("{failed}", str(keep))
+        raise PackError(msg + f"\nThe last good pack (if any) is untouched at {target}." +
+                        (f"\nThe failed build is kept at {keep}." if keep else ""), e.code) from None
+    except Exception as e:  # anything unexpected: still keep the last good pack
+        keep = _keep_failed(build, failed)
+        raise PackError(f"unexpected error: {type(e).__name__}: {e}\nThe last good pack (if any) is untouched at "
+                        f"{target}." + (f"\nThe failed build is kept at {keep}." if keep else ""),
+                        EXIT_FAILURE) from e
+
+
+def _keep_failed(build: Path, failed: Path) -> Path | None:
+    try:
+        if not build.exists():
+            return None
+        shutil.rmtree(build / "_work", ignore_errors=True)
+        if failed.exists():
+            shutil.rmtree(failed)
+        build.rename(failed)
+        return failed
+    except OSError:
+        return None
+
+
+def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: str, step: Step, log) -> Path:
+    shutil.copyfile(params_path, build / "params.yaml")
+    nav = [{"href": "index.html", "title": "Summary"}, {"href": "data-quality.html", "title": "Data quality"}]
+
+    step("validating inputs against their contracts")
+    rep = run_validation(p)
+    (build / "validation.json").write_text(json.dumps(rep.to_json(), indent=2, sort_keys=True, default=str) + "\n",
+                                           encoding="utf-8")
+    verdict = _dq_verdict(rep)
+    section_titles = {}
+    import jupytext
+
+    for name in p.notebooks:
+        section_titles[name] = report.notebook_title(jupytext.read(paths.REPO_ROOT / "notebooks" / f"{name}.py"))
+    nav += [{"href": f"{n}.html", "title": t} for n, t in section_titles.items()]
+    ctx = _common_ctx(p, run_date, nav)
+    report.render("data_quality.html.j2", build / "data-quality.html", page_title="Data quality",
+                  current="data-quality.html", dq=verdict, inputs=_dq_inputs(rep), **ctx)
+    if not rep.ok:
+        raise PackError(rep.error_message(), EXIT_INPUT)
+    step.done(verdict["text"])
+
+    step("preparing tables")
+    rows_per_file = {}
+    for name, frame in rep.frames.items():
+        n = DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
+        rows_per_file[name] = frame.groupby("source_file").size().to_dict()
+    rep.frames.clear()
+    step.done()
+
+    for name in p.notebooks:
+        step(f"running notebook {name}")
+        _execute(name, build, p)
+        step.done()
+
+    step("rendering HTML")
+    import nbformat
+
+    summaries = []
+    for name in p.notebooks:
+        nbp = build / "notebooks" / f"{name}.ipynb"
+        nb = nbformat.read(nbp, as_version=4)
+        report.strip_volatile(nb)
+        nbformat.write(nb, nbp)
+        report.render("page.html.j2", build / f"{name}.html", page_title=section_titles[name],
+                      current=f"{name}.html", body=report.notebook_body(nb), **ctx)
+        s = build / "tables" / f"{name}_summary.csv"
+        if s.is_file():
+            summaries.append(pd.read_csv(s, keep_default_na=False))
+    summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(
+        columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])
+    summary.to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
+    step.done()
+
+    step("writing provenance and manifest")
+    prov = _provenance(p, params_path, rep, rows_per_file, run_date)
+    (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    report.render("index.html.j2", build / "index.html", page_title="Overview", current="index.html",
+                  summary=summary.to_dict(orient="records"), dq=verdict, reporting_month=months.label(p.period.end),
+                  sections=nav[2:], provenance_rows=_provenance_rows(prov), **ctx)
+    shutil.rmtree(build / "_work")
+    provenance.write_manifest(build)
+    _swap(build, target)
+    step.done(f"pack written to {target}")
+    return target
+
+
+def _swap(build: Path, target: Path) -> None:
+    """Put the new pack in place; the old one is removed only after the new one is there."""
+    old = target.parent / f".old-{target.name}"
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    build.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, run_date: str) -> dict:
+    inputs, contracts = [], []
+    for r in rep.inputs:
+        files = [{"path": f["path"], "sha256": f["sha256"], "bytes": f["bytes"],
+                  "rows": int(rows_per_file.get(r.dataset, {}).get(f["source_file"], 0)),
+                  "used": bool(f["in_period"])} for f in r.files]
+        inputs.append({"dataset": r.dataset, "pattern": r.pattern, "files": files,
+                       "rows": sum(f["rows"] for f in files)})
+        contracts.append({"name": r.contract, "path": r.contract_path, "sha256": r.contract_sha256})
+    extra = []
+    cat = paths.resolve(p.performance.catalogue)
+    if cat.is_file():
+        extra.append({"path": _rel(cat), "sha256": provenance.sha256_path(cat)})
+    for n in p.notebooks:
+        nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
+        extra.append({"path": _rel(nbsrc), "sha256": provenance.sha256_path(nbsrc)})
+    return {
+        "pack": p.pack.model_dump(), "run_date": run_date,
+        # the params file's own location is not recorded when outside the repo (its copy is params.yaml),
+        # so the same params give the same bytes wherever they were kept
+        "params_file": {"path": _rel(params_path.resolve()) if _inside(params_path) else params_path.name,
+                        "sha256": provenance.sha256_path(params_path), "copy": "params.yaml"},
+        "params": p.model_dump(mode="json"),
+        "inputs": inputs, "contracts": contracts, "code": extra,
+        "git": provenance.git_state(), "versions": provenance.versions(),
+    }
+
+
+def _inside(path: Path) -> bool:
+    return path.resolve().is_relative_to(paths.REPO_ROOT)
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _provenance_rows(prov: dict) -> list[tuple[str, str]]:
+    rows = [("Run date", prov["run_date"]),
+            ("Params", f"{prov['params_file']['path']} (sha256 {prov['params_file']['sha256'][:16]}…)"),
+            ("Code", f"git commit {prov['git']['commit'] or 'unknown'}" +
+             (" with uncommitted changes" if prov["git"]["dirty"] else ""))]
+    for i in prov["inputs"]:
+        used = [f for f in i["files"] if f["used"]]
+        rows.append((f"Input {i['dataset']}", f"{i['pattern']}: {len(used)} file(s), {i['rows']:,} rows"))
+    for c in prov["contracts"]:
+        rows.append((f"Contract {c['name']}", f"{c['path']} (sha256 {c['sha256'][:16]}…)"))
+    v = prov["versions"]
+    rows.append(("Software", ", ".join(f"{k} {v[k]}" for k in ("python", "great_expectations", "pandas", "duckdb",
+                                                                 "statsmodels", "altair", "papermill") if v.get(k))))
+    return rows
+
+
+def validate_only(params_path: str | Path, log=print) -> Report:
+    _env()
+    p = load_params(params_path)
+    rep = run_validation(p)
+    for r in rep.inputs:
+        log(f"{r.dataset}: {len(r.files)} file(s), {r.rows_checked:,} rows; "
+            f"{len(r.critical)} critical and {len(r.warnings)} warning failure(s)")
+        for o in r.warnings:
+            log("  warning: " + o.line())
+    if not rep.ok:
+        raise PackError(rep.error_message(), EXIT_INPUT)
+    return rep
