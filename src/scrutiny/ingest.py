@@ -139,6 +139,8 @@ class PoliceUkMonthly:
         fm = files.set_index("source_file")["file_month"]
         df["file_month"] = df["source_file"].map(fm)
         df["forces_in_file"] = df.groupby("source_file")["Falls within"].transform("nunique")
+        if "Crime type" in df.columns:
+            df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
         return df
 
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
