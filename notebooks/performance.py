@@ -63,9 +63,7 @@ for m in cat.measures:
     s = summary[summary["measure"] == m.id]
     f = s[s["area"] == "force"].iloc[0]
     nb.heading(m.label, 2, anchor=m.id)
-    nb.para(f["sentence"] + " " + performance.narrative.exceptional_phrase(
-        f["special_cause"] if f["exceptional"] else "",
-        [(r["area"], r["special_cause"]) for _, r in s[(s["area"] != "force") & s["exceptional"]].iterrows()]))
+    nb.para(f["sentence"] + " " + performance.commentary(summary, m.id))
     nb.para(f["rolling_sentence"])
     ch = chart_frame[(chart_frame["measure"] == m.id) & (chart_frame["area"] == "force")]
     nb.chart(performance.charts_for(ch, f"{m.label}: {p.pack.force}, monthly (XmR)"),

@@ -82,6 +82,15 @@ def included(inclusion: str, month: str, exceptional: bool) -> bool:
     return month.split("-")[1] in QUARTER_END or exceptional
 
 
+def commentary(summary: pd.DataFrame, measure_id: str) -> str:
+    """Commentary on exceptional volumes for one measure: the force and every district outside its limits."""
+    s = summary[summary["measure"] == measure_id]
+    f = s[s["area"] == "force"].iloc[0]
+    d = s[(s["area"] != "force") & s["exceptional"]]
+    return narrative.exceptional_phrase(f["special_cause"] if f["exceptional"] else "",
+                                        [(r["area"], r["special_cause"]) for _, r in d.iterrows()])
+
+
 def summary_rows(summary: pd.DataFrame, catalogue: Catalogue, link: str = "performance.html") -> pd.DataFrame:
     """The front page Summary table: Topic | Inclusion | Data | Commentary | link, one row per measure."""
     rows = []
@@ -94,9 +103,7 @@ def summary_rows(summary: pd.DataFrame, catalogue: Catalogue, link: str = "perfo
             "topic": m.label, "measure": m.id, "inclusion": m.inclusion,
             "shown": included(m.inclusion, f["month"], any_exc),
             "data": narrative.summary_data(f["value"], f["previous_month"], f["monthly_average"]),
-            "commentary": narrative.exceptional_phrase(
-                f["special_cause"] if f["exceptional"] else "",
-                [(r["area"], r["special_cause"]) for _, r in d.iterrows()]),
+            "commentary": commentary(summary, m.id),
             "link": f"{link}#{m.id}",
         })
     return pd.DataFrame(rows)
