@@ -66,6 +66,10 @@ class Performance(_Strict):
     district_min_share: float = Field(0.01, ge=0, le=1)
 
 
+class Aqa(_Strict):
+    logs: str = Field("docs/aqa", description="folder holding assumptions.yaml and data_log.yaml")
+
+
 class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
@@ -78,6 +82,7 @@ class Params(_Strict):
     spc: Spc = Spc()
     performance: Performance = Performance()
     run: Run = Run()
+    aqa: Aqa = Aqa()
 
     @field_validator("inputs")
     @classmethod

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import months, paths, provenance, report
+from . import aqa, months, paths, provenance, report
 from .contracts import ContractError, Report, validate
 from .ingest import DATASETS, InputError
 from .params import Params, ParamsError, load
@@ -172,8 +172,47 @@ def _keep_failed(build: Path, failed: Path) -> Path | None:
         return None
 
 
+def _load_aqa(p: Params) -> aqa.Logs:
+    try:
+        return aqa.load(paths.resolve(p.aqa.logs))
+    except aqa.AqaError as e:
+        raise PackError(f"assumptions and data logs: {e}", EXIT_FAILURE) from None
+
+
+def _section_measures(p: Params) -> dict[str, dict[str, str]]:
+    """Section -> {measure id: label} for the measures a section shows (the performance catalogue)."""
+    if "performance" not in p.notebooks:
+        return {}
+    from .measures import load_catalogue
+
+    try:
+        cat = load_catalogue(paths.resolve(p.performance.catalogue))
+    except Exception:  # a broken catalogue fails in its notebook, with the notebook's message
+        return {}
+    return {"performance": {m.id: m.label for m in cat.measures}}
+
+
+def _aqa_pages(p: Params, logs: aqa.Logs, rep: Report, build: Path, section_titles: dict, ctx: dict) -> tuple:
+    """Render assumptions.html and how-to-read.html; return (entries per section, counts by RAG)."""
+    from .spc import rule_set
+
+    files = {r.dataset: [paths.resolve(f["path"]) for f in r.files if f["in_period"]] for r in rep.inputs}
+    applied = aqa.for_pack(logs, list(section_titles), _section_measures(p), files)
+    by_section = {s: [a for a in applied if s in a.sections] for s in section_titles}
+    report.render("assumptions.html.j2", build / "assumptions.html", page_title="Assumptions and caveats",
+                  current="assumptions.html", applied=applied, logs=aqa.LOGS, definitions=aqa.DEFINITIONS,
+                  section_titles=section_titles, omitted=len(logs.entries) - len(applied),
+                  log_dir=p.aqa.logs, **ctx)
+    report.render("how_to_read.html.j2", build / "how-to-read.html", page_title="How to read this pack",
+                  current="how-to-read.html", baseline=min(p.spc.baseline_months,
+                                                           len(months.span(p.period.start, p.period.end))),
+                  rules=rule_set(p.spc.rules), **ctx)
+    return by_section, aqa.counts(applied)
+
+
 def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: str, step: Step, log) -> Path:
     shutil.copyfile(params_path, build / "params.yaml")
+    logs = _load_aqa(p)
     nav = [{"href": "index.html", "title": "Summary"}, {"href": "data-quality.html", "title": "Data quality"}]
 
     step("validating inputs against their contracts")
@@ -186,12 +225,15 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
 
     for name in p.notebooks:
         section_titles[name] = report.notebook_title(jupytext.read(paths.REPO_ROOT / "notebooks" / f"{name}.py"))
-    nav += [{"href": f"{n}.html", "title": t} for n, t in section_titles.items()]
+    sections_nav = [{"href": f"{n}.html", "title": t} for n, t in section_titles.items()]
+    nav += sections_nav + [{"href": "assumptions.html", "title": "Assumptions and caveats"},
+                           {"href": "how-to-read.html", "title": "How to read this pack"}]
     ctx = _common_ctx(p, run_date, nav)
     report.render("data_quality.html.j2", build / "data-quality.html", page_title="Data quality",
                   current="data-quality.html", dq=verdict, inputs=_dq_inputs(rep), **ctx)
     if not rep.ok:
         raise PackError(rep.error_message(), EXIT_INPUT)
+    aqa_by_section, aqa_counts = _aqa_pages(p, logs, rep, build, section_titles, ctx)
     step.done(verdict["text"])
 
     step("preparing tables")
@@ -217,7 +259,8 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
         report.strip_volatile(nb)
         nbformat.write(nb, nbp)
         report.render("page.html.j2", build / f"{name}.html", page_title=section_titles[name],
-                      current=f"{name}.html", body=report.notebook_body(nb), **ctx)
+                      current=f"{name}.html", body=report.notebook_body(nb), aqa_box=aqa_by_section[name],
+                      **ctx)
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
             summaries.append(pd.read_csv(s, keep_default_na=False))
@@ -231,7 +274,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     report.render("index.html.j2", build / "index.html", page_title="Overview", current="index.html",
                   summary=summary.to_dict(orient="records"), dq=verdict, reporting_month=months.label(p.period.end),
-                  sections=nav[2:], provenance_rows=_provenance_rows(prov), **ctx)
+                  sections=sections_nav, aqa_counts=aqa_counts, provenance_rows=_provenance_rows(prov), **ctx)
     shutil.rmtree(build / "_work")
     provenance.write_manifest(build)
     _swap(build, target)
@@ -264,6 +307,8 @@ def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, 
     cat = paths.resolve(p.performance.catalogue)
     if cat.is_file():
         extra.append({"path": _rel(cat), "sha256": provenance.sha256_path(cat)})
+    for f in sorted(paths.resolve(p.aqa.logs).glob("*.yaml")):
+        extra.append({"path": _rel(f), "sha256": provenance.sha256_path(f)})
     for n in p.notebooks:
         nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
         extra.append({"path": _rel(nbsrc), "sha256": provenance.sha256_path(nbsrc)})
