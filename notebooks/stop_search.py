@@ -56,9 +56,11 @@ nb.note(f"How judgements are made. Proportions (find, arrest, no further action,
         f"confidence interval. The reporting quarter is compared with the {q['comparison_kind']} "
         f"({stopsearch.quarter_label(cq)}) by a two-sided two-proportion z-test (pooled), or Fisher's exact test "
         f"when an expected cell is below 5; 'significant' is used only when p < 0.05. Rate ratios carry a 95% "
-        f"interval, log rate ratio ± 1.96 × √(1/a + 1/b), a and b the two groups' search counts. Any group with "
-        f"fewer than {MIN} searches (params stop_search.min_count) is suppressed: its count, rate and ratio are "
-        f"left blank and marked suppressed, because rates on so few searches are unstable.")
+        f"interval, log rate ratio ± 1.96 × √(1/a + 1/b), a and b the two groups' search counts. Small numbers "
+        f"(params stop_search.min_count = {MIN}): in the disproportionality table an ethnic group with fewer than "
+        f"{MIN} searches is suppressed (count, rate and ratio left blank, suppressed = True); elsewhere counts are "
+        f"shown in full and any rate or share resting on fewer than {MIN} searches is left blank, because rates on "
+        f"so few searches are unstable.")
 
 # %%
 volume = stopsearch.monthly_volume(df, period)
@@ -127,8 +129,8 @@ nb.table(x[["month", "value", "centre", "lower", "upper", "rule", "variation"]].
 
 by_leg = stopsearch.breakdown(df, "legislation_group", stopsearch.LEGISLATION_ORDER, MIN)
 nb.heading("By power (legislation)", 3)
-nb.para(f"Counts are shown in full; find and arrest rates are left blank (rates_suppressed) where fewer than {MIN} "
-        f"searches, or fewer than {MIN} with the find field recorded, lie behind them.")
+nb.para(f"Counts are shown in full; a find rate is left blank (find_suppressed) where fewer than {MIN} searches have "
+        f"the find field recorded, an arrest rate (arrest_suppressed) where there are fewer than {MIN} searches.")
 nb.table(by_leg, "stop_search_legislation", out_dir, formats={"share": "{:.1%}", "find_rate": "{:.1%}",
          "find_ci_low": "{:.1%}", "find_ci_high": "{:.1%}", "arrest_rate": "{:.1%}", "arrest_ci_low": "{:.1%}",
          "arrest_ci_high": "{:.1%}"},
@@ -218,7 +220,7 @@ fe = pd.concat([stopsearch.breakdown(df, "officer_group", stopsearch.CENSUS_GROU
                 stopsearch.breakdown(df, "self_group", stopsearch.CENSUS_GROUPS + [stopsearch.NOT_STATED], MIN)
                 .rename(columns={"self_group": "ethnic_group"}).assign(definition="self-defined")])
 fe = fe[["definition", "ethnic_group", "searches", "find_recorded", "find_rate", "find_ci_low", "find_ci_high",
-         "arrest_rate", "arrest_ci_low", "arrest_ci_high", "rates_suppressed"]]
+         "arrest_rate", "arrest_ci_low", "arrest_ci_high", "find_suppressed", "arrest_suppressed"]]
 nb.table(fe, "stop_search_find_by_ethnicity", out_dir, formats=PCT,
          caption=f"Find rate blank where fewer than {MIN} searches of the group have the field recorded.")
 

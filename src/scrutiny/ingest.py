@@ -180,7 +180,7 @@ def utc_month(dates: pd.Series) -> pd.Series:
     offset is taken to be UTC.
     """
     ts = pd.to_datetime(dates, utc=True, errors="coerce", format="ISO8601")
-    return ts.dt.strftime("%Y-%m").where(ts.notna(), None)
+    return ts.dt.strftime("%Y-%m").astype(object).where(ts.notna(), None)
 
 
 @dataclass

@@ -191,7 +191,7 @@ def breakdown(df: pd.DataFrame, column: str, order: list[str] | None = None, min
     """Searches by a column, with share of all searches, find rate (Wilson) and arrest rate (Wilson).
 
     Counts are always shown (they are counts of published records, and a zero is information); a rate whose
-    denominator is below `min_count` is blanked, and `rates_suppressed` flags the row."""
+    denominator is below `min_count` is blanked and flagged (find_suppressed, arrest_suppressed)."""
     total = len(df)
     out = []
     keys = order if order is not None else list(df[column].fillna("Not recorded").value_counts().index)
@@ -206,7 +206,8 @@ def breakdown(df: pd.DataFrame, column: str, order: list[str] | None = None, min
         out.append({column: k, "searches": n, "share": n / total if total else float("nan"),
                     "find_recorded": rec, "find_rate": f["rate"], "find_ci_low": f["ci_low"],
                     "find_ci_high": f["ci_high"], "arrest_rate": a["rate"], "arrest_ci_low": a["ci_low"],
-                    "arrest_ci_high": a["ci_high"], "rates_suppressed": n < min_count or rec < min_count})
+                    "arrest_ci_high": a["ci_high"], "find_suppressed": f["suppressed"],
+                    "arrest_suppressed": a["suppressed"]})
     return pd.DataFrame(out)
 
 
