@@ -86,9 +86,10 @@ summary = pd.DataFrame([
      "commentary": (f"{months.label(period[1])} is outside the SPC limits ({last['special_cause']})."
                     if last["rule"] == "outside limits" else "No exceptional monthly volume (XmR chart).")},
     {"topic": "Stop and search: find rate", "measure": "stop_search_find_rate", "inclusion": "Quarter unless exceptional",
-     "data": f"{pct(fr['period_rate'])} of searches with the field recorded found the object searched for "
-             f"({ci(fr['period_ci_low'], fr['period_ci_high'])}); not recorded for "
-             f"{pct(R.loc['find not recorded', 'period_rate'])}",
+     "data": (f"{pct(fr['period_rate'])} of searches with the field recorded found the object searched for "
+              f"({ci(fr['period_ci_low'], fr['period_ci_high'])})" if pd.notna(fr["period_rate"]) else
+              f"Find rate suppressed: fewer than {MIN} searches with the field recorded")
+             + f"; not recorded for {pct(R.loc['find not recorded', 'period_rate'])}",
      "commentary": ("Reporting quarter vs " + q["comparison_kind"].split(" (")[0] + ": " +
                     ("significant change" if fr["significant"] else "no significant change") +
                     f" ({fr['test']}, p = {fr['pvalue']:.3g})") if cq and pd.notna(fr.get("pvalue")) else
@@ -147,8 +148,9 @@ nb.table(by_obj, "stop_search_object", out_dir, formats=PCT)
 
 # %%
 nb.heading("Find, arrest and no further action", 2, anchor="ss-find_rate")
-nb.para(f"Find rate: {pct(fr['period_rate'])} ({ci(fr['period_ci_low'], fr['period_ci_high'])}) of the "
-        f"{int(fr['period_n']):,} searches where 'Outcome linked to object of search' is recorded; it is empty "
+nb.para((f"Find rate: {pct(fr['period_rate'])} ({ci(fr['period_ci_low'], fr['period_ci_high'])}) of the "
+         if pd.notna(fr["period_rate"]) else f"Find rate suppressed (fewer than {MIN} searches to base it on): ")
+        + f"{int(fr['period_n']):,} searches where 'Outcome linked to object of search' is recorded; it is empty "
         f"(not recorded) for {pct(R.loc['find not recorded', 'period_rate'])} of searches, so the find rate "
         f"describes a minority of searches and may not represent the rest. Arrest rate: "
         f"{pct(R.loc['arrest rate', 'period_rate'])} of all searches; no further action: "
