@@ -43,11 +43,18 @@ rs = performance.spc.rule_set(p.spc.rules)
 nb.para(f"Reporting month: {months.label(period[1])}. Period analysed: {months.label(period[0])} to "
         f"{months.label(period[1])}. Source: data.police.uk street-level crime files for {p.pack.force} "
         f"(one row = one crime or anti-social behaviour incident, as police.uk counts them).")
+n_months = len(months.span(*period))
+short = n_months < p.spc.baseline_months
 nb.note(f"How judgements are made. Control limits: XmR chart, mean ± 2.66 × mean moving range over the first "
-        f"{min(p.spc.baseline_months, len(months.span(*period)))} months of the period (the 'monthly average' "
-        f"is that mean). Rule set {rs.name}: {rs.description} 'Exceptional' means the month is outside the "
-        f"process limits. Rolling 12 months are compared with the previous 12 by an exact conditional Poisson "
-        f"test; 'significant' is used only when p < 0.05.")
+        f"{min(p.spc.baseline_months, n_months)} months of the period (the 'monthly average' is that mean). "
+        + (f"The period has only {n_months} months, fewer than the {p.spc.baseline_months}-month baseline set in "
+           f"the params (spc.baseline_months), so the limits are computed from all {n_months} months, the "
+           f"reporting month included: they are provisional and will move as months are added. " if short else "")
+        + f"Rule set {rs.name}: {rs.description} 'Exceptional' means the month is outside the process limits. "
+        + (f"Rolling 12 months are compared with the previous 12 by an exact conditional Poisson test; "
+           f"'significant' is used only when p < 0.05." if n_months >= 24 else
+           f"No rolling 12-month comparison and no same month last year: they need 24 months of data and the "
+           f"period has {n_months}."))
 nb.note(f"Areas: the force and each local authority district (from the LSOA name) with at least "
         f"{p.performance.district_min_share:.0%} of rows: {', '.join(areas[1:])}. Of {cov['rows']:,} rows in the "
         f"period, {cov['no_lsoa']:,} have no LSOA and {cov['other_districts']:,} fall in other districts; they count "

@@ -138,7 +138,8 @@ class PoliceUkMonthly:
         df["row"] = df.groupby("source_file", sort=False).cumcount() + 1
         fm = files.set_index("source_file")["file_month"]
         df["file_month"] = df["source_file"].map(fm)
-        df["forces_in_file"] = df.groupby("source_file")["Falls within"].transform("nunique")
+        if "Falls within" in df.columns:
+            df["forces_in_file"] = df.groupby("source_file")["Falls within"].transform("nunique")
         if "Crime type" in df.columns:
             df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
         return df
@@ -171,8 +172,70 @@ class PoliceUkMonthly:
         }
 
 
+def utc_month(dates: pd.Series) -> pd.Series:
+    """Calendar month (YYYY-MM) of ISO timestamps, read in UTC; None where the value is not a timestamp.
+
+    data.police.uk writes stop and search `Date` in UTC ("2024-03-31T23:51:00+00:00"), so a search just after
+    midnight British Summer Time on the 1st belongs to the previous month by this rule. A timestamp with no
+    offset is taken to be UTC.
+    """
+    ts = pd.to_datetime(dates, utc=True, errors="coerce", format="ISO8601")
+    return ts.dt.strftime("%Y-%m").astype(object).where(ts.notna(), None)
+
+
+@dataclass
+class PoliceUkStopSearch(PoliceUkMonthly):
+    """data.police.uk monthly stop and search files: the 15-column header, no Month column, one row per search.
+
+    The month of a search is the month of its UTC `Date`, not the month in the file name; rows where the two
+    differ are kept (counted under their timestamp month) and their number is reported.
+    """
+
+    record_id: str = ""
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        df = super().load_rows(files)
+        df["date_month"] = utc_month(df["Date"])
+        fm = df["file_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)
+        dm = df["date_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)
+        df["date_month_lag"] = (fm - dm).astype("Float64")  # months the timestamp lies before the file month
+        df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
+        df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
+        return df
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        con = connect()
+        con.register("rows", rows)
+        con.execute(f"""
+            COPY (
+              SELECT "Type" AS type, "Date" AS date, date_month AS month, file_month,
+                     "Part of a policing operation" = 'True' AS part_of_operation,
+                     "Policing operation" AS policing_operation,
+                     latitude_value AS latitude, longitude_value AS longitude,
+                     "Gender" AS gender, "Age range" AS age_range,
+                     "Self-defined ethnicity" AS self_defined_ethnicity,
+                     "Officer-defined ethnicity" AS officer_defined_ethnicity,
+                     "Legislation" AS legislation, "Object of search" AS object_of_search, "Outcome" AS outcome,
+                     CASE "Outcome linked to object of search" WHEN 'True' THEN TRUE WHEN 'False' THEN FALSE END
+                       AS outcome_linked,
+                     CASE "Removal of more than just outer clothing" WHEN 'True' THEN TRUE WHEN 'False' THEN FALSE END
+                       AS removal_more_than_outer,
+                     source_file, "row" AS source_row
+              FROM rows ORDER BY file_month, source_file, source_row
+            ) TO '{out}' (FORMAT parquet)
+        """)
+        n = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+        con.close()
+        return n
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"period_months": months.span(*period), "header": [self.expected_header()]}
+
+
 DATASETS: dict[str, PoliceUkMonthly] = {
     "police_uk_street": PoliceUkMonthly("police_uk_street", policeuk.STREET_HEADER, contract="police_uk_street.v1"),
     "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", policeuk.OUTCOMES_HEADER,
                                           contract="police_uk_outcomes.v1"),
+    "police_uk_stop_search": PoliceUkStopSearch("police_uk_stop_search", policeuk.STOP_SEARCH_HEADER, record_id="",
+                                                contract="police_uk_stop_search.v1"),
 }

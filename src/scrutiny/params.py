@@ -70,6 +70,14 @@ class Aqa(_Strict):
     logs: str = Field("docs/aqa", description="folder holding assumptions.yaml and data_log.yaml")
 
 
+class StopSearch(_Strict):
+    census_year: Literal[2011, 2021] = Field(2021, description="Census whose ethnic-group populations are the "
+                                                                  "denominators (data/reference/ethnicity_pfa_<year>.csv)")
+    min_count: int = Field(10, ge=1, description="cells (searches in a group) below this are suppressed")
+    pfa_code: str | None = Field(None, pattern=r"^[EW]\d{8}$",
+                                 description="ONS police force area code; found from pack.force when not given")
+
+
 class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
@@ -81,6 +89,7 @@ class Params(_Strict):
     notebooks: list[str] = Field(min_length=1)
     spc: Spc = Spc()
     performance: Performance = Performance()
+    stop_search: StopSearch = StopSearch()
     run: Run = Run()
     aqa: Aqa = Aqa()
 

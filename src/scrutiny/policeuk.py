@@ -96,3 +96,66 @@ def file_month(filename: str) -> str | None:
     """The YYYY-MM month in a data.police.uk file name ("2024-01-gwent-street.csv.gz" -> "2024-01")."""
     m = re.match(r"^(\d{4}-\d{2})-", filename.rsplit("/", 1)[-1])
     return m.group(1) if m else None
+
+
+# --- Stop and search files (YYYY-MM-<force>-stop-and-search.csv) ---------------------------------------------
+# Source: data.police.uk archive stop-and-search CSVs and https://data.police.uk/docs/method/stops-force/ (the same
+# fields in the API). No Month, Falls within or record id column: one row is one search.
+
+STOP_SEARCH_HEADER = [
+    "Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude", "Gender",
+    "Age range", "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation", "Object of search", "Outcome",
+    "Outcome linked to object of search", "Removal of more than just outer clothing",
+]
+SEARCH_TYPES = ["Person search", "Person and Vehicle search", "Vehicle search"]
+GENDERS = ["Male", "Female", "Other"]
+AGE_RANGES = ["under 10", "10-17", "18-24", "25-34", "over 34"]
+OFFICER_DEFINED_ETHNICITIES = ["White", "Black", "Asian", "Mixed", "Other"]
+BOOLEAN_VALUES = ["True", "False"]
+
+# Powers as data.police.uk spells them (including its odd spacing in "section 34B ").
+LEGISLATION = [
+    "Police and Criminal Evidence Act 1984 (section 1)",
+    "Misuse of Drugs Act 1971 (section 23)",
+    "Criminal Justice and Public Order Act 1994 (section 60)",
+    "Firearms Act 1968 (section 47)",
+    "Criminal Justice Act 1988 (section 139B)",
+    "Police and Criminal Evidence Act 1984 (section 6)",
+    "Psychoactive Substances Act 2016 (s36(2))",
+    "Psychoactive Substances Act 2016 (s37(2))",
+    "Poaching Prevention Act 1862 (section 2)",
+    "Wildlife and Countryside Act 1981 (section 19)",
+    "Customs and Excise Management Act 1979 (section 163)",
+    "Aviation Security Act 1982 (section 27(1))",
+    "Protection of Badgers Act 1992 (section 11)",
+    "Deer Act 1991 (section 12)",
+    "Environmental Protection Act 1990 (section 34B )",
+    "Crossbows Act 1987 (section 4)",
+    "Public Stores Act 1875 (section 6)",
+    "Conservation of Seals Act 1970 (section 4)",
+    "Hunting Act 2004 (section 8)",
+    "Sporting Events Act 1985 (section 7)",
+    "Terrorism Act 2000 (section 43)",
+    "Terrorism Act 2000 (section 43A)",
+    "Terrorism Act 2000 (section 47A)",
+]
+
+# Outcomes: the current labels (2016 onwards) and the earlier ones still found in older archives.
+STOP_SEARCH_OUTCOMES = [
+    "A no further action disposal",
+    "Arrest",
+    "Community resolution",
+    "Summons / charged by post",
+    "Caution (simple or conditional)",
+    "Khat or Cannabis warning",
+    "Penalty Notice for Disorder",
+    "Nothing found - no further action",
+    "Suspect arrested",
+    "Local resolution",
+    "Offender given drugs possession warning",
+    "Offender given penalty notice",
+    "Offender cautioned",
+    "Suspect summonsed to court",
+    "Article found - Detailed outcome unavailable",
+    "Suspected psychoactive substances seized - No further action",
+]

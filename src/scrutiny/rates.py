@@ -64,3 +64,81 @@ def wilson_ci(successes: float, n: float, alpha: float = 0.05) -> tuple[float, f
         return float("nan"), float("nan")
     lo, hi = proportion_confint(successes, n, alpha=alpha, method="wilson")
     return float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class ProportionTest:
+    """Two proportions x1/n1 and x2/n2 compared by a named two-sided test."""
+
+    x1: float
+    n1: float
+    x2: float
+    n2: float
+    difference: float
+    statistic: float
+    pvalue: float
+    method: str
+
+    def significant(self, alpha: float = 0.05) -> bool:
+        return self.pvalue < alpha
+
+
+def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> ProportionTest:
+    """Two-sided test that two independent proportions are equal.
+
+    Pooled two-proportion z-test, z = (p1 − p2) / √(p(1−p)(1/n1 + 1/n2)) with p = (x1+x2)/(n1+n2)
+    (Agresti, Categorical Data Analysis, 3rd ed., §2.1 and §3.1; statsmodels.stats.proportion.proportions_ztest,
+    which computes the same statistic). When any expected cell count of the 2×2 table is below 5 the normal
+    approximation is not trusted and Fisher's exact test (two-sided, scipy.stats.fisher_exact) is used instead;
+    `method` says which test gave the p-value. Returns p = NaN when either group is empty or nothing varies.
+    """
+    import math
+
+    if n1 <= 0 or n2 <= 0:
+        return ProportionTest(x1, n1, x2, n2, float("nan"), float("nan"), float("nan"), "not tested (empty group)")
+    if not (0 <= x1 <= n1 and 0 <= x2 <= n2):
+        raise ValueError("successes must lie between 0 and the group size")
+    p1, p2 = x1 / n1, x2 / n2
+    pooled = (x1 + x2) / (n1 + n2)
+    cells = [x1, n1 - x1, x2, n2 - x2]
+    expected = [pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2]
+    if pooled in (0.0, 1.0):
+        return ProportionTest(x1, n1, x2, n2, p1 - p2, float("nan"), 1.0, "not tested (no variation)")
+    if min(expected) < 5:
+        table = [[int(cells[0]), int(cells[1])], [int(cells[2]), int(cells[3])]]
+        odds, p = stats.fisher_exact(table, alternative="two-sided")
+        return ProportionTest(x1, n1, x2, n2, p1 - p2, float(odds), float(p), "Fisher's exact test")
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    z = (p1 - p2) / se
+    p = 2 * stats.norm.sf(abs(z))
+    return ProportionTest(x1, n1, x2, n2, p1 - p2, float(z), float(p), "two-proportion z-test (pooled)")
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    """The ratio of two rates a/pop_a ÷ b/pop_b with its interval and the method that gave it."""
+
+    ratio: float
+    low: float
+    high: float
+    method: str
+
+
+def rate_ratio_ci(a: float, pop_a: float, b: float, pop_b: float, alpha: float = 0.05) -> RateRatio:
+    """Rate ratio (a/pop_a)/(b/pop_b) with a Wald interval on the log scale.
+
+    log RR ± z·√(1/a + 1/b), z = Φ⁻¹(1 − α/2) (1.96 for 95%): the large-sample variance of a log ratio of two
+    Poisson counts with fixed denominators (Rothman, Greenland & Lash, Modern Epidemiology, 3rd ed., ch. 14).
+    Undefined (NaN) when
+    either count is 0; callers suppress small counts before relying on it.
+    """
+    import math
+
+    if pop_a <= 0 or pop_b <= 0:
+        raise ValueError("populations must be positive")
+    if a <= 0 or b <= 0:
+        return RateRatio(float("nan"), float("nan"), float("nan"), "log rate ratio ± z·√(1/a+1/b)")
+    rr = (a / pop_a) / (b / pop_b)
+    z = stats.norm.ppf(1 - alpha / 2)
+    half = z * math.sqrt(1 / a + 1 / b)
+    return RateRatio(rr, rr * math.exp(-half), rr * math.exp(half), "log rate ratio ± z·√(1/a+1/b)")

@@ -1,0 +1,314 @@
+"""Stop and search: volumes, find / arrest / no-further-action rates, strip searches and ethnic disproportionality.
+
+Works on the prepared table `police_uk_stop_search.parquet` (one row per search; `month` is the month of the
+UTC `Date`). Every proportion carries a Wilson 95% interval (rates.wilson_ci); every rate ratio carries a 95%
+interval (rates.rate_ratio_ci, log RR ± 1.96·√(1/a+1/b)); cells whose count is below `min_count` are suppressed
+(blanked, with `suppressed = True`), never silently dropped.
+
+Definitions (data.police.uk fields):
+  find rate     searches with "Outcome linked to object of search" = True ÷ searches where that field is
+                recorded (True or False); the share where it is empty is reported beside it.
+  arrest rate   searches with Outcome "Arrest" (or the older "Suspect arrested") ÷ all searches.
+  NFA share     searches with Outcome "A no further action disposal" (or the older NFA labels) ÷ all searches.
+  strip search  "Removal of more than just outer clothing" = True; the share is of searches where it is recorded.
+  disproportionality  searches per 1,000 residents of each Census ethnic group (Census 2011 or 2021 by police
+                force area), and the ratio of each group's rate to the White rate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import months, paths, rates
+
+CENSUS_GROUPS = ["Asian", "Black", "Mixed", "White", "Other"]
+NOT_STATED = "Not stated"
+UNMAPPED = "Not mapped"
+
+# Officer-defined ethnicity (police.uk's 5 values) -> Census 5 groups: the same names.
+OFFICER_TO_CENSUS = {g: g for g in CENSUS_GROUPS}
+
+# Self-defined ethnicity is written "<Census high-level group> - <category>"; the prefix decides the group.
+SELF_DEFINED_PREFIX_TO_CENSUS = {
+    "White": "White",
+    "Black/African/Caribbean/Black British": "Black",
+    "Asian/Asian British": "Asian",
+    "Mixed/Multiple ethnic groups": "Mixed",
+    "Other ethnic group": "Other",
+}
+SELF_DEFINED_NOT_STATED = {"Other ethnic group - Not stated"}
+
+ARREST_OUTCOMES = {"Arrest", "Suspect arrested"}
+NFA_OUTCOMES = {"A no further action disposal", "Nothing found - no further action",
+                "Suspected psychoactive substances seized - No further action"}
+
+LEGISLATION_GROUPS = {
+    "Police and Criminal Evidence Act 1984 (section 1)": "PACE 1984 s1",
+    "Misuse of Drugs Act 1971 (section 23)": "Misuse of Drugs Act 1971 s23",
+    "Criminal Justice and Public Order Act 1994 (section 60)": "CJPOA 1994 s60",
+    "Firearms Act 1968 (section 47)": "Firearms Act 1968 s47",
+}
+LEGISLATION_ORDER = list(LEGISLATION_GROUPS.values()) + ["Other powers", "Not recorded"]
+CHILD_AGE_RANGES = ("under 10", "10-17")
+
+
+def officer_group(value) -> str:
+    """Census group of an officer-defined ethnicity: White/Black/Asian/Mixed/Other; empty -> 'Not stated'."""
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+        return NOT_STATED
+    return OFFICER_TO_CENSUS.get(str(value).strip(), UNMAPPED)
+
+
+def self_defined_group(value) -> str:
+    """Census group of a self-defined ethnicity from its prefix ("Asian/Asian British - Pakistani" -> "Asian").
+
+    "Other ethnic group - Not stated" and empty values -> 'Not stated'; a label with no known prefix ->
+    'Not mapped' (counted and shown, never guessed).
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return NOT_STATED
+    v = str(value).strip()
+    if v == "" or v in SELF_DEFINED_NOT_STATED:
+        return NOT_STATED
+    prefix = v.split(" - ", 1)[0].strip()
+    return SELF_DEFINED_PREFIX_TO_CENSUS.get(prefix, UNMAPPED)
+
+
+def legislation_group(value) -> str:
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+        return "Not recorded"
+    return LEGISLATION_GROUPS.get(str(value), "Other powers")
+
+
+def load(parquet: str | Path) -> pd.DataFrame:
+    """The prepared searches with derived columns: officer/self groups, legislation group, arrest, nfa."""
+    df = pd.read_parquet(parquet)
+    df["officer_group"] = df["officer_defined_ethnicity"].map(officer_group)
+    df["self_group"] = df["self_defined_ethnicity"].map(self_defined_group)
+    df["legislation_group"] = df["legislation"].map(legislation_group)
+    df["arrest"] = df["outcome"].isin(ARREST_OUTCOMES)
+    df["nfa"] = df["outcome"].isin(NFA_OUTCOMES)
+    df["child"] = df["age_range"].isin(CHILD_AGE_RANGES)
+    return df
+
+
+def period_split(df: pd.DataFrame, period: tuple[str, str]) -> tuple[pd.DataFrame, dict]:
+    """Searches whose UTC month lies in the period, and the counts of rows that moved month or fell outside."""
+    inside = df["month"].between(period[0], period[1])
+    info = {
+        "rows": len(df),
+        "month_differs_from_file": int((df["month"] != df["file_month"]).sum()),
+        "outside_period": int((~inside).sum()),
+        "in_period": int(inside.sum()),
+    }
+    return df[inside].copy(), info
+
+
+def quarters(period: tuple[str, str], available: tuple[str, str]) -> dict:
+    """The reporting quarter (the 3 months ending at the period end) and its comparison quarter.
+
+    The comparison is the same quarter a year earlier when all its months are in `available`; otherwise the
+    quarter just before (labelled so), or None when that is not available either.
+    """
+    end = period[1]
+    rq = (months.shift(end, -2), end)
+    same = (months.shift(rq[0], -12), months.shift(end, -12))
+    prev = (months.shift(rq[0], -3), months.shift(end, -3))
+    comp, kind = None, "none"
+    if same[0] >= available[0]:
+        comp, kind = same, "same quarter a year earlier"
+    elif prev[0] >= available[0]:
+        comp, kind = prev, "previous quarter (the same quarter a year earlier is not in the data)"
+    return {"reporting": rq, "comparison": comp, "comparison_kind": kind}
+
+
+def quarter_label(q: tuple[str, str] | None) -> str:
+    """('2024-10', '2024-12') -> 'October to December 2024'; across a year end both years are written."""
+    if q is None:
+        return "none"
+    a, b = months.label(q[0]), months.label(q[1])
+    return f"{a.split()[0]} to {b}" if q[0][:4] == q[1][:4] else f"{a} to {b}"
+
+
+def monthly_volume(df: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
+    """Searches per month on the full month grid (a month with none is 0)."""
+    grid = months.span(*period)
+    s = df.groupby("month").size().reindex(grid, fill_value=0)
+    return pd.DataFrame({"month": grid, "value": s.to_numpy().astype("int64")})
+
+
+def proportion(x: int, n: int, min_count: int) -> dict:
+    """x of n with the Wilson 95% interval; suppressed when the denominator is below min_count."""
+    sup = n < min_count
+    lo, hi = rates.wilson_ci(x, n) if n > 0 and not sup else (float("nan"), float("nan"))
+    return {"count": float("nan") if sup else x, "denominator": n,
+            "rate": float("nan") if sup or n == 0 else x / n, "ci_low": lo, "ci_high": hi, "suppressed": sup}
+
+
+def _measures(df: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    rec = df["outcome_linked"].notna()
+    strip_rec = df["removal_more_than_outer"].notna()
+    return {
+        "find rate": (int((df["outcome_linked"] == True).sum()), int(rec.sum())),  # noqa: E712
+        "find not recorded": (int((~rec).sum()), len(df)),
+        "arrest rate": (int(df["arrest"].sum()), len(df)),
+        "no further action": (int(df["nfa"].sum()), len(df)),
+        "strip search": (int((df["removal_more_than_outer"] == True).sum()), int(strip_rec.sum())),  # noqa: E712
+    }
+
+
+def rates_table(df: pd.DataFrame, period: tuple[str, str], q: dict, min_count: int) -> pd.DataFrame:
+    """Find, arrest, NFA and strip-search proportions for the period, the reporting quarter and its comparison,
+    with Wilson intervals and the two-proportion test of reporting vs comparison quarter."""
+    windows = [("period", period), ("reporting quarter", q["reporting"])]
+    if q["comparison"]:
+        windows.append(("comparison quarter", q["comparison"]))
+    got = {w: _measures(df[df["month"].between(*rng)]) for w, rng in windows}
+    rows = []
+    for m in got["period"]:
+        row = {"measure": m}
+        for w, rng in windows:
+            x, n = got[w][m]
+            pr = proportion(x, n, min_count)
+            key = w.replace(" ", "_")
+            row.update({f"{key}_count": pr["count"], f"{key}_n": n, f"{key}_rate": pr["rate"],
+                        f"{key}_ci_low": pr["ci_low"], f"{key}_ci_high": pr["ci_high"]})
+        if q["comparison"]:
+            (x1, n1), (x2, n2) = got["reporting quarter"][m], got["comparison quarter"][m]
+            if min(n1, n2) >= min_count:
+                t = rates.two_proportion_test(x1, n1, x2, n2)
+                row.update(test=t.method, pvalue=t.pvalue, significant=bool(t.significant()))
+            else:
+                row.update(test=f"not tested (fewer than {min_count} in a quarter)", pvalue=float("nan"),
+                           significant=False)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def breakdown(df: pd.DataFrame, column: str, order: list[str] | None = None, min_count: int = 10) -> pd.DataFrame:
+    """Searches by a column, with share of all searches, find rate (Wilson) and arrest rate (Wilson).
+
+    Counts are always shown (they are counts of published records, and a zero is information); a rate whose
+    denominator is below `min_count` is blanked and flagged (find_suppressed, arrest_suppressed)."""
+    total = len(df)
+    out = []
+    keys = order if order is not None else list(df[column].fillna("Not recorded").value_counts().index)
+    col = df[column].fillna("Not recorded")
+    for k in keys:
+        g = df[col == k]
+        n = len(g)
+        rec = int(g["outcome_linked"].notna().sum())
+        found = int((g["outcome_linked"] == True).sum())  # noqa: E712
+        f = proportion(found, rec, min_count)
+        a = proportion(int(g["arrest"].sum()), n, min_count)
+        out.append({column: k, "searches": n, "share": n / total if total else float("nan"),
+                    "find_recorded": rec, "find_rate": f["rate"], "find_ci_low": f["ci_low"],
+                    "find_ci_high": f["ci_high"], "arrest_rate": a["rate"], "arrest_ci_low": a["ci_low"],
+                    "arrest_ci_high": a["ci_high"], "find_suppressed": f["suppressed"],
+                    "arrest_suppressed": a["suppressed"]})
+    return pd.DataFrame(out)
+
+
+def find_pfa(census: pd.DataFrame, force: str, pfa_code: str | None = None) -> pd.Series:
+    """The Census row of a force: by PFA code when given, else by name ("Cambridgeshire Constabulary" matches
+    the ONS PFA name "Cambridgeshire"; "&" and "and" are treated alike)."""
+    if pfa_code:
+        hit = census[census["pfa_code"] == pfa_code]
+        if len(hit) != 1:
+            raise ValueError(f"PFA code {pfa_code!r} is not in the Census table")
+        return hit.iloc[0]
+
+    def norm(s: str) -> str:
+        s = s.lower().replace("&", "and").strip()
+        for suffix in (" police service", " constabulary", " police"):
+            if s.endswith(suffix):
+                s = s[: -len(suffix)]
+        return " ".join(s.split())
+
+    names = census["pfa_name"].map(norm)
+    hit = census[names == norm(force)]
+    if len(hit) != 1:
+        raise ValueError(f"cannot find the police force area of {force!r} in the Census table; "
+                         f"set stop_search.pfa_code in the params (e.g. E23000023)")
+    return hit.iloc[0]
+
+
+def census_table(year: int) -> Path:
+    return paths.REPO_ROOT / "data" / "reference" / f"ethnicity_pfa_{year}.csv"
+
+
+def disproportionality(df: pd.DataFrame, population: pd.Series, min_count: int) -> pd.DataFrame:
+    """Searches per 1,000 residents by Census group, officer- and self-defined, with the ratio to White.
+
+    Columns: ethnic_group, definition, searches, population, rate_per_1000, ratio_to_white, ci_low, ci_high,
+    suppressed. A group with fewer than `min_count` searches is suppressed (count, rate and ratio blanked);
+    when White itself is below min_count every ratio of that definition is blanked. The White row has ratio 1
+    and no interval (it is the reference).
+    """
+    rows = []
+    for definition, col in (("officer-defined", "officer_group"), ("self-defined", "self_group")):
+        counts = df[col].value_counts()
+        w = int(counts.get("White", 0))
+        pw = float(population["White"])
+        for g in CENSUS_GROUPS:
+            a = int(counts.get(g, 0))
+            pop = float(population[g])
+            sup = a < min_count
+            row = {"ethnic_group": g, "definition": definition, "searches": a, "population": int(pop),
+                   "rate_per_1000": 1000 * a / pop, "ratio_to_white": float("nan"), "ci_low": float("nan"),
+                   "ci_high": float("nan"), "suppressed": sup}
+            if g == "White":
+                row["ratio_to_white"] = 1.0 if not sup else float("nan")
+            elif not sup and w >= min_count:
+                rr = rates.rate_ratio_ci(a, pop, w, pw)
+                row.update(ratio_to_white=rr.ratio, ci_low=rr.low, ci_high=rr.high)
+            if sup:
+                row.update(searches=float("nan"), rate_per_1000=float("nan"))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ethnicity_coverage(df: pd.DataFrame) -> pd.DataFrame:
+    """Searches by officer- and self-defined group including Not stated / Not mapped, with shares."""
+    out = []
+    for definition, col in (("officer-defined", "officer_group"), ("self-defined", "self_group")):
+        c = df[col].value_counts()
+        for g in CENSUS_GROUPS + [NOT_STATED, UNMAPPED]:
+            n = int(c.get(g, 0))
+            if g == UNMAPPED and n == 0:
+                continue
+            out.append({"definition": definition, "group": g, "searches": n, "share": n / len(df) if len(df) else 0})
+    return pd.DataFrame(out)
+
+
+def self_defined_mapping(df: pd.DataFrame) -> pd.DataFrame:
+    """Every self-defined label seen, the Census group it maps to and how many searches carry it."""
+    c = df["self_defined_ethnicity"].fillna("(empty)").value_counts()
+    return pd.DataFrame({"self_defined_ethnicity": c.index,
+                         "census_group": [self_defined_group(None if v == "(empty)" else v) for v in c.index],
+                         "searches": c.to_numpy()}).sort_values(["census_group", "searches"],
+                                                                ascending=[True, False]).reset_index(drop=True)
+
+
+def strip_searches(df: pd.DataFrame, min_count: int) -> dict[str, pd.DataFrame]:
+    """Strip searches (more than outer clothing removed): by officer-defined group and by age range.
+
+    Each row: searches, strip searches, share of searches with the field recorded (Wilson interval); cells with
+    fewer than `min_count` searches in the row are suppressed."""
+    out = {}
+    for name, col, order in (("ethnicity", "officer_group", CENSUS_GROUPS + [NOT_STATED]),
+                             ("age", "age_range", ["under 10", "10-17", "18-24", "25-34", "over 34", "Not recorded"])):
+        c = df[col].fillna("Not recorded")
+        rows = []
+        for k in order:
+            g = df[c == k]
+            rec = int(g["removal_more_than_outer"].notna().sum())
+            strip = int((g["removal_more_than_outer"] == True).sum())  # noqa: E712
+            pr = proportion(strip, rec, min_count)
+            rows.append({col: k, "searches": len(g), "recorded": rec, "strip_searches": strip,
+                         "share": pr["rate"], "ci_low": pr["ci_low"], "ci_high": pr["ci_high"],
+                         "suppressed": pr["suppressed"]})
+        out[name] = pd.DataFrame(rows)
+    return out

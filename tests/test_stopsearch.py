@@ -1,0 +1,285 @@
+"""Stop and search: ethnicity mappings, rate ratio interval, Wilson, two-proportion test, UTC month rule,
+suppression, and the stop and search contract on small fixture files built from the shipped data."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from conftest import REPO, write_params
+from scrutiny import contracts, ingest, params, policeuk, rates, stopsearch
+
+CAMBS = REPO / "data" / "raw" / "police_uk" / "cambridgeshire"
+
+
+# --- ethnicity mappings --------------------------------------------------------------------------------------
+
+def test_officer_defined_maps_to_census_groups():
+    for g in ["White", "Black", "Asian", "Mixed", "Other"]:
+        assert stopsearch.officer_group(g) == g
+    assert stopsearch.officer_group(None) == stopsearch.NOT_STATED
+    assert stopsearch.officer_group(float("nan")) == stopsearch.NOT_STATED
+    assert stopsearch.officer_group("") == stopsearch.NOT_STATED
+    assert stopsearch.officer_group("IC3") == stopsearch.UNMAPPED
+
+
+@pytest.mark.parametrize("label,group", [
+    ("White - English/Welsh/Scottish/Northern Irish/British", "White"),
+    ("White - Any other White background", "White"),
+    ("White - Gypsy or Irish Traveller", "White"),
+    ("White - Irish", "White"),
+    ("White - Roma", "White"),
+    ("Black/African/Caribbean/Black British - African", "Black"),
+    ("Black/African/Caribbean/Black British - Caribbean", "Black"),
+    ("Black/African/Caribbean/Black British - Any other Black/African/Caribbean background", "Black"),
+    ("Asian/Asian British - Pakistani", "Asian"),
+    ("Asian/Asian British - Chinese", "Asian"),
+    ("Asian/Asian British - Any other Asian background", "Asian"),
+    ("Mixed/Multiple ethnic groups - White and Black Caribbean", "Mixed"),
+    ("Mixed/Multiple ethnic groups - Any other Mixed/Multiple ethnic background", "Mixed"),
+    ("Other ethnic group - Arab", "Other"),
+    ("Other ethnic group - Any other ethnic group", "Other"),
+    ("Other ethnic group - Not stated", "Not stated"),
+    ("", "Not stated"),
+    (None, "Not stated"),
+    ("Prefer not to say", "Not mapped"),
+])
+def test_self_defined_maps_by_prefix(label, group):
+    assert stopsearch.self_defined_group(label) == group
+
+
+def test_every_self_defined_label_in_the_shipped_data_is_mapped():
+    seen = set()
+    for f in CAMBS.glob("*-stop-and-search.csv.gz"):
+        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
+            seen |= {r["Self-defined ethnicity"] for r in csv.DictReader(fh)}
+    assert seen and all(stopsearch.self_defined_group(v) != stopsearch.UNMAPPED for v in seen)
+
+
+def test_legislation_groups():
+    assert stopsearch.legislation_group("Misuse of Drugs Act 1971 (section 23)") == "Misuse of Drugs Act 1971 s23"
+    assert stopsearch.legislation_group("Criminal Justice and Public Order Act 1994 (section 60)") == "CJPOA 1994 s60"
+    assert stopsearch.legislation_group("Hunting Act 2004 (section 8)") == "Other powers"
+    assert stopsearch.legislation_group(None) == "Not recorded"
+
+
+# --- statistics ------------------------------------------------------------------------------------------------
+
+def test_rate_ratio_and_interval_by_hand():
+    # 20 searches of 1,000 residents vs 100 of 10,000: rate ratio 2;
+    # se(log RR) = sqrt(1/20 + 1/100) = sqrt(0.06) = 0.244949; 1.96 * se = 0.480100
+    r = rates.rate_ratio_ci(20, 1000, 100, 10000)
+    assert r.ratio == pytest.approx(2.0)
+    assert r.low == pytest.approx(2 / math.exp(1.959964 * math.sqrt(0.06)), rel=1e-6)
+    assert r.high == pytest.approx(2 * math.exp(1.959964 * math.sqrt(0.06)), rel=1e-6)
+    assert r.low == pytest.approx(1.23742, abs=1e-4)
+    assert r.high == pytest.approx(3.23254, abs=1e-4)
+    assert math.isnan(rates.rate_ratio_ci(0, 1000, 100, 10000).ratio)
+
+
+@pytest.mark.parametrize("x,n", [(919, 1076), (0, 25), (25, 25), (3, 7), (42, 2728)])
+def test_wilson_matches_statsmodels(x, n):
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(x, n, alpha=0.05, method="wilson")
+    assert rates.wilson_ci(x, n) == pytest.approx((lo, hi), abs=1e-12)
+
+
+def test_two_proportion_z_test_matches_statsmodels():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    t = rates.two_proportion_test(214, 255, 265, 307)
+    z, p = proportions_ztest([214, 265], [255, 307])
+    assert t.statistic == pytest.approx(z) and t.pvalue == pytest.approx(p)
+    assert t.method.startswith("two-proportion z-test")
+    assert not t.significant()
+
+
+def test_two_proportion_uses_fisher_for_small_expected_counts():
+    t = rates.two_proportion_test(1, 20, 6, 20)
+    assert t.method == "Fisher's exact test"
+    assert t.pvalue == pytest.approx(stats.fisher_exact([[1, 19], [6, 14]]).pvalue)
+
+
+def test_proportion_suppressed_below_min_count():
+    small = stopsearch.proportion(3, 9, 10)
+    assert small["suppressed"] and np.isnan(small["rate"]) and np.isnan(small["ci_low"])
+    ok = stopsearch.proportion(3, 10, 10)
+    assert not ok["suppressed"] and ok["rate"] == pytest.approx(0.3)
+    assert (ok["ci_low"], ok["ci_high"]) == pytest.approx(rates.wilson_ci(3, 10))
+
+
+# --- disproportionality and suppression -------------------------------------------------------------------------
+
+def frame(officer: dict, self_: dict | None = None) -> pd.DataFrame:
+    rows = [{"officer_group": g} for g, n in officer.items() for _ in range(n)]
+    df = pd.DataFrame(rows)
+    self_ = self_ or officer
+    df["self_group"] = [g for g, n in self_.items() for _ in range(n)][: len(df)]
+    return df
+
+
+POP = pd.Series({"Asian": 70000, "Black": 20000, "Mixed": 25000, "White": 800000, "Other": 15000})
+
+
+def test_disproportionality_table_and_suppression():
+    df = frame({"White": 400, "Black": 50, "Asian": 10, "Mixed": 9, "Other": 0})
+    t = stopsearch.disproportionality(df, POP, min_count=10)
+    assert list(t.columns) == ["ethnic_group", "definition", "searches", "population", "rate_per_1000",
+                               "ratio_to_white", "ci_low", "ci_high", "suppressed"]
+    o = t[t["definition"] == "officer-defined"].set_index("ethnic_group")
+    assert o.loc["Black", "rate_per_1000"] == pytest.approx(1000 * 50 / 20000)
+    rr = rates.rate_ratio_ci(50, 20000, 400, 800000)
+    assert o.loc["Black", "ratio_to_white"] == pytest.approx(5.0)
+    assert (o.loc["Black", "ci_low"], o.loc["Black", "ci_high"]) == pytest.approx((rr.low, rr.high))
+    assert not o.loc["Asian", "suppressed"]  # exactly min_count: shown
+    for g in ["Mixed", "Other"]:  # below min_count: blanked, flagged
+        assert o.loc[g, "suppressed"]
+        assert np.isnan(o.loc[g, "searches"]) and np.isnan(o.loc[g, "ratio_to_white"])
+        assert np.isnan(o.loc[g, "rate_per_1000"]) and np.isnan(o.loc[g, "ci_low"])
+        assert o.loc[g, "population"] == POP[g]
+    assert o.loc["White", "ratio_to_white"] == 1.0 and np.isnan(o.loc["White", "ci_low"])
+
+
+def test_no_ratio_when_white_is_too_small():
+    df = frame({"White": 5, "Black": 50})
+    t = stopsearch.disproportionality(df, POP, min_count=10)
+    assert t["ratio_to_white"].isna().all()
+    assert not t.set_index(["definition", "ethnic_group"]).loc[("officer-defined", "Black"), "suppressed"]
+
+
+def test_find_pfa_by_force_name_and_code():
+    census = pd.read_csv(stopsearch.census_table(2021))
+    assert stopsearch.find_pfa(census, "Cambridgeshire Constabulary")["pfa_code"] == "E23000023"
+    assert stopsearch.find_pfa(census, "Gwent Police")["pfa_name"] == "Gwent"
+    assert stopsearch.find_pfa(census, "anything", "E23000023")["pfa_name"] == "Cambridgeshire"
+    with pytest.raises(ValueError, match="pfa_code"):
+        stopsearch.find_pfa(census, "British Transport Police")
+
+
+def test_census_tables_have_five_groups_summing_to_total():
+    for year in (2011, 2021):
+        c = pd.read_csv(stopsearch.census_table(year))
+        assert len(c) == 43
+        assert (c[stopsearch.CENSUS_GROUPS].sum(axis=1) == c["Total"]).all()
+
+
+def test_quarters():
+    q = stopsearch.quarters(("2024-01", "2024-12"), ("2024-01", "2024-12"))
+    assert q["reporting"] == ("2024-10", "2024-12") and q["comparison"] == ("2024-07", "2024-09")
+    assert q["comparison_kind"].startswith("previous quarter")
+    q = stopsearch.quarters(("2023-01", "2024-12"), ("2023-01", "2024-12"))
+    assert q["comparison"] == ("2023-10", "2023-12") and q["comparison_kind"] == "same quarter a year earlier"
+    assert stopsearch.quarters(("2024-10", "2024-12"), ("2024-10", "2024-12"))["comparison"] is None
+    assert stopsearch.quarter_label(("2024-11", "2025-01")) == "November 2024 to January 2025"
+
+
+# --- the UTC month rule -----------------------------------------------------------------------------------------
+
+def test_month_comes_from_the_utc_timestamp():
+    s = pd.Series(["2024-03-31T23:51:00+00:00",   # 00:51 BST on 1 April, written in UTC: March
+                   "2024-04-01T00:10:00+01:00",   # the same kind of moment written with its offset: March in UTC
+                   "2024-04-01T01:22:38+00:00",
+                   "2024-12-31T23:59:59Z",
+                   "2024-02-30T10:00:00+00:00",   # not a date
+                   None])
+    got = ingest.utc_month(s).tolist()
+    assert got[:4] == ["2024-03", "2024-03", "2024-04", "2024-12"]
+    assert got[4] is None and got[5] is None
+
+
+def write_gz(path: Path, header, rows) -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
+    return path
+
+
+def real_rows(month: str, n: int = 30) -> tuple[list[str], list[list[str]]]:
+    with gzip.open(CAMBS / f"{month}-cambridgeshire-stop-and-search.csv.gz", "rt", encoding="utf-8",
+                   newline="") as f:
+        r = csv.reader(f)
+        header = next(r)
+        return header, [row for _, row in zip(range(n), r)]
+
+
+@pytest.fixture
+def ss_dir(tmp_path):
+    d = tmp_path / "ss"
+    d.mkdir()
+    for m in ["2024-03", "2024-04"]:
+        h, rows = real_rows(m)
+        write_gz(d / f"{m}-cambridgeshire-stop-and-search.csv.gz", h, rows)
+    return d
+
+
+def ss_params(tmp_path, d):
+    return params.parse({
+        "pack": {"id": "ss", "title": "t", "force": "Cambridgeshire Constabulary"},
+        "period": {"start": "2024-03", "end": "2024-04"},
+        "inputs": {"police_uk_stop_search": {"path": str(d / "*-stop-and-search.csv.gz")}},
+        "notebooks": ["stop_search"]})
+
+
+def test_rows_from_the_previous_month_are_kept_and_counted(tmp_path, ss_dir):
+    h, rows = real_rows("2024-04")
+    assert rows[0][1] == "2024-03-31T23:51:00+00:00"  # the publisher's own BST edge case, first row of April
+    rep = contracts.validate(ss_params(tmp_path, ss_dir))
+    assert rep.ok, rep.error_message()
+    assert not rep.inputs[0].warnings, [o.line() for o in rep.inputs[0].warnings]
+    rows_df = rep.frames["police_uk_stop_search"]
+    out = tmp_path / "ss.parquet"
+    assert ingest.DATASETS["police_uk_stop_search"].prepare(rows_df, out) == 60
+    df, info = stopsearch.period_split(stopsearch.load(out), ("2024-03", "2024-04"))
+    april_file_in_march = ((df["file_month"] == "2024-04") & (df["month"] == "2024-03")).sum()
+    assert april_file_in_march == info["month_differs_from_file"] >= 1
+    assert info["outside_period"] == 0 and info["in_period"] == 60
+    # the same files with a period starting in April: the March-dated rows of the April file fall outside
+    _, info = stopsearch.period_split(stopsearch.load(out)[lambda d: d["file_month"] == "2024-04"],
+                                      ("2024-04", "2024-04"))
+    assert info["outside_period"] == april_file_in_march
+
+
+def test_contract_bad_values_name_file_and_row(tmp_path, ss_dir):
+    h, rows = real_rows("2024-04")
+    rows[4][h.index("Type")] = "Person serch"
+    rows[6][h.index("Outcome linked to object of search")] = "yes"
+    rows[7][h.index("Date")] = "2024-01-15T10:00:00+00:00"  # three months before its file: a warning only
+    rows[8][h.index("Latitude")] = "59.1"                   # north of England and Wales: a warning only
+    write_gz(ss_dir / "2024-04-cambridgeshire-stop-and-search.csv.gz", h, rows)
+    rep = contracts.validate(ss_params(tmp_path, ss_dir))
+    crit = {o.column: o for o in rep.inputs[0].critical}
+    assert set(crit) == {"Type", "Outcome linked to object of search"}
+    assert crit["Type"].examples[0]["row"] == 5
+    assert crit["Type"].examples[0]["source_file"].endswith("2024-04-cambridgeshire-stop-and-search.csv.gz")
+    warn = {o.column for o in rep.inputs[0].warnings}
+    assert warn == {"date_month_lag", "latitude_value"}
+
+
+def test_contract_value_sets_match_constants():
+    s = contracts.load_suite_json("police_uk_stop_search.v1")
+    sets = {e["kwargs"]["column"]: e["kwargs"]["value_set"] for e in s["expectations"]
+            if e["type"] == "expect_column_values_to_be_in_set" and isinstance(e["kwargs"]["value_set"], list)}
+    assert sets["Type"] == policeuk.SEARCH_TYPES
+    assert sets["Age range"] == policeuk.AGE_RANGES
+    assert sets["Outcome"] == policeuk.STOP_SEARCH_OUTCOMES
+    assert sets["Legislation"] == policeuk.LEGISLATION
+
+
+def test_stop_search_params_section(tmp_path):
+    p = params.load(write_params(tmp_path / "a.yaml"))
+    assert p.stop_search.census_year == 2021 and p.stop_search.min_count == 10
+    with pytest.raises(params.ParamsError, match="stop_search.census_year"):
+        params.load(write_params(tmp_path / "b.yaml", stop_search={"census_year": 2001}))
+    with pytest.raises(params.ParamsError, match="stop_search.min_cuont: unknown key"):
+        params.load(write_params(tmp_path / "c.yaml", stop_search={"min_cuont": 5}))
