@@ -96,3 +96,14 @@ def file_month(filename: str) -> str | None:
     """The YYYY-MM month in a data.police.uk file name ("2024-01-gwent-street.csv.gz" -> "2024-01")."""
     m = re.match(r"^(\d{4}-\d{2})-", filename.rsplit("/", 1)[-1])
     return m.group(1) if m else None
+
+
+# API spelling -> archive spelling. The contracts accept both; analyses use the archive spelling.
+OUTCOME_SPELLINGS = {"Offender given a penalty notice": "Offender given penalty notice"}
+
+
+def normalise_outcome(category):
+    """One spelling per outcome category: the archive CSV's ("Offender given penalty notice")."""
+    if category is None or (isinstance(category, float) and category != category):
+        return None
+    return OUTCOME_SPELLINGS.get(category, category)

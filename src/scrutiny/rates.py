@@ -64,3 +64,41 @@ def wilson_ci(successes: float, n: float, alpha: float = 0.05) -> tuple[float, f
         return float("nan"), float("nan")
     lo, hi = proportion_confint(successes, n, alpha=alpha, method="wilson")
     return float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class ProportionTest:
+    """Result of comparing two proportions x1/n1 and x2/n2."""
+
+    p1: float
+    p2: float
+    difference: float
+    statistic: float
+    pvalue: float
+    method: str
+
+    def significant(self, alpha: float = 0.05) -> bool:
+        return self.pvalue < alpha
+
+
+def two_proportion_ztest(x1: float, n1: float, x2: float, n2: float) -> ProportionTest:
+    """Two-sided z-test that two independent proportions are equal, with the pooled standard error.
+
+    z = (p1 − p2) / sqrt(p̂(1 − p̂)(1/n1 + 1/n2)), p̂ = (x1 + x2)/(n1 + n2); p = 2(1 − Φ(|z|)).
+    Source: the score test for a difference of proportions (Agresti, Categorical Data Analysis, 3rd ed.,
+    §3.1; the same statistic as statsmodels proportions_ztest with its default pooled variance, and the
+    square root of the Pearson χ² for the 2×2 table without continuity correction).
+    When both proportions are 0 or both 1 (no variance) the test is undefined: statistic nan, p = 1.
+    """
+    if n1 <= 0 or n2 <= 0:
+        raise ValueError("both groups need at least one case")
+    if not (0 <= x1 <= n1 and 0 <= x2 <= n2):
+        raise ValueError("successes must lie between 0 and the group size")
+    p1, p2 = x1 / n1, x2 / n2
+    pooled = (x1 + x2) / (n1 + n2)
+    var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if var == 0:
+        return ProportionTest(p1, p2, p1 - p2, float("nan"), 1.0, "two-proportion z (pooled)")
+    z = (p1 - p2) / var ** 0.5
+    p = float(2 * stats.norm.sf(abs(z)))
+    return ProportionTest(p1, p2, p1 - p2, float(z), p, "two-proportion z (pooled)")
