@@ -44,8 +44,9 @@ km, medians = outcomes.time_to_outcome(linked)
 head = outcomes.headline(cohort, k, data_end)
 med_all = medians.loc[medians["crime_type"] == outcomes.ALL_CRIME, "median_months"].iloc[0]
 med_all = None if pd.isna(med_all) else int(med_all)
+# the cohort counts in exactly the issue's columns; every other column is in tables/outcomes_cohort_rates.csv
 nb.write_table(cohort[["crime_type", "recorded_month", "crimes", "outcomed_by_window_end", "first_outcome_within_k",
-                       "charged_within_k", "followed_up_k", "outcomed_by_data_end"]], "outcomes_cohort", out_dir)
+                       "charged_within_k"]], "outcomes_cohort", out_dir)
 nb.write_table(outcomes.summary_rows(head, med_all), "outcomes_summary", out_dir)
 window_words = {"month": "the month of recording", "quarter": "the calendar quarter of recording (the financial "
                 "quarters: April–June, July–September, …)", "financial_year": "the financial year of recording "
@@ -63,8 +64,8 @@ if "gwent" in p.inputs["police_uk_outcomes"].path.lower():
 nb.note(f"Definitions. First outcome = the earliest month in the outcomes files for that Crime ID. Same-period "
         f"rate = crimes with a first outcome by the end of {window_words} ÷ crimes recorded (the basis forces and "
         f"the Home Office publish: recent months look worse only because they have had less time). Fixed "
-        f"follow-up rate = crimes with a first outcome within {k} months (by the end of the calendar month {k} months after "
-        f"the month of recording) ÷ crimes recorded; shown only for months with {k} months of follow-up before the "
+        f"follow-up rate = crimes with a first outcome within {k} months (by the end of the calendar month "
+        f"{k} months after the month of recording) ÷ crimes recorded; shown only for months with {k} months of follow-up before the "
         f"data end, so every month shown had the same time. Charged = an outcome category mapped to Home Office "
         f"type 1 (charged/summonsed) in data/reference/outcome_categories.csv. Intervals: Wilson score 95%.")
 nb.note("The police.uk → Home Office mapping (outcome type, group, charged and evidential-difficulty flags) is "
@@ -88,8 +89,10 @@ nb.chart(charts.rate_lines(allc, "recorded_month", {
     "charged_k_rate": f"charged within {k} months"}, f"All crime, {p.pack.force}: outcome rates by month of recording"),
     f"Line chart by month of recording of the same-period outcome rate, the {k}-month fixed follow-up outcome "
     f"rate and the {k}-month charge rate; values in the table below and tables/outcomes_cohort_rates.csv.")
-qt = quarters.rename(columns={"same_period_rate": "same-period rate", "fixed_k_rate": f"outcome within {k} months (rate)",
-                              "charged_k_rate": f"charged within {k} months (rate)","first_outcome_within_k": f"outcome within {k} months",
+qt = quarters.rename(columns={"same_period_rate": "same-period rate",
+                              "fixed_k_rate": f"outcome within {k} months (rate)",
+                              "charged_k_rate": f"charged within {k} months (rate)",
+                              "first_outcome_within_k": f"outcome within {k} months",
                               "charged_within_k": f"charged within {k} months",
                               "outcomed_by_window_end": "outcomed by window end",
                               "outcomed_by_data_end": "outcomed by data end",
@@ -184,6 +187,8 @@ else:
     basis = "count_recorded" if hs.basis == "recorded" else "count_closed"
     years = ", ".join(sorted(ho["financial_year"].dropna().unique()))
     sm = ho_outcomes.summary(ho, force, basis)
+    if fixture:
+        sm.insert(0, "data", "ILLUSTRATIVE FIXTURE - not real data")
     neg = int(((ho["count_recorded"] < 0).fillna(False) | (ho["count_closed"] < 0).fillna(False)).sum())
     nb.note(f"Financial year(s) {years}; {hs.basis} basis ('outcomes for offences "
             f"{'recorded' if hs.basis == 'recorded' else 'closed'} in the quarter'). Charge/summons rate = type 1 ÷ "
@@ -192,7 +197,8 @@ else:
             f"Type 0 is never counted as an outcome; 1A/2A/3A ('of which', alternate offence) are never added to "
             f"types 1/2/3. England and Wales = every force row in the file. {neg} row(s) carry a negative count "
             f"(kept as published; flagged on the data-quality page). Descriptive only: no test is applied.")
-    nb.table(sm, "outcomes_ho_summary", out_dir, caption=f"{force} vs England and Wales by offence group.",
+    nb.table(sm, "outcomes_ho_summary", out_dir, caption=("ILLUSTRATIVE FIXTURE, not real data. " if fixture else "") +
+             f"{force} vs England and Wales by offence group.",
              formats={c_: "{:.1%}" for c_ in ("charge_rate", "evidential_share", "outcome16_share",
                                                "not_yet_assigned_share")})
     ow = ho_outcomes.of_which_rows(ho, force, basis)

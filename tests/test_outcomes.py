@@ -216,3 +216,17 @@ def test_outcomes_notebook_needs_outcomes_input(tmp_path):
         params.load(f)
     p = params.load(paths.REPO_ROOT / "params" / "default.yaml")
     assert "outcomes" in p.notebooks and p.outcomes.follow_up_months == 3
+
+
+def test_prepared_outcomes_use_one_spelling(tmp_path):
+    from scrutiny.ingest import DATASETS
+
+    rows = pd.DataFrame({c: ["x", "y"] for c in policeuk.OUTCOMES_HEADER})
+    rows["Month"] = ["2024-01", "2024-01"]
+    rows["LSOA name"] = ["Newport 001A", "Newport 001A"]
+    rows["Outcome type"] = ["Offender given a penalty notice", "Suspect charged"]
+    rows["source_file"], rows["row"] = "2024-01-gwent-outcomes.csv", [1, 2]
+    out = tmp_path / "o.parquet"
+    assert DATASETS["police_uk_outcomes"].prepare(rows, out) == 2
+    got = pd.read_parquet(out)["outcome_type"].tolist()
+    assert got == ["Offender given penalty notice", "Suspect charged"]

@@ -318,7 +318,8 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
             continue
         x, n, c = int(row["first_outcome_within_k"]), int(row["crimes"]), int(row["charged_within_k"])
         out[key] = {"month": row["recorded_month"], "crimes": n, "within_k": x, "rate": x / n,
-                    "ci": rates.wilson_ci(x, n), "charged": c, "charged_rate": c / n, "charged_ci": rates.wilson_ci(c, n)}
+                    "ci": rates.wilson_ci(x, n), "charged": c, "charged_rate": c / n,
+                    "charged_ci": rates.wilson_ci(c, n)}
     lq_months = months.span(months.shift(data_end, -2), data_end)
     lq = a[a["recorded_month"].isin(lq_months)]
     q = quarters(cohort_)
