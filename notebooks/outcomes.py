@@ -89,6 +89,14 @@ nb.chart(charts.rate_lines(allc, "recorded_month", {
     "charged_k_rate": f"charged within {k} months"}, f"All crime, {p.pack.force}: outcome rates by month of recording"),
     f"Line chart by month of recording of the same-period outcome rate, the {k}-month fixed follow-up outcome "
     f"rate and the {k}-month charge rate; values in the table below and tables/outcomes_cohort_rates.csv.")
+nb.para("The saw-tooth in the same-period line is the window itself: crimes recorded in the first month of a "
+        "quarter have up to two more months to be outcomed by the quarter end than crimes recorded in its last "
+        "month. The fixed follow-up line gives every month the same time.")
+nb.note("Caution on older months: data.police.uk re-issues its files, and a crime whose outcome was later changed "
+        "may carry only its later outcome row (only "
+        f"{int((outs.groupby('crime_id').size() > 1).sum()):,} Crime IDs here have more than one outcome row). Its "
+        "first outcome is then dated late, and older recording months have had more time for such changes, so "
+        "their fixed follow-up rate may be understated. Treat the rise over the earliest months with care.")
 qt = quarters.rename(columns={"same_period_rate": "same-period rate",
                               "fixed_k_rate": f"outcome within {k} months (rate)",
                               "charged_k_rate": f"charged within {k} months (rate)",

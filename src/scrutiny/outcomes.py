@@ -381,7 +381,7 @@ def summary_rows(h: dict, med_all: int | None, link: str = "outcomes.html") -> p
                      "inclusion": "Month & quarter", "shown": True,
                      "data": f"{pct(l_['rate'])} of crimes recorded in {months.label(l_['month'])} "
                              f"(95% CI {pct(l_['ci'][0])}–{pct(l_['ci'][1])}); {pct(f['rate'])} in "
-                             f"{months.label(f['month'])}",
+                             f"{months.label(f['month'])} (older months may be understated: see the section)",
                      "commentary": comm, "link": f"{link}#cohort"})
         rows.append({"topic": f"Crime outcomes: charged or summonsed within {k} months",
                      "measure": "charged_within_k", "inclusion": "Month & quarter", "shown": True,
