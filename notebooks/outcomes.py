@@ -132,7 +132,7 @@ gq = g.groupby(["quarter", "outcome_group"])["crimes"].sum().reset_index()
 gq["share"] = gq["crimes"] / gq.groupby("quarter")["crimes"].transform("sum")
 piv = gq.pivot(index="outcome_group", columns="quarter", values="share").fillna(0).reset_index()
 nb.table(piv, caption="All crime: share of each outcome group among crimes outcomed by the window end, by "
-         "quarter of recording.", formats={c_: "{:.1%}" for c_ in piv.columns if c_ != "outcome_group"})
+         "quarter of recording. Every crime type and month: tables/outcomes_groups.csv.", formats={c_: "{:.1%}" for c_ in piv.columns if c_ != "outcome_group"})
 nb.write_table(groups, "outcomes_groups", out_dir)
 
 # %%
