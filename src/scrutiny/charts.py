@@ -43,3 +43,25 @@ def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 2
     upper = base.mark_line(color="#231f20", strokeDash=[4, 3], strokeWidth=1).encode(y="upper:Q")
     lower = base.mark_line(color="#231f20", strokeDash=[4, 3], strokeWidth=1).encode(y="lower:Q")
     return alt.layer(line, centre, upper, lower, pts).properties(title=title, width=width, height=height)
+
+
+def rate_lines(frame: pd.DataFrame, x: str, series: dict[str, str], title: str, y_title: str = "share of crimes",
+               width: int = 640, height: int = 220) -> alt.Chart:
+    """Lines of several rate columns (0–1) against an ordinal x; series maps column -> legend label."""
+    d = frame[[x, *series]].melt(id_vars=[x], var_name="series", value_name="rate").dropna()
+    d["series"] = d["series"].map(series)
+    return alt.Chart(d).mark_line(point=True).encode(
+        x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=-60)),
+        y=alt.Y("rate:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("series:N", title=None, sort=list(series.values())),
+    ).properties(title=title, width=width, height=height)
+
+
+def step_curve(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str,
+               width: int = 640, height: int = 220) -> alt.Chart:
+    """A cumulative step curve (e.g. Kaplan–Meier share outcomed by months since recording)."""
+    d = frame[[x, y]].copy()
+    return alt.Chart(d).mark_line(interpolate="step-after", point=True).encode(
+        x=alt.X(f"{x}:Q", title=x_title),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    ).properties(title=title, width=width, height=height)

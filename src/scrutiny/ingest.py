@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from . import months, paths, policeuk
+from .ho_outcomes import HomeOfficeOutcomes
 
 
 class InputError(Exception):
@@ -148,8 +149,12 @@ class PoliceUkMonthly:
         """Write the typed, prepared table notebooks read. Returns the row count written."""
         con = connect()
         con.register("rows", rows.assign(district=policeuk.districts(rows["LSOA name"])))
-        extra = ", \"Crime type\" AS crime_type, \"Last outcome category\" AS last_outcome" \
-            if "Crime type" in rows.columns else ", \"Outcome type\" AS outcome_type"
+        # outcome categories in one spelling (the archive's); the API spelling is accepted by the contract
+        norm = " ".join(f"WHEN '{a}' THEN '{b}'" for a, b in policeuk.OUTCOME_SPELLINGS.items())
+        extra = (f", \"Crime type\" AS crime_type, CASE \"Last outcome category\" {norm} "
+                 "ELSE \"Last outcome category\" END AS last_outcome"
+                 if "Crime type" in rows.columns else
+                 f", CASE \"Outcome type\" {norm} ELSE \"Outcome type\" END AS outcome_type")
         con.execute(f"""
             COPY (
               SELECT "Crime ID" AS crime_id, "Month" AS month, "Falls within" AS falls_within,
@@ -232,10 +237,11 @@ class PoliceUkStopSearch(PoliceUkMonthly):
         return {"period_months": months.span(*period), "header": [self.expected_header()]}
 
 
-DATASETS: dict[str, PoliceUkMonthly] = {
+DATASETS: dict[str, PoliceUkMonthly | HomeOfficeOutcomes] = {
     "police_uk_street": PoliceUkMonthly("police_uk_street", policeuk.STREET_HEADER, contract="police_uk_street.v1"),
     "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", policeuk.OUTCOMES_HEADER,
                                           contract="police_uk_outcomes.v1"),
     "police_uk_stop_search": PoliceUkStopSearch("police_uk_stop_search", policeuk.STOP_SEARCH_HEADER, record_id="",
                                                 contract="police_uk_stop_search.v1"),
+    "ho_outcomes": HomeOfficeOutcomes(),
 }

@@ -84,3 +84,8 @@ def chart(ch, description: str = "") -> None:
     svg = charts.to_svg(ch)
     label = html.escape(description or "chart")
     _display_html(f'<figure class="chart" role="img" aria-label="{label}">{svg}</figure>')
+
+
+def banner(text: str, cls: str = "synthetic") -> None:
+    """A visible coloured label inside a section (yellow 'synthetic' style by default), e.g. for fixture data."""
+    _display_html(f'<div class="banner {html.escape(cls)}" role="note">{html.escape(str(text))}</div>')

@@ -78,6 +78,19 @@ class StopSearch(_Strict):
                                  description="ONS police force area code; found from pack.force when not given")
 
 
+class HoOutcomesSettings(_Strict):
+    force: str | None = Field(None, description="the force as the Home Office file spells it; "
+                                                "default: pack.force without a trailing 'Police'/'Constabulary'")
+    basis: Literal["recorded", "closed"] = "recorded"
+
+
+class Outcomes(_Strict):
+    follow_up_months: int = Field(3, ge=0, le=24, description="k: months of follow-up for the fixed follow-up rate")
+    same_period_window: Literal["month", "quarter", "financial_year"] = "quarter"
+    categories: str = "data/reference/outcome_categories.csv"
+    ho_outcomes: HoOutcomesSettings = HoOutcomesSettings()
+
+
 class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
@@ -90,6 +103,7 @@ class Params(_Strict):
     spc: Spc = Spc()
     performance: Performance = Performance()
     stop_search: StopSearch = StopSearch()
+    outcomes: Outcomes = Outcomes()
     run: Run = Run()
     aqa: Aqa = Aqa()
 
@@ -113,6 +127,15 @@ class Params(_Strict):
         if len(set(v)) != len(v):
             raise ValueError("a notebook is listed twice")
         return v
+
+    @model_validator(mode="after")
+    def _notebook_inputs(self):
+        needs = {"outcomes": ["police_uk_street", "police_uk_outcomes"]}
+        for nb, wanted in needs.items():
+            missing = [w for w in wanted if nb in self.notebooks and w not in self.inputs]
+            if missing:
+                raise ValueError(f"notebook {nb!r} needs input(s) {missing} under inputs")
+        return self
 
 
 def _format(err: ValidationError, source: str) -> str:

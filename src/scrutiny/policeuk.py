@@ -159,3 +159,12 @@ STOP_SEARCH_OUTCOMES = [
     "Article found - Detailed outcome unavailable",
     "Suspected psychoactive substances seized - No further action",
 ]
+# API spelling -> archive spelling. The contracts accept both; analyses use the archive spelling.
+OUTCOME_SPELLINGS = {"Offender given a penalty notice": "Offender given penalty notice"}
+
+
+def normalise_outcome(category):
+    """One spelling per outcome category: the archive CSV's ("Offender given penalty notice")."""
+    if category is None or (isinstance(category, float) and category != category):
+        return None
+    return OUTCOME_SPELLINGS.get(category, category)

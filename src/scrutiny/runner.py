@@ -309,6 +309,9 @@ def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, 
         extra.append({"path": _rel(cat), "sha256": provenance.sha256_path(cat)})
     for f in sorted(paths.resolve(p.aqa.logs).glob("*.yaml")):
         extra.append({"path": _rel(f), "sha256": provenance.sha256_path(f)})
+    ref = paths.resolve(p.outcomes.categories)
+    if "outcomes" in p.notebooks and ref.is_file():
+        extra.append({"path": _rel(ref), "sha256": provenance.sha256_path(ref)})
     for n in p.notebooks:
         nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
         extra.append({"path": _rel(nbsrc), "sha256": provenance.sha256_path(nbsrc)})

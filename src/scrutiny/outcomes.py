@@ -1,0 +1,399 @@
+"""Crime outcomes: same-period cohort rates, fixed follow-up rates, time to first outcome, outcome mix.
+
+Definitions (months are calendar months; a lag of 0 means "in the month of recording"):
+
+- A crime is a police.uk street row with a Crime ID (anti-social behaviour has none). Its recorded month
+  is the street file's Month. Crimes are counted as rows, as police.uk counts them (the performance page
+  counts the same rows); a Crime ID that appears on two street rows gives both rows the same outcomes.
+- Its **first outcome** is the earliest Month of any row for that Crime ID in the outcomes files; its
+  **first charge** is the earliest Month of an outcome row whose category is flagged `charged_summonsed`
+  in data/reference/outcome_categories.csv (an analyst-defined mapping).
+- **Same-period cohort rate** (the basis forces and the Home Office publish, domain notes §1.3): crimes
+  recorded in a window that have an outcome by the end of that window, ÷ crimes recorded in the window.
+  The window is the calendar month, quarter or financial year of recording (parameter), cut at the data end.
+  Recent recording months have had less time, so this rate is biased downwards for them.
+- **Fixed follow-up rate**: crimes with a first outcome at a lag of at most k months, ÷ crimes recorded in
+  the month, shown only for months with k full months of follow-up (recorded month + k ≤ data end), so
+  every month shown has had the same time.
+- **Time to first outcome**: a Kaplan–Meier estimate (Kaplan & Meier 1958) on whole-month lags; a crime
+  with no outcome yet is censored at data end − recorded month (it is known to have had no outcome
+  up to and including that lag). Cumulative share outcomed by lag t = 1 − Π_{j≤t} (1 − d_j / n_j), where
+  n_j crimes are still at risk at lag j and d_j have their first outcome at lag j.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import months, paths, policeuk, rates
+
+CATEGORIES = paths.REPO_ROOT / "data" / "reference" / "outcome_categories.csv"
+ALL_CRIME = "All crime"
+WINDOWS = ("month", "quarter", "financial_year")
+
+
+def load_categories(path: str | Path = CATEGORIES) -> pd.DataFrame:
+    """The outcome category reference table, with boolean flags parsed."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for c in ("charged_summonsed", "evidential_difficulties", "outcomed"):
+        bad = sorted(set(df[c]) - {"True", "False"})
+        if bad:
+            raise ValueError(f"{path}: column {c} must be True or False, found {bad}")
+        df[c] = df[c] == "True"
+    bad = sorted(set(df["basis"]) - {"official", "analyst-defined"})
+    if bad:
+        raise ValueError(f"{path}: basis must be 'official' or 'analyst-defined', found {bad}")
+    return df
+
+
+def police_uk_map(categories: pd.DataFrame) -> pd.DataFrame:
+    """police.uk category -> Home Office type(s), group and flags (indexed by category).
+
+    Raises if a police.uk category the contracts accept is missing from the table."""
+    m = categories[categories["scheme"] == "police_uk"].set_index("category")
+    missing = [c for c in policeuk.OUTCOME_CATEGORIES
+               if policeuk.normalise_outcome(c) not in m.index]
+    if missing:
+        raise ValueError(f"outcome_categories.csv has no row for police.uk categories {missing}")
+    return m
+
+
+def month_index(s: pd.Series) -> pd.Series:
+    """'YYYY-MM' strings -> months since year 0 (vectorised months.to_index)."""
+    return s.str.slice(0, 4).astype(int) * 12 + s.str.slice(5, 7).astype(int) - 1
+
+
+def window_end(month_idx: pd.Series, window: str) -> pd.Series:
+    """Index of the last month of the month's window: the month itself, its calendar quarter
+    (Jan–Mar, Apr–Jun, …; the financial quarters) or its financial year (April to March)."""
+    if window == "month":
+        return month_idx
+    if window == "quarter":
+        return month_idx - month_idx % 3 + 2
+    if window == "financial_year":
+        m = month_idx % 12  # 0 = January
+        return month_idx + np.where(m <= 2, 2 - m, 14 - m)
+    raise ValueError(f"window must be one of {WINDOWS}")
+
+
+def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
+         data_end: str, window: str = "quarter") -> tuple[pd.DataFrame, dict]:
+    """One row per crime with its recorded month, first outcome and first charge lags and censoring.
+
+    crimes: crime_id, month, crime_type (rows without a crime_id are ignored: anti-social behaviour).
+    outcomes: crime_id, month, outcome_type (police.uk categories; API spellings are normalised).
+    Returns (linked, counts); counts reports outcome rows and Crime IDs with no street record, so nothing
+    is dropped silently.
+    """
+    pmap = police_uk_map(categories)
+    c = crimes.loc[crimes["crime_id"].notna(), ["crime_id", "month", "crime_type"]].copy()
+    o = outcomes[["crime_id", "month", "outcome_type"]].copy()
+    o["outcome_type"] = o["outcome_type"].map(policeuk.normalise_outcome)
+    unknown = sorted(set(o["outcome_type"]) - set(pmap.index))
+    if unknown:
+        raise ValueError(f"outcome categories not in the reference table: {unknown}")
+    o["midx"] = month_index(o["month"])
+    o["charge"] = o["outcome_type"].map(pmap["charged_summonsed"]).astype(bool)
+    first = o.groupby("crime_id")["midx"].min().rename("first_idx")
+    first_charge = o[o["charge"]].groupby("crime_id")["midx"].min().rename("charge_idx")
+    c["recorded_idx"] = month_index(c["month"])
+    c = c.join(first, on="crime_id").join(first_charge, on="crime_id")
+    end = months.to_index(data_end)
+    c["lag"] = c["first_idx"] - c["recorded_idx"]
+    c["charge_lag"] = c["charge_idx"] - c["recorded_idx"]
+    c["followed"] = end - c["recorded_idx"]  # months of follow-up after the recording month
+    c["window_end_idx"] = np.minimum(window_end(c["recorded_idx"], window), end)
+    c = c.rename(columns={"month": "recorded_month"})
+    street_ids = set(c["crime_id"])
+    unmatched = ~o["crime_id"].isin(street_ids)
+    counts = {
+        "outcome_rows": int(len(o)),
+        "outcome_crime_ids": int(o["crime_id"].nunique()),
+        "unmatched_rows": int(unmatched.sum()),
+        "unmatched_crime_ids": int(o.loc[unmatched, "crime_id"].nunique()),
+        "before_recording_rows": int((c["lag"] < 0).sum()),
+        "crimes": int(len(c)),
+        "duplicate_crime_ids": int(c["crime_id"].duplicated().sum()),
+    }
+    return c, counts
+
+
+def _with_all(linked: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([linked, linked.assign(crime_type=ALL_CRIME)], ignore_index=True)
+
+
+def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Per crime type (and All crime) × recorded month: the counts behind every outcome rate.
+
+    Columns: crime_type, recorded_month, crimes, outcomed_by_window_end, first_outcome_within_k,
+    charged_within_k, followed_up_k (True when the month has had k months of follow-up; otherwise the two
+    within_k counts are empty, never a smaller number), outcomed_by_data_end.
+    """
+    d = _with_all(linked)
+    has = d["first_idx"].notna()
+    d["by_window"] = has & (d["first_idx"] <= d["window_end_idx"])
+    d["within_k"] = has & (d["lag"] <= k)
+    d["charged_k"] = d["charge_lag"].notna() & (d["charge_lag"] <= k)
+    d["by_end"] = has
+    g = d.groupby(["crime_type", "recorded_month"], sort=True)
+    out = pd.DataFrame({
+        "crimes": g.size(),
+        "outcomed_by_window_end": g["by_window"].sum(),
+        "first_outcome_within_k": g["within_k"].sum(),
+        "charged_within_k": g["charged_k"].sum(),
+        "followed": g["followed"].min(),
+        "outcomed_by_data_end": g["by_end"].sum(),
+    }).reset_index()
+    out["followed_up_k"] = out["followed"] >= k
+    for col in ("first_outcome_within_k", "charged_within_k"):
+        out[col] = out[col].astype("Int64").where(out["followed_up_k"])
+    out = out.drop(columns="followed")
+    order = [ALL_CRIME] + sorted(t for t in out["crime_type"].unique() if t != ALL_CRIME)
+    out["crime_type"] = pd.Categorical(out["crime_type"], order, ordered=True)
+    out = out.sort_values(["crime_type", "recorded_month"]).reset_index(drop=True)
+    out["crime_type"] = out["crime_type"].astype(str)
+    return out[["crime_type", "recorded_month", "crimes", "outcomed_by_window_end", "first_outcome_within_k",
+                "charged_within_k", "followed_up_k", "outcomed_by_data_end"]]
+
+
+def with_rates(cohort_: pd.DataFrame) -> pd.DataFrame:
+    """Add the rates (share of crimes) and Wilson 95% intervals for the fixed follow-up rate."""
+    out = cohort_.copy()
+    n = out["crimes"].astype(float)
+    out["same_period_rate"] = out["outcomed_by_window_end"] / n
+    out["fixed_k_rate"] = out["first_outcome_within_k"].astype(float) / n
+    out["charged_k_rate"] = out["charged_within_k"].astype(float) / n
+    lo, hi = [], []
+    for x, m in zip(out["first_outcome_within_k"], n):
+        if pd.isna(x):
+            lo.append(np.nan)
+            hi.append(np.nan)
+        else:
+            a, b = rates.wilson_ci(int(x), m)
+            lo.append(a)
+            hi.append(b)
+    out["fixed_k_lower"], out["fixed_k_upper"] = lo, hi
+    return out
+
+
+def quarter_label(month: str) -> str:
+    """'2025-05' -> '2025 Q2' (calendar quarter; Q2 = April to June)."""
+    y, m = month.split("-")
+    return f"{y} Q{(int(m) - 1) // 3 + 1}"
+
+
+def quarters(cohort_: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame:
+    """Cohort counts summed by calendar quarter of recording for one crime type.
+
+    The fixed-k counts are summed only when every month of the quarter has had k months of follow-up."""
+    d = cohort_[cohort_["crime_type"] == crime_type].copy()
+    d["quarter"] = d["recorded_month"].map(quarter_label)
+    g = d.groupby("quarter", sort=True)
+    out = pd.DataFrame({
+        "months": g.size(),
+        "crimes": g["crimes"].sum(),
+        "outcomed_by_window_end": g["outcomed_by_window_end"].sum(),
+        "complete": g["followed_up_k"].all(),
+        "first_outcome_within_k": g["first_outcome_within_k"].sum(min_count=1),
+        "charged_within_k": g["charged_within_k"].sum(min_count=1),
+        "outcomed_by_data_end": g["outcomed_by_data_end"].sum(),
+    }).reset_index()
+    for c in ("first_outcome_within_k", "charged_within_k"):
+        out[c] = out[c].astype("Int64").where(out["complete"])
+    out["same_period_rate"] = out["outcomed_by_window_end"] / out["crimes"]
+    out["fixed_k_rate"] = out["first_outcome_within_k"].astype(float) / out["crimes"]
+    out["charged_k_rate"] = out["charged_within_k"].astype(float) / out["crimes"]
+    return out
+
+
+def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
+    """Outcome group of each crime's latest outcome by its window end, counted per crime type × recorded
+    month, with the share among crimes outcomed by the window end."""
+    pmap = police_uk_map(categories)
+    o = outcomes[["crime_id", "month", "outcome_type"]].copy()
+    o["outcome_type"] = o["outcome_type"].map(policeuk.normalise_outcome)
+    o["midx"] = month_index(o["month"])
+    keys = linked[["crime_id", "crime_type", "recorded_month", "window_end_idx"]].reset_index(names="crime_row")
+    j = keys.merge(o, on="crime_id", how="inner")
+    j = j[j["midx"] <= j["window_end_idx"]]
+    j = j.sort_values(["crime_row", "midx", "outcome_type"]).drop_duplicates("crime_row", keep="last")
+    j["outcome_group"] = j["outcome_type"].map(pmap["outcome_group"])
+    j = _with_all(j)
+    n = j.groupby(["crime_type", "recorded_month", "outcome_group"]).size().rename("crimes").reset_index()
+    n["share"] = n["crimes"] / n.groupby(["crime_type", "recorded_month"])["crimes"].transform("sum")
+    return n
+
+
+def km_first_outcome(lag: pd.Series, followed: pd.Series) -> pd.DataFrame:
+    """Kaplan–Meier cumulative share with a first outcome by each whole-month lag.
+
+    lag: months from recording to the first outcome (NaN = no outcome yet); followed: months of follow-up
+    (the censoring lag for a crime with no outcome). Columns: lag, at_risk, outcomes, censored,
+    cumulative_share.
+    """
+    lag = pd.to_numeric(lag, errors="coerce")
+    event = lag.notna() & (lag <= followed)
+    t = np.maximum(np.where(event, lag, followed), 0).astype(int)  # an outcome dated before recording: lag 0
+    if len(t) == 0:
+        return pd.DataFrame(columns=["lag", "at_risk", "outcomes", "censored", "cumulative_share"])
+    top = int(t.max())
+    ev = np.bincount(t[event.to_numpy()], minlength=top + 1)
+    ce = np.bincount(t[~event.to_numpy()], minlength=top + 1)
+    at_risk = len(t) - np.concatenate([[0], np.cumsum(ev + ce)[:-1]])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step = np.where(at_risk > 0, 1 - ev / at_risk, 1.0)
+    surv = np.cumprod(step)
+    return pd.DataFrame({"lag": np.arange(top + 1), "at_risk": at_risk, "outcomes": ev, "censored": ce,
+                         "cumulative_share": 1 - surv})
+
+
+def km_median(curve: pd.DataFrame) -> float | None:
+    """The smallest lag at which the cumulative share outcomed reaches 50% (None if it never does)."""
+    hit = curve[curve["cumulative_share"] >= 0.5]
+    return None if hit.empty else int(hit["lag"].iloc[0])
+
+
+def time_to_outcome(linked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """KM curves for every crime type and All crime, and one row per type with the median lag."""
+    curves, meds = [], []
+    for ct, g in _with_all(linked).groupby("crime_type", sort=True):
+        cv = km_first_outcome(g["lag"], g["followed"])
+        cv.insert(0, "crime_type", ct)
+        curves.append(cv)
+        share = dict(zip(cv["lag"], cv["cumulative_share"]))
+        meds.append({"crime_type": ct, "crimes": len(g), "outcomed": int(g["lag"].notna().sum()),
+                     "median_months": km_median(cv), "by_lag_0": share.get(0), "by_lag_1": share.get(1),
+                     "by_lag_3": share.get(3), "by_lag_6": share.get(6), "by_lag_12": share.get(12)})
+    med = pd.DataFrame(meds)
+    med["o"] = med["crime_type"] != ALL_CRIME
+    med = med.sort_values(["o", "crime_type"]).drop(columns="o").reset_index(drop=True)
+    return pd.concat(curves, ignore_index=True), med
+
+
+def mix_compare(street: pd.DataFrame, now: list[str], before: list[str]) -> pd.DataFrame:
+    """police.uk Last outcome category shares among crimes recorded in two sets of months, with the change
+    in each share and a two-proportion z-test (rates.two_proportion_test) per category."""
+    s = street[street["crime_id"].notna()].copy()
+    s["last_outcome"] = s["last_outcome"].map(policeuk.normalise_outcome).fillna("(blank)")
+    a = s[s["month"].isin(now)]["last_outcome"].value_counts()
+    b = s[s["month"].isin(before)]["last_outcome"].value_counts()
+    n1, n2 = int(a.sum()), int(b.sum())
+    rows = []
+    for cat in sorted(set(a.index) | set(b.index), key=lambda c: -(a.get(c, 0) + b.get(c, 0))):
+        x1, x2 = int(a.get(cat, 0)), int(b.get(cat, 0))
+        if n1 and n2:
+            t = rates.two_proportion_test(x1, n1, x2, n2)
+            z, p = t.statistic, t.pvalue
+        else:
+            z = p = np.nan
+        rows.append({"last_outcome_category": cat, "crimes_now": x1, "share_now": x1 / n1 if n1 else np.nan,
+                     "crimes_before": x2, "share_before": x2 / n2 if n2 else np.nan,
+                     "change_pp": 100 * ((x1 / n1 if n1 else np.nan) - (x2 / n2 if n2 else np.nan)),
+                     "z": z, "p_value": p})
+    return pd.DataFrame(rows)
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    return "n/a" if x is None or pd.isna(x) else f"{100 * x:.{digits}f}%"
+
+
+def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
+    """The numbers the page and the Summary table quote, for All crime.
+
+    first/last complete month: the earliest and latest recording months with k months of follow-up, with
+    the fixed-k outcome and charge rates and Wilson 95% intervals. last_quarter: the three recording months
+    ending at the data end, with the naive same-period rate (outcome by the data end ÷ crimes); it is set
+    beside the fixed-k rate of the latest quarter with complete follow-up and of the same quarter a year
+    earlier, and that earlier quarter's own same-period rate (outcome by its quarter end).
+    """
+    a = cohort_[cohort_["crime_type"] == ALL_CRIME].sort_values("recorded_month")
+    done = a[a["followed_up_k"]]
+    out: dict = {"k": k, "data_end": data_end}
+    for key, row in (("first", done.iloc[0] if len(done) else None), ("last", done.iloc[-1] if len(done) else None)):
+        if row is None:
+            out[key] = None
+            continue
+        x, n, c = int(row["first_outcome_within_k"]), int(row["crimes"]), int(row["charged_within_k"])
+        out[key] = {"month": row["recorded_month"], "crimes": n, "within_k": x, "rate": x / n,
+                    "ci": rates.wilson_ci(x, n), "charged": c, "charged_rate": c / n,
+                    "charged_ci": rates.wilson_ci(c, n)}
+    lq_months = months.span(months.shift(data_end, -2), data_end)
+    lq = a[a["recorded_month"].isin(lq_months)]
+    q = quarters(cohort_)
+    lq_label = f"{months.label(lq_months[0])} to {months.label(lq_months[-1])}"
+    naive = lq["outcomed_by_data_end"].sum() / lq["crimes"].sum() if lq["crimes"].sum() else float("nan")
+    out["last_quarter"] = {"months": lq_months, "label": lq_label, "crimes": int(lq["crimes"].sum()),
+                           "outcomed": int(lq["outcomed_by_data_end"].sum()), "naive_rate": naive}
+    comp = q[q["complete"]]
+    out["latest_complete_quarter"] = None if comp.empty else comp.iloc[-1].to_dict()
+    year_ago = quarter_label(months.shift(lq_months[-1], -12))
+    ya = q[q["quarter"] == year_ago]
+    out["same_quarter_last_year"] = None if ya.empty else ya.iloc[0].to_dict()
+    return out
+
+
+def headline_sentences(h: dict) -> list[str]:
+    """Plain sentences for the headline numbers (no judgement words beyond the arithmetic)."""
+    k = h["k"]
+    s = []
+    if h["first"] and h["last"]:
+        f, l_ = h["first"], h["last"]
+        s.append(f"Of crimes recorded in {months.label(l_['month'])} (the latest month with {k} months of "
+                 f"follow-up), {pct(l_['rate'])} had an outcome within {k} months (95% Wilson interval "
+                 f"{pct(l_['ci'][0])}–{pct(l_['ci'][1])}; {l_['within_k']:,} of {l_['crimes']:,}); for "
+                 f"{months.label(f['month'])}, the first such month, it was {pct(f['rate'])} "
+                 f"({pct(f['ci'][0])}–{pct(f['ci'][1])}).")
+    lq = h["last_quarter"]
+    text = (f"Crimes recorded {lq['label']} have a same-period outcome rate of {pct(lq['naive_rate'])} "
+            f"({lq['outcomed']:,} of {lq['crimes']:,} outcomed by {months.label(h['data_end'])}).")
+    lc = h["latest_complete_quarter"]
+    if lc is not None:
+        diff = 100 * (lq["naive_rate"] - lc["fixed_k_rate"])
+        text += (f" The latest quarter with {k} months of follow-up for every month, {lc['quarter']}, has a fixed "
+                 f"{k}-month rate of {pct(lc['fixed_k_rate'])}: the same-period figure is {abs(diff):.1f} percentage "
+                 f"points {'below' if diff < 0 else 'above'} it, mostly because its crimes have had only 0–2 "
+                 f"months to be outcomed.")
+    ya = h["same_quarter_last_year"]
+    if ya is not None:
+        text += (f" A year earlier ({ya['quarter']}) the same-period rate at quarter end was "
+                 f"{pct(ya['same_period_rate'])} and its fixed {k}-month rate {pct(ya['fixed_k_rate'])}.")
+    s.append(text)
+    return s
+
+
+def summary_rows(h: dict, med_all: int | None, link: str = "outcomes.html") -> pd.DataFrame:
+    """Rows for the front page Summary table (topic, measure, inclusion, shown, data, commentary, link)."""
+    k = h["k"]
+    rows = []
+    if h["last"]:
+        l_, f = h["last"], h["first"]
+        lq, lc = h["last_quarter"], h["latest_complete_quarter"]
+        comm = ("Like-for-like: every month shown has had the same follow-up.")
+        if lc is not None:
+            d = 100 * (lq["naive_rate"] - lc["fixed_k_rate"])
+            comm += (f" The same-period rate for {lq['label']} ({pct(lq['naive_rate'])}) is {abs(d):.1f} points "
+                     f"{'below' if d < 0 else 'above'} the latest complete quarter's fixed rate "
+                     f"({pct(lc['fixed_k_rate'])}); those crimes have had less time.")
+        rows.append({"topic": f"Crime outcomes: outcome within {k} months", "measure": "outcome_within_k",
+                     "inclusion": "Month & quarter", "shown": True,
+                     "data": f"{pct(l_['rate'])} of crimes recorded in {months.label(l_['month'])} "
+                             f"(95% CI {pct(l_['ci'][0])}–{pct(l_['ci'][1])}); {pct(f['rate'])} in "
+                             f"{months.label(f['month'])} (older months may be understated: see the section)",
+                     "commentary": comm, "link": f"{link}#cohort"})
+        rows.append({"topic": f"Crime outcomes: charged or summonsed within {k} months",
+                     "measure": "charged_within_k", "inclusion": "Month & quarter", "shown": True,
+                     "data": f"{pct(l_['charged_rate'])} of crimes recorded in {months.label(l_['month'])} "
+                             f"(95% CI {pct(l_['charged_ci'][0])}–{pct(l_['charged_ci'][1])}); "
+                             f"{pct(f['charged_rate'])} in {months.label(f['month'])}",
+                     "commentary": "police.uk categories mapped to charge/summons by an analyst-defined table.",
+                     "link": f"{link}#cohort"})
+    rows.append({"topic": "Crime outcomes: time to first outcome", "measure": "time_to_first_outcome",
+                 "inclusion": "Month & quarter", "shown": True,
+                 "data": ("median not reached" if med_all is None else
+                          f"median {med_all} month(s) from the month of recording"),
+                 "commentary": "Kaplan–Meier estimate; crimes without an outcome yet are censored at the data end.",
+                 "link": f"{link}#time-to-outcome"})
+    return pd.DataFrame(rows, columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])

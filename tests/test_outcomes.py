@@ -1,0 +1,233 @@
+"""Outcome arithmetic on a hand-built example: cohort, fixed follow-up, censoring, mapping, outcome mix."""
+
+from __future__ import annotations
+
+import math
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from scrutiny import outcomes, params, paths, policeuk, rates
+from conftest import write_params
+
+CATS = outcomes.load_categories()
+
+# Six crimes, one anti-social behaviour row and one outcome whose Crime ID has no street record.
+STREET = pd.DataFrame([
+    # crime_id, month, crime_type, last_outcome
+    ("A", "2024-01", "Burglary", "Investigation complete; no suspect identified"),
+    ("B", "2024-01", "Burglary", "Suspect charged"),
+    ("C", "2024-01", "Robbery", "Unable to prosecute suspect"),
+    ("D", "2024-01", "Robbery", "Under investigation"),
+    ("E", "2024-02", "Burglary", "Suspect charged"),
+    ("F", "2024-04", "Burglary", "Offender given a penalty notice"),
+    (None, "2024-01", "Anti-social behaviour", None),
+], columns=["crime_id", "month", "crime_type", "last_outcome"])
+OUTCOMES = pd.DataFrame([
+    ("A", "2024-01", "Investigation complete; no suspect identified"),   # lag 0
+    ("B", "2024-03", "Suspect charged"),                                 # lag 2, charge lag 2
+    ("C", "2024-05", "Unable to prosecute suspect"),                     # lag 4
+    ("E", "2024-02", "Local resolution"),                                # lag 0
+    ("E", "2024-04", "Suspect charged"),                                 # charge lag 2
+    ("F", "2024-06", "Offender given a penalty notice"),                 # lag 2 (API spelling)
+    ("Z", "2024-03", "Suspect charged"),                                 # no street record
+], columns=["crime_id", "month", "outcome_type"])
+END = "2024-06"
+
+
+def build(k=3, window="quarter"):
+    linked, counts = outcomes.link(STREET, OUTCOMES, CATS, END, window)
+    return outcomes.cohort(linked, k).set_index(["crime_type", "recorded_month"]), linked, counts
+
+
+def test_cohort_counts_by_hand():
+    c, _, counts = build()
+    assert list(c.reset_index().columns[:6]) == ["crime_type", "recorded_month", "crimes", "outcomed_by_window_end",
+                                                 "first_outcome_within_k", "charged_within_k"]
+    b = c.loc[("Burglary", "2024-01")]
+    assert (b["crimes"], b["outcomed_by_window_end"], b["first_outcome_within_k"], b["charged_within_k"]) == (2, 2, 2, 1)
+    r = c.loc[("Robbery", "2024-01")]  # C outcomed in May (after the quarter end, lag 4 > 3); D never
+    assert (r["crimes"], r["outcomed_by_window_end"], r["first_outcome_within_k"], r["charged_within_k"]) == (2, 0, 0, 0)
+    assert r["outcomed_by_data_end"] == 1
+    e = c.loc[("Burglary", "2024-02")]  # first outcome is the local resolution in February; charge 2 months later
+    assert (e["crimes"], e["outcomed_by_window_end"], e["first_outcome_within_k"], e["charged_within_k"]) == (1, 1, 1, 1)
+    a = c.loc[("All crime", "2024-01")]
+    assert (a["crimes"], a["outcomed_by_window_end"], a["first_outcome_within_k"], a["charged_within_k"]) == (4, 2, 2, 1)
+    assert counts["crimes"] == 6  # the anti-social behaviour row has no Crime ID: not a crime here
+    assert counts["unmatched_rows"] == 1 and counts["unmatched_crime_ids"] == 1  # Z: counted, not dropped
+
+
+def test_fixed_follow_up_only_for_months_with_k_months():
+    c, _, _ = build(k=3)
+    f = c.loc[("Burglary", "2024-04")]  # April + 3 = July > June: not followed up for 3 months
+    assert not f["followed_up_k"]
+    assert pd.isna(f["first_outcome_within_k"]) and pd.isna(f["charged_within_k"])
+    assert f["outcomed_by_window_end"] == 1  # the same-period count is still there (F outcomed in June)
+    assert c.loc[("All crime", "2024-02"), "followed_up_k"]  # Feb + 3 = May <= June
+    c1, _, _ = build(k=1)
+    b = c1.loc[("Burglary", "2024-01")]
+    assert (b["first_outcome_within_k"], b["charged_within_k"]) == (1, 0)  # only A by lag 1; B is lag 2
+
+
+def test_window_choices():
+    c, _, _ = build(window="month")
+    assert c.loc[("Burglary", "2024-01"), "outcomed_by_window_end"] == 1  # only A in January
+    c, _, _ = build(window="financial_year")
+    assert c.loc[("Robbery", "2024-01"), "outcomed_by_window_end"] == 0  # FY ends March 2024; C is May
+    assert c.loc[("Burglary", "2024-04"), "outcomed_by_window_end"] == 1  # FY 2024/25 cut at the data end
+    idx = pd.Series([outcomes.months.to_index(m) for m in ("2024-01", "2024-03", "2024-04", "2024-12")])
+    ends = [outcomes.months.from_index(i) for i in outcomes.window_end(idx, "financial_year")]
+    assert ends == ["2024-03", "2024-03", "2025-03", "2025-03"]
+    ends = [outcomes.months.from_index(i) for i in outcomes.window_end(idx, "quarter")]
+    assert ends == ["2024-03", "2024-03", "2024-06", "2024-12"]
+
+
+def test_rates_and_quarters():
+    c, _, _ = build()
+    q = outcomes.quarters(c.reset_index()).set_index("quarter")
+    q1 = q.loc["2024 Q1"]  # Jan + Feb: 5 crimes, 3 outcomed by March, 3 within 3 months, 2 charged
+    assert (q1["crimes"], q1["outcomed_by_window_end"], q1["first_outcome_within_k"], q1["charged_within_k"]) == (
+        5, 3, 3, 2)
+    assert q1["fixed_k_rate"] == pytest.approx(0.6)
+    assert pd.isna(q.loc["2024 Q2", "fixed_k_rate"])  # April not followed up for 3 months
+    r = outcomes.with_rates(c.reset_index()).set_index(["crime_type", "recorded_month"])
+    lo, hi = rates.wilson_ci(2, 4)
+    assert r.loc[("All crime", "2024-01"), "fixed_k_lower"] == pytest.approx(lo)
+    assert r.loc[("All crime", "2024-01"), "fixed_k_upper"] == pytest.approx(hi)
+
+
+def test_kaplan_meier_by_hand():
+    # January crimes: A lag 0, B lag 2, C lag 4, D no outcome, followed 5 months (censored at 5)
+    curve = outcomes.km_first_outcome(pd.Series([0, 2, 4, np.nan]), pd.Series([5, 5, 5, 5]))
+    assert list(curve["at_risk"]) == [4, 3, 3, 2, 2, 1]
+    assert list(curve["outcomes"]) == [1, 0, 1, 0, 1, 0]
+    assert list(curve["censored"]) == [0, 0, 0, 0, 0, 1]
+    # S: 3/4, 3/4, 3/4*2/3 = 1/2, 1/2, 1/2*1/2 = 1/4, 1/4
+    assert curve["cumulative_share"].tolist() == pytest.approx([0.25, 0.25, 0.5, 0.5, 0.75, 0.75])
+    assert outcomes.km_median(curve) == 2
+
+
+def test_censoring_removes_crimes_not_yet_followed():
+    # crime 1 outcomed at lag 1; crime 2 recorded in the last month (followed 0 months), no outcome yet.
+    curve = outcomes.km_first_outcome(pd.Series([1, np.nan]), pd.Series([3, 0]))
+    assert list(curve["at_risk"]) == [2, 1]
+    assert curve["cumulative_share"].tolist() == pytest.approx([0.0, 1.0])  # not 0.5: crime 2 is censored
+    # with no censoring the estimate is the plain share
+    curve = outcomes.km_first_outcome(pd.Series([1, np.nan]), pd.Series([3, 3]))
+    assert curve["cumulative_share"].iloc[-1] == pytest.approx(0.5)
+    assert outcomes.km_median(outcomes.km_first_outcome(pd.Series([np.nan]), pd.Series([2]))) is None
+
+
+def test_time_to_outcome_all_crime():
+    _, linked, _ = build()
+    _, med = outcomes.time_to_outcome(linked)
+    m = med.set_index("crime_type")
+    assert m.loc["All crime", "crimes"] == 6 and m.loc["All crime", "outcomed"] == 5
+    assert med["crime_type"].iloc[0] == "All crime"
+
+
+def test_group_shares_use_latest_outcome_by_window_end():
+    _, linked, _ = build()
+    g = outcomes.group_shares(linked, OUTCOMES, CATS)
+    e = g[(g["crime_type"] == "Burglary") & (g["recorded_month"] == "2024-02")]
+    # E: local resolution in February, charged in April (after the March window end): counted as out-of-court
+    assert e["outcome_group"].tolist() == ["Out-of-court (informal)"]
+    jan = g[(g["crime_type"] == "All crime") & (g["recorded_month"] == "2024-01")].set_index("outcome_group")
+    assert jan["crimes"].to_dict() == {"Charged/Summonsed": 1, "Investigation complete – no suspect identified": 1}
+    assert jan["share"].sum() == pytest.approx(1)
+
+
+def test_category_mapping():
+    m = outcomes.police_uk_map(CATS)
+    # every category the contract accepts is mapped (API spelling through normalisation)
+    contract = json.loads((paths.REPO_ROOT / "data_contracts" / "police_uk_outcomes.v1.json").read_text())
+    accepted = next(e["kwargs"]["value_set"] for e in contract["expectations"]
+                    if e["kwargs"].get("column") == "Outcome type" and "value_set" in e["kwargs"])
+    assert set(accepted) == set(policeuk.OUTCOME_CATEGORIES)
+    for c in accepted:
+        assert policeuk.normalise_outcome(c) in m.index, c
+    assert policeuk.normalise_outcome("Offender given a penalty notice") == "Offender given penalty notice"
+    assert m.loc["Suspect charged", "ho_outcome_types"] == "1" and m.loc["Suspect charged", "charged_summonsed"]
+    assert not m.loc["Suspect charged as part of another case", "charged_summonsed"]  # TIC (type 4)
+    assert m.loc["Unable to prosecute suspect", "evidential_difficulties"]
+    assert not m.loc["Investigation complete; no suspect identified", "evidential_difficulties"]
+    assert not m.loc["Under investigation", "outcomed"]
+    assert m.loc["Offender fined", "charged_summonsed"]  # a court result follows a charge
+    assert set(m["basis"]) == {"analyst-defined"}  # police.uk -> Home Office is never official
+    ho = CATS[CATS["scheme"] == "home_office"].set_index("category")
+    assert set(ho.index) == {str(i) for i in range(23)} | {"1A", "2A", "3A"}
+    assert set(ho.loc[["14", "15", "16"], "evidential_difficulties"]) == {True}
+    assert not ho.loc["0", "outcomed"]
+
+
+def test_unknown_category_is_refused():
+    bad = OUTCOMES.copy()
+    bad.loc[0, "outcome_type"] = "Sent to the moon"
+    with pytest.raises(ValueError, match="Sent to the moon"):
+        outcomes.link(STREET, bad, CATS, END)
+
+
+def test_two_proportion_test_by_hand():
+    t = rates.two_proportion_test(30, 100, 20, 100)
+    # pooled p = 0.25; se = sqrt(0.25 * 0.75 * (1/100 + 1/100)) = 0.0612372; z = 0.1 / se
+    assert t.statistic == pytest.approx(1.632993, rel=1e-6)
+    assert t.pvalue == pytest.approx(2 * stats.norm.sf(1.632993), rel=1e-5)
+    assert t.pvalue == pytest.approx(0.10247, abs=1e-4)
+    from statsmodels.stats.proportion import proportions_ztest
+
+    z, p = proportions_ztest([30, 20], [100, 100])
+    assert t.statistic == pytest.approx(z) and t.pvalue == pytest.approx(p)
+    assert rates.two_proportion_test(0, 10, 0, 12).pvalue == 1.0
+    assert math.isnan(rates.two_proportion_test(5, 0, 1, 2).pvalue)  # an empty group is not tested
+
+
+def test_mix_compare():
+    mix = outcomes.mix_compare(STREET, ["2024-02", "2024-04"], ["2024-01"]).set_index("last_outcome_category")
+    assert mix["crimes_now"].sum() == 2 and mix["crimes_before"].sum() == 4  # anti-social behaviour excluded
+    assert mix.loc["Suspect charged", "share_now"] == pytest.approx(0.5)
+    assert mix.loc["Suspect charged", "share_before"] == pytest.approx(0.25)
+    assert mix.loc["Suspect charged", "change_pp"] == pytest.approx(25)
+    assert "Offender given penalty notice" in mix.index  # API spelling normalised
+    t = rates.two_proportion_test(1, 2, 1, 4)
+    assert mix.loc["Suspect charged", "p_value"] == pytest.approx(t.pvalue)
+
+
+def test_headline_and_summary_rows():
+    c, linked, _ = build()
+    h = outcomes.headline(c.reset_index(), 3, END)
+    assert h["first"]["month"] == "2024-01" and h["last"]["month"] == "2024-02"  # April lacks 3 months
+    assert h["first"]["rate"] == pytest.approx(0.5)  # All crime January: 2 of 4
+    lq = h["last_quarter"]
+    assert lq["months"] == ["2024-04", "2024-05", "2024-06"] and lq["crimes"] == 1 and lq["naive_rate"] == 1.0
+    rows = outcomes.summary_rows(h, 2)
+    assert list(rows.columns) == ["topic", "measure", "inclusion", "shown", "data", "commentary", "link"]
+    assert rows["link"].str.startswith("outcomes.html#").all()
+
+
+def test_outcomes_notebook_needs_outcomes_input(tmp_path):
+    f = write_params(tmp_path / "p.yaml", notebooks=["outcomes"])
+    with pytest.raises(params.ParamsError, match="police_uk_outcomes"):
+        params.load(f)
+    f = write_params(tmp_path / "q.yaml", outcomes={"follow_up_months": 3, "colour": 1})
+    with pytest.raises(params.ParamsError, match="outcomes.colour"):
+        params.load(f)
+    p = params.load(paths.REPO_ROOT / "params" / "default.yaml")
+    assert "outcomes" in p.notebooks and p.outcomes.follow_up_months == 3
+
+
+def test_prepared_outcomes_use_one_spelling(tmp_path):
+    from scrutiny.ingest import DATASETS
+
+    rows = pd.DataFrame({c: ["x", "y"] for c in policeuk.OUTCOMES_HEADER})
+    rows["Month"] = ["2024-01", "2024-01"]
+    rows["LSOA name"] = ["Newport 001A", "Newport 001A"]
+    rows["Outcome type"] = ["Offender given a penalty notice", "Suspect charged"]
+    rows["source_file"], rows["row"] = "2024-01-gwent-outcomes.csv", [1, 2]
+    out = tmp_path / "o.parquet"
+    assert DATASETS["police_uk_outcomes"].prepare(rows, out) == 2
+    got = pd.read_parquet(out)["outcome_type"].tolist()
+    assert got == ["Offender given penalty notice", "Suspect charged"]
