@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import months, paths, policeuk
+from . import months, paths, policeuk, published
 
 
 class InputError(Exception):
@@ -171,8 +171,9 @@ class PoliceUkMonthly:
         }
 
 
-DATASETS: dict[str, PoliceUkMonthly] = {
+DATASETS: dict[str, PoliceUkMonthly | published.PublishedCsv] = {
     "police_uk_street": PoliceUkMonthly("police_uk_street", policeuk.STREET_HEADER, contract="police_uk_street.v1"),
     "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", policeuk.OUTCOMES_HEADER,
                                           contract="police_uk_outcomes.v1"),
+    **{d.name: d for d in (published.FIGURES, published.RELATIONS)},
 }
