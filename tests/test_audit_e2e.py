@@ -52,7 +52,7 @@ def audit_pack(tmp_path_factory):
                                              "G_R1,total,G4,G2 G3,,two months = total\n", encoding="utf-8")
     params = write_pack(d, {"published_figures": {"path": str(pub / "*figures.csv")},
                             "published_relations": {"path": str(pub / "*relations.csv")},
-                            "police_uk_street": {"path": str(GWENT / "*-street.csv.gz")}})
+                            "police_uk_street": {"path": str(GWENT / "2025-0[56]-gwent-street.csv.gz")}})
     out = d / "pack"
     res = run_cli("run", params, "--out", out, "--run-date", RUN_DATE)
     assert res.returncode == 0, res.stdout + res.stderr
