@@ -109,7 +109,7 @@ summary = pd.DataFrame([{
     "topic": "Published figures audit", "measure": "audit", "inclusion": "Every edition", "shown": True,
     "data": f"{counts['flagged']} discrepancies ({counts['major']} major, {counts['minor']} minor) in "
             f"{counts['checks']:,} checks of {len(figures):,} printed figures ({', '.join(docs)})",
-    "commentary": f"{counts['rounding']} values consistent with rounding only (not errors); "
+    "commentary": f"{counts['rounding']} value(s) consistent with rounding only (not errors); "
                   f"{counts['unchecked']} not checkable from the document.",
     "link": "audit.html#register"}])
 nb.write_table(summary, "audit_summary", out_dir)

@@ -193,7 +193,7 @@ def test_change_from_exact_counts_and_sign_hint():
 
 
 def test_double_rounding_is_named():
-    # seed 003: (18,822 − 18,907)/18,907 = −0.44957%: −0.4 at one decimal; printed −0.5 (= −0.45 rounded again)
+    # seed 003: (18,822 − 18,907)/18,907 = −0.44957%, −0.4 at one decimal; printed −0.5 (−0.45 rounded again)
     f = figs(("a", "18907", "count"), ("b", "18822", "count"), ("p", "-0.5", "percent"))
     c = one(f, rels(("R", "change", "p", "a b")))
     assert c["status"] == audit.STATUS_FLAG and c["severity"] == "minor"

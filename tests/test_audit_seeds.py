@@ -54,9 +54,9 @@ RECONCILE = {
     "seed_000": [r"^R_tableA$", r"^R_tableB$", r"^R_warrants$", r"^R_fin_", r"^R_anpr$", r"^R_exp_", r"^R_cse$",
                  r"^R_share_(?:theft|burglary|drugs|warrant)$", r"^R_arrests_same$", r"^R_same_", r"^R_det_",
                  r"^R_x\d+", r"^R_vehicles$"],
-    "seed_003": [r"^R_P\d_c1[34]_", r"^R_P\d_pct_", r"^R_P1_x_n$", r"^R_P[2-6]_x_(?:n|pct|q3)$", r"^R_A2_", r"^R_P5_", r"^R_S_(?:nps|alc|need|tr)$",
-                 r"^R_P7_(?:h1314|target|x_exceeded)$", r"^R_M_(?:same|arr)$",
-                 r"^R_P4_x_(?:jan|mar)$"],
+    "seed_003": [r"^R_P\d_c1[34]_", r"^R_P\d_pct_", r"^R_P1_x_n$", r"^R_P[2-6]_x_(?:n|pct|q3)$", r"^R_A2_",
+                 r"^R_P5_", r"^R_S_(?:nps|alc|need|tr)$", r"^R_P7_(?:h1314|target|x_exceeded)$",
+                 r"^R_M_(?:same|arr)$", r"^R_P4_x_(?:jan|mar)$"],
 }
 EXPECTED_ROUNDING = {  # seed 000 R1: pp differences and relative changes reproducible only from unrounded rates
     "R_det_burglary_dwelling_rhda", "R_det_burglary_dwelling_fxp", "R_det_robbery_rhda", "R_det_vwi_rhda",

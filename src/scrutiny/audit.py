@@ -600,7 +600,7 @@ def check_same(rel: Relation, figs: dict[str, Figure]) -> Check:
     unit = fs[0].unit
     c.severity = ("major" if spread >= Decimal("0.5") else "minor") if unit in POINT_UNITS else \
         ("major" if ref and spread / ref >= Decimal("0.01") else "minor")
-    c.recomputed = f"differ by {fmt(spread)}"
+    c.recomputed = f"differ by at least {fmt(spread)}"
     c.explanation = (f"{len(fs)} printings of the same quantity disagree beyond rounding: "
                      + "; ".join(f"{f.shown} at {f.where}" for f in fs) + ".")
     return c
@@ -628,7 +628,9 @@ def check_claim(rel: Relation, figs: dict[str, Figure]) -> Check:
         desc = f"{a.num} against {b.num}"
     if diff.exact:
         actual = (diff.lo > 0) - (diff.lo < 0)
-        c.recomputed = {1: "higher", -1: "lower", 0: "equal"}[actual] + f" ({fmt(diff.lo)})"
+        words = {1: "rose by", -1: "fell by", 0: "no change"} if word in CHANGE_WORDS else \
+            {1: "higher by", -1: "lower by", 0: "equal"}
+        c.recomputed = words[actual] + (f" {fmt(abs(diff.lo))}" if actual else "")
         ok = actual == sign
     else:
         c.recomputed = f"difference {fmt(diff.lo)} to {fmt(diff.hi)}"
