@@ -72,7 +72,7 @@ def test_audit_pack_register_and_front_page(audit_pack):
     assert "G_R1" in ids and "raw:G4" in ids and "raw:G1" not in ids
     g = reg.set_index("id")
     assert g.loc["raw:G4", "recomputed"] == f"{asb:,}"
-    assert len(reg[reg["doc_id"] == "seed_003"]) == 14
+    assert len(reg[reg["doc_id"] == "seed_003"]) == 15
     raw = pd.read_csv(out / "tables" / "audit_raw.csv").set_index("id")
     assert raw.loc["G1", "difference"] == 0 and raw.loc["G4", "difference"] == 7
     summary = pd.read_csv(out / "tables" / "summary.csv")

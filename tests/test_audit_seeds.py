@@ -37,6 +37,7 @@ EXPECTED = {
         "R_P1_x_pct",         # "reduction of 0.5%": −0.4496% from the counts (the table's −0.45% rounded again)
         "R_P2_same13_Jan",    # D2 VWI January 13/14 printed 115 and 116
         "R_P2_annual1314",    # D2 VWI annual 1,720 vs months 1,707
+        "R_P2_actual_row_sum",  # D2 the 'Actual 2013 - 2014' months sum to 1,706; cumulative says 1,707
         "R_P2_target",        # D2 VWI target 1705 / 1719 / 1706
         "R_P3_annual1314",    # D3 DA annual 7,103 vs months 7,102
         "R_P3_target",        # D3 DA target 7102 / 7103 / 7103

@@ -404,6 +404,8 @@ def seed_003(seeds):
     for m in MONTHS:
         r(f"R_P2_same13_{m}", "same_figure", "", [a13[m], mm13[m]], note="the two printed 2013/14 monthly rows")
     r("R_P2_annual1314", "total", a13["13/14"], f"{mm13['Apr']}..{mm13['Mar']}", note="annual 13/14 = the twelve 13/14 months")
+    r("R_P2_actual_row_sum", "total", cc13["Mar"], f"{a13['Apr']}..{a13['Mar']}",
+      note="the 'Actual 2013 - 2014' months sum to the March cumulative 13/14")
     r("R_P2_annual_same", "same_figure", "", [a13["13/14"], cc13["13/14"]])
     f("P2_e_target", 1249, "target 14/15 (exception item)", "1705", "count", GEO, "2014/15")
     f("P2_s_target", 1325, "target 14/15 (status line)", "1719", "count", GEO, "2014/15")
