@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import months, paths, policeuk
+from . import months, paths, policeuk, published
 from .ho_outcomes import HomeOfficeOutcomes
 
 
@@ -237,11 +237,12 @@ class PoliceUkStopSearch(PoliceUkMonthly):
         return {"period_months": months.span(*period), "header": [self.expected_header()]}
 
 
-DATASETS: dict[str, PoliceUkMonthly | HomeOfficeOutcomes] = {
+DATASETS: dict[str, object] = {
     "police_uk_street": PoliceUkMonthly("police_uk_street", policeuk.STREET_HEADER, contract="police_uk_street.v1"),
     "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", policeuk.OUTCOMES_HEADER,
                                           contract="police_uk_outcomes.v1"),
     "police_uk_stop_search": PoliceUkStopSearch("police_uk_stop_search", policeuk.STOP_SEARCH_HEADER, record_id="",
                                                 contract="police_uk_stop_search.v1"),
     "ho_outcomes": HomeOfficeOutcomes(),
+    **{d.name: d for d in (published.FIGURES, published.RELATIONS)},
 }

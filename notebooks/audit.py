@@ -1,0 +1,115 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Published figures audit
+
+# %% tags=["parameters"]
+params_file = ""  # the pack's params YAML
+work_dir = ""     # prepared tables written by the validation step
+out_dir = ""      # the pack folder being built
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+
+from scrutiny import audit, measures, months, nb, params
+
+nb.setup()
+p = params.load(params_file)
+figures = pd.read_parquet(f"{work_dir}/published_figures.parquet")
+relations = pd.read_parquet(f"{work_dir}/published_relations.parquet")
+checks = audit.run_checks(figures, relations)
+register = audit.register(checks)
+
+raw = pd.DataFrame()
+street = Path(work_dir) / "police_uk_street.parquet"
+if street.is_file():
+    period = (p.period.start, p.period.end)
+    cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
+    monthly = measures.monthly(measures.type_counts(street, period), cat, period, p.performance.district_min_share)
+    raw = audit.raw_compare(figures, monthly)
+    register = pd.concat([register, audit.raw_register_rows(raw)], ignore_index=True)
+counts = audit.summary_counts(checks, register)
+docs = sorted(figures["doc_id"].dropna().unique())
+rounding = checks[checks["status"] == audit.STATUS_ROUNDING]
+unchecked = checks[checks["status"] == audit.STATUS_UNCHECKED]
+nb.write_table(checks, "audit_checks", out_dir)
+
+# %%
+nb.para(f"Documents audited: {', '.join(docs)}. {len(figures):,} printed figures and {len(relations):,} relations "
+        f"between them were transcribed (data/published/); {counts['checks']:,} checks were run. "
+        f"{counts['flagged']} discrepancies were found ({counts['major']} major, {counts['minor']} minor); "
+        f"{counts['rounding']} printed values are consistent with rounding only; {counts['unchecked']} could not be "
+        f"checked from the document.")
+nb.note("How figures are checked. Totals: the parts must sum to the printed total (exactly for counts, £, FTE and "
+        "days; for rounded units, within the sum of their half-units). Shares and changes are recomputed from their "
+        "inputs with exact decimal arithmetic and rounded to the printed decimals under round-half-up (ties away "
+        "from zero, as spreadsheet ROUND) and round-half-even (banker's rounding); a value is flagged only if neither "
+        "rule reproduces it. When the inputs are themselves rounded (percentages, rates, £m), every value within half "
+        "a unit of each printed input is allowed (interval arithmetic); a result reachable that way is 'consistent "
+        "with rounding', not an error. 'x% (n)' figures are tested for an integer denominator N with n/N rounding to "
+        "x%. The same figure printed twice must agree within rounding. A worded claim (increase, fell, above, "
+        "exceeded…) is contradicted when no values consistent with the printed numbers point the claimed way.")
+nb.note("Severity rule (mechanical, not a judgement of importance): major when the printed value is at least 0.5 "
+        "points (percent, percentage-point and rate units) or at least 1% of its size (other units) away from "
+        "the nearest value its inputs allow, and for every contradicted claim or infeasible 'x% (n)'; otherwise minor.")
+
+# %%
+nb.heading("Discrepancy register", 2, anchor="register")
+if len(register):
+    nb.table(register, "audit_register", out_dir, caption="Every printed figure that its own document does not "
+             "reproduce. id = the relation id in relations.csv; location = line or page in the document.")
+else:
+    nb.write_table(register, "audit_register", out_dir)
+    nb.para("No discrepancies: every relation declared for these documents reproduces, at least within rounding.")
+
+# %%
+nb.heading("Consistent with rounding only", 2, anchor="rounding")
+nb.para(f"{len(rounding)} printed values do not follow from the other printed (rounded) values by plain arithmetic, "
+        f"but do follow from unrounded values that round to them. They are not errors; reproducing them from raw data "
+        f"needs the unrounded numbers.")
+nb.table(rounding[["id", "doc_id", "location", "check", "printed", "recomputed", "explanation"]].reset_index(drop=True),
+         "audit_rounding", out_dir)
+
+# %%
+if len(unchecked):
+    nb.heading("Not checkable from the document", 2, anchor="unchecked")
+    nb.table(unchecked[["id", "doc_id", "location", "check", "printed", "recomputed", "explanation"]]
+             .reset_index(drop=True), "audit_unchecked", out_dir)
+
+# %%
+nb.heading("Recomputed from raw data", 2, anchor="raw")
+if street.is_file():
+    nb.para(f"Published counts whose measure is a police.uk measure id, geography 'force' or a district, and period a "
+            f"month or span of months (YYYY-MM or YYYY-MM..YYYY-MM) inside {months.label(p.period.start)} to "
+            f"{months.label(p.period.end)} were recounted from the pack's data.police.uk street files: "
+            f"{len(raw)} figures, {int((raw['difference'] != 0).sum()) if len(raw) else 0} differ.")
+    nb.table(raw, "audit_raw", out_dir)
+else:
+    nb.para("This pack has no raw data among its inputs (add police_uk_street to recount published police.uk counts), "
+            "so no figure was recomputed from raw data.")
+
+# %%
+nb.heading("All checks", 2, anchor="checks")
+by = checks.groupby(["doc_id", "check", "status"]).size().rename("checks").reset_index()
+nb.table(by, caption="Every check by document, kind and result; each check in full in tables/audit_checks.csv.")
+
+summary = pd.DataFrame([{
+    "topic": "Published figures audit", "measure": "audit", "inclusion": "Every edition", "shown": True,
+    "data": f"{counts['flagged']} discrepancies ({counts['major']} major, {counts['minor']} minor) in "
+            f"{counts['checks']:,} checks of {len(figures):,} printed figures ({', '.join(docs)})",
+    "commentary": f"{counts['rounding']} value(s) consistent with rounding only (not errors); "
+                  f"{counts['unchecked']} not checkable from the document.",
+    "link": "audit.html#register"}])
+nb.write_table(summary, "audit_summary", out_dir)

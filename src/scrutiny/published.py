@@ -1,0 +1,108 @@
+"""Published-figure transcriptions as pack inputs: a figures CSV and a relations CSV per document.
+
+Both are plain UTF-8 CSV typed by hand (or saved from a spreadsheet). Each file is one source file of the
+dataset; several files (several documents) may be given with a glob. Rows are kept as text, exactly as
+typed, for validation; `prepare` writes them unchanged (all text columns) to Parquet for the audit notebook,
+which does its own exact decimal parsing (scrutiny.audit).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import audit, paths
+
+
+def _ingest():
+    # imported at call time: ingest imports this module to register the datasets
+    from . import ingest
+
+    return ingest
+
+
+@dataclass
+class PublishedCsv:
+    """Hand-typed CSV tables (published figures or their relations); the header must match exactly."""
+
+    name: str
+    header: list[str]
+    record_id: str
+    contract: str
+    optional: tuple[str, ...] = ("note",)
+
+    def discover(self, pattern: str) -> list[Path]:
+        p = str(paths.resolve(pattern))
+        files = sorted(Path(f) for f in glob.glob(p, recursive=True))
+        if not files:
+            raise _ingest().InputError(f"input {self.name}: the path {pattern!r} matches no file (looked for {p})")
+        return files
+
+    def accepted_headers(self) -> list[str]:
+        """The full header, and the header without the optional trailing columns (note)."""
+        short = [c for c in self.header if c not in self.optional]
+        return ["|".join(self.header), "|".join(short)]
+
+    def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
+        ing = _ingest()
+        rows = []
+        for f in files:
+            readable = ing.check_readable(f)
+            header = None
+            if readable == "ok":
+                with ing._open_text(f) as fh:
+                    header = next(csv.reader(fh), None)
+            rows.append({"source_file": f.name, "path": str(f), "file_month": None, "readable": readable,
+                         "header": "|".join(h.strip() for h in header) if header else "",
+                         "bytes": f.stat().st_size, "sha256": ing.sha256_file(f)})
+        df = pd.DataFrame(rows)
+        df["in_period"] = True  # a transcription is not split by month
+        return df
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        """Every row of every file as text (blank cells as missing), with source_file and 1-based row."""
+        ing = _ingest()
+        frames = []
+        for path, name in zip(files["path"], files["source_file"]):
+            with ing._open_text(Path(path)) as fh:
+                reader = csv.reader(fh)
+                header = [h.strip() for h in next(reader)]
+                recs = []
+                for i, rec in enumerate(reader, start=1):
+                    if not any(c.strip() for c in rec):
+                        continue  # blank spreadsheet rows
+                    if len(rec) != len(header):
+                        raise ing.InputError(f"input {self.name}: {path}: data row {i} has {len(rec)} cells, the "
+                                         f"header has {len(header)} (a comma inside a cell needs quotes)")
+                    recs.append({**{h: (c.strip() or None) for h, c in zip(header, rec)}, "row": i})
+            df = pd.DataFrame(recs, columns=header + ["row"])
+            for c in self.header:
+                if c not in df.columns:
+                    df[c] = None
+            df["source_file"] = name
+            frames.append(df)
+        out = pd.concat(frames, ignore_index=True)
+        return out[self.header + ["source_file", "row"]].astype(object)
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        df = rows[self.header + ["source_file", "row"]].copy()
+        for c in self.header + ["source_file"]:
+            df[c] = df[c].astype("string")
+        df = df.rename(columns={"row": "source_row"})
+        con = _ingest().connect()
+        con.register("rows", df)
+        con.execute(f"COPY (SELECT * FROM rows) TO '{out}' (FORMAT parquet)")
+        con.close()
+        return len(df)
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"header": self.accepted_headers(), "units": audit.UNITS, "relation_types": audit.RELATION_TYPES,
+                "claim_words": audit.CLAIM_WORDS}
+
+
+FIGURES = PublishedCsv("published_figures", audit.FIGURES_HEADER, "figure_id", "published_figures.v1")
+RELATIONS = PublishedCsv("published_relations", audit.RELATIONS_HEADER, "relation_id", "published_relations.v1")
