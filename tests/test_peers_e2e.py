@@ -139,6 +139,8 @@ def test_official_msg_file_is_used_and_cited(tmp_path):
     assert "statistical neighbours" not in html
     c = pd.read_csv(tmp_path / "pack" / "tables" / "peers_comparison.csv").set_index("offence").loc[TOTAL]
     assert c["group_size"] == 4
+    prov = json.loads((tmp_path / "pack" / "provenance.json").read_text())
+    assert any(x["path"].endswith("msg.csv") and len(x["sha256"]) == 64 for x in prov["code"])
 
 
 def _ho_variant(tmp_path, edit) -> str:

@@ -264,6 +264,9 @@ def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, 
     cat = paths.resolve(p.performance.catalogue)
     if cat.is_file():
         extra.append({"path": _rel(cat), "sha256": provenance.sha256_path(cat)})
+    if "peers" in p.notebooks and p.peers.msg_file:
+        msg = paths.resolve(p.peers.msg_file)
+        extra.append({"path": _rel(msg), "sha256": provenance.sha256_path(msg)})
     for n in p.notebooks:
         nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
         extra.append({"path": _rel(nbsrc), "sha256": provenance.sha256_path(nbsrc)})
