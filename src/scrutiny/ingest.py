@@ -237,6 +237,8 @@ class PoliceUkStopSearch(PoliceUkMonthly):
         return {"period_months": months.span(*period), "header": [self.expected_header()]}
 
 
+from . import pfa  # noqa: E402  (pfa builds on the helpers above)
+
 DATASETS: dict[str, object] = {
     "police_uk_street": PoliceUkMonthly("police_uk_street", policeuk.STREET_HEADER, contract="police_uk_street.v1"),
     "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", policeuk.OUTCOMES_HEADER,
@@ -245,4 +247,7 @@ DATASETS: dict[str, object] = {
                                                 contract="police_uk_stop_search.v1"),
     "ho_outcomes": HomeOfficeOutcomes(),
     **{d.name: d for d in (published.FIGURES, published.RELATIONS)},
+    "ho_prc_pfa": pfa.HoPrcPfa("ho_prc_pfa", pfa.HO_HEADER, record_id="PFA", contract="ho_prc_pfa.v1"),
+    "ons_population_pfa": pfa.OnsPopulationPfa("ons_population_pfa", pfa.POP_HEADER, record_id="pfa_code",
+                                               contract="ons_population_pfa.v1"),
 }

@@ -6,6 +6,7 @@ safe loader, so Python object tags (!!python/object) are refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Literal
@@ -91,6 +92,26 @@ class Outcomes(_Strict):
     ho_outcomes: HoOutcomesSettings = HoOutcomesSettings()
 
 
+class Peers(_Strict):
+    """The peer comparison (notebook `peers`) on Home Office recorded crime by police force area."""
+
+    force: str | None = Field(None, description="Home Office PFA name; by default matched from pack.force")
+    period_end: dt.date = Field(dt.date(2018, 12, 31), description="reporting point: the 12 months ending here")
+    population_edition: Literal["mye2019", "mye2023"] = "mye2019"
+    k: int = Field(7, ge=1, le=20, description="number of statistical neighbours")
+    msg_file: str | None = Field(None, description="official most similar group CSV: force, peer, source, as_of")
+
+    @field_validator("period_end")
+    @classmethod
+    def _quarter_end(cls, v):
+        from .pfa import quarter_end
+
+        if v.month not in (3, 6, 9, 12) or v != quarter_end(v.year, v.month):
+            raise ValueError(f"must be the last day of a quarter (the Home Office data are 12 months ending "
+                             f"31 March, 30 June, 30 September or 31 December), got {v}")
+        return v
+
+
 class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
@@ -104,8 +125,50 @@ class Params(_Strict):
     performance: Performance = Performance()
     stop_search: StopSearch = StopSearch()
     outcomes: Outcomes = Outcomes()
+    peers: Peers = Peers()
     run: Run = Run()
     aqa: Aqa = Aqa()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _peers_period(cls, data):
+        """A peers-only pack may leave out `period`: it is the 12 months ending peers.period_end."""
+        if isinstance(data, dict) and "period" not in data and "peers" in (data.get("notebooks") or []):
+            try:
+                end = Peers(**(data.get("peers") or {})).period_end
+            except (ValidationError, TypeError):
+                return data  # reported against the peers key
+            start = dt.date(end.year - 1, end.month, 1) + dt.timedelta(days=32)
+            data = {**data, "period": {"start": f"{start.year:04d}-{start.month:02d}",
+                                       "end": f"{end.year:04d}-{end.month:02d}"}}
+        return data
+
+    @model_validator(mode="after")
+    def _peers_ready(self):
+        if "peers" not in self.notebooks:
+            return self
+        from . import peers as peers_mod
+        from .pfa import force_name
+
+        need = {"ho_prc_pfa", "ons_population_pfa"} - set(self.inputs)
+        if need:
+            raise ValueError(f"the peers notebook needs the input(s) {sorted(need)} (Home Office recorded crime by "
+                             "PFA and ONS population by PFA); see params/peers_example.yaml")
+        end = self.peers.period_end
+        if self.period.end != f"{end.year:04d}-{end.month:02d}":
+            raise ValueError(f"period.end ({self.period.end}) must be the month of peers.period_end ({end}): the "
+                             "pack's reporting month is the peer comparison's 12 months ending date (or leave "
+                             "period out and it is set to those 12 months)")
+        force_name(self.peers.force or self.pack.force)
+        if self.peers.msg_file:
+            peers_mod.read_msg(paths.resolve(self.peers.msg_file))
+        return self
+
+    def peers_force(self) -> str:
+        """The Home Office PFA name of the pack's force (peers.force, else matched from pack.force)."""
+        from .pfa import force_name
+
+        return force_name(self.peers.force or self.pack.force)
 
     @field_validator("inputs")
     @classmethod

@@ -312,6 +312,9 @@ def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, 
     ref = paths.resolve(p.outcomes.categories)
     if "outcomes" in p.notebooks and ref.is_file():
         extra.append({"path": _rel(ref), "sha256": provenance.sha256_path(ref)})
+    if "peers" in p.notebooks and p.peers.msg_file:
+        msg = paths.resolve(p.peers.msg_file)
+        extra.append({"path": _rel(msg), "sha256": provenance.sha256_path(msg)})
     for n in p.notebooks:
         nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
         extra.append({"path": _rel(nbsrc), "sha256": provenance.sha256_path(nbsrc)})

@@ -1,0 +1,252 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Peer comparison
+
+# %% tags=["parameters"]
+params_file = ""  # the pack's params YAML
+work_dir = ""     # prepared tables written by the validation step
+out_dir = ""      # the pack folder being built
+
+# %%
+import altair as alt
+import pandas as pd
+
+from scrutiny import funnel, nb, params, peers, pfa
+
+nb.setup()
+p = params.load(params_file)
+focal = p.peers_force()
+end = pd.Timestamp(p.peers.period_end)
+end_label = f"{end.day} {end:%B %Y}"
+edition = p.peers.population_edition
+crime = pd.read_parquet(f"{work_dir}/ho_prc_pfa.parquet")
+pop = pd.read_parquet(f"{work_dir}/ons_population_pfa.parquet")
+long = pfa.crime_with_population(crime, pop, edition)
+pop_year = pfa.population_year(end.date())
+at = long[long["period_end"] == end]
+if at.empty:
+    raise ValueError(f"the Home Office data have no 12 months ending {end.date()}")
+if at["population"].isna().any():
+    raise ValueError(f"ONS edition {edition} has no mid-{pop_year} population; choose another edition or date")
+comparable = peers.comparable_forces()
+
+if p.peers.msg_file:
+    msg = peers.read_msg(params.paths.resolve(p.peers.msg_file))
+    group = msg.peers_of(focal)
+    group_label = peers.MSG_LABEL
+    neighbours = pd.DataFrame({"force": group})
+    features = None
+else:
+    msg = None
+    features = peers.neighbour_features(long, end)
+    neighbours = peers.nearest(features, focal, p.peers.k)
+    group = list(neighbours["force"])
+    group_label = peers.NEIGHBOUR_LABEL
+
+comp_at = at[at["force"].isin(comparable)]
+rates_tbl = peers.rate_table(comp_at)[["period_end", "force", "offence", "count", "population", "rate_per_1000",
+                                       "ci_low", "ci_high"]].assign(period_end=lambda d: d["period_end"].dt.date)
+nb.write_table(rates_tbl, "peers_rates", out_dir)
+cmp = peers.compare(at, focal, group)
+nb.write_table(cmp, "peers_comparison", out_dir)
+
+funnels, od_rows = [], []
+for off in [pfa.TOTAL] + pfa.GROUPS:
+    ew = funnel.weighted_rate(at.loc[at["offence"] == off, "count"], at.loc[at["offence"] == off, "population"])
+    fr, od, _ = funnel.funnel(comp_at[comp_at["offence"] == off].rename(columns={"force": "unit"}), target=ew)
+    funnels.append(fr.assign(offence=off))
+    od_rows.append({"offence": off, "target_rate_per_1000": ew, "forces": od.k, "phi": od.phi, "tau2": od.tau2,
+                    "overdispersion_adjusted": od.applied})
+funnel_tbl = pd.concat(funnels, ignore_index=True).rename(columns={"unit": "force"})
+funnel_tbl["period_end"] = end.date()
+funnel_tbl = funnel_tbl[["period_end", "offence", "force", "count", "population", "rate", "expected", "z",
+                         "lower_95", "upper_95", "lower_998", "upper_998", "position", "position_unadjusted"]]
+od_tbl = pd.DataFrame(od_rows)
+nb.write_table(funnel_tbl, "peers_funnel", out_dir)
+nb.write_table(od_tbl, "peers_overdispersion", out_dir)
+yoy = peers.year_on_year(long, focal, end)
+nb.write_table(yoy, "peers_change", out_dir)
+trend = pd.concat([peers.trend(long, focal, group, off) for off in [pfa.TOTAL] + pfa.GROUPS], ignore_index=True)
+trend["period_end"] = trend["period_end"].dt.date
+nb.write_table(trend, "peers_trend", out_dir)
+
+# %%
+tot = cmp[cmp["offence"] == pfa.TOTAL].iloc[0]
+od_tot = od_tbl[od_tbl["offence"] == pfa.TOTAL].iloc[0]
+ft = funnel_tbl[funnel_tbl["offence"] == pfa.TOTAL]
+out998 = ft[ft["position"].isin(["above 99.8%", "below 99.8%"])].sort_values("rate", ascending=False)
+out998_unadj = ft[ft["position_unadjusted"].isin(["above 99.8%", "below 99.8%"])]
+nb.para(f"Reporting point: the 12 months ending {end_label}. Source: Home Office police recorded crime by police "
+        f"force area (rolling 12-month totals), divided by the ONS mid-{pop_year} population estimate, edition "
+        f"{edition} ({'Census 2011-based, as used in Home Office rates published before about 2023' if edition == 'mye2019' else 'rebased after Census 2021'}). "
+        f"Force: {focal}. Peer group: {group_label}.")
+nb.note(f"Definitions. Total recorded crime excludes fraud (the sum of every Home Office offence line except "
+        f"'Fraud offences'; fraud recorded centrally by Action Fraud, CIFAS and UK Finance has no force or resident "
+        f"population). Offence groups follow the ONS presentation. The mid-year population used is the 30 June "
+        f"that falls inside the 12 months. British Transport Police (no resident population) and City of London "
+        f"(about {int(at.loc[(at['force'] == pfa.CITY_OF_LONDON) & (at['offence'] == pfa.TOTAL), 'population'].iloc[0]):,} "
+        f"residents against a large daytime population, so per-resident rates mean little) are excluded from every "
+        f"per-resident comparison: ranks, funnel plots and peer selection cover the other {len(comparable)} forces. "
+        f"The England and Wales rate is all 43 territorial forces' crime over their whole population.")
+
+# %%
+nb.heading("Peer group", 2, anchor="peer-group")
+if msg is not None:
+    nb.para(f"The peers are the official most similar group supplied in {msg.provenance(focal)}: "
+            f"{', '.join(group)}.")
+else:
+    nb.para(f"The peers are {len(group)} {group_label}: {', '.join(group)}. They are NOT the Home Office most "
+            f"similar group (MSG), whose membership is not published with these data; supply it as peers.msg_file "
+            f"to use it instead.")
+    nb.note(f"How neighbours are chosen: each of the {len(comparable)} comparable forces is described by "
+            f"{len(features.columns)} variables from the pack's own data; each variable is standardised (minus its "
+            f"mean over the forces, divided by its standard deviation) and the k = {p.peers.k} forces with the "
+            f"smallest Euclidean distance to {focal} are taken (equal weights; ties broken by name, so the choice is "
+            f"deterministic). Variables: " + "; ".join(f"{k}: {v}" for k, v in peers.NEIGHBOUR_VARIABLES.items()) +
+            ". Because crime rate and offence mix are among the variables, peers resemble the force in crime by "
+            "construction, which narrows the gap to the peer average; the funnel plot against England and Wales "
+            "below does not depend on this choice.")
+    show = features.loc[[focal] + group].reset_index()
+    show.insert(1, "distance", [0.0] + list(neighbours["distance"]))
+    nb.write_table(show, "peers_neighbours", out_dir)
+    nb.table(show.rename(columns={"total_rate": "rate per 1,000", "log10_population": "log10 population"}),
+             caption=f"Neighbour variables (unstandardised) for {focal} and its {len(group)} nearest forces; "
+                     f"distance is on the standardised scale.", decimals=3)
+    allf = standardise_all = peers.standardise(features.sort_index())
+    dists = ((allf - allf.loc[focal]) ** 2).sum(axis=1) ** 0.5
+    nb.write_table(dists.drop(focal).sort_values().rename("distance").reset_index(), "peers_distances", out_dir)
+
+# %%
+nb.heading("Rates per 1,000 residents", 2, anchor="rates")
+nb.para(f"{focal} recorded {int(tot['count']):,} crimes (excluding fraud) in the 12 months ending {end_label}: "
+        f"{tot['rate_per_1000']:.1f} per 1,000 residents (95% interval {tot['ci_low']:.1f} to {tot['ci_high']:.1f}). "
+        f"The peer average is {tot['peer_average']:.1f} and England and Wales {tot['england_wales']:.1f}. "
+        f"{focal} is {tot['vs_peer_average']} the peer average and ranks {tot['rank_in_group']} of "
+        f"{tot['group_size']} in its peer group and {tot['rank_national']} of {tot['forces_ranked']} nationally "
+        f"(1 = highest rate).")
+nb.note("Method. Interval: exact Poisson 95% (Garwood, χ²-based) for the count, divided by the population. "
+        "Peer average: weighted, Σcounts ÷ Σpopulation of the peers, shown WITHOUT the force itself "
+        "(the 'with force' column includes it). 'Significantly above/below' means the force's 95% interval "
+        "excludes the peer average. Recorded crime is a full count; the Poisson interval treats it as one outcome "
+        "of an underlying rate and ignores extra-Poisson variation between forces, so with counts this large almost "
+        "every difference is 'significant'. The funnel plot below allows for that variation.")
+nb.table(cmp.rename(columns={"rate_per_1000": "rate", "ci_low": "95% low", "ci_high": "95% high",
+                             "peer_average": "peer avg (excl. force)", "peer_average_incl_force": "peer avg (incl. force)",
+                             "england_wales": "England and Wales", "rank_in_group": "rank in group",
+                             "group_size": "group size", "rank_national": "rank nationally",
+                             "forces_ranked": "forces ranked", "vs_peer_average": "against peer average"}),
+         decimals=2, caption=f"Rates per 1,000 residents, 12 months ending {end_label}. All comparable forces' rates: "
+                 f"tables/peers_rates.csv.")
+
+# %%
+nb.heading("Funnel plot: all forces against England and Wales", 2, anchor="funnel")
+outside_txt = ("; ".join(f"{r.force} ({r.rate:.1f}, {r.position})" for r in out998.itertuples())
+               if len(out998) else "none")
+nb.para(f"Total recorded crime per 1,000, 12 months ending {end_label}, for the {len(ft)} comparable forces, "
+        f"around the England and Wales rate of {od_tot['target_rate_per_1000']:.1f}. Outside the 99.8% limits: "
+        f"{outside_txt}." + (f" Against unadjusted exact Poisson limits {len(out998_unadj)} of the {len(ft)} forces "
+                             f"would be outside 99.8%: that is what overdispersion looks like, and why the adjusted "
+                             f"limits are the ones judged." if bool(od_tot["overdispersion_adjusted"]) else ""))
+nb.note("Method: Spiegelhalter (2005) funnel plot. Limits at 95% (z = 1.959964) and 99.8% (z = 3.090232) around the "
+        "England and Wales rate. " + funnel.Overdispersion(int(od_tot['forces']), float(od_tot['phi']),
+                                                            float(od_tot['tau2'])).describe() +
+        " Without overdispersion the limits are exact Poisson. Overdispersion is estimated separately for each "
+        "offence group (tables/peers_overdispersion.csv); limits and positions for every group are in "
+        "tables/peers_funnel.csv.")
+cv = funnel.curve(od_tot["target_rate_per_1000"], ft["population"].min() * 0.8, ft["population"].max() * 1.2,
+                  od_tot["tau2"])
+lines = cv.melt("population", var_name="limit", value_name="rate")
+lines["limit"] = lines["limit"].map({"lower_95": "95%", "upper_95": "95% ", "lower_998": "99.8%",
+                                     "upper_998": "99.8% "})
+pts = ft.drop(columns="period_end").assign(group=ft["force"].map(lambda f: "focal force" if f == focal else
+                                      ("peer" if f in group else "other force")))
+x = alt.X("population:Q", scale=alt.Scale(type="log", domain=[float(cv["population"].min()),
+                                                              float(cv["population"].max())], nice=False),
+          title="resident population (log scale)")
+base_l = alt.Chart(lines).mark_line(strokeWidth=1, color="#505a5f").encode(
+    x=x, y=alt.Y("rate:Q", title="rate per 1,000"), detail="limit:N",
+    strokeDash=alt.condition(alt.FieldOneOfPredicate("limit", ["95%", "95% "]), alt.value([4, 3]), alt.value([1, 0])))
+target = alt.Chart(pd.DataFrame({"y": [od_tot["target_rate_per_1000"]]})).mark_rule(color="#0b0c0c").encode(y="y:Q")
+dots = alt.Chart(pts).mark_circle(size=60, opacity=1).encode(
+    x=x, y="rate:Q", color=alt.Color("group:N", title=None, scale=alt.Scale(
+        domain=["focal force", "peer", "other force"], range=["#d4351c", "#1d70b8", "#b1b4b6"])),
+    tooltip=["force:N", "rate:Q", "position:N"])
+labels = alt.Chart(pts[(pts["group"] != "other force") | pts["position"].str.contains("99.8")]).mark_text(
+    align="left", dx=6, fontSize=10).encode(x=x, y="rate:Q", text="force:N")
+nb.chart(alt.layer(base_l, target, dots, labels).properties(
+    width=640, height=380, title=f"Total recorded crime per 1,000, 12 months ending {end_label}"),
+    f"Funnel plot of total recorded crime per 1,000 residents against population for {len(ft)} forces; "
+    f"{focal} in red, peers in blue; dashed lines 95% limits, solid 99.8%. Values in tables/peers_funnel.csv.")
+nb.table(ft.sort_values("rate", ascending=False)[["force", "count", "population", "rate", "lower_998",
+                                                   "upper_998", "position"]].rename(
+    columns={"rate": "rate per 1,000", "lower_998": "99.8% lower", "upper_998": "99.8% upper"}),
+    caption="Total recorded crime, every comparable force, highest rate first.")
+outside_groups = funnel_tbl[(funnel_tbl["force"] == focal)][["offence", "rate", "lower_998", "upper_998", "position"]]
+nb.table(outside_groups.merge(od_tbl[["offence", "overdispersion_adjusted"]], on="offence").rename(
+    columns={"rate": "rate per 1,000", "lower_998": "99.8% lower", "upper_998": "99.8% upper",
+             "overdispersion_adjusted": "limits overdispersion-adjusted"}),
+    caption=f"{focal}'s position on the funnel for each offence group.")
+
+# %%
+nb.heading("Trend", 2, anchor="trend")
+tt = trend[trend["offence"] == pfa.TOTAL]
+first = tt["period_end"].min()
+nb.para(f"Total recorded crime per 1,000 at each 12 months ending date from {first:%B %Y} to {end_label}: "
+        f"{focal}, its peer average (weighted, excluding {focal}; today's peer group throughout) and England and "
+        f"Wales. Annual points to March 2007, quarterly after.")
+tl = tt.melt(["period_end", "offence"], var_name="series", value_name="rate")
+tl["series"] = tl["series"].map({"force": focal, "peer_average": "peer average", "england_wales": "England and Wales"})
+tl["period_end"] = pd.to_datetime(tl["period_end"])
+nb.chart(alt.Chart(tl).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+    x=alt.X("period_end:T", title="12 months ending"), y=alt.Y("rate:Q", title="rate per 1,000"),
+    color=alt.Color("series:N", title=None, scale=alt.Scale(
+        domain=[focal, "peer average", "England and Wales"], range=["#d4351c", "#1d70b8", "#505a5f"])))
+    .properties(width=640, height=260, title="Total recorded crime per 1,000 residents"),
+    f"Line chart of total recorded crime per 1,000 for {focal}, peer average and England and Wales; values in "
+    f"tables/peers_trend.csv.")
+nb.note("Recording practice changed over these years (notably after HMICFRS crime-data-integrity inspections from "
+        "2014), so rises in recorded crime are not by themselves rises in crime. Offence group series for every "
+        "group are in tables/peers_trend.csv.")
+yt = yoy[yoy["offence"] == pfa.TOTAL].iloc[0]
+nb.para(f"Change on the previous year: {int(yt['count']):,} against {int(yt['previous_count']):,} in the 12 months "
+        f"ending {end_label.replace(str(end.year), str(end.year - 1))} ({yt['change']:+,}, {yt['change_pct']:+.1f}%): "
+        f"{yt['judgement']} (exact conditional Poisson test, p = {yt['p_value']:.3g}).")
+nb.note("Method: exact conditional Poisson test of equal rates (statsmodels test_poisson_2indep, method exact-cond), "
+        "exposures the two mid-year populations; 'significant' means p < 0.05. The test assumes Poisson variation "
+        "only, so small percentage changes in large counts can be 'significant'.")
+nb.table(yoy.rename(columns={"previous_count": "previous 12 months", "change_pct": "change %",
+                             "rate_per_1000": "rate", "previous_rate_per_1000": "previous rate",
+                             "rate_ratio": "rate ratio", "p_value": "p (exact Poisson)"}),
+         caption=f"{focal}: 12 months ending {end_label} against the same 12 months a year earlier.")
+
+# %%
+summary = []
+link = "peers.html#rates"
+for r in cmp.itertuples():
+    f = funnel_tbl[(funnel_tbl["force"] == focal) & (funnel_tbl["offence"] == r.offence)].iloc[0]
+    y = yoy[yoy["offence"] == r.offence].iloc[0]
+    summary.append({
+        "topic": f"Peers: {r.offence}",
+        "measure": "peers_" + "_".join(r.offence.lower().replace("(", "").replace(")", "").split()),
+        "inclusion": "Always" if r.offence == pfa.TOTAL else "When outside the 99.8% funnel limits",
+        "shown": r.offence == pfa.TOTAL or "99.8" in f.position,
+        "data": f"{r.rate_per_1000:.1f} per 1,000 (peer avg {r.peer_average:.1f}; E&W {r.england_wales:.1f}), "
+                f"12 months ending {end_label}",
+        "commentary": f"{r.vs_peer_average.capitalize()} the peer average ({group_label}; exact Poisson 95% "
+                      f"interval); funnel against England and Wales: {f.position} "
+                      f"({'overdispersion-adjusted' if bool(od_tbl.set_index('offence').loc[r.offence, 'overdispersion_adjusted']) else 'exact Poisson'} limits); "
+                      f"rank {r.rank_national} of {r.forces_ranked}; on previous year {y.judgement} "
+                      f"({y.change_pct:+.1f}%).",
+        "link": link})
+nb.write_table(pd.DataFrame(summary), "peers_summary", out_dir)

@@ -1,0 +1,244 @@
+"""Police force area (PFA) inputs: Home Office recorded crime by PFA and ONS mid-year population by PFA.
+
+Two input datasets with the same methods as ingest.PoliceUkMonthly (discover, files_frame, load_rows, prepare,
+expectation_parameters), so the runner validates them against their contracts and writes typed Parquet:
+
+- `ho_prc_pfa`: the Home Office police recorded crime open data by PFA (`rec-crime-pfa.csv`): rolling 12-month
+  totals at quarter ends, columns `12 months ending` (dd-mm-yyyy), `PFA`, `Region`, `Offence`,
+  `Rolling year total number of offences`. CRLF line endings are read as ordinary line ends.
+- `ons_population_pfa`: ONS mid-year population estimates summed to PFAs (`population_pfa.csv`), one row per
+  PFA, year and edition.
+
+Offence groups follow the ONS presentation (project domain notes §2.1). Total recorded crime here is the sum of
+every offence row except `Fraud offences` ("total recorded crime excluding fraud"): force-recorded fraud stops
+after 2013 and the central fraud bodies (Action Fraud, CIFAS, UK Finance) have no resident population.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import paths
+
+HO_HEADER = ["12 months ending", "PFA", "Region", "Offence", "Rolling year total number of offences"]
+POP_HEADER = ["year", "pfa_code", "pfa_name", "country", "population", "edition", "la_boundaries", "n_lads",
+              "preferred"]
+
+# The 43 territorial police force areas, as the Home Office file names them.
+TERRITORIAL = [
+    "Avon and Somerset", "Bedfordshire", "Cambridgeshire", "Cheshire", "City of London", "Cleveland", "Cumbria",
+    "Derbyshire", "Devon and Cornwall", "Dorset", "Durham", "Dyfed-Powys", "Essex", "Gloucestershire",
+    "Greater Manchester", "Gwent", "Hampshire", "Hertfordshire", "Humberside", "Kent", "Lancashire",
+    "Leicestershire", "Lincolnshire", "Merseyside", "Metropolitan Police", "Norfolk", "North Wales",
+    "North Yorkshire", "Northamptonshire", "Northumbria", "Nottinghamshire", "South Wales", "South Yorkshire",
+    "Staffordshire", "Suffolk", "Surrey", "Sussex", "Thames Valley", "Warwickshire", "West Mercia",
+    "West Midlands", "West Yorkshire", "Wiltshire",
+]
+NON_RESIDENT = ["British Transport Police", "Action Fraud", "CIFAS", "UK Finance"]
+# Excluded from per-resident comparisons: its resident population (~9,000) is tiny beside its daytime population.
+CITY_OF_LONDON = "City of London"
+# Home Office name -> ONS population file name, where they differ.
+ONS_NAME = {"City of London": "London, City of", "Devon and Cornwall": "Devon & Cornwall"}
+
+# Published offence labels -> offence group (domain notes §2.1). Fraud is kept out of every group and the total.
+OFFENCE_GROUP = {
+    "Homicide": "Violence against the person",
+    "Death or serious injury caused by illegal driving": "Violence against the person",
+    "Violence with injury": "Violence against the person",
+    "Violence without injury": "Violence against the person",
+    "Stalking and harassment": "Violence against the person",
+    "Sexual offences": "Sexual offences",
+    "Robbery": "Robbery",
+    "Domestic burglary": "Theft offences",
+    "Non-domestic burglary": "Theft offences",
+    "Residential burglary": "Theft offences",
+    "Non-residential burglary": "Theft offences",
+    "Vehicle offences": "Theft offences",
+    "Theft from the person": "Theft offences",
+    "Bicycle theft": "Theft offences",
+    "Shoplifting": "Theft offences",
+    "All other theft offences": "Theft offences",
+    "Criminal damage and arson": "Criminal damage and arson",
+    "Drug offences": "Drug offences",
+    "Possession of weapons offences": "Possession of weapons offences",
+    "Public order offences": "Public order offences",
+    "Miscellaneous crimes against society": "Miscellaneous crimes against society",
+    "Fraud offences": None,
+    "Action Fraud": None, "CIFAS": None, "UK Finance": None,
+}
+GROUPS = list(dict.fromkeys(g for g in OFFENCE_GROUP.values() if g))
+TOTAL = "Total recorded crime (excluding fraud)"
+POP_EDITIONS = ["mye2019", "mye2023"]
+
+
+def _norm(name: str) -> str:
+    s = name.lower().replace("&", " and ").replace("-", " ")
+    s = re.sub(r"[^a-z ]", " ", s)
+    drop = {"police", "constabulary", "service", "force", "the"}
+    return " ".join(w for w in s.split() if w not in drop)
+
+
+_NORMED = {_norm(n): n for n in TERRITORIAL}
+_NORMED[_norm("London, City of")] = CITY_OF_LONDON
+
+
+def force_name(name: str) -> str:
+    """The Home Office PFA name for a force as people write it ("Gwent Police" -> "Gwent").
+
+    Case, '&'/'and', hyphens and the words Police/Constabulary/Service are ignored; anything else must match one
+    of the 43 territorial PFAs exactly, or ValueError names the choices."""
+    hit = _NORMED.get(_norm(name))
+    if hit is None:
+        raise ValueError(f"{name!r} does not name one of the 43 territorial police force areas; set peers.force "
+                         f"to one of: {', '.join(TERRITORIAL)}")
+    return hit
+
+
+def population_year(period_end: dt.date) -> int:
+    """The ONS mid-year (30 June) estimate to divide a 12-month total by: the 30 June inside the 12 months.
+
+    Every 12-month window holds exactly one 30 June: year ending December 2018 -> mid-2018; year ending March 2019
+    (the financial year 2018/19) -> mid-2018, the usual ONS convention for financial years."""
+    return period_end.year if period_end.month >= 6 else period_end.year - 1
+
+
+def quarter_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+@dataclass
+class _CsvTable:
+    """A single published CSV (optionally gzipped) read whole; shared by the two PFA datasets."""
+
+    name: str
+    header: list[str]
+    record_id: str
+    contract: str
+
+    def discover(self, pattern: str) -> list[Path]:
+        from .ingest import InputError
+
+        p = str(paths.resolve(pattern))
+        files = sorted(Path(f) for f in glob.glob(p, recursive=True))
+        if not files:
+            raise InputError(f"input {self.name}: the path {pattern!r} matches no file (looked for {p})")
+        return files
+
+    def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
+        from .ingest import check_readable, read_header, sha256_file
+
+        rows = []
+        for f in files:
+            readable = check_readable(f)
+            header = read_header(f) if readable == "ok" else None
+            rows.append({"source_file": f.name, "path": str(f), "file_month": None, "readable": readable,
+                         "header": "|".join(header) if header else "", "bytes": f.stat().st_size,
+                         "sha256": sha256_file(f), "in_period": True})
+        return pd.DataFrame(rows)
+
+    def expected_header(self) -> str:
+        return "|".join(self.header)
+
+    def _read(self, files: pd.DataFrame) -> pd.DataFrame:
+        from .ingest import InputError, connect
+
+        cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.header) + "}"
+        sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
+               "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")
+        con = connect()
+        try:
+            df = con.execute(sql, {"files": files["path"].tolist()}).df()
+        except duckdb.Error as e:
+            raise InputError(f"input {self.name}: cannot be parsed as CSV with the published header: "
+                             f"{str(e).splitlines()[0]}") from None
+        finally:
+            con.close()
+        df["source_file"] = df.pop("filename").map(lambda s: Path(s).name)
+        df["row"] = df.groupby("source_file", sort=False).cumcount() + 1
+        return df
+
+
+@dataclass
+class HoPrcPfa(_CsvTable):
+    """Home Office police recorded crime by PFA, rolling 12-month totals at quarter ends."""
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        df = self._read(files)
+        d = pd.to_datetime(df["12 months ending"], format="%d-%m-%Y", errors="coerce")
+        df["quarter"] = d.dt.strftime("%Y-%m")
+        df["count"] = pd.to_numeric(df["Rolling year total number of offences"].where(
+            df["Rolling year total number of offences"].fillna("").str.fullmatch(r"-?\d+")), errors="coerce")
+        terr = df[df["PFA"].isin(TERRITORIAL)]
+        per_q = terr.groupby("quarter")["PFA"].nunique()
+        df["territorial_forces_in_quarter"] = df["quarter"].map(per_q).fillna(0).astype(int)
+        return df
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        q = pd.to_datetime(rows["quarter"] + "-01")
+        ends = [quarter_end(y, m) for y, m in zip(q.dt.year, q.dt.month)]
+        df = pd.DataFrame({
+            "period_end": pd.to_datetime(ends),
+            "published_date": rows["12 months ending"],
+            "pfa": rows["PFA"], "region": rows["Region"], "offence": rows["Offence"],
+            "offence_group": rows["Offence"].map(OFFENCE_GROUP),
+            "count": rows["count"].astype("int64"),
+            "source_file": rows["source_file"], "source_row": rows["row"],
+        }).sort_values(["period_end", "pfa", "offence"], kind="stable")
+        df.to_parquet(out, index=False)
+        return len(df)
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"header": [self.expected_header()], "territorial": TERRITORIAL,
+                "areas": TERRITORIAL + NON_RESIDENT, "offences": list(OFFENCE_GROUP),
+                "reporting_quarter": [period[1]]}
+
+
+@dataclass
+class OnsPopulationPfa(_CsvTable):
+    """ONS mid-year population estimates by PFA, one row per area, year and edition."""
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        df = self._read(files)
+        for c in ("year", "population"):
+            df[f"{c}_n"] = pd.to_numeric(df[c].where(df[c].fillna("").str.fullmatch(r"\d+")), errors="coerce")
+        df["areas_in_year"] = df.groupby(["edition", "year"])["pfa_code"].transform("nunique")
+        return df
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        df = pd.DataFrame({"year": rows["year_n"].astype("int64"), "pfa_code": rows["pfa_code"],
+                           "pfa_name": rows["pfa_name"], "population": rows["population_n"].astype("int64"),
+                           "edition": rows["edition"], "source_file": rows["source_file"],
+                           "source_row": rows["row"]}).sort_values(["edition", "year", "pfa_code"])
+        df.to_parquet(out, index=False)
+        return len(df)
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"header": [self.expected_header()], "pfa_names": [ONS_NAME.get(n, n) for n in TERRITORIAL],
+                "editions": POP_EDITIONS}
+
+
+def crime_with_population(crime: pd.DataFrame, pop: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Territorial-force offence-group counts per quarter end, with the matching ONS population.
+
+    Returns columns period_end, force, offence (group name or TOTAL), count, population (NaN where the edition
+    has no estimate for the year), population_year. BTP and the fraud bodies are dropped (no residents)."""
+    c = crime[crime["pfa"].isin(TERRITORIAL) & crime["offence_group"].notna()]
+    g = c.groupby(["period_end", "pfa", "offence_group"], as_index=False)["count"].sum()
+    t = c.groupby(["period_end", "pfa"], as_index=False)["count"].sum().assign(offence_group=TOTAL)
+    df = pd.concat([t, g], ignore_index=True).rename(columns={"pfa": "force", "offence_group": "offence"})
+    df["population_year"] = df["period_end"].map(lambda d: population_year(d.date()))
+    p = pop[pop["edition"] == edition].assign(force=lambda x: x["pfa_name"].map(
+        {ONS_NAME.get(n, n): n for n in TERRITORIAL}))
+    df = df.merge(p[["year", "force", "population"]].rename(columns={"year": "population_year"}),
+                  on=["population_year", "force"], how="left")
+    order = {o: i for i, o in enumerate([TOTAL] + GROUPS)}
+    return df.sort_values(["period_end", "force", "offence"], key=lambda s: s.map(order) if s.name == "offence"
+                          else s).reset_index(drop=True)

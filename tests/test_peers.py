@@ -1,0 +1,148 @@
+"""Statistical neighbours, official MSG files, force names and peers params."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from scrutiny import params, peers, pfa
+
+REPO = params.paths.REPO_ROOT
+
+
+def _features(seed=0):
+    rng = np.random.default_rng(seed)
+    forces = peers.comparable_forces()
+    return pd.DataFrame({"a": rng.normal(size=len(forces)), "b": rng.normal(10, 3, size=len(forces)),
+                         "c": 5.0}, index=pd.Index(forces, name="force"))
+
+
+def test_neighbours_are_deterministic_and_ignore_row_order():
+    f = _features()
+    a = peers.nearest(f, "Gwent", 7)
+    b = peers.nearest(f.sample(frac=1, random_state=3), "Gwent", 7)
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == 7 and "Gwent" not in set(a["force"])
+    assert list(a["rank"]) == list(range(1, 8))
+    assert a["distance"].is_monotonic_increasing
+
+
+def test_neighbours_by_hand_with_tie_broken_by_name():
+    # one variable x = 0, 1, -1, 2, -2: mean 0, sd √2, so z = x/√2. Gwent at 0; Kent and Dorset tie at 1/√2.
+    f = pd.DataFrame({"x": [0.0, 1.0, -1.0, 2.0, -2.0]},
+                     index=pd.Index(["Gwent", "Kent", "Dorset", "Essex", "Surrey"], name="force"))
+    n = peers.nearest(f, "Gwent", 3)
+    assert list(n["force"]) == ["Dorset", "Kent", "Essex"]
+    assert list(n["distance"]) == pytest.approx([2 ** -0.5, 2 ** -0.5, 2 ** 0.5])
+
+
+def test_standardise_drops_constant_columns():
+    z = peers.standardise(_features())
+    assert list(z.columns) == ["a", "b"]
+    assert z.mean().abs().max() < 1e-12 and (z.std(ddof=0) - 1).abs().max() < 1e-12
+
+
+def test_force_name_matching():
+    assert pfa.force_name("Gwent Police") == "Gwent"
+    assert pfa.force_name("Warwickshire Police") == "Warwickshire"
+    assert pfa.force_name("Devon & Cornwall Police") == "Devon and Cornwall"
+    assert pfa.force_name("Metropolitan Police Service") == "Metropolitan Police"
+    assert pfa.force_name("dyfed powys") == "Dyfed-Powys"
+    assert pfa.force_name("London, City of") == "City of London"
+    with pytest.raises(ValueError, match="43 territorial"):
+        pfa.force_name("British Transport Police")
+    with pytest.raises(ValueError):
+        pfa.force_name("Gwentshire")
+
+
+def test_population_year_is_the_30_june_inside_the_12_months():
+    assert pfa.population_year(dt.date(2018, 12, 31)) == 2018
+    assert pfa.population_year(dt.date(2019, 3, 31)) == 2018
+    assert pfa.population_year(dt.date(2018, 6, 30)) == 2018
+    assert pfa.population_year(dt.date(2018, 9, 30)) == 2018
+    assert pfa.population_year(dt.date(2003, 3, 31)) == 2002
+
+
+def _msg(path, rows):
+    pd.DataFrame(rows, columns=["force", "peer", "source", "as_of"]).to_csv(path, index=False)
+    return path
+
+
+def test_read_msg_ok_and_provenance(tmp_path):
+    f = _msg(tmp_path / "msg.csv", [["Gwent", "South Wales", "Test list", "2021-01-01"],
+                                    ["Gwent Police", "Durham", "Test list", "2021-01-01"]])
+    m = peers.read_msg(f)
+    assert m.peers_of("Gwent") == ["South Wales", "Durham"]
+    assert "Test list" in m.provenance("Gwent") and "2021-01-01" in m.provenance("Gwent")
+    with pytest.raises(ValueError, match="no peers"):
+        m.peers_of("Kent")
+
+
+@pytest.mark.parametrize("rows,match", [
+    ([["Gwent", "Atlantis", "x", "2021-01-01"]], "43 territorial"),
+    ([["Gwent", "Durham", "x", "1 Jan 2021"]], "as_of"),
+    ([["Gwent", "Gwent", "x", "2021-01-01"]], "own peer"),
+    ([["Gwent", "Durham", "", "2021-01-01"]], "source"),
+    ([["Gwent", "Durham", "x", "2021-01-01"], ["Gwent", "Durham", "x", "2021-01-01"]], "twice"),
+])
+def test_read_msg_rejects(tmp_path, rows, match):
+    with pytest.raises(ValueError, match=match):
+        peers.read_msg(_msg(tmp_path / "m.csv", rows))
+
+
+def test_read_msg_missing_column(tmp_path):
+    (tmp_path / "m.csv").write_text("force,peer\nGwent,Durham\n")
+    with pytest.raises(ValueError, match="missing column"):
+        peers.read_msg(tmp_path / "m.csv")
+
+
+def _peers_params(tmp_path, **over):
+    data = yaml.safe_load((REPO / "params" / "peers_example.yaml").read_text())
+    for k, v in over.items():
+        if v is None:
+            data.pop(k, None)
+        else:
+            data[k] = v
+    f = tmp_path / "p.yaml"
+    f.write_text(yaml.safe_dump(data, sort_keys=False))
+    return f
+
+
+def test_peers_example_params_fill_period_and_force():
+    p = params.load(REPO / "params" / "peers_example.yaml")
+    assert p.period.start == "2018-01" and p.period.end == "2018-12"
+    assert p.peers.period_end == dt.date(2018, 12, 31) and p.peers.k == 7 and p.peers.msg_file is None
+    assert p.peers.population_edition == "mye2019"
+    assert p.peers_force() == "Warwickshire"
+    assert set(p.inputs) == {"ho_prc_pfa", "ons_population_pfa"}
+    assert params.load(REPO / "params" / "peers_gwent.yaml").peers_force() == "Gwent"
+
+
+def test_default_pack_has_no_peers_section_in_use():
+    p = params.load(REPO / "params" / "default.yaml")
+    assert "peers" not in p.notebooks
+
+
+def test_peers_params_errors(tmp_path):
+    bad = {"period_end": "2018-12-30", "population_edition": "mye2019", "k": 7, "msg_file": None}
+    with pytest.raises(params.ParamsError, match="peers.period_end.*last day of a quarter"):
+        params.load(_peers_params(tmp_path, peers=bad))
+    with pytest.raises(params.ParamsError, match="population_edition"):
+        params.load(_peers_params(tmp_path, peers={"population_edition": "mye2031"}))
+    with pytest.raises(params.ParamsError, match="must be the month of peers.period_end"):
+        params.load(_peers_params(tmp_path, period={"start": "2018-01", "end": "2018-11"}))
+    with pytest.raises(params.ParamsError, match="needs the input"):
+        params.load(_peers_params(tmp_path, inputs={"ho_prc_pfa": {"path": "x"}}))
+    with pytest.raises(params.ParamsError, match="43 territorial"):
+        params.load(_peers_params(tmp_path, pack={"id": "x", "title": "x", "force": "British Transport Police"}))
+    with pytest.raises(params.ParamsError, match="msg_file"):
+        params.load(_peers_params(tmp_path, peers={"msg_file": str(tmp_path / "nope.csv")}))
+    with pytest.raises(params.ParamsError, match="peers.colour: unknown key"):
+        params.load(_peers_params(tmp_path, peers={"colour": "red"}))
+    # an explicit force overrides the name match
+    p = params.load(_peers_params(tmp_path, peers={"force": "Dyfed-Powys"}))
+    assert p.peers_force() == "Dyfed-Powys"
