@@ -70,6 +70,11 @@ class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
 
+class Disclosure(_Strict):
+    min_count: int | None = Field(None, ge=1, description="counts below this are suppressed in every published "
+                                                          "table and chart (None: off, for internal packs)")
+
+
 class Params(_Strict):
     pack: Pack
     period: Period
@@ -78,6 +83,7 @@ class Params(_Strict):
     spc: Spc = Spc()
     performance: Performance = Performance()
     run: Run = Run()
+    disclosure: Disclosure = Disclosure()
 
     @field_validator("inputs")
     @classmethod
