@@ -182,6 +182,9 @@ def _keep_failed(build: Path, failed: Path) -> Path | None:
     try:
         if not build.exists():
             return None
+        log = build / "_work" / "kernel-stderr.log"
+        if log.is_file() and log.stat().st_size:
+            log.replace(build / "notebooks" / "kernel-stderr.log")
         shutil.rmtree(build / "_work", ignore_errors=True)
         if failed.exists():
             shutil.rmtree(failed)
