@@ -186,17 +186,13 @@ def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) 
         for ex in out.examples:
             ex["problem"] = header_problem(expected, str(found.get(ex.get("source_file"), "")).split("|"))
         out.note = "expected header: " + ", ".join(expected)
-    elif cfg.type == "expect_column_values_to_be_in_set" and kw.get("column") == "readable":
-        why = dict(zip(df["source_file"], df["readable"]))
-        for ex in out.examples:
-            ex["problem"] = why.get(ex.get("source_file"), "")
     return out
 
 
 def header_problem(expected: list[str], found: list[str]) -> str:
     """What is wrong with a header, in words: columns missing, columns not expected, or the order."""
     if found == [""]:
-        return "no header row could be read"
+        return "no header could be read (the file itself is unreadable: see column 'readable')"
     missing = [c for c in expected if c not in found]
     extra = [c for c in found if c not in expected]
     parts = []

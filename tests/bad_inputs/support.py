@@ -61,3 +61,41 @@ def snapshot(pack: Path) -> dict:
 def copy_inputs(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+# --- the session's reference pack: one small, valid pack built once ---------------------------------
+# Its text carries script/markup payloads (force name, district names from LSOA names, locations, a Crime
+# ID, the pack title, a measure label) and it sets disclosure.min_count = 5, so the same build serves as
+# the "last good pack" every bad-input case must leave byte-identical, as the hostile-content pack, and
+# as the base of the one-byte-changed / no-network run.
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+PAYLOADS = [SCRIPT, IMG]
+FORCE_H = f"Gwent {SCRIPT}"
+TITLE = f"{IMG} pack {SCRIPT}"
+LABEL = f"{SCRIPT} All crime"
+
+
+def hostile_inputs(d: Path) -> Path:
+    d.mkdir(parents=True, exist_ok=True)
+    for m in MONTHS:
+        h, rows = real_rows(m)
+        ix = {c: i for i, c in enumerate(h)}
+        names = [r[ix["LSOA name"]].rsplit(" ", 1)[0] for r in rows if r[ix["LSOA name"]]]
+        top = max(sorted(set(names)), key=names.count)  # the largest district gets a hostile name
+        for r in rows:
+            r[ix["Falls within"]] = FORCE_H
+            r[ix["Location"]] = f"On or near {SCRIPT}"
+            if r[ix["LSOA name"]].startswith(top + " "):
+                r[ix["LSOA name"]] = IMG + r[ix["LSOA name"]][len(top):]
+        if m == MONTHS[0]:  # a warning, so the data-quality page lists this row and its Crime ID
+            r = next(r for r in rows if r[ix["Crime ID"]])
+            r[ix["Crime ID"]], r[ix["LSOA code"]] = IMG, SCRIPT
+        write_gz(d / f"{m}-gwent-street.csv.gz", csv_bytes(h, rows))
+    return d
+
+
+def reference_params(path: Path, data: Path, catalogue: Path) -> Path:
+    return small_params(path, data, pack={"id": "reference", "title": TITLE, "force": FORCE_H},
+                        performance={"catalogue": str(catalogue)}, disclosure={"min_count": 5})

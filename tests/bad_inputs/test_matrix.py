@@ -21,11 +21,12 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, RUN_DATE, run_cli
+from conftest import REPO, RUN_DATE
 from scrutiny import cli, contracts, params, report
-from support import (FORCE, MONTHS, ROWS, csv_bytes, make_inputs, real_rows, small_params, snapshot, write_gz)
+from .support import (FORCE, MONTHS, ROWS, csv_bytes, make_inputs, real_rows, reference_params, small_params,
+                      snapshot, write_gz)
 
-pytestmark = [pytest.mark.xdist_group("badinputs")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("badinputs")]
 
 
 @pytest.fixture(scope="session")
@@ -34,12 +35,9 @@ def base_inputs(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def good_pack(tmp_path_factory, base_inputs) -> tuple[Path, dict]:
-    """The last good pack: built once, then every case must leave it byte-identical."""
-    d = tmp_path_factory.mktemp("good")
-    res = run_cli("run", small_params(d / "small.yaml", base_inputs), "--out", d / "pack", "--run-date", RUN_DATE)
-    assert res.returncode == 0, res.stdout + res.stderr
-    return d / "pack", snapshot(d / "pack")
+def good_pack(reference_pack) -> tuple[Path, dict]:
+    """The last good pack (the session's reference pack): every case must leave it byte-identical."""
+    return reference_pack[0], reference_pack[1]
 
 
 class Ctx:
@@ -182,7 +180,7 @@ def _hanging_cell(c: Ctx) -> Path:
 
 
 def _failed_notebook_kept(c: Ctx, pfile: Path, out: str) -> None:
-    kept = c.pack.parent / ".failed-pack" / "notebooks" / "performance.ipynb"
+    kept = c.pack.parent / f".failed-{c.pack.name}" / "notebooks" / "performance.ipynb"
     assert str(kept) in out and kept.is_file()
 
 
@@ -386,8 +384,7 @@ def test_bom_and_crlf_header_read_as_published(tmp_path):
     assert (verdict, header, n) == ("ok", h, 5)
 
 
-@pytest.mark.e2e
-def test_variant_pack_one_byte_changed_and_no_network(good_pack, base_inputs, tmp_path):
+def test_variant_pack_one_byte_changed_and_no_network(reference_pack, tmp_path):
     """One input byte changed -> that file's input hash (only) differs in provenance.json; the run needs no
     network: it is run inside an empty network namespace (no interface at all) where the machine allows it."""
     import json
@@ -395,28 +392,28 @@ def test_variant_pack_one_byte_changed_and_no_network(good_pack, base_inputs, tm
     import subprocess
     import sys
 
-    pack, _ = good_pack
-    data = Path(shutil.copytree(base_inputs, tmp_path / "street"))
+    pack, _, ref_data, catalogue = reference_pack
+    data = Path(shutil.copytree(ref_data, tmp_path / "street"))
     f = data / "2025-05-gwent-street.csv.gz"
     b = bytearray(f.read_bytes())
     b[4] ^= 0x01  # a byte of the gzip header's timestamp: same rows, different file
     f.write_bytes(bytes(b))
-    assert gzip.decompress(bytes(b)) == gzip.decompress((base_inputs / f.name).read_bytes())
-    pfile = small_params(tmp_path / "small.yaml", data)
+    assert gzip.decompress(bytes(b)) == gzip.decompress((ref_data / f.name).read_bytes())
+    pfile = reference_params(tmp_path / "variant.yaml", data, catalogue)
     cmd = [sys.executable, "-m", "scrutiny.cli", "run", str(pfile), "--out", str(tmp_path / "pack"),
            "--run-date", RUN_DATE]
     probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True) \
         if shutil.which("unshare") else None
     netns = probe is not None and probe.returncode == 0
-    reason = "" if netns else ("unshare not installed" if probe is None else
-                               f"unshare -n not permitted here: {probe.stderr.strip()}")
+    reason = "" if netns else ("unshare is not installed" if probe is None else
+                               f"unshare -n is not permitted here: {probe.stderr.strip()}")
     if netns:
         cmd = ["unshare", "-n"] + cmd
     res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     a = json.loads((pack / "provenance.json").read_text())["inputs"][0]["files"]
     v = json.loads((tmp_path / "pack" / "provenance.json").read_text())["inputs"][0]["files"]
-    diff = [(x["path"].rsplit("/", 1)[-1]) for x, y in zip(a, v) if x["sha256"] != y["sha256"]]
+    diff = [x["path"].rsplit("/", 1)[-1] for x, y in zip(a, v) if x["sha256"] != y["sha256"]]
     assert diff == ["2025-05-gwent-street.csv.gz"]
     # the same rows give the same tables
     for t in ("performance_monthly.csv", "performance_spc.csv"):
@@ -424,6 +421,6 @@ def test_variant_pack_one_byte_changed_and_no_network(good_pack, base_inputs, tm
     if not netns:
         print(f"no-network check skipped: {reason}")
         pytest.skip(f"one-byte check passed; no-network check skipped: {reason}")
-    # inside the namespace there was no interface to reach anything with
+    # what the run saw: no network interface at all (the kernel talks over IPC sockets)
     ns = subprocess.run(["unshare", "-n", "cat", "/proc/net/dev"], capture_output=True, text=True)
-    assert [l for l in ns.stdout.splitlines()[2:] if l.split(":")[0].strip() != "lo"] == []
+    assert [ln for ln in ns.stdout.splitlines()[2:] if ln.split(":")[0].strip() != "lo"] == []
