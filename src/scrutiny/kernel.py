@@ -26,9 +26,11 @@ class IPCKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         work = Path(kw.get("cwd") or ".") / "_work"
-        if work.is_dir() and "stderr" not in kw:
-            kw["stderr"] = open(work / "kernel-stderr.log", "ab")  # noqa: SIM115 (the kernel process owns it)
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
+        if not work.is_dir() or "stderr" in kw:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        with open(work / "kernel-stderr.log", "ab") as log:  # the kernel process keeps its own copy
+            kw["stderr"] = log
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def shutdown_kernel(self, now: bool = False, restart: bool = False):
         try:

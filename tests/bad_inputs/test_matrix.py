@@ -11,6 +11,7 @@ Cases the pack accepts say why in `why`; README "When the pack refuses your data
 
 from __future__ import annotations
 
+import csv
 import errno
 import gzip
 import os
@@ -21,7 +22,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, RUN_DATE
+from conftest import GWENT, REPO, RUN_DATE
 from scrutiny import cli, contracts, params, report
 from .support import (FORCE, MONTHS, ROWS, csv_bytes, make_inputs, real_rows, reference_params, small_params,
                       snapshot, write_gz)
@@ -167,6 +168,21 @@ def _no_month_in_name(c: Ctx) -> Path:
     return c.params(inputs={"police_uk_street": {"path": str(c.data / "*street*.csv.gz")}})
 
 
+def _outcomes_unknown_type(c: Ctx) -> Path:
+    """An outcomes file set (the second police.uk input) with an outcome category police.uk never used."""
+    d = c.tmp / "outcomes"
+    d.mkdir()
+    for m in MONTHS:
+        with gzip.open(GWENT / f"{m}-gwent-outcomes.csv.gz", "rt", encoding="utf-8", newline="") as f:
+            r = csv.reader(f)
+            h, rows = next(r), [row for _, row in zip(range(30), r)]
+        if m == "2025-06":
+            rows[11][h.index("Outcome type")] = "Offender sent to the moon"
+        write_gz(d / f"{m}-gwent-outcomes.csv.gz", csv_bytes(h, rows))
+    return c.params(inputs={"police_uk_street": {"path": str(c.data / "*-street.csv.gz")},
+                            "police_uk_outcomes": {"path": str(d / "*-outcomes.csv.gz")}})
+
+
 def _raising_notebook(c: Ctx) -> Path:
     cat = c.tmp / "catalogue.yaml"
     cat.write_text("source: police_uk_street\nmeasures: []\n")  # the notebook fails on an empty catalogue
@@ -267,6 +283,8 @@ CASES = [
     Case("unknown_outcome_category", lambda c: (c.cell("2025-04", 1, "Last outcome category", "Sent to the moon"),
                                                 c.params())[1], 2,
          ["2025-04-gwent-street.csv.gz", "column 'Last outcome category'", "known police.uk outcome", "row=1"]),
+    Case("outcomes_unknown_outcome_type", _outcomes_unknown_type, 2,
+         ["police_uk_outcomes: column 'Outcome type'", "2025-06-gwent-outcomes.csv.gz", "row=12"]),
     Case("lsoa_code_malformed", lambda c: (c.cell("2025-04", 4, "LSOA code", "X01BAD"), c.params())[1], 0,
          ["column 'LSOA code'", "2025-04-gwent-street.csv.gz", "row=4", "All critical expectations met"],
          cmd="validate", why="a warning: the row still counts in the force total; the data-quality page names it",
