@@ -35,7 +35,7 @@ chart_frame = performance.spc_table(monthly, cat, p.spc.baseline_months, p.spc.r
 summary = performance.summarise(chart_frame, cat)
 rows = performance.summary_rows(summary, cat)
 nb.write_table(monthly, "performance_monthly", out_dir)
-nb.write_table(chart_frame, "performance_spc", out_dir)
+nb.write_table(chart_frame, "performance_spc", out_dir, counts=["value"])
 nb.write_table(rows, "performance_summary", out_dir)
 
 # %%
@@ -74,7 +74,7 @@ for m in cat.measures:
     nb.para(f["rolling_sentence"])
     ch = chart_frame[(chart_frame["measure"] == m.id) & (chart_frame["area"] == "force")]
     nb.chart(performance.charts_for(ch, f"{m.label}: {p.pack.force}, monthly (XmR)"),
-             f"XmR chart of monthly {m.noun} for {p.pack.force}; values are in the table below.")
+             f"XmR chart of monthly {m.noun} for {p.pack.force}; values are in the table below.", counts=["value"])
     t = s[["area", "value", "previous_month", "same_month_last_year", "monthly_average", "lower", "upper",
            "variation", "rule", "r12", "prev12", "r12_pvalue"]].rename(columns={
         "value": months.label(period[1]), "previous_month": "previous month", "same_month_last_year":
@@ -82,4 +82,6 @@ for m in cat.measures:
         "upper": "upper limit", "rule": "SPC rule", "r12": "last 12 months", "prev12": "previous 12 months",
         "r12_pvalue": "p (exact Poisson)"})
     nb.table(t, caption=f"{m.label} by area; full series in tables/performance_monthly.csv and "
-                        f"tables/performance_spc.csv (measure = {m.id}).")
+                        f"tables/performance_spc.csv (measure = {m.id}).",
+             counts=[months.label(period[1]), "previous month", "same month last year", "last 12 months",
+                     "previous 12 months"])

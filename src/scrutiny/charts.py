@@ -21,11 +21,12 @@ def setup() -> None:
 
 
 def to_svg(chart) -> str:
-    """Static SVG markup for a chart (vl-convert, no network, deterministic)."""
+    """Static SVG markup for a chart or a Vega-Lite JSON string (vl-convert, no network, deterministic)."""
     import vl_convert as vlc
     from altair.utils._importers import vl_version_for_vl_convert
 
-    return vlc.vegalite_to_svg(chart.to_json(), vl_version=vl_version_for_vl_convert())
+    spec = chart if isinstance(chart, str) else chart.to_json()
+    return vlc.vegalite_to_svg(spec, vl_version=vl_version_for_vl_convert())
 
 
 def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 220) -> alt.LayerChart:

@@ -181,8 +181,29 @@ def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) 
         vals = df[kw["column"]].dropna().unique()
         out.note = f"found {len(vals)} distinct values: {sorted(map(str, vals))[:10]}"
     elif cfg.type == "expect_column_values_to_be_in_set" and kw.get("column") == "header":
-        out.note = "expected header: " + str(parameters.get("header", [""])[0]).replace("|", ", ")
+        expected = str(parameters.get("header", [""])[0]).split("|")
+        found = dict(zip(df["source_file"], df["header"]))
+        for ex in out.examples:
+            ex["problem"] = header_problem(expected, str(found.get(ex.get("source_file"), "")).split("|"))
+        out.note = "expected header: " + ", ".join(expected)
     return out
+
+
+def header_problem(expected: list[str], found: list[str]) -> str:
+    """What is wrong with a header, in words: columns missing, columns not expected, or the order."""
+    if found == [""]:
+        return "no header could be read (the file itself is unreadable: see column 'readable')"
+    missing = [c for c in expected if c not in found]
+    extra = [c for c in found if c not in expected]
+    parts = []
+    if missing:
+        parts.append("missing column(s) " + ", ".join(repr(c) for c in missing))
+    if extra:
+        parts.append("unexpected column(s) " + ", ".join(repr(c) for c in extra))
+    if not parts:
+        parts.append("same columns in a different order" if sorted(found) == sorted(expected)
+                     else "a column is repeated")
+    return "; ".join(parts)
 
 
 def validate(params) -> Report:

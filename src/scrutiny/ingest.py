@@ -13,6 +13,7 @@ import glob
 import gzip
 import hashlib
 import io
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ import pandas as pd
 
 from . import months, paths, policeuk, published
 from .ho_outcomes import HomeOfficeOutcomes
+
+zlib_error = zlib.error
 
 
 class InputError(Exception):
@@ -48,25 +51,50 @@ def _open_text(path: Path):
     return open(path, encoding="utf-8-sig", newline="")
 
 
-def check_readable(path: Path) -> str:
-    """'ok', or why the file cannot be read as UTF-8 CSV (bad gzip, truncated, not UTF-8, empty)."""
+def inspect_file(path: Path) -> tuple[str, list[str] | None, int]:
+    """(verdict, header, data rows) of one CSV file, reading it once.
+
+    The verdict is 'ok' or why the file cannot be used: empty, not gzip though named .gz, truncated
+    gzip, not UTF-8 (naming the byte, its offset and its line), or a header with no data rows (which
+    would otherwise read as a month with no crime at all). A UTF-8 byte-order mark is accepted.
+    """
     try:
+        if path.is_dir():
+            return "is a folder, not a file", None, 0
         if path.stat().st_size == 0:
-            return "empty file (0 bytes)"
+            return "empty file (0 bytes)", None, 0
         if path.name.endswith(".gz"):
             with open(path, "rb") as f:
                 if f.read(2) != b"\x1f\x8b":
-                    return "named .gz but is not gzip-compressed"
-        with _open_text(path) as f:
-            for _ in iter(lambda: f.read(1 << 20), ""):
-                pass
+                    return "named .gz but is not gzip-compressed", None, 0
+            with gzip.open(path, "rb") as f:
+                raw = f.read()
+        else:
+            raw = path.read_bytes()
     except EOFError:
-        return "gzip stream is truncated (incomplete download?)"
-    except (OSError, gzip.BadGzipFile) as e:
-        return f"cannot decompress: {e}"
+        return "gzip stream is truncated (incomplete download?)", None, 0
+    except (OSError, gzip.BadGzipFile, zlib_error) as e:
+        return f"cannot read or decompress: {getattr(e, 'strerror', None) or e}", None, 0
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        return f"not UTF-8 text (byte {e.object[e.start:e.start + 1]!r} at offset {e.start} of a block)"
-    return "ok"
+        line = raw.count(b"\n", 0, e.start) + 1
+        where = "of the decompressed text " if path.name.endswith(".gz") else ""
+        return (f"not UTF-8 text: byte 0x{raw[e.start]:02x} at byte offset {e.start} {where}(line {line}); "
+                "re-save the file as UTF-8 (it may be Windows-1252 from a spreadsheet)"), None, 0
+    if not text.strip():
+        return "empty file (no header row)", None, 0
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    rows = sum(1 for r in reader if r)
+    if rows == 0:
+        return "header only: no data rows (a month with no rows would read as no crime)", header, 0
+    return "ok", header, rows
+
+
+def check_readable(path: Path) -> str:
+    """'ok', or why the file cannot be read as UTF-8 CSV (bad gzip, truncated, not UTF-8, empty)."""
+    return inspect_file(path)[0]
 
 
 def read_header(path: Path) -> list[str] | None:
@@ -87,23 +115,26 @@ class PoliceUkMonthly:
 
     def discover(self, pattern: str) -> list[Path]:
         p = str(paths.resolve(pattern))
-        files = sorted(Path(f) for f in glob.glob(p, recursive=True))
+        found = sorted(Path(f) for f in glob.glob(p, recursive=True))
+        files = [f for f in found if f.is_file()]
         if not files:
-            raise InputError(f"input {self.name}: the path {pattern!r} matches no file (looked for {p})")
+            what = " (only folders)" if found else ""
+            raise InputError(f"input {self.name}: the path {pattern!r} (params inputs.{self.name}.path) matches "
+                             f"no file{what} (looked for {p})")
         return files
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
         """One row per file: name, month from the name, readability, header as read, size and hash."""
         rows = []
         for f in files:
-            readable = check_readable(f)
-            header = read_header(f) if readable == "ok" else None
+            readable, header, data_rows = inspect_file(f)
             rows.append({
                 "source_file": f.name,
                 "path": str(f),
                 "file_month": policeuk.file_month(f.name),
                 "readable": readable,
                 "header": "|".join(header) if header else "",
+                "data_rows": data_rows,
                 "bytes": f.stat().st_size,
                 "sha256": sha256_file(f),
             })

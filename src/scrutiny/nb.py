@@ -1,11 +1,19 @@
 """Helpers notebooks call to show things: escaped text, tables written to CSV beside the HTML, charts.
 
 Every string from data or params is HTML-escaped before display.
+
+Small-number suppression (params `disclosure: {min_count: N}`) is applied here, centrally: every table
+shown or written and every chart drawn through these helpers has its counts below N replaced by the
+marker `[c]` (tables) or left undrawn (charts), with a caption saying so. Count columns are the
+integer-typed columns (chart fields holding whole numbers stored as integers) unless the notebook
+names them with `counts=[...]`. The threshold is read from the pack's params.yaml in the working
+folder (the runner puts it there) unless `setup(min_count=...)` sets it.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import warnings
 from pathlib import Path
 
@@ -14,11 +22,61 @@ import pandas as pd
 from . import charts
 
 
-def setup() -> None:
-    """Static SVG charts and quiet, deterministic output for a pack notebook."""
+MARKER = "[c]"
+_UNSET = object()
+_min_count = _UNSET
+
+
+def setup(min_count=_UNSET) -> None:
+    """Static SVG charts and quiet, deterministic output for a pack notebook.
+
+    min_count: suppression threshold; by default taken from params.yaml (disclosure.min_count)."""
+    global _min_count
     charts.setup()
     warnings.filterwarnings("ignore")
     pd.set_option("display.max_rows", 200)
+    _min_count = min_count
+
+
+def min_count() -> int | None:
+    """The suppression threshold in force: setup(min_count=...), else params.yaml's disclosure.min_count."""
+    if _min_count is not _UNSET:
+        return _min_count
+    p = Path("params.yaml")
+    if not p.is_file():
+        return None
+    from . import params
+
+    return params.load(p).disclosure.min_count
+
+
+def disclosure_text(n: int) -> str:
+    return (f"Small numbers suppressed: counts from 1 to {n - 1} are shown as {MARKER} in tables and are not drawn "
+            f"in charts (params disclosure.min_count = {n}). Zero is shown. Averages, limits and tests use the "
+            f"unsuppressed counts.")
+
+
+def _count_columns(df: pd.DataFrame, counts) -> list:
+    if counts is not None:
+        return [c for c in counts if c in df.columns]
+    return [c for c in df.columns if df[c].dtype.kind in "iu"]
+
+
+def suppress(df: pd.DataFrame, counts=None, threshold: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Counts from 1 to threshold-1 replaced by MARKER; returns (new frame, cells suppressed).
+
+    Zero is not suppressed (it discloses no one); missing values stay missing."""
+    n = min_count() if threshold is None else threshold
+    if not n:
+        return df, 0
+    out, hidden = df.copy(), 0
+    for c in _count_columns(df, counts):
+        v = pd.to_numeric(df[c], errors="coerce")
+        small = v.notna() & (v > 0) & (v < n)
+        if small.any():
+            hidden += int(small.sum())
+            out[c] = df[c].astype(object).where(~small, MARKER)
+    return out, hidden
 
 
 def _display_html(markup: str) -> None:
@@ -52,38 +110,80 @@ def _formatter(name: str, col: pd.Series, decimals: int):
     return lambda v: "" if pd.isna(v) else f"{v:,.{decimals}f}"
 
 
+def _fmt_or_marker(f):
+    return lambda v: v if isinstance(v, str) and v == MARKER else f(v)
+
+
 def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None = None,
-          decimals: int = 1, caption: str | None = None, max_rows: int = 60, formats: dict | None = None) -> None:
+          decimals: int = 1, caption: str | None = None, max_rows: int = 60, formats: dict | None = None,
+          counts: list | None = None) -> None:
     """Show a table (escaped) and, when `name` is given, write it in full to tables/<name>.csv.
 
-    formats: column -> format string (e.g. "{:.1%}") overriding the defaults."""
+    formats: column -> format string (e.g. "{:.1%}") overriding the defaults.
+    counts: the columns holding counts, for small-number suppression (default: integer-typed columns)."""
     if name is not None:
-        write_table(df, name, out_dir)
+        write_table(df, name, out_dir, counts=counts)
     shown = df.head(max_rows)
     fmt = {c: _formatter(c, shown[c], decimals) for c in shown.select_dtypes("number").columns
            if shown[c].dtype.kind == "f"}
     for c, f in (formats or {}).items():
         fmt[c] = (lambda f: lambda v: "" if pd.isna(v) else f.format(v))(f)
+    shown, hidden = suppress(shown, counts)
+    fmt = {c: _fmt_or_marker(f) for c, f in fmt.items()}
     body = shown.to_html(index=False, escape=True, na_rep="", formatters=fmt, border=0, classes="data")
     cap = f'<p class="caption">{html.escape(caption)}</p>' if caption else ""
+    if hidden:
+        cap += f'<p class="caption">{html.escape(disclosure_text(min_count()))}</p>'
     more = (f'<p class="caption">First {max_rows} of {len(df):,} rows; all rows in tables/{html.escape(name)}.csv</p>'
             if name and len(df) > max_rows else
             (f'<p class="caption">Table: tables/{html.escape(name)}.csv</p>' if name else ""))
     _display_html(cap + body + more)
 
 
-def write_table(df: pd.DataFrame, name: str, out_dir: str | Path | None) -> None:
-    """Write tables/<name>.csv (full precision to 6 significant figures, Unix line ends)."""
+def write_table(df: pd.DataFrame, name: str, out_dir: str | Path | None, counts: list | None = None) -> None:
+    """Write tables/<name>.csv (full precision to 6 significant figures, Unix line ends), small counts suppressed."""
     p = Path(out_dir) / "tables" / f"{name}.csv"
     p.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(p, index=False, lineterminator="\n", float_format="%.6g")
+    suppress(df, counts)[0].to_csv(p, index=False, lineterminator="\n", float_format="%.6g")
 
 
-def chart(ch, description: str = "") -> None:
-    """Draw an Altair chart as inline static SVG (vl-convert), with a text description for screen readers."""
-    svg = charts.to_svg(ch)
+def _suppress_spec(node, counts, n: int) -> int:
+    """Blank small counts in every inline dataset of a Vega-Lite spec (in place); returns cells blanked."""
+    hidden = 0
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("values", "datasets") and v:
+                rows = [r for vals in (v.values() if k == "datasets" and isinstance(v, dict) else [v])
+                        if isinstance(vals, list) for r in vals if isinstance(r, dict)]
+                for r in rows:
+                    for f, x in r.items():
+                        is_count = (f in counts) if counts is not None else (type(x) is int)
+                        if is_count and isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x < n:
+                            r[f] = None
+                            hidden += 1
+            else:
+                hidden += _suppress_spec(v, counts, n)
+    elif isinstance(node, list):
+        for v in node:
+            hidden += _suppress_spec(v, counts, n)
+    return hidden
+
+
+def chart(ch, description: str = "", counts: list | None = None) -> None:
+    """Draw an Altair chart as inline static SVG (vl-convert), with a text description for screen readers.
+
+    counts: the data fields holding counts, for small-number suppression (default: integer-valued fields)."""
+    n = min_count()
+    hidden = 0
+    if n:
+        spec = ch.to_dict()
+        hidden = _suppress_spec(spec, counts, n)
+        svg = charts.to_svg(json.dumps(spec))
+    else:
+        svg = charts.to_svg(ch)
     label = html.escape(description or "chart")
-    _display_html(f'<figure class="chart" role="img" aria-label="{label}">{svg}</figure>')
+    note = f'<figcaption class="caption">{html.escape(disclosure_text(n))}</figcaption>' if hidden else ""
+    _display_html(f'<figure class="chart" role="img" aria-label="{label}">{svg}{note}</figure>')
 
 
 def banner(text: str, cls: str = "synthetic") -> None:

@@ -116,6 +116,11 @@ class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
 
+class Disclosure(_Strict):
+    min_count: int | None = Field(None, ge=1, description="counts below this are suppressed in every published "
+                                                          "table and chart (None: off, for internal packs)")
+
+
 class Params(_Strict):
     pack: Pack
     period: Period
@@ -128,6 +133,7 @@ class Params(_Strict):
     peers: Peers = Peers()
     run: Run = Run()
     aqa: Aqa = Aqa()
+    disclosure: Disclosure = Disclosure()
 
     @model_validator(mode="before")
     @classmethod

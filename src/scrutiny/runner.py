@@ -90,8 +90,21 @@ def _dq_inputs(rep: Report) -> list[dict]:
 
 
 def _common_ctx(p: Params, run_date: str, nav: list[dict]) -> dict:
-    return {"pack": p.pack, "period_label": f"{months.label(p.period.start)} to {months.label(p.period.end)}",
-            "run_date": run_date, "nav": nav}
+    ctx = {"pack": p.pack, "period_label": f"{months.label(p.period.start)} to {months.label(p.period.end)}",
+           "run_date": run_date, "nav": nav}
+    if p.disclosure.min_count:
+        from .nb import disclosure_text
+
+        ctx["banners"] = [{"cls": "disclosure", "text": disclosure_text(p.disclosure.min_count)}]
+    return ctx
+
+
+def check_run_date(p: Params, run_date: str) -> None:
+    """The reporting month must have ended before the run date: a later month cannot have complete data."""
+    if p.period.end >= run_date[:7]:
+        raise PackError(f"params period.end {p.period.end} is not before the run date {run_date}: data for a "
+                        f"month that has not ended cannot be complete (future dates are refused; change "
+                        f"period.end or --run-date)", EXIT_FAILURE)
 
 
 def _execute(name: str, build: Path, p: Params) -> None:
@@ -129,6 +142,7 @@ def run(params_path: str | Path, out: str | Path | None = None, run_date: str | 
         dt.date.fromisoformat(run_date)
     except ValueError:
         raise PackError(f"--run-date must be YYYY-MM-DD, got {run_date!r}") from None
+    check_run_date(p, run_date)
     target = Path(out) if out else paths.REPO_ROOT / "outputs" / p.pack.id
     target = target.resolve()
     parent = target.parent
@@ -152,6 +166,11 @@ def run(params_path: str | Path, out: str | Path | None = None, run_date: str | 
         msg = str(e).replace("{failed}", str(keep))
         raise PackError(msg + f"\nThe last good pack (if any) is untouched at {target}." +
                         (f"\nThe failed build is kept at {keep}." if keep else ""), e.code) from None
+    except OSError as e:  # disk full, folder made read-only mid-run, file vanished
+        keep = _keep_failed(build, failed)
+        raise PackError(f"cannot read or write {e.filename or 'a file'}: {e.strerror or e} (is the disk full or "
+                        f"the output folder read-only?)\nThe last good pack (if any) is untouched at {target}." +
+                        (f"\nThe failed build is kept at {keep}." if keep else ""), EXIT_FAILURE) from None
     except Exception as e:  # anything unexpected: still keep the last good pack
         keep = _keep_failed(build, failed)
         raise PackError(f"unexpected error: {type(e).__name__}: {e}\nThe last good pack (if any) is untouched at "
@@ -163,6 +182,9 @@ def _keep_failed(build: Path, failed: Path) -> Path | None:
     try:
         if not build.exists():
             return None
+        log = build / "_work" / "kernel-stderr.log"
+        if log.is_file() and log.stat().st_size:
+            log.replace(build / "notebooks" / "kernel-stderr.log")
         shutil.rmtree(build / "_work", ignore_errors=True)
         if failed.exists():
             shutil.rmtree(failed)
@@ -185,8 +207,11 @@ def _section_measures(p: Params) -> dict[str, dict[str, str]]:
         return {}
     from .measures import load_catalogue
 
+    path = paths.resolve(p.performance.catalogue)
+    if not path.is_file():  # not a regular file (missing, a folder, a pipe): the notebook reports it
+        return {}
     try:
-        cat = load_catalogue(paths.resolve(p.performance.catalogue))
+        cat = load_catalogue(path)
     except Exception:  # a broken catalogue fails in its notebook, with the notebook's message
         return {}
     return {"performance": {m.id: m.label for m in cat.measures}}
@@ -360,6 +385,7 @@ def _provenance_rows(prov: dict) -> list[tuple[str, str]]:
 def validate_only(params_path: str | Path, log=print) -> Report:
     _env()
     p = load_params(params_path)
+    check_run_date(p, dt.date.today().isoformat())
     rep = run_validation(p)
     for r in rep.inputs:
         log(f"{r.dataset}: {len(r.files)} file(s), {r.rows_checked:,} rows; "

@@ -1,0 +1,101 @@
+"""Shared helpers for the bad-input matrix: small real input files, edits, pack snapshots."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import shutil
+from pathlib import Path
+
+from conftest import GWENT, write_params
+
+MONTHS = ["2025-04", "2025-05", "2025-06"]
+ROWS = 100  # data rows per month file
+FORCE = "Gwent Police"
+
+
+def real_rows(month: str, n: int = ROWS) -> tuple[list[str], list[list[str]]]:
+    """The header and the first n data rows of a shipped Gwent street file, as published."""
+    with gzip.open(GWENT / f"{month}-gwent-street.csv.gz", "rt", encoding="utf-8", newline="") as f:
+        r = csv.reader(f)
+        header = next(r)
+        rows = [row for _, row in zip(range(n), r)]
+    return header, rows
+
+
+def csv_bytes(header, rows, newline: str = "\n") -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator=newline)
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def write_gz(path: Path, data: bytes) -> Path:
+    path.write_bytes(gzip.compress(data, mtime=0))
+    return path
+
+
+def make_inputs(d: Path) -> Path:
+    """Three months x 40 real rows, gzipped (deterministic bytes)."""
+    d.mkdir(parents=True, exist_ok=True)
+    for m in MONTHS:
+        h, rows = real_rows(m)
+        write_gz(d / f"{m}-gwent-street.csv.gz", csv_bytes(h, rows))
+    return d
+
+
+def small_params(path: Path, data_dir: Path | str, **overrides) -> Path:
+    over = {"pack": {"id": "small", "title": "Small test pack", "force": FORCE},
+            "period": {"start": MONTHS[0], "end": MONTHS[-1]},
+            "inputs": {"police_uk_street": {"path": str(Path(data_dir) / "*-street.csv.gz")}}}
+    over.update(overrides)
+    return write_params(path, **over)
+
+
+def snapshot(pack: Path) -> dict:
+    return {p.relative_to(pack).as_posix(): p.read_bytes() for p in sorted(pack.rglob("*")) if p.is_file()}
+
+
+def copy_inputs(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+# --- the session's reference pack: one small, valid pack built once ---------------------------------
+# Its text carries script/markup payloads (force name, district names from LSOA names, locations, a Crime
+# ID, the pack title, a measure label) and it sets disclosure.min_count = 5, so the same build serves as
+# the "last good pack" every bad-input case must leave byte-identical, as the hostile-content pack, and
+# as the base of the one-byte-changed / no-network run.
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+PAYLOADS = [SCRIPT, IMG]
+FORCE_H = f"Gwent {SCRIPT}"
+TITLE = f"{IMG} pack {SCRIPT}"
+LABEL = f"{SCRIPT} All crime"
+
+
+def hostile_inputs(d: Path) -> Path:
+    d.mkdir(parents=True, exist_ok=True)
+    for m in MONTHS:
+        h, rows = real_rows(m)
+        ix = {c: i for i, c in enumerate(h)}
+        names = [r[ix["LSOA name"]].rsplit(" ", 1)[0] for r in rows if r[ix["LSOA name"]]]
+        top = max(sorted(set(names)), key=names.count)  # the largest district gets a hostile name
+        for r in rows:
+            r[ix["Falls within"]] = FORCE_H
+            r[ix["Location"]] = f"On or near {SCRIPT}"
+            if r[ix["LSOA name"]].startswith(top + " "):
+                r[ix["LSOA name"]] = IMG + r[ix["LSOA name"]][len(top):]
+        if m == MONTHS[0]:  # a warning, so the data-quality page lists this row and its Crime ID
+            r = next(r for r in rows if r[ix["Crime ID"]])
+            r[ix["Crime ID"]], r[ix["LSOA code"]] = IMG, SCRIPT
+        write_gz(d / f"{m}-gwent-street.csv.gz", csv_bytes(h, rows))
+    return d
+
+
+def reference_params(path: Path, data: Path, catalogue: Path) -> Path:
+    return small_params(path, data, pack={"id": "reference", "title": TITLE, "force": FORCE_H},
+                        performance={"catalogue": str(catalogue)}, disclosure={"min_count": 5})

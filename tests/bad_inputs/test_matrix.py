@@ -1,0 +1,444 @@
+"""The bad-input matrix: one row per thing an analyst may feed the pack.
+
+Each case runs the real command line (in process, so Great Expectations and the parsers load once)
+against a copy of small real inputs with one fault, and asserts
+  - the exit code (2 input refused, 1 params/run failure, 0 accepted),
+  - that the message names the file (or params key) and the column/row/expectation,
+  - no bare traceback,
+  - that the last good pack (built once per session) is byte-identical afterwards.
+Cases the pack accepts say why in `why`; README "When the pack refuses your data" lists the messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import gzip
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import GWENT, REPO, RUN_DATE
+from scrutiny import cli, contracts, params, report
+from .support import (FORCE, MONTHS, ROWS, csv_bytes, make_inputs, real_rows, reference_params, small_params,
+                      snapshot, write_gz)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("badinputs")]
+
+
+@pytest.fixture(scope="session")
+def base_inputs(tmp_path_factory) -> Path:
+    return make_inputs(tmp_path_factory.mktemp("base") / "street")
+
+
+@pytest.fixture(scope="session")
+def good_pack(reference_pack) -> tuple[Path, dict]:
+    """The last good pack (the session's reference pack): every case must leave it byte-identical."""
+    return reference_pack[0], reference_pack[1]
+
+
+class Ctx:
+    """One case's sandbox: a private copy of the inputs and helpers to break them."""
+
+    def __init__(self, tmp: Path, base: Path, pack: Path):
+        import shutil
+
+        self.tmp, self.pack = tmp, pack
+        self.data = Path(shutil.copytree(base, tmp / "street"))
+
+    def file(self, month: str) -> Path:
+        return self.data / f"{month}-gwent-street.csv.gz"
+
+    def edit(self, month: str, fn: Callable) -> Path:
+        """Rewrite one month's file after fn(header, rows) -> (header, rows)."""
+        h, rows = real_rows(month)
+        h, rows = fn(list(h), [list(r) for r in rows])
+        return write_gz(self.file(month), csv_bytes(h, rows))
+
+    def cell(self, month: str, row: int, column: str, value: str) -> Path:
+        """Set one cell: data row `row` (1-based, as messages count) of `column`."""
+        def fn(h, rows):
+            rows[row - 1][h.index(column)] = value
+            return h, rows
+        return self.edit(month, fn)
+
+    def params(self, **overrides) -> Path:
+        return small_params(self.tmp / "p.yaml", self.data, **overrides)
+
+    def params_text(self, text: str) -> Path:
+        p = self.tmp / "p.yaml"
+        p.write_text(text, encoding="utf-8")
+        return p
+
+
+@dataclass
+class Case:
+    id: str
+    setup: Callable[[Ctx], Path]     # breaks something; returns the params file
+    code: int                        # expected exit code
+    expect: list[str]                # fragments the message must contain (file, column/row/rule or params key)
+    cmd: str = "run"                 # run | validate (accepted cases use validate: no notebooks, same checks)
+    why: str = ""                    # for accepted cases: why the pack accepts it
+    check: Callable | None = None    # extra assertions (ctx, params_file, output)
+    out: Callable | None = None      # output folder other than the good pack
+    patch: Callable | None = None    # monkeypatch hook for simulated faults
+    marks: list = field(default_factory=list)
+
+
+def _swap_cols(a: str, b: str):
+    def fn(h, rows):
+        i, j = h.index(a), h.index(b)
+        for r in [h] + rows:
+            r[i], r[j] = r[j], r[i]
+        return h, rows
+    return fn
+
+
+def _drop_col(name: str):
+    def fn(h, rows):
+        i = h.index(name)
+        return [c for k, c in enumerate(h) if k != i], [[c for k, c in enumerate(r) if k != i] for r in rows]
+    return fn
+
+
+def _dupe_ids(n: int):
+    """Give n crime rows the Crime ID of an earlier crime row (each repeat makes 2 rows share an id)."""
+    def fn(h, rows):
+        ci = h.index("Crime ID")
+        crimes = [r for r in rows if r[ci]]
+        for k in range(n):
+            crimes[2 * k + 1][ci] = crimes[2 * k][ci]
+        return h, rows
+    return fn
+
+
+def _bom(c: Ctx) -> Path:
+    h, rows = real_rows("2025-05")
+    write_gz(c.file("2025-05"), b"\xef\xbb\xbf" + csv_bytes(h, rows))
+    return c.params()
+
+
+def _crlf(c: Ctx) -> Path:
+    for m in MONTHS:
+        h, rows = real_rows(m)
+        write_gz(c.file(m), csv_bytes(h, rows, newline="\r\n"))
+    return c.params()
+
+
+def _counts_right(c: Ctx, pfile: Path, out: str) -> None:
+    """Every row read once, ids without a BOM, no stray carriage return in the last column."""
+    rep = contracts.validate(params.load(pfile))
+    assert rep.ok and rep.inputs[0].rows_checked == ROWS * len(MONTHS)
+    rows = rep.frames["police_uk_street"]
+    for m in MONTHS:
+        h, raw = real_rows(m)
+        got = rows[rows["file_month"] == m].sort_values("row")
+        assert got["Crime ID"].fillna("").tolist() == [r[0] for r in raw]
+        assert got["Context"].fillna("").tolist() == [r[-1] for r in raw]
+        assert got["Crime type"].tolist() == [r[h.index("Crime type")] for r in raw]
+
+
+def _cp1252(c: Ctx) -> Path:
+    h, rows = real_rows("2025-05")
+    rows[6][h.index("Location")] = "On or near Caf\u00e9 Street"
+    data = csv_bytes(h, rows).replace("Caf\u00e9".encode("utf-8"), "Caf\u00e9".encode("cp1252"))
+    write_gz(c.file("2025-05"), data)
+    c.offset = data.index(b"\xe9")
+    return c.params()
+
+
+def _dotdot(c: Ctx, exists: bool = True) -> Path:
+    rel = os.path.relpath(c.data if exists else c.tmp / "nowhere", REPO)
+    assert rel.startswith("..")
+    return c.params(inputs={"police_uk_street": {"path": f"{rel}/*-street.csv.gz"}})
+
+
+def _dup_month(c: Ctx) -> Path:
+    (c.data / "again").mkdir()
+    (c.data / "again" / "2025-05-gwent-street.csv.gz").write_bytes(c.file("2025-05").read_bytes())
+    return c.params(inputs={"police_uk_street": {"path": str(c.data / "**" / "*-street.csv.gz")}})
+
+
+def _no_month_in_name(c: Ctx) -> Path:
+    c.file("2025-05").rename(c.data / "gwent-street-may.csv.gz")
+    return c.params(inputs={"police_uk_street": {"path": str(c.data / "*street*.csv.gz")}})
+
+
+def _outcomes_unknown_type(c: Ctx) -> Path:
+    """An outcomes file set (the second police.uk input) with an outcome category police.uk never used."""
+    d = c.tmp / "outcomes"
+    d.mkdir()
+    for m in MONTHS:
+        with gzip.open(GWENT / f"{m}-gwent-outcomes.csv.gz", "rt", encoding="utf-8", newline="") as f:
+            r = csv.reader(f)
+            h, rows = next(r), [row for _, row in zip(range(30), r)]
+        if m == "2025-06":
+            rows[11][h.index("Outcome type")] = "Offender sent to the moon"
+        write_gz(d / f"{m}-gwent-outcomes.csv.gz", csv_bytes(h, rows))
+    return c.params(inputs={"police_uk_street": {"path": str(c.data / "*-street.csv.gz")},
+                            "police_uk_outcomes": {"path": str(d / "*-outcomes.csv.gz")}})
+
+
+def _raising_notebook(c: Ctx) -> Path:
+    cat = c.tmp / "catalogue.yaml"
+    cat.write_text("source: police_uk_street\nmeasures: []\n")  # the notebook fails on an empty catalogue
+    return c.params(performance={"catalogue": str(cat)})
+
+
+def _hanging_cell(c: Ctx) -> Path:
+    fifo = c.tmp / "catalogue.yaml"
+    os.mkfifo(fifo)  # reading a FIFO nobody writes blocks: a cell that never finishes
+    return c.params(performance={"catalogue": str(fifo)}, run={"cell_timeout": 2})
+
+
+def _failed_notebook_kept(c: Ctx, pfile: Path, out: str) -> None:
+    kept = c.pack.parent / f".failed-{c.pack.name}" / "notebooks" / "performance.ipynb"
+    assert str(kept) in out and kept.is_file()
+
+
+def _enospc(monkeypatch):
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "data-quality.html")
+    monkeypatch.setattr(report, "render", full)
+
+
+def _warned(column: str):
+    def check(c: Ctx, pfile: Path, out: str) -> None:
+        assert re.search(rf"warning: police_uk_street: column '{column}'.*\[warning\]", out), out
+    return check
+
+
+CASES = [
+    # --- file and header faults: refused at the file level (exit 2) ---
+    Case("missing_column", lambda c: (c.edit("2025-05", _drop_col("Context")), c.params())[1], 2,
+         ["2025-05-gwent-street.csv.gz", "column 'header'", "missing column(s) 'Context'"]),
+    Case("renamed_column", lambda c: (c.edit("2025-05", lambda h, r: (
+        ["Crime Type" if x == "Crime type" else x for x in h], r)), c.params())[1], 2,
+         ["2025-05-gwent-street.csv.gz", "missing column(s) 'Crime type'", "unexpected column(s) 'Crime Type'"]),
+    Case("extra_column", lambda c: (c.edit("2025-04", lambda h, r: (h + ["Notes"], [x + [""] for x in r])),
+                                    c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'header'", "unexpected column(s) 'Notes'"]),
+    Case("reordered_columns", lambda c: (c.edit("2025-06", _swap_cols("Longitude", "Latitude")), c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "column 'header'", "same columns in a different order"]),
+    Case("empty_file", lambda c: (c.file("2025-05").write_bytes(b""), c.params())[1], 2,
+         ["2025-05-gwent-street.csv.gz", "column 'readable'", "empty file (0 bytes)"]),
+    Case("header_only", lambda c: (c.edit("2025-05", lambda h, r: (h, [])), c.params())[1], 2,
+         ["2025-05-gwent-street.csv.gz", "column 'readable'", "header only: no data rows"]),
+    Case("truncated_gzip", lambda c: (c.file("2025-06").write_bytes(c.file("2025-06").read_bytes()[:-40]),
+                                      c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "column 'readable'", "gzip stream is truncated"]),
+    Case("not_gzip_named_gz", lambda c: (c.file("2025-04").write_bytes(csv_bytes(*real_rows("2025-04"))),
+                                         c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'readable'", "named .gz but is not gzip-compressed"]),
+    Case("windows_1252_location", _cp1252, 2,
+         ["2025-05-gwent-street.csv.gz", "column 'readable'", "not UTF-8 text: byte 0xe9", "(line 8)"],
+         check=lambda c, p, out: f"byte offset {c.offset} " in out),
+    Case("ragged_row_extra_field", lambda c: (c.edit("2025-05", lambda h, r: (
+        h, r[:2] + [r[2] + ["surplus"]] + r[3:])), c.params())[1], 2,
+         ["2025-05-gwent-street.csv.gz", "cannot be parsed as CSV with the published header"]),
+    # --- months ---
+    Case("month_2019_slash_01", lambda c: (c.cell("2025-04", 3, "Month", "2019/01"), c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'Month'", "expect_column_values_to_match_regex", "row=3"]),
+    Case("month_01_dash_2019", lambda c: (c.cell("2025-04", 3, "Month", "01-2019"), c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'Month'", "expect_column_values_to_match_regex", "row=3"]),
+    Case("month_Jan_19", lambda c: (c.cell("2025-06", 5, "Month", "Jan-19"), c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "column 'Month'", "expect_column_values_to_match_regex", "row=5"]),
+    Case("month_empty", lambda c: (c.cell("2025-06", 9, "Month", ""), c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "column 'Month'", "Month must be filled in", "row=9"]),
+    Case("month_differs_from_file_name", lambda c: (c.cell("2025-05", 8, "Month", "2025-06"), c.params())[1], 2,
+         ["2025-05-gwent-street.csv.gz", "Month' vs 'file_month", "row=8"]),
+    Case("month_missing_in_period", lambda c: (c.file("2025-05").unlink(), c.params())[1], 2,
+         ["column 'file_month'", "every month of the pack period must be present", "missing: 2025-05"]),
+    Case("duplicated_month_file", _dup_month, 2,
+         ["column 'file_month'", "expect_column_values_to_be_unique", "again/2025-05-gwent-street.csv.gz"]),
+    Case("file_name_without_month", _no_month_in_name, 2,
+         ["gwent-street-may.csv.gz", "column 'file_month'", "expect_column_values_to_not_be_null"]),
+    Case("future_period_end", lambda c: c.params(period={"start": "2025-05", "end": "2025-08"}), 1,
+         ["period.end 2025-08 is not before the run date 2025-07-15", "future dates are refused"]),
+    Case("future_month_row", lambda c: (c.cell("2025-06", 2, "Month", "2031-01"), c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "Month' vs 'file_month", "row=2"]),
+    # --- forces ---
+    Case("two_forces_in_one_file", lambda c: (c.cell("2025-04", 2, "Falls within", "South Wales Police"),
+                                              c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'forces_in_file'", "one force (Falls within) per file",
+          "column 'Falls within'", "row=2"]),
+    Case("file_from_another_force", lambda c: (c.edit("2025-06", lambda h, r: (
+        h, [x[:3] + ["Dyfed-Powys Police"] + x[4:] for x in r])), c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "column 'Falls within'", "must be the pack's force", "row=1"]),
+    # --- rows ---
+    Case("duplicate_crime_ids_above_2pct", lambda c: (c.edit("2025-05", _dupe_ids(6)), c.params())[1], 2,
+         ["2025-05-gwent-street.csv.gz", "column 'Crime ID'", "at most 2% of rows may repeat a Crime ID"]),
+    Case("duplicate_crime_ids_below_2pct", lambda c: (c.edit("2025-05", _dupe_ids(1)), c.params())[1], 0,
+         ["column 'Crime ID'", "2025-05-gwent-street.csv.gz", "All critical expectations met"], cmd="validate",
+         why="published data.police.uk files repeat about 0.7% of Crime IDs; up to 2% is a warning, each row "
+             "counted as police.uk counts it", check=_warned("Crime ID")),
+    Case("unknown_crime_type", lambda c: (c.cell("2025-06", 5, "Crime type", "Burglery"), c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "column 'Crime type'", "one of the 14 police.uk categories", "row=5"]),
+    Case("crime_type_empty", lambda c: (c.cell("2025-06", 6, "Crime type", ""), c.params())[1], 2,
+         ["2025-06-gwent-street.csv.gz", "column 'Crime type'", "Crime type must be filled in", "row=6"]),
+    Case("unknown_outcome_category", lambda c: (c.cell("2025-04", 1, "Last outcome category", "Sent to the moon"),
+                                                c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'Last outcome category'", "known police.uk outcome", "row=1"]),
+    Case("outcomes_unknown_outcome_type", _outcomes_unknown_type, 2,
+         ["police_uk_outcomes: column 'Outcome type'", "2025-06-gwent-outcomes.csv.gz", "row=12"]),
+    Case("lsoa_code_malformed", lambda c: (c.cell("2025-04", 4, "LSOA code", "X01BAD"), c.params())[1], 0,
+         ["column 'LSOA code'", "2025-04-gwent-street.csv.gz", "row=4", "All critical expectations met"],
+         cmd="validate", why="a warning: the row still counts in the force total; the data-quality page names it",
+         check=_warned("LSOA code")),
+    # --- encodings and line endings that are accepted ---
+    Case("utf8_bom", _bom, 0, ["All critical expectations met"], cmd="validate",
+         why="a UTF-8 byte-order mark (Excel's 'CSV UTF-8') is still UTF-8; both readers skip it",
+         check=_counts_right),
+    Case("crlf_line_endings", _crlf, 0, ["All critical expectations met"], cmd="validate",
+         why="Windows line endings change no value; both readers take them", check=_counts_right),
+    # --- paths ---
+    Case("glob_matches_nothing", lambda c: c.params(inputs={"police_uk_street": {"path": str(c.tmp / "no/*.gz")}}),
+         2, ["inputs.police_uk_street.path", "matches no file", "no/*.gz"]),
+    Case("path_is_a_folder", lambda c: c.params(inputs={"police_uk_street": {"path": str(c.data)}}), 2,
+         ["inputs.police_uk_street.path", "matches no file (only folders)"]),
+    Case("relative_dotdot_outside_repo_exists", _dotdot, 0, ["All critical expectations met"], cmd="validate",
+         why="a relative path resolves against the repo root and may leave it with '..' when the files exist: "
+             "inputs often sit beside the checkout; provenance.json records the resolved path and hashes"),
+    Case("relative_dotdot_outside_repo_missing", lambda c: _dotdot(c, exists=False), 2,
+         ["inputs.police_uk_street.path", "matches no file", "../"]),
+    Case("unknown_contract", lambda c: c.params(inputs={"police_uk_street": {
+        "path": str(c.data / "*-street.csv.gz"), "contract": "police_uk_street.v9"}}), 2,
+         ["contract 'police_uk_street.v9' not found"]),
+    # --- params (exit 1, naming the params file and key) ---
+    Case("params_unknown_key", lambda c: c.params(colour="blue"), 1, ["p.yaml", "colour: unknown key"]),
+    Case("params_unknown_nested_key", lambda c: c.params(pack={"id": "small", "title": "t", "force": FORCE,
+                                                               "titel": "x"}), 1, ["p.yaml", "pack.titel: unknown key"]),
+    Case("params_wrong_type", lambda c: c.params(spc={"baseline_months": "lots"}), 1,
+         ["p.yaml", "spc.baseline_months"]),
+    Case("params_end_before_start", lambda c: c.params(period={"start": "2025-06", "end": "2025-04"}), 1,
+         ["p.yaml", "period", "period end 2025-04 is before start 2025-06"]),
+    Case("params_month_format", lambda c: c.params(period={"start": "04/2025", "end": "2025-06"}), 1,
+         ["p.yaml", "period.start", "YYYY-MM"]),
+    Case("params_python_object_tag", lambda c: c.params_text("pack: !!python/object/apply:os.system ['touch x']\n"),
+         1, ["p.yaml", "not valid YAML", "!!python/object"]),
+    Case("params_not_a_mapping", lambda c: c.params_text("- just\n- a list\n"), 1,
+         ["p.yaml", "must hold a YAML mapping"]),
+    Case("params_yaml_syntax", lambda c: c.params_text("pack: {id: small\n"), 1, ["p.yaml", "not valid YAML"]),
+    Case("params_pack_id_traversal", lambda c: c.params(pack={"id": "../../etc", "title": "t", "force": FORCE}), 1,
+         ["p.yaml", "pack.id"]),
+    Case("params_unknown_notebook", lambda c: c.params(notebooks=["performanse"]), 1,
+         ["p.yaml", "notebooks", "unknown notebook(s) ['performanse']"]),
+    Case("params_disclosure_zero", lambda c: c.params(disclosure={"min_count": 0}), 1,
+         ["p.yaml", "disclosure.min_count"]),
+    Case("params_file_missing", lambda c: c.tmp / "absent.yaml", 1, ["absent.yaml", "params file not found"]),
+    Case("run_date_malformed", lambda c: c.params(), 1, ["--run-date must be YYYY-MM-DD"]),
+    # --- faults during a run (exit 1) ---
+    Case("notebook_raises_mid_run", _raising_notebook, 1,
+         ["notebook performance failed in cell", "The executed notebook is kept at"], check=_failed_notebook_kept),
+    Case("cell_timeout", _hanging_cell, 1,
+         ["notebook performance", "run.cell_timeout = 2 s (timeout)", "The executed notebook is kept at"]),
+    Case("output_folder_unwritable", lambda c: (c.tmp.joinpath("file").write_text("x"), c.params())[1], 1,
+         ["cannot write the pack under", "file"], out=lambda c: c.tmp / "file" / "pack"),
+    Case("disk_full_mid_build", lambda c: c.params(), 1,
+         ["No space left on device", "is the disk full", "data-quality.html", "The failed build is kept at"],
+         patch=_enospc),
+]
+
+
+def test_matrix_is_large_enough():
+    assert len(CASES) >= 30
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, good_pack, base_inputs, tmp_path, capsys, monkeypatch):
+    pack, before = good_pack
+    ctx = Ctx(tmp_path, base_inputs, pack)
+    pfile = case.setup(ctx)
+    if case.patch:
+        case.patch(monkeypatch)
+    out = case.out(ctx) if case.out else pack
+    if case.cmd == "run":
+        run_date = "2025-7-15" if case.id == "run_date_malformed" else RUN_DATE
+        argv = ["run", str(pfile), "--out", str(out), "--run-date", run_date]
+    else:
+        argv = ["validate", str(pfile)]
+    code = cli.main(argv)
+    cap = capsys.readouterr()
+    text = cap.out + cap.err
+    assert code == case.code, text
+    for frag in case.expect:
+        assert frag in text, f"{frag!r} not in output:\n{text}"
+    assert "Traceback" not in text
+    if case.code:
+        assert cap.err.startswith("scrutiny: error: "), cap.err
+    if case.check:
+        assert case.check(ctx, pfile, text) is not False, text
+    assert snapshot(pack) == before, "the last good pack changed"
+    if case.code == 2 and case.cmd == "run":
+        assert "The last good pack (if any) is untouched" in text
+
+
+def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
+    """Unit level: the offset and line are those of the offending byte in the decompressed text."""
+    from scrutiny.ingest import inspect_file
+
+    data = "a,b\n1,2\n3,caf\u00e9\n".encode("cp1252")
+    p = tmp_path / "x.csv"
+    p.write_bytes(data)
+    verdict, _, _ = inspect_file(p)
+    offset = data.index(b"\xe9")
+    assert f"byte 0xe9 at byte offset {offset} (line 3)" in verdict
+    write_gz(tmp_path / "x.csv.gz", data)
+    assert "of the decompressed text (line 3)" in inspect_file(tmp_path / "x.csv.gz")[0]
+
+
+def test_bom_and_crlf_header_read_as_published(tmp_path):
+    from scrutiny.ingest import inspect_file
+
+    h, rows = real_rows("2025-04", 5)
+    p = tmp_path / "2025-04-x.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + csv_bytes(h, rows, newline="\r\n"))
+    verdict, header, n = inspect_file(p)
+    assert (verdict, header, n) == ("ok", h, 5)
+
+
+def test_variant_pack_one_byte_changed_and_no_network(reference_pack, tmp_path):
+    """One input byte changed -> that file's input hash (only) differs in provenance.json; the run needs no
+    network: it is run inside an empty network namespace (no interface at all) where the machine allows it."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    pack, _, ref_data, catalogue = reference_pack
+    data = Path(shutil.copytree(ref_data, tmp_path / "street"))
+    f = data / "2025-05-gwent-street.csv.gz"
+    b = bytearray(f.read_bytes())
+    b[4] ^= 0x01  # a byte of the gzip header's timestamp: same rows, different file
+    f.write_bytes(bytes(b))
+    assert gzip.decompress(bytes(b)) == gzip.decompress((ref_data / f.name).read_bytes())
+    pfile = reference_params(tmp_path / "variant.yaml", data, catalogue)
+    cmd = [sys.executable, "-m", "scrutiny.cli", "run", str(pfile), "--out", str(tmp_path / "pack"),
+           "--run-date", RUN_DATE]
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True) \
+        if shutil.which("unshare") else None
+    netns = probe is not None and probe.returncode == 0
+    reason = "" if netns else ("unshare is not installed" if probe is None else
+                               f"unshare -n is not permitted here: {probe.stderr.strip()}")
+    if netns:
+        cmd = ["unshare", "-n"] + cmd
+    res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    a = json.loads((pack / "provenance.json").read_text())["inputs"][0]["files"]
+    v = json.loads((tmp_path / "pack" / "provenance.json").read_text())["inputs"][0]["files"]
+    diff = [x["path"].rsplit("/", 1)[-1] for x, y in zip(a, v) if x["sha256"] != y["sha256"]]
+    assert diff == ["2025-05-gwent-street.csv.gz"]
+    # the same rows give the same tables
+    for t in ("performance_monthly.csv", "performance_spc.csv"):
+        assert (pack / "tables" / t).read_bytes() == (tmp_path / "pack" / "tables" / t).read_bytes()
+    if not netns:
+        print(f"no-network check skipped: {reason}")
+        pytest.skip(f"one-byte check passed; no-network check skipped: {reason}")
+    # what the run saw: no network interface at all (the kernel talks over IPC sockets)
+    ns = subprocess.run(["unshare", "-n", "cat", "/proc/net/dev"], capture_output=True, text=True)
+    assert [ln for ln in ns.stdout.splitlines()[2:] if ln.split(":")[0].strip() != "lo"] == []

@@ -1,0 +1,87 @@
+"""Small-number suppression in the notebook helpers (params disclosure.min_count)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from conftest import write_params
+from scrutiny import nb, params
+
+
+@pytest.fixture
+def threshold():
+    def set_(n):
+        nb.setup(min_count=n)
+    yield set_
+    nb._min_count = nb._UNSET
+
+
+def frame():
+    return pd.DataFrame({"area": ["a", "b", "c", "d", "e", "f"], "n": [0, 1, 4, 5, 12, 3],
+                         "rate": [0.0, 1.0, 4.0, 2.5, 3.0, 1.0]})
+
+
+def test_default_is_off(tmp_path, monkeypatch):
+    p = params.load(params.paths.REPO_ROOT / "params" / "default.yaml")
+    assert p.disclosure.min_count is None
+    write_params(tmp_path / "params.yaml")
+    monkeypatch.chdir(tmp_path)
+    nb._min_count = nb._UNSET
+    assert nb.min_count() is None
+    out, hidden = nb.suppress(frame())
+    assert hidden == 0 and out.equals(frame())
+
+
+def test_counts_below_threshold_become_marker_zero_kept():
+    out, hidden = nb.suppress(frame(), threshold=5)
+    assert out["n"].tolist() == [0, "[c]", "[c]", 5, 12, "[c]"]
+    assert hidden == 3
+    assert out["rate"].tolist() == frame()["rate"].tolist()  # float columns are not counts by default
+
+
+def test_named_count_columns():
+    out, hidden = nb.suppress(frame(), counts=["rate"], threshold=5)
+    assert out["rate"].tolist() == [0.0, "[c]", "[c]", "[c]", "[c]", "[c]"]
+    assert out["n"].tolist() == frame()["n"].tolist()
+    assert hidden == 5
+
+
+def test_write_table_and_table_suppress(tmp_path, threshold, monkeypatch):
+    threshold(10)
+    shown = []
+    monkeypatch.setattr(nb, "_display_html", shown.append)
+    nb.table(frame(), "t", tmp_path)
+    csv = (tmp_path / "tables" / "t.csv").read_text()
+    assert csv.splitlines()[1:3] == ["a,0,0", "b,[c],1"]
+    assert "<td>[c]</td>" in shown[0]
+    assert "counts from 1 to 9 are shown as [c]" in shown[0]
+
+
+def test_chart_data_blanked(threshold, monkeypatch):
+    threshold(5)
+    seen = {}
+
+    def fake_svg(spec):
+        seen["spec"] = spec
+        return "<svg></svg>"
+    monkeypatch.setattr(nb.charts, "to_svg", fake_svg)
+    shown = []
+    monkeypatch.setattr(nb, "_display_html", shown.append)
+    ch = alt.Chart(frame()).mark_bar().encode(x="area:N", y="n:Q")
+    nb.chart(ch, "bars")
+    import json
+
+    spec = json.loads(seen["spec"])
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["n"] for r in rows] == [0, None, None, 5, 12, None]
+    assert [r["rate"] for r in rows] == frame()["rate"].tolist()
+    assert "figcaption" in shown[0] and "[c]" in shown[0]
+
+
+def test_threshold_read_from_params_yaml_in_working_folder(tmp_path, monkeypatch):
+    write_params(tmp_path / "params.yaml", disclosure={"min_count": 10})
+    monkeypatch.chdir(tmp_path)
+    nb._min_count = nb._UNSET
+    assert nb.min_count() == 10
