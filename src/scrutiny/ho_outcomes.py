@@ -23,7 +23,6 @@ when a real file is added, record its header here as a new variant.
 from __future__ import annotations
 
 import csv
-import glob
 import re
 import warnings
 from dataclasses import dataclass
@@ -182,25 +181,18 @@ class HomeOfficeOutcomes:
         return FIELDS
 
     def discover(self, pattern: str) -> list[Path]:
-        from .ingest import InputError
+        from .ingest import discover_files
 
-        p = str(paths.resolve(pattern))
-        files = sorted(Path(f) for f in glob.glob(p, recursive=True))
-        if not files:
-            raise InputError(f"input {self.name}: the path {pattern!r} matches no file (looked for {p})")
-        return files
+        return discover_files(self.name, pattern)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        from .ingest import check_readable, read_header, sha256_file
+        from .ingest import file_record
 
         rows = []
         for f in files:
-            readable = check_readable(f)
-            header = read_header(f) if readable == "ok" else None
-            rows.append({"source_file": f.name, "path": str(f), "file_month": None, "readable": readable,
-                         "header": "|".join(c.strip() for c in header) if header else "",
-                         "header_variant": header_variant(header) or "", "bytes": f.stat().st_size,
-                         "sha256": sha256_file(f), "in_period": True, "fixture": is_fixture(f)})
+            rec, header = file_record(f, strip_header=True)
+            rows.append({**rec, "header_variant": header_variant(header) or "", "in_period": True,
+                         "fixture": is_fixture(f)})
         return pd.DataFrame(rows)
 
     def expected_header(self) -> list[str]:

@@ -103,6 +103,36 @@ def read_header(path: Path) -> list[str] | None:
     return row
 
 
+def discover_files(name: str, pattern: str) -> list[Path]:
+    """The files an input's path (a glob, ** allowed) matches, sorted; InputError when it matches no file."""
+    p = str(paths.resolve(pattern))
+    found = sorted(Path(f) for f in glob.glob(p, recursive=True))
+    files = [f for f in found if f.is_file()]
+    if not files:
+        what = " (only folders)" if found else ""
+        raise InputError(f"input {name}: the path {pattern!r} (params inputs.{name}.path) matches "
+                         f"no file{what} (looked for {p})")
+    return files
+
+
+def file_record(path: Path, strip_header: bool = False) -> tuple[dict, list[str] | None]:
+    """One row of an input's files table (name, path, readability, header as read, data rows, size, sha256),
+    and the header cells themselves (None when unreadable)."""
+    readable, header, data_rows = inspect_file(path)
+    if header is not None and strip_header:
+        header = [c.strip() for c in header]
+    return ({"source_file": path.name, "path": str(path), "file_month": None, "readable": readable,
+             "header": "|".join(header) if header else "", "data_rows": data_rows,
+             "bytes": path.stat().st_size if path.is_file() else 0, "sha256": sha256_file(path) if path.is_file()
+             else ""}, header)
+
+
+def write_parquet(con: duckdb.DuckDBPyConnection, select_sql: str, out: Path) -> int:
+    """COPY the rows of a SELECT to a Parquet file; returns how many rows were written."""
+    con.execute(f"COPY ({select_sql}) TO '{out}' (FORMAT parquet)")
+    return con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+
+
 @dataclass
 class PoliceUkMonthly:
     """A data.police.uk monthly file set (street or outcomes): one file per month, YYYY-MM in the name."""
@@ -114,30 +144,11 @@ class PoliceUkMonthly:
     extra_params: dict = field(default_factory=dict)
 
     def discover(self, pattern: str) -> list[Path]:
-        p = str(paths.resolve(pattern))
-        found = sorted(Path(f) for f in glob.glob(p, recursive=True))
-        files = [f for f in found if f.is_file()]
-        if not files:
-            what = " (only folders)" if found else ""
-            raise InputError(f"input {self.name}: the path {pattern!r} (params inputs.{self.name}.path) matches "
-                             f"no file{what} (looked for {p})")
-        return files
+        return discover_files(self.name, pattern)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
         """One row per file: name, month from the name, readability, header as read, size and hash."""
-        rows = []
-        for f in files:
-            readable, header, data_rows = inspect_file(f)
-            rows.append({
-                "source_file": f.name,
-                "path": str(f),
-                "file_month": policeuk.file_month(f.name),
-                "readable": readable,
-                "header": "|".join(header) if header else "",
-                "data_rows": data_rows,
-                "bytes": f.stat().st_size,
-                "sha256": sha256_file(f),
-            })
+        rows = [{**file_record(f)[0], "file_month": policeuk.file_month(f.name)} for f in files]
         df = pd.DataFrame(rows)
         in_period = df["file_month"].between(period[0], period[1]) | df["file_month"].isna()
         df["in_period"] = in_period
@@ -186,17 +197,14 @@ class PoliceUkMonthly:
                  "ELSE \"Last outcome category\" END AS last_outcome"
                  if "Crime type" in rows.columns else
                  f", CASE \"Outcome type\" {norm} ELSE \"Outcome type\" END AS outcome_type")
-        con.execute(f"""
-            COPY (
+        n = write_parquet(con, f"""
               SELECT "Crime ID" AS crime_id, "Month" AS month, "Falls within" AS falls_within,
                      TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
                      "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
                      district
                      {extra}, source_file, "row" AS source_row
               FROM rows ORDER BY month, source_file, source_row
-            ) TO '{out}' (FORMAT parquet)
-        """)
-        n = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+        """, out)
         con.close()
         return n
 
@@ -242,8 +250,7 @@ class PoliceUkStopSearch(PoliceUkMonthly):
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
         con = connect()
         con.register("rows", rows)
-        con.execute(f"""
-            COPY (
+        n = write_parquet(con, f"""
               SELECT "Type" AS type, "Date" AS date, date_month AS month, file_month,
                      "Part of a policing operation" = 'True' AS part_of_operation,
                      "Policing operation" AS policing_operation,
@@ -258,9 +265,7 @@ class PoliceUkStopSearch(PoliceUkMonthly):
                        AS removal_more_than_outer,
                      source_file, "row" AS source_row
               FROM rows ORDER BY file_month, source_file, source_row
-            ) TO '{out}' (FORMAT parquet)
-        """)
-        n = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+        """, out)
         con.close()
         return n
 

@@ -17,7 +17,6 @@ after 2013 and the central fraud bodies (Action Fraud, CIFAS, UK Finance) have n
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,25 +123,14 @@ class _CsvTable:
     contract: str
 
     def discover(self, pattern: str) -> list[Path]:
-        from .ingest import InputError
+        from .ingest import discover_files
 
-        p = str(paths.resolve(pattern))
-        files = sorted(Path(f) for f in glob.glob(p, recursive=True))
-        if not files:
-            raise InputError(f"input {self.name}: the path {pattern!r} matches no file (looked for {p})")
-        return files
+        return discover_files(self.name, pattern)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        from .ingest import check_readable, read_header, sha256_file
+        from .ingest import file_record
 
-        rows = []
-        for f in files:
-            readable = check_readable(f)
-            header = read_header(f) if readable == "ok" else None
-            rows.append({"source_file": f.name, "path": str(f), "file_month": None, "readable": readable,
-                         "header": "|".join(header) if header else "", "bytes": f.stat().st_size,
-                         "sha256": sha256_file(f), "in_period": True})
-        return pd.DataFrame(rows)
+        return pd.DataFrame([{**file_record(f)[0], "in_period": True} for f in files])
 
     def expected_header(self) -> str:
         return "|".join(self.header)

@@ -9,7 +9,6 @@ which does its own exact decimal parsing (scrutiny.audit).
 from __future__ import annotations
 
 import csv
-import glob
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +35,7 @@ class PublishedCsv:
     optional: tuple[str, ...] = ("note",)
 
     def discover(self, pattern: str) -> list[Path]:
-        p = str(paths.resolve(pattern))
-        files = sorted(Path(f) for f in glob.glob(p, recursive=True))
-        if not files:
-            raise _ingest().InputError(f"input {self.name}: the path {pattern!r} matches no file (looked for {p})")
-        return files
+        return _ingest().discover_files(self.name, pattern)
 
     def accepted_headers(self) -> list[str]:
         """The full header, and the header without the optional trailing columns (note)."""
@@ -48,20 +43,8 @@ class PublishedCsv:
         return ["|".join(self.header), "|".join(short)]
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        ing = _ingest()
-        rows = []
-        for f in files:
-            readable = ing.check_readable(f)
-            header = None
-            if readable == "ok":
-                with ing._open_text(f) as fh:
-                    header = next(csv.reader(fh), None)
-            rows.append({"source_file": f.name, "path": str(f), "file_month": None, "readable": readable,
-                         "header": "|".join(h.strip() for h in header) if header else "",
-                         "bytes": f.stat().st_size, "sha256": ing.sha256_file(f)})
-        df = pd.DataFrame(rows)
-        df["in_period"] = True  # a transcription is not split by month
-        return df
+        # a transcription is not split by month
+        return pd.DataFrame([{**_ingest().file_record(f, strip_header=True)[0], "in_period": True} for f in files])
 
     def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
         """Every row of every file as text (blank cells as missing), with source_file and 1-based row."""
