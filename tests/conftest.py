@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import shutil
 import subprocess
 import sys
@@ -50,6 +53,16 @@ def gwent13(tmp_path_factory) -> Path:
     res = run_cli("run", params, "--out", out, "--run-date", RUN_DATE)
     assert res.returncode == 0, res.stdout + res.stderr
     return out
+
+
+def write_gz(path: Path, header, rows) -> Path:
+    """A gzip-compressed CSV with the given header and rows (Unix line ends), as data.police.uk ships them."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
+    return path
 
 
 def copy_months(dst: Path, months: list[str], kind: str = "street") -> list[Path]:

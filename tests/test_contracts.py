@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 from pathlib import Path
 
 import pytest
 
-from conftest import GWENT, run_cli, write_params
+from conftest import GWENT, run_cli, write_gz, write_params
 from scrutiny import contracts, params
 from scrutiny.ingest import InputError
 
@@ -22,15 +21,6 @@ def real_rows(month: str, n: int = 40) -> tuple[list[str], list[list[str]]]:
         header = next(r)
         rows = [row for _, row in zip(range(n), r)]
     return header, rows
-
-
-def write_gz(path: Path, header, rows) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
-    return path
 
 
 @pytest.fixture

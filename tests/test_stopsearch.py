@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import math
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from conftest import REPO, write_params
+from conftest import REPO, write_gz, write_params
 from scrutiny import contracts, ingest, params, policeuk, rates, stopsearch
 
 CAMBS = REPO / "data" / "raw" / "police_uk" / "cambridgeshire"
@@ -194,15 +193,6 @@ def test_month_comes_from_the_utc_timestamp():
     got = ingest.utc_month(s).tolist()
     assert got[:4] == ["2024-03", "2024-03", "2024-04", "2024-12"]
     assert got[4] is None and got[5] is None
-
-
-def write_gz(path: Path, header, rows) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8")))
-    return path
 
 
 def real_rows(month: str, n: int = 30) -> tuple[list[str], list[list[str]]]:
