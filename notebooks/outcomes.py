@@ -126,11 +126,7 @@ if lc:
 nb.heading("Outcome groups among outcomed crimes", 2, anchor="groups")
 nb.para(f"Each crime outcomed by the end of {window_words} counts once, in the group of its latest outcome by "
         f"then (Home Office outcome groups through the analyst-defined mapping). Shares are of outcomed crimes.")
-g = groups[groups["crime_type"] == outcomes.ALL_CRIME].copy()
-g["quarter"] = g["recorded_month"].map(outcomes.quarter_label)
-gq = g.groupby(["quarter", "outcome_group"])["crimes"].sum().reset_index()
-gq["share"] = gq["crimes"] / gq.groupby("quarter")["crimes"].transform("sum")
-piv = gq.pivot(index="outcome_group", columns="quarter", values="share").fillna(0).reset_index()
+piv = outcomes.group_shares_by_quarter(groups)
 nb.table(piv, caption="All crime: share of each outcome group among crimes outcomed by the window end, by "
          "quarter of recording. Every crime type and month: tables/outcomes_groups.csv.", formats={c_: "{:.1%}" for c_ in piv.columns if c_ != "outcome_group"})
 nb.write_table(groups, "outcomes_groups", out_dir)

@@ -61,18 +61,10 @@ nb.write_table(rates_tbl, "peers_rates", out_dir)
 cmp = peers.compare(at, focal, group)
 nb.write_table(cmp, "peers_comparison", out_dir)
 
-funnels, od_rows = [], []
-for off in [pfa.TOTAL] + pfa.GROUPS:
-    ew = funnel.weighted_rate(at.loc[at["offence"] == off, "count"], at.loc[at["offence"] == off, "population"])
-    fr, od, _ = funnel.funnel(comp_at[comp_at["offence"] == off].rename(columns={"force": "unit"}), target=ew)
-    funnels.append(fr.assign(offence=off))
-    od_rows.append({"offence": off, "target_rate_per_1000": ew, "forces": od.k, "phi": od.phi, "tau2": od.tau2,
-                    "overdispersion_adjusted": od.applied})
-funnel_tbl = pd.concat(funnels, ignore_index=True).rename(columns={"unit": "force"})
+funnel_tbl, od_tbl = peers.funnels_by_offence(at, comp_at, [pfa.TOTAL] + pfa.GROUPS)
 funnel_tbl["period_end"] = end.date()
 funnel_tbl = funnel_tbl[["period_end", "offence", "force", "count", "population", "rate", "expected", "z",
                          "lower_95", "upper_95", "lower_998", "upper_998", "position", "position_unadjusted"]]
-od_tbl = pd.DataFrame(od_rows)
 nb.write_table(funnel_tbl, "peers_funnel", out_dir)
 nb.write_table(od_tbl, "peers_overdispersion", out_dir)
 yoy = peers.year_on_year(long, focal, end)

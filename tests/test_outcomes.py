@@ -231,3 +231,19 @@ def test_prepared_outcomes_use_one_spelling(tmp_path):
     assert DATASETS["police_uk_outcomes"].prepare(rows, out) == 2
     got = pd.read_parquet(out)["outcome_type"].tolist()
     assert got == ["Offender given penalty notice", "Suspect charged"]
+
+
+def test_group_shares_by_quarter_by_hand():
+    groups = pd.DataFrame([
+        {"crime_type": outcomes.ALL_CRIME, "recorded_month": "2024-01", "outcome_group": "Charged/Summonsed", "crimes": 1},
+        {"crime_type": outcomes.ALL_CRIME, "recorded_month": "2024-02", "outcome_group": "Charged/Summonsed", "crimes": 1},
+        {"crime_type": outcomes.ALL_CRIME, "recorded_month": "2024-03", "outcome_group": "Evidential difficulties", "crimes": 2},
+        {"crime_type": outcomes.ALL_CRIME, "recorded_month": "2024-04", "outcome_group": "Evidential difficulties", "crimes": 5},
+        {"crime_type": "Burglary", "recorded_month": "2024-01", "outcome_group": "Charged/Summonsed", "crimes": 9},
+    ])
+    out = outcomes.group_shares_by_quarter(groups).set_index("outcome_group")
+    q1, q2 = outcomes.quarter_label("2024-01"), outcomes.quarter_label("2024-04")
+    assert out.loc["Charged/Summonsed", q1] == pytest.approx(0.5)   # 2 of the 4 crimes outcomed in Q1
+    assert out.loc["Evidential difficulties", q1] == pytest.approx(0.5)
+    assert out.loc["Evidential difficulties", q2] == pytest.approx(1.0)
+    assert out.loc["Charged/Summonsed", q2] == 0

@@ -146,3 +146,13 @@ def test_peers_params_errors(tmp_path):
     # an explicit force overrides the name match
     p = params.load(_peers_params(tmp_path, peers={"force": "Dyfed-Powys"}))
     assert p.peers_force() == "Dyfed-Powys"
+
+
+def test_funnels_by_offence_targets_are_weighted_national_rates():
+    at = pd.DataFrame({"force": ["A", "B", "C", "A", "B", "C"], "offence": ["x"] * 3 + ["y"] * 3,
+                       "count": [100, 300, 600, 10, 20, 30], "population": [10_000, 20_000, 30_000] * 2})
+    f, od = peers.funnels_by_offence(at, at, ["x", "y"])
+    od = od.set_index("offence")
+    assert od.loc["x", "target_rate_per_1000"] == pytest.approx(1000 * 1000 / 60_000)
+    assert od.loc["y", "target_rate_per_1000"] == pytest.approx(1000 * 60 / 60_000)
+    assert len(f) == 6 and set(f["offence"]) == {"x", "y"} and "force" in f.columns

@@ -227,6 +227,19 @@ def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.Da
     return n
 
 
+
+def group_shares_by_quarter(groups: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame:
+    """Share of each outcome group among outcomed crimes, by calendar quarter of recording (one column per quarter).
+
+    `groups` is group_shares()'s table (crimes per crime type × recorded month × outcome group)."""
+    g = groups[groups["crime_type"] == crime_type].copy()
+    g["quarter"] = g["recorded_month"].map(quarter_label)
+    gq = g.groupby(["quarter", "outcome_group"])["crimes"].sum().reset_index()
+    gq["share"] = gq["crimes"] / gq.groupby("quarter")["crimes"].transform("sum")
+    out = gq.pivot(index="outcome_group", columns="quarter", values="share").fillna(0).reset_index()
+    out.columns.name = None
+    return out
+
 def km_first_outcome(lag: pd.Series, followed: pd.Series) -> pd.DataFrame:
     """Kaplan–Meier cumulative share with a first outcome by each whole-month lag.
 

@@ -210,3 +210,17 @@ def trend(long: pd.DataFrame, focal: str, peers: list[str], offence: str = TOTAL
                     "england_wales": funnel.weighted_rate(g.loc[TERRITORIAL, "count"],
                                                           g.loc[TERRITORIAL, "population"])})
     return pd.DataFrame(out)
+
+
+def funnels_by_offence(at: pd.DataFrame, comparable: pd.DataFrame, offences: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Funnel limits and positions for every offence (target: the England and Wales rate from `at`, all forces),
+    and one row per offence of the overdispersion estimate (funnel.funnel; Spiegelhalter 2005)."""
+    funnels, od_rows = [], []
+    for off in offences:
+        ew = funnel.weighted_rate(at.loc[at["offence"] == off, "count"], at.loc[at["offence"] == off, "population"])
+        fr, od, _ = funnel.funnel(comparable[comparable["offence"] == off].rename(columns={"force": "unit"}),
+                                  target=ew)
+        funnels.append(fr.assign(offence=off))
+        od_rows.append({"offence": off, "target_rate_per_1000": ew, "forces": od.k, "phi": od.phi, "tau2": od.tau2,
+                        "overdispersion_adjusted": od.applied})
+    return pd.concat(funnels, ignore_index=True).rename(columns={"unit": "force"}), pd.DataFrame(od_rows)
