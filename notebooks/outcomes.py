@@ -71,12 +71,13 @@ nb.note(f"Definitions. First outcome = the earliest month in the outcomes files 
 nb.note("The police.uk → Home Office mapping (outcome type, group, charged and evidential-difficulty flags) is "
         "analyst-defined: data.police.uk publishes no official crosswalk. The table is at the end of this page.")
 c = link_counts
-nb.para(f"Linkage: {c['outcome_rows']:,} outcome rows for {c['outcome_crime_ids']:,} Crime IDs. "
-        f"{c['unmatched_rows']:,} outcome rows ({c['unmatched_crime_ids']:,} Crime IDs) have no street record "
-        f"in the analysed months: they are counted here and left out of the rates, because their month of "
-        f"recording is unknown. {c['duplicate_crime_ids']:,} street rows repeat a Crime ID already seen (each row "
-        f"counts as a crime, as police.uk counts them, with the same outcomes); {c['before_recording_rows']:,} "
-        f"crimes have a first outcome dated before their recorded month (treated as lag 0).")
+nb.para(f"Linkage: {nb.count(c['outcome_rows'])} outcome rows for {nb.count(c['outcome_crime_ids'])} Crime IDs. "
+        f"{nb.count(c['unmatched_rows'])} outcome rows ({nb.count(c['unmatched_crime_ids'])} Crime IDs) have no "
+        f"street record in the analysed months: they are counted here and left out of the rates, because their "
+        f"month of recording is unknown. {nb.count(c['duplicate_crime_ids'])} street rows repeat a Crime ID already "
+        f"seen (each row counts as a crime, as police.uk counts them, with the same outcomes); "
+        f"{nb.count(c['before_recording_rows'])} crimes have a first outcome dated before their recorded month "
+        f"(treated as lag 0).")
 nb.write_table(pd.DataFrame([link_counts]), "outcomes_linkage", out_dir)
 
 # %%
@@ -94,9 +95,9 @@ nb.para("The saw-tooth in the same-period line is the window itself: crimes reco
         "month. The fixed follow-up line gives every month the same time.")
 nb.note("Caution on older months: data.police.uk re-issues its files, and a crime whose outcome was later changed "
         "may carry only its later outcome row (only "
-        f"{int((outs.groupby('crime_id').size() > 1).sum()):,} Crime IDs here have more than one outcome row). Its "
-        "first outcome is then dated late, and older recording months have had more time for such changes, so "
-        "their fixed follow-up rate may be understated. Treat the rise over the earliest months with care.")
+        f"{nb.count(int((outs.groupby('crime_id').size() > 1).sum()))} Crime IDs here have more than one outcome "
+        "row). Its first outcome is then dated late, and older recording months have had more time for such "
+        "changes, so their fixed follow-up rate may be understated. Treat the rise over the earliest months with care.")
 qt = quarters.rename(columns={"same_period_rate": "same-period rate",
                               "fixed_k_rate": f"outcome within {k} months (rate)",
                               "charged_k_rate": f"charged within {k} months (rate)",

@@ -32,7 +32,7 @@ monthly = measures.monthly(counts, cat, period, p.performance.district_min_share
 areas = list(dict.fromkeys(monthly["area"]))
 cov = measures.coverage(counts, areas[1:])
 chart_frame = performance.spc_table(monthly, cat, p.spc.baseline_months, p.spc.rules)
-summary = performance.summarise(chart_frame, cat)
+summary = performance.summarise(chart_frame, cat, min_count=nb.min_count())
 rows = performance.summary_rows(summary, cat)
 nb.write_table(monthly, "performance_monthly", out_dir)
 nb.write_table(chart_frame, "performance_spc", out_dir, counts=["value"])
@@ -56,10 +56,10 @@ nb.note(f"How judgements are made. Control limits: XmR chart, mean ± 2.66 × me
            f"No rolling 12-month comparison and no same month last year: they need 24 months of data and the "
            f"period has {n_months}."))
 nb.note(f"Areas: the force and each local authority district (from the LSOA name) with at least "
-        f"{p.performance.district_min_share:.0%} of rows: {', '.join(areas[1:])}. Of {cov['rows']:,} rows in the "
-        f"period, {cov['no_lsoa']:,} have no LSOA and {cov['other_districts']:,} fall in other districts; they count "
-        f"in the force total only. Neighbourhood crime here is built from police.uk categories (burglary, robbery, "
-        f"theft from the person, vehicle crime), not the Home Office offence codes.")
+        f"{p.performance.district_min_share:.0%} of rows: {', '.join(areas[1:])}. Of {nb.count(cov['rows'])} rows in "
+        f"the period, {nb.count(cov['no_lsoa'])} have no LSOA and {nb.count(cov['other_districts'])} fall in other "
+        f"districts; they count in the force total only. Neighbourhood crime here is built from police.uk categories "
+        f"(burglary, robbery, theft from the person, vehicle crime), not the Home Office offence codes.")
 
 # %%
 nb.heading("Summary", 2)

@@ -46,12 +46,12 @@ def ci(lo, hi, f=pct):
 # %%
 nb.para(f"Period analysed: {months.label(period[0])} to {months.label(period[1])}; reporting quarter "
         f"{stopsearch.quarter_label(rq)}. Source: data.police.uk stop and search files for {p.pack.force} "
-        f"(one row = one search of a person, a vehicle, or both). {len(df):,} searches in the period.")
+        f"(one row = one search of a person, a vehicle, or both). {nb.count(len(df))} searches in the period.")
 nb.note(f"Month of a search: the month of its Date, which the publisher writes in UTC. A search just after midnight "
         f"British Summer Time on the 1st therefore sits in the previous month's file's month. "
-        f"{info['month_differs_from_file']:,} of the {info['rows']:,} rows in the files have a timestamp month "
+        f"{nb.count(info['month_differs_from_file'])} of the {nb.count(info['rows'])} rows in the files have a timestamp month "
         f"different from their file's month (they are counted under the timestamp's month); "
-        f"{info['outside_period']:,} fall outside the period by their timestamp and are not analysed.")
+        f"{nb.count(info['outside_period'])} fall outside the period by their timestamp and are not analysed.")
 nb.note(f"How judgements are made. Proportions (find, arrest, no further action, strip search) carry a Wilson 95% "
         f"confidence interval. The reporting quarter is compared with the {q['comparison_kind']} "
         f"({stopsearch.quarter_label(cq)}) by a two-sided two-proportion z-test (pooled), or Fisher's exact test "
@@ -81,8 +81,8 @@ strip_child = int(((df["removal_more_than_outer"] == True) & df["child"]).sum())
 fr = R.loc["find rate"]
 summary = pd.DataFrame([
     {"topic": "Stop and search: searches", "measure": "stop_search_volume", "inclusion": "Quarter unless exceptional",
-     "data": f"{n_rq:,} searches in {stopsearch.quarter_label(rq)}"
-             + (f" ({n_cq:,} in {stopsearch.quarter_label(cq)})" if cq else "") + f"; {len(df):,} in the period",
+     "data": f"{nb.count(n_rq)} searches in {stopsearch.quarter_label(rq)}"
+             + (f" ({nb.count(n_cq)} in {stopsearch.quarter_label(cq)})" if cq else "") + f"; {nb.count(len(df))} in the period",
      "commentary": (f"{months.label(period[1])} is outside the SPC limits ({last['special_cause']})."
                     if last["rule"] == "outside limits" else "No exceptional monthly volume (XmR chart).")},
     {"topic": "Stop and search: find rate", "measure": "stop_search_find_rate", "inclusion": "Quarter unless exceptional",
@@ -101,9 +101,9 @@ summary = pd.DataFrame([
      if pd.notna(bw["ratio_to_white"]) else "Black/White ratio suppressed (too few searches)",
      "commentary": f"Rates per 1,000 residents over {n_months} months; see the page for every group, both definitions."},
     {"topic": "Strip searches", "measure": "stop_search_strip", "inclusion": "Quarter unless exceptional",
-     "data": f"{strip_total:,} searches removed more than outer clothing in the period ({pct(R.loc['strip search', 'period_rate'])} "
+     "data": f"{nb.count(strip_total)} searches removed more than outer clothing in the period ({pct(R.loc['strip search', 'period_rate'])} "
              f"of searches with the field recorded)",
-     "commentary": f"{strip_child:,} of them of children (under 18)."},
+     "commentary": f"{nb.count(strip_child)} of them of children (under 18)."},
 ])
 summary["shown"] = True
 summary["link"] = "stop_search.html#" + summary["measure"].str.replace("stop_search_", "ss-")
@@ -114,8 +114,8 @@ nb.table(summary[["topic", "data", "commentary"]].rename(columns=str.capitalize)
 
 # %%
 nb.heading("How many searches", 2, anchor="ss-volume")
-nb.para(f"{len(df):,} searches in the period; {n_rq:,} in the reporting quarter"
-        + (f", against {n_cq:,} in {stopsearch.quarter_label(cq)} ({q['comparison_kind']})." if cq else "."))
+nb.para(f"{nb.count(len(df))} searches in the period; {nb.count(n_rq)} in the reporting quarter"
+        + (f", against {nb.count(n_cq)} in {stopsearch.quarter_label(cq)} ({q['comparison_kind']})." if cq else "."))
 short = n_months < p.spc.baseline_months
 nb.note(f"XmR chart: centre = mean of the first {x.attrs['baseline_points']} months, limits = centre ± 2.66 × mean "
         f"moving range; rule set {spc.rule_set(p.spc.rules).name}: {spc.rule_set(p.spc.rules).description}"
@@ -150,7 +150,7 @@ nb.table(by_obj, "stop_search_object", out_dir, formats=PCT)
 nb.heading("Find, arrest and no further action", 2, anchor="ss-find_rate")
 nb.para((f"Find rate: {pct(fr['period_rate'])} ({ci(fr['period_ci_low'], fr['period_ci_high'])}) of the "
          if pd.notna(fr["period_rate"]) else f"Find rate suppressed (fewer than {MIN} searches to base it on): ")
-        + f"{int(fr['period_n']):,} searches where 'Outcome linked to object of search' is recorded; it is empty "
+        + f"{nb.count(int(fr['period_n']))} searches where 'Outcome linked to object of search' is recorded; it is empty "
         f"(not recorded) for {pct(R.loc['find not recorded', 'period_rate'])} of searches, so the find rate "
         f"describes a minority of searches and may not represent the rest. Arrest rate: "
         f"{pct(R.loc['arrest rate', 'period_rate'])} of all searches; no further action: "
@@ -230,9 +230,9 @@ nb.table(fe, "stop_search_find_by_ethnicity", out_dir, formats=PCT,
 nb.heading("Strip searches", 2, anchor="ss-strip")
 strip = stopsearch.strip_searches(df, MIN)
 sr = R.loc["strip search"]
-nb.para(f"{strip_total:,} searches removed more than outer clothing in the period: {pct(sr['period_rate'])} "
-        f"({ci(sr['period_ci_low'], sr['period_ci_high'])}) of the {int(sr['period_n']):,} searches where this is "
-        f"recorded. Children: {strip_child:,} of the strip searches were of people under 18 (age range under 10 "
+nb.para(f"{nb.count(strip_total)} searches removed more than outer clothing in the period: {pct(sr['period_rate'])} "
+        f"({ci(sr['period_ci_low'], sr['period_ci_high'])}) of the {nb.count(int(sr['period_n']))} searches where this is "
+        f"recorded. Children: {nb.count(strip_child)} of the strip searches were of people under 18 (age range under 10 "
         f"or 10-17).")
 nb.note(f"Counts of strip searches are shown even when small (each is a published record). The share and its "
         f"Wilson interval are left blank where fewer than {MIN} searches in the row have the field recorded.")

@@ -85,3 +85,37 @@ def test_threshold_read_from_params_yaml_in_working_folder(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     nb._min_count = nb._UNSET
     assert nb.min_count() == 10
+
+
+def test_sentences_mark_small_counts():
+    from scrutiny import narrative
+
+    s = narrative.monthly_sentence("robberies", 3, "June 2025", "May 2025", 12, 6.25, min_count=5)
+    assert s == ("[c] robberies were recorded in June 2025. This is a decrease compared to May 2025 (12) and below "
+                 "the monthly average (6.2).")
+    s = narrative.monthly_sentence("robberies", 12, "June 2025", "May 2025", 4, 6.25, min_count=5)
+    assert "compared to May 2025 ([c])" in s and s.startswith("12 robberies")
+    assert narrative.monthly_sentence("robberies", 3, "June 2025", "May 2025", 0, 6.25, min_count=5) \
+        .endswith("compared to May 2025 (0) and below the monthly average (6.2).")  # zero is shown
+    # off (the default): unchanged
+    assert narrative.monthly_sentence("robberies", 3, "June 2025", "May 2025", 12, 6.25).startswith("3 robberies")
+
+
+def test_rolling_sentence_withholds_the_difference_when_a_total_is_suppressed():
+    from scrutiny import narrative
+
+    s = narrative.rolling_sentence(4, 30, "June 2025", 0.0001, min_count=5)
+    assert s.startswith("In the 12 months to June 2025, [c] were recorded, against 30 in the previous 12 months: "
+                        "a statistically significant change")
+    assert "26" not in s and "%" not in s.split("p =")[0]  # no difference or percentage to subtract back
+    s = narrative.rolling_sentence(40, 30, "June 2025", 0.2, min_count=5)
+    assert "10 more (33.3%) than in the previous 12 months (30)" in s
+    assert narrative.rolling_sentence(4, 30, "June 2025", 0.0001).startswith(
+        "In the 12 months to June 2025, 4 were recorded, 26 fewer")
+
+
+def test_count_in_text_follows_threshold(threshold):
+    threshold(10)
+    assert [nb.count(n) for n in (0, 1, 9, 10, 1234)] == ["0", "[c]", "[c]", "10", "1,234"]
+    threshold(None)
+    assert nb.count(3) == "3"

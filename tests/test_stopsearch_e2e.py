@@ -114,3 +114,26 @@ def test_pack_summary_and_performance_on_twelve_months(cambs):
     for page in ["index.html", "stop_search.html"]:
         text = (cambs / page).read_text().lower()
         assert "<script" not in text and "cdn." not in text
+
+
+def test_disclosure_masks_small_counts_in_sentences_and_summary(tmp_path):
+    """disclosure.min_count = 10: a count from 1 to 9 in a sentence (strip searches of children) is written [c];
+    larger counts are written in full. Checked against a direct count of the raw rows."""
+    import yaml
+
+    rows = [r for r in raw_searches() if r["utc_month"].startswith("2024-")]
+    strip = [r for r in rows if r["Removal of more than just outer clothing"] == "True"]
+    children = [r for r in strip if r["Age range"] in ("under 10", "10-17")]
+    assert len(strip) >= 10 and 0 < len(children) < 10  # the raw data give one of each kind
+    p = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    p.update(notebooks=["stop_search"], disclosure={"min_count": 10})
+    pfile = tmp_path / "disclosed.yaml"
+    pfile.write_text(yaml.safe_dump(p, sort_keys=False), encoding="utf-8")
+    res = run_cli("run", pfile, "--out", tmp_path / "pack", "--run-date", RUN_DATE)
+    assert res.returncode == 0, res.stdout + res.stderr
+    s = pd.read_csv(tmp_path / "pack" / "tables" / "stop_search_summary.csv").set_index("measure")
+    assert s.loc["stop_search_strip", "data"].startswith(f"{len(strip):,} searches removed more than outer")
+    assert s.loc["stop_search_strip", "commentary"] == "[c] of them of children (under 18)."
+    page = (tmp_path / "pack" / "stop_search.html").read_text(encoding="utf-8")
+    assert "Children: [c] of the strip searches" in page
+    assert "shown as [c] in tables and sentences" in page

@@ -211,7 +211,9 @@ def validate(params) -> Report:
     v = _Validator()
     report = Report(inputs=[])
     period = (params.period.start, params.period.end)
-    for name, spec in params.inputs.items():
+    # an input checked against another (relations against figures) comes after it
+    order = sorted(params.inputs.items(), key=lambda kv: getattr(DATASETS[kv[0]], "after", "") in params.inputs)
+    for name, spec in order:
         ds = DATASETS[name]
         cname = spec.contract or ds.contract
         suite = load_suite_json(cname)
@@ -226,6 +228,8 @@ def validate(params) -> Report:
         file_ok = not any(not o.success and o.severity == "critical" for o in outcomes)
         if file_ok:
             rows = ds.load_rows(in_period)
+            if hasattr(ds, "link"):  # columns that need another input's rows (e.g. figure ids named)
+                rows = ds.link(rows, report.frames)
             rows_checked = len(rows)
             idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
             rres = v.run(_split(suite, "row"), rows, idx, parameters)
@@ -236,10 +240,15 @@ def validate(params) -> Report:
                                     severity="critical", explain="row-level checks were not run because "
                                     "the files themselves failed a critical check", success=False))
         shown = {f: _display(p) for f, p in zip(fdf["source_file"], fdf["path"])}
+        checked = [shown[f] for f in in_period["source_file"]] if len(in_period) else list(shown.values())
         for o in outcomes:
             for ex in o.examples:
                 if "source_file" in ex:
                     ex["source_file"] = shown.get(ex["source_file"], ex["source_file"])
+            if not o.success and not any("source_file" in ex for ex in o.examples) and checked:
+                # a check on the input as a whole (a value missing from every file): name the files it read
+                files = ", ".join(checked[:5]) + (f" and {len(checked) - 5} more" if len(checked) > 5 else "")
+                o.note = (o.note + "; " if o.note else "") + f"file(s) checked: {files}"
         report.inputs.append(InputResult(
             dataset=name, pattern=spec.path, contract=cname,
             contract_path=str(cpath.relative_to(paths.REPO_ROOT)),

@@ -7,9 +7,17 @@ only; "significant" is used only when a named test says so.
 
 from __future__ import annotations
 
+MARKER = "[c]"  # a suppressed small count (params disclosure.min_count), in tables and in sentences
 
-def fmt_count(n: float) -> str:
+
+def fmt_count(n: float, min_count: int | None = None) -> str:
+    """A count with thousands separators; MARKER when 0 < n < min_count (small-number suppression is on)."""
+    if min_count and 0 < n < min_count:
+        return MARKER
     return f"{int(round(n)):,}"
+
+
+_fmt = fmt_count  # for the sentence builders, whose local fmt_count applies their threshold
 
 
 def fmt_mean(x: float) -> str:
@@ -49,7 +57,11 @@ def exceptional_phrase(force_cause: str, districts: list[tuple[str, str]]) -> st
 
 
 def monthly_sentence(noun: str, n: float, month_label: str, prev_label: str | None, prev: float | None,
-                     mean: float) -> str:
+                     mean: float, min_count: int | None = None) -> str:
+    """min_count: counts from 1 to min_count-1 are written as MARKER (the averages are not counts)."""
+    def fmt_count(x):
+        return _fmt(x, min_count)
+
     s = f"{fmt_count(n)} {noun} were recorded in {month_label}."
     if prev is None:
         return s + f" This is {position_word(n, mean)} the monthly average ({fmt_mean(mean)})."
@@ -61,8 +73,20 @@ def monthly_sentence(noun: str, n: float, month_label: str, prev_label: str | No
                 f"the monthly average ({fmt_mean(mean)}).")
 
 
-def rolling_sentence(r12: float, prev12: float, end_label: str, pvalue: float, alpha: float = 0.05) -> str:
-    """Rolling 12 months vs the 12 months before, with the exact conditional Poisson test named."""
+def rolling_sentence(r12: float, prev12: float, end_label: str, pvalue: float, alpha: float = 0.05,
+                     min_count: int | None = None) -> str:
+    """Rolling 12 months vs the 12 months before, with the exact conditional Poisson test named.
+
+    min_count: counts from 1 to min_count-1 are written as MARKER, and when either total is suppressed the
+    difference and percentage change are left out too (they would give the suppressed count back)."""
+    def fmt_count(x):
+        return _fmt(x, min_count)
+
+    if MARKER in (fmt_count(r12), fmt_count(prev12)):
+        verdict = ("a statistically significant change" if pvalue < alpha else
+                   "not a statistically significant change")
+        return (f"In the 12 months to {end_label}, {fmt_count(r12)} were recorded, against {fmt_count(prev12)} in "
+                f"the previous 12 months: {verdict} (exact conditional Poisson test, p = {pvalue:.3g}, 5% level).")
     if prev12 == 0:
         return f"In the 12 months to {end_label}, {fmt_count(r12)} were recorded (none in the previous 12 months)."
     pct = 100 * (r12 - prev12) / prev12

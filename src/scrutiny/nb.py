@@ -4,7 +4,8 @@ Every string from data or params is HTML-escaped before display.
 
 Small-number suppression (params `disclosure: {min_count: N}`) is applied here, centrally: every table
 shown or written and every chart drawn through these helpers has its counts below N replaced by the
-marker `[c]` (tables) or left undrawn (charts), with a caption saying so. Count columns are the
+marker `[c]` (tables) or left undrawn (charts), with a caption saying so; sentences write counts
+through `count(n)` (and narrative's `min_count=` arguments) so they carry the same marker. Count columns are the
 integer-typed columns (chart fields holding whole numbers stored as integers) unless the notebook
 names them with `counts=[...]`. The threshold is read from the pack's params.yaml in the working
 folder (the runner puts it there) unless `setup(min_count=...)` sets it.
@@ -20,9 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts
-
-
-MARKER = "[c]"
+from .narrative import MARKER, fmt_count
 _UNSET = object()
 _min_count = _UNSET
 
@@ -51,9 +50,14 @@ def min_count() -> int | None:
 
 
 def disclosure_text(n: int) -> str:
-    return (f"Small numbers suppressed: counts from 1 to {n - 1} are shown as {MARKER} in tables and are not drawn "
-            f"in charts (params disclosure.min_count = {n}). Zero is shown. Averages, limits and tests use the "
-            f"unsuppressed counts.")
+    return (f"Small numbers suppressed: counts from 1 to {n - 1} are shown as {MARKER} in tables and sentences and "
+            f"are not drawn in charts (params disclosure.min_count = {n}). Zero is shown. Averages, limits and tests "
+            f"use the unsuppressed counts.")
+
+
+def count(n) -> str:
+    """A count for a sentence: '1,234', or MARKER when it is below the suppression threshold in force."""
+    return fmt_count(n, min_count())
 
 
 def _count_columns(df: pd.DataFrame, counts) -> list:

@@ -199,7 +199,8 @@ class Params(_Strict):
 
     @model_validator(mode="after")
     def _notebook_inputs(self):
-        needs = {"outcomes": ["police_uk_street", "police_uk_outcomes"]}
+        needs = {"outcomes": ["police_uk_street", "police_uk_outcomes"],
+                 "audit": ["published_figures", "published_relations"]}
         for nb, wanted in needs.items():
             missing = [w for w in wanted if nb in self.notebooks and w not in self.inputs]
             if missing:

@@ -54,8 +54,10 @@ def series_summary(chart: pd.DataFrame, direction: str) -> dict:
     return out
 
 
-def summarise(spc_frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """One row per measure × area: the reporting-month comparisons, SPC verdict and sentences."""
+def summarise(spc_frame: pd.DataFrame, catalogue: Catalogue, min_count: int | None = None) -> pd.DataFrame:
+    """One row per measure × area: the reporting-month comparisons, SPC verdict and sentences.
+
+    min_count (params disclosure.min_count): counts below it are written as [c] in the sentences."""
     rows = []
     for (mid, area), g in spc_frame.groupby(["measure", "area"], sort=False):
         m = catalogue.get(mid)
@@ -63,9 +65,10 @@ def summarise(spc_frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         s.update(measure=mid, area=area, label=m.label)
         s["sentence"] = narrative.monthly_sentence(
             m.noun, s["value"], months.label(s["month"]), months.label(months.shift(s["month"], -1)),
-            s["previous_month"], s["monthly_average"])
+            s["previous_month"], s["monthly_average"], min_count=min_count)
         s["rolling_sentence"] = (narrative.rolling_sentence(s["r12"], s["prev12"], months.label(s["month"]),
-                                                            s["r12_pvalue"]) if s["r12"] is not None else
+                                                            s["r12_pvalue"], min_count=min_count)
+                                 if s["r12"] is not None else
                                  "Fewer than 24 months in the period: no rolling 12-month comparison.")
         rows.append(s)
     cols = ["measure", "label", "area", "month", "value", "previous_month", "same_month_last_year",

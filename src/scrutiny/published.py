@@ -87,5 +87,33 @@ class PublishedCsv:
                 "claim_words": audit.CLAIM_WORDS}
 
 
+@dataclass
+class PublishedRelations(PublishedCsv):
+    """Relations are also checked against the figures: every id they name must be a figure of the pack."""
+
+    after: str = "published_figures"  # validated after the figures, whose rows `link` reads
+
+    def link(self, rows: pd.DataFrame, frames: dict) -> pd.DataFrame:
+        """Add `unknown_figure_ids`: the ids in inputs/target (A..B ranges expanded) that no figures file
+        holds, or why a range cannot be expanded; None when every id is known. Without figures rows (the
+        figures input failed its own checks, or is not given) every named id is unknown."""
+        figs = frames.get(self.after)
+        known = dict.fromkeys(figs["figure_id"].dropna().astype(str)) if figs is not None else {}
+
+        def unknown(inputs, target) -> str | None:
+            inputs, target = (v if isinstance(v, str) else "" for v in (inputs, target))  # blank cells: NaN
+            try:
+                ids = audit.expand_ids(inputs or "", known)
+            except audit.AuditInputError as e:
+                return str(e)
+            bad = [f for f in ids + ([target] if target else []) if f not in known]
+            return " ".join(dict.fromkeys(bad)) or None
+
+        out = rows.copy()
+        out["unknown_figure_ids"] = [unknown(i, t) for i, t in zip(rows["inputs"], rows["target"])]
+        return out
+
+
 FIGURES = PublishedCsv("published_figures", audit.FIGURES_HEADER, "figure_id", "published_figures.v1")
-RELATIONS = PublishedCsv("published_relations", audit.RELATIONS_HEADER, "relation_id", "published_relations.v1")
+RELATIONS = PublishedRelations("published_relations", audit.RELATIONS_HEADER, "relation_id",
+                               "published_relations.v1")

@@ -99,3 +99,63 @@ def hostile_inputs(d: Path) -> Path:
 def reference_params(path: Path, data: Path, catalogue: Path) -> Path:
     return small_params(path, data, pack={"id": "reference", "title": TITLE, "force": FORCE_H},
                         performance={"catalogue": str(catalogue)}, disclosure={"min_count": 5})
+
+
+# --- the inputs that came with the later notebooks: small slices of the shipped files ----------------
+# Home Office recorded crime by PFA (one quarter end of the published table), ONS population by PFA (the
+# whole reference table: 1,376 rows), Cambridgeshire stop and search (three months x 40 rows), and the
+# seed-000 published-figures transcription. Each is read once and cut into a private copy per case.
+
+from conftest import REPO  # noqa: E402
+
+HO_FILE = REPO / "data" / "raw" / "home_office" / "rec-crime-pfa.csv.gz"
+POP_FILE = REPO / "data" / "reference" / "population_pfa.csv"
+CAMBS = REPO / "data" / "raw" / "police_uk" / "cambridgeshire"
+SEED = REPO / "data" / "published" / "seed_000"
+HO_QUARTER = "31-12-2018"
+SS_MONTHS = ["2024-01", "2024-02", "2024-03"]
+SS_ROWS = 40
+SS_FORCE = "Cambridgeshire Constabulary"
+
+
+def _read_csv(path: Path, keep=lambda row: True, n: int | None = None) -> tuple[list[str], list[list[str]]]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as f:
+        r = csv.reader(f)
+        header = next(r)
+        rows = [row for row in r if keep(row)]
+    return header, rows[:n] if n else rows
+
+
+_cache: dict = {}
+
+
+def shipped(kind: str, month: str = "") -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a shipped slice: 'ho', 'pop', 'ss' (with month), 'figures', 'relations' (copies)."""
+    key = (kind, month)
+    if key not in _cache:
+        if kind == "ho":
+            _cache[key] = _read_csv(HO_FILE, keep=lambda r: r[0] == HO_QUARTER)
+        elif kind == "pop":
+            _cache[key] = _read_csv(POP_FILE)
+        elif kind == "ss":
+            _cache[key] = _read_csv(CAMBS / f"{month}-cambridgeshire-stop-and-search.csv.gz", n=SS_ROWS)
+        else:
+            _cache[key] = _read_csv(SEED / f"{kind}.csv")
+    h, rows = _cache[key]
+    return list(h), [list(r) for r in rows]
+
+
+def write_csv(path: Path, header, rows, newline: str = "\n") -> Path:
+    data = csv_bytes(header, rows, newline=newline)
+    return write_gz(path, data) if path.name.endswith(".gz") else (path.write_bytes(data), path)[1]
+
+
+def pack_params(path: Path, pack: dict, inputs: dict, notebooks: list[str], **rest) -> Path:
+    """A params file written in full (no defaults merged in): for packs without police.uk street data."""
+    import yaml
+
+    data = {"pack": pack, **({"period": rest.pop("period")} if "period" in rest else {}),
+            "inputs": {k: {"path": str(v)} for k, v in inputs.items()}, "notebooks": notebooks, **rest}
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path

@@ -113,6 +113,14 @@ def test_disclosure_marks_small_counts_in_tables_charts_and_pages(hostile_pack):
         assert (v == "[c]").any(), t
         nums = pd.to_numeric(v[v != "[c]"]).astype(float)
         assert not ((nums > 0) & (nums < 5)).any(), f"{t}: a count from 1 to 4 was published"
+    # sentences too: "N <noun> were recorded in <month>", "compared to <month> (N)", "N were recorded, ..."
+    import re
+
+    said = re.findall(r"(\S+) [^<>.]*? were recorded in ", perf) + re.findall(r"compared to \w+ \d{4} \((\S+?)\)", perf) \
+        + re.findall(r"months to \w+ \d{4}, (\S+) were recorded", perf)
+    assert said and "[c]" in said, said
+    small = [x for x in said if x.replace(",", "").isdigit() and 0 < int(x.replace(",", "")) < 5]
+    assert small == [], f"counts from 1 to 4 published in sentences: {small}"
 
 
 @pytest.mark.parametrize("markup", [f"<p>{SCRIPT}</p>", f'<p title="{IMG}">x</p>', f"<p>{IMG}</p>",

@@ -24,8 +24,8 @@ import pytest
 
 from conftest import GWENT, REPO, RUN_DATE
 from scrutiny import cli, contracts, params, report
-from .support import (FORCE, MONTHS, ROWS, csv_bytes, make_inputs, real_rows, reference_params, small_params,
-                      snapshot, write_gz)
+from .support import (FORCE, HO_QUARTER, MONTHS, ROWS, SS_FORCE, SS_MONTHS, csv_bytes, make_inputs, pack_params,
+                      real_rows, reference_params, shipped, small_params, snapshot, write_csv, write_gz)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("badinputs")]
 
@@ -73,6 +73,44 @@ class Ctx:
         p = self.tmp / "p.yaml"
         p.write_text(text, encoding="utf-8")
         return p
+
+    # packs on the later inputs: each helper writes a private slice (fn(header, rows) -> (header, rows) breaks
+    # it) and returns the params file of a small pack that reads it
+
+    def peers(self, ho: Callable | None = None, pop: Callable | None = None) -> Path:
+        """A peers pack: Home Office crime by PFA (the quarter ending December 2018) and ONS population by PFA."""
+        d = self.tmp / "pfa"
+        d.mkdir(exist_ok=True)
+        h, rows = shipped("ho")
+        write_csv(d / "rec-crime-pfa.csv.gz", *(ho(h, rows) if ho else (h, rows)), newline="\r\n")
+        h, rows = shipped("pop")
+        write_csv(d / "population_pfa.csv", *(pop(h, rows) if pop else (h, rows)))
+        return pack_params(self.tmp / "p.yaml", {"id": "peers-small", "title": "Peers test pack", "force": FORCE},
+                           {"ho_prc_pfa": d / "rec-crime-pfa.csv.gz", "ons_population_pfa": d / "population_pfa.csv"},
+                           ["peers"], peers={"period_end": "2018-12-31"})
+
+    def stop_search(self, month: str = "", fn: Callable | None = None) -> Path:
+        """A stop and search pack: three Cambridgeshire months x 40 rows; fn edits `month`'s file."""
+        d = self.tmp / "ss"
+        d.mkdir(exist_ok=True)
+        for m in SS_MONTHS:
+            h, rows = shipped("ss", m)
+            write_csv(d / f"{m}-cambridgeshire-stop-and-search.csv.gz", *(fn(h, rows) if m == month else (h, rows)))
+        return pack_params(self.tmp / "p.yaml", {"id": "ss-small", "title": "Stop and search test", "force": SS_FORCE},
+                           {"police_uk_stop_search": d / "*-stop-and-search.csv.gz"}, ["stop_search"],
+                           period={"start": SS_MONTHS[0], "end": SS_MONTHS[-1]})
+
+    def published(self, figures: Callable | None = None, relations: Callable | None = None) -> Path:
+        """An audit pack on a copy of the seed-000 transcription (figures.csv, relations.csv)."""
+        d = self.tmp / "seed"
+        d.mkdir(exist_ok=True)
+        for kind, fn in (("figures", figures), ("relations", relations)):
+            h, rows = shipped(kind)
+            write_csv(d / f"{kind}.csv", *(fn(h, rows) if fn else (h, rows)))
+        return pack_params(self.tmp / "p.yaml", {"id": "audit-small", "title": "Audit test",
+                                                 "force": "Warwickshire Police"},
+                           {"published_figures": d / "figures.csv", "published_relations": d / "relations.csv"},
+                           ["audit"], period={"start": "2012-10", "end": "2014-01"})
 
 
 @dataclass
@@ -206,10 +244,42 @@ def _enospc(monkeypatch):
     monkeypatch.setattr(report, "render", full)
 
 
-def _warned(column: str):
+def _warned(column: str, dataset: str = "police_uk_street"):
     def check(c: Ctx, pfile: Path, out: str) -> None:
-        assert re.search(rf"warning: police_uk_street: column '{column}'.*\[warning\]", out), out
+        assert re.search(rf"warning: {dataset}: column '{column}'.*\[warning\]", out), out
     return check
+
+
+def _set(row: int, column: str, value: str):
+    """Set data row `row` (1-based, as messages count) of `column`."""
+    def fn(h, rows):
+        rows[row - 1][h.index(column)] = value
+        return h, rows
+    return fn
+
+
+def _rename(old: str, new: str):
+    return lambda h, rows: ([new if x == old else x for x in h], rows)
+
+
+def _repeat(row: int):
+    """Append a second copy of data row `row` at the end of the file."""
+    return lambda h, rows: (h, rows + [list(rows[row - 1])])
+
+
+def _drop_where(column: str, value: str):
+    return lambda h, rows: (h, [r for r in rows if r[h.index(column)] != value])
+
+
+def _ho_row(pfa: str, offence: str) -> int:
+    """The 1-based data row of one area and offence in the Home Office slice."""
+    h, rows = shipped("ho")
+    return next(i for i, r in enumerate(rows, 1) if r[h.index("PFA")] == pfa and r[h.index("Offence")] == offence)
+
+
+HO = "rec-crime-pfa.csv.gz"
+HO_ROW = _ho_row("Dorset", "Shoplifting")
+SS = "2024-02-cambridgeshire-stop-and-search.csv.gz"
 
 
 CASES = [
@@ -331,6 +401,85 @@ CASES = [
          ["p.yaml", "disclosure.min_count"]),
     Case("params_file_missing", lambda c: c.tmp / "absent.yaml", 1, ["absent.yaml", "params file not found"]),
     Case("run_date_malformed", lambda c: c.params(), 1, ["--run-date must be YYYY-MM-DD"]),
+    # --- Home Office recorded crime by PFA (peers) ---
+    Case("ho_negative_count_beyond_warned_range", lambda c: c.peers(ho=_set(HO_ROW, "Rolling year total number of "
+                                                                            "offences", "-5000")), 2,
+         [HO, "ho_prc_pfa: column 'count'", "-1,000 to 2,000,000", f"row={HO_ROW}", "PFA=Dorset"]),
+    Case("ho_negative_count_within_warned_range", lambda c: c.peers(ho=_set(HO_ROW, "Rolling year total number of "
+                                                                            "offences", "-3")), 0,
+         [HO, "column 'count'", "negative adjustments", f"row={HO_ROW}", "All critical expectations met"],
+         cmd="validate", check=_warned("count", "ho_prc_pfa"),
+         why="the published Home Office table itself holds 25 negative rolling totals (reclassification "
+             "adjustments, e.g. Cheshire death by driving -1 to -3 in 2007); they are kept as published and "
+             "listed as a warning; only totals beyond -1,000 are refused"),
+    Case("ho_count_not_numeric", lambda c: c.peers(ho=_set(HO_ROW, "Rolling year total number of offences",
+                                                          "1,234")), 2,
+         [HO, "ho_prc_pfa: column 'count'", "the rolling total must be a whole number", f"row={HO_ROW}"]),
+    Case("ho_count_blank", lambda c: c.peers(ho=_set(HO_ROW, "Rolling year total number of offences", "")), 2,
+         [HO, "ho_prc_pfa: column 'count'", "the rolling total must be a whole number", f"row={HO_ROW}"]),
+    Case("ho_territorial_force_missing", lambda c: c.peers(ho=_drop_where("PFA", "Dorset")), 2,
+         [HO, "ho_prc_pfa: column 'PFA'", "all 43 territorial police force areas must be present", "missing: Dorset",
+          "column 'territorial_forces_in_quarter'", "row=1"]),
+    Case("ho_duplicate_key", lambda c: c.peers(ho=_repeat(HO_ROW)), 2,
+         [HO, "expect_compound_columns_to_be_unique",
+          "one row per quarter end, area and offence", f"row={HO_ROW}", "PFA=Dorset"]),
+    Case("ho_renamed_column", lambda c: c.peers(ho=_rename("PFA", "Force")), 2,
+         [HO, "ho_prc_pfa: column 'header'", "missing column(s) 'PFA'", "unexpected column(s) 'Force'"]),
+    Case("ho_date_iso_format", lambda c: c.peers(ho=_set(3, "12 months ending", "2018-12-31")), 2,
+         [HO, "ho_prc_pfa: column '12 months ending'", "dd-mm-yyyy", "row=3"]),
+    Case("ho_date_not_a_day", lambda c: c.peers(ho=_set(3, "12 months ending", "31-09-2018")), 2,
+         [HO, "ho_prc_pfa: column 'quarter'", "must be a real calendar date", "row=3"]),
+    Case("ho_reporting_quarter_absent", lambda c: c.peers(ho=lambda h, r: (h, [["30-09-2018"] + x[1:] for x in r])),
+         2,
+         [HO, "ho_prc_pfa: column 'quarter'", "12 months ending at the pack's reporting month", "missing: 2018-12"]),
+    # --- ONS population by PFA (peers) ---
+    Case("pop_implausible", lambda c: c.peers(pop=_set(7, "population", "650000000")), 2,
+         ["population_pfa.csv", "ons_population_pfa: column 'population_n'", "5,000 to 12,000,000", "row=7"]),
+    Case("pop_not_numeric", lambda c: c.peers(pop=_set(7, "population", "1.2m")), 2,
+         ["population_pfa.csv", "ons_population_pfa: column 'population_n'", "whole, non-negative number",
+          "row=7"]),
+    Case("pop_duplicate_area_year", lambda c: c.peers(pop=_repeat(7)), 2,
+         ["population_pfa.csv", "ons_population_pfa", "one row per area, year and edition", "row=7",
+          "pfa_code=E23000007"]),
+    # --- data.police.uk stop and search ---
+    Case("ss_date_not_iso", lambda c: c.stop_search("2024-02", _set(4, "Date", "01/02/2024 10:15")), 2,
+         [SS, "police_uk_stop_search: column 'Date'", "ISO 8601 timestamp", "row=4"]),
+    Case("ss_date_not_a_day", lambda c: c.stop_search("2024-02", _set(4, "Date", "2024-02-30T10:15:00+00:00")), 2,
+         [SS, "police_uk_stop_search: column 'date_month'", "real calendar timestamp", "row=4"]),
+    Case("ss_unknown_type", lambda c: c.stop_search("2024-02", _set(5, "Type", "Foot search")), 2,
+         [SS, "police_uk_stop_search: column 'Type'", "police.uk search type", "row=5"]),
+    Case("ss_unknown_gender", lambda c: c.stop_search("2024-02", _set(6, "Gender", "M")), 2,
+         [SS, "police_uk_stop_search: column 'Gender'", "Male, Female or Other", "row=6"]),
+    Case("ss_unknown_age_range", lambda c: c.stop_search("2024-02", _set(7, "Age range", "35-44")), 2,
+         [SS, "police_uk_stop_search: column 'Age range'", "police.uk age band", "row=7"]),
+    Case("ss_unknown_outcome", lambda c: c.stop_search("2024-02", _set(8, "Outcome", "Sent to the moon")), 2,
+         [SS, "police_uk_stop_search: column 'Outcome'", "known police.uk stop and search outcome", "row=8"]),
+    Case("ss_boolean_yes", lambda c: c.stop_search("2024-02", _set(9, "Part of a policing operation", "Yes")), 2,
+         [SS, "police_uk_stop_search: column 'Part of a policing operation'", "True, False or empty", "row=9"]),
+    Case("ss_outcome_linked_yes", lambda c: c.stop_search("2024-02", _set(9, "Outcome linked to object of search",
+                                                                         "Yes")), 2,
+         [SS, "police_uk_stop_search: column 'Outcome linked to object of search'", "True, False or empty", "row=9"]),
+    Case("ss_header_renamed", lambda c: c.stop_search("2024-02", _rename("Age range", "Age")), 2,
+         [SS, "police_uk_stop_search: column 'header'", "missing column(s) 'Age range'",
+          "unexpected column(s) 'Age'"]),
+    # --- published figures and their relations (audit) ---
+    Case("fig_unknown_unit", lambda c: c.published(figures=_set(2, "unit", "pounds")), 2,
+         ["figures.csv", "published_figures: column 'unit'", "unit must be one of", "row=2", "figure_id=S2"]),
+    Case("fig_value_not_numeric", lambda c: c.published(figures=_set(2, "value", "13.6%")), 2,
+         ["figures.csv", "published_figures: column 'value'", "plain signed number", "row=2", "figure_id=S2"]),
+    Case("rel_unknown_figure", lambda c: c.published(relations=_set(1, "inputs", "S1 S2 S3 S4 S99")), 2,
+         ["relations.csv", "published_relations: column 'unknown_figure_ids'", "must be a figure_id in the figures",
+          "unknown_figure_ids=S99", "row=1", "relation_id=R_staff_total"]),
+    Case("rel_range_unknown_end", lambda c: c.published(relations=_set(1, "inputs", "S1..S99")), 2,
+         ["relations.csv", "column 'unknown_figure_ids'", "range 'S1..S99'", "row=1", "relation_id=R_staff_total"]),
+    Case("rel_without_figures_input", lambda c: (c.published(), pack_params(
+        c.tmp / "p.yaml", {"id": "audit-small", "title": "Audit test", "force": "Warwickshire Police"},
+        {"published_relations": c.tmp / "seed" / "relations.csv"}, ["audit"],
+        period={"start": "2012-10", "end": "2014-01"}))[1], 1,
+         ["p.yaml", "notebook 'audit' needs input(s) ['published_figures']"]),
+    Case("rel_unknown_type", lambda c: c.published(relations=_set(1, "type", "sum")), 2,
+         ["relations.csv", "published_relations: column 'type'", "type must be one of", "row=1",
+          "relation_id=R_staff_total"]),
     # --- faults during a run (exit 1) ---
     Case("notebook_raises_mid_run", _raising_notebook, 1,
          ["notebook performance failed in cell", "The executed notebook is kept at"], check=_failed_notebook_kept),
