@@ -362,6 +362,39 @@ def seed_003(seeds):
             if m in pct:
                 r(f"{prefix}_{m}", "change", pct[m], [c13[m], c14[m]], note=note)
 
+    def target_table(pid, first_line, what, a13_annual=(3,), c13_annual=(),
+                     notes=("Cum Actuals 13/14 = running sum", "Cum Actuals 14/15 = running sum")):
+        """The seven printed rows of a target table (lines first_line..first_line+6) and the running-sum and
+        % difference relations every such table implies. Returns the rows a13, a14, t14, mm13, cc13, cc14."""
+        L = first_line
+        a13 = row(f"{pid}_a13", L, f"{what}, monthly ('Actual 2013 - 2014' row)", "count", "1314", annual=a13_annual)
+        a14 = row(f"{pid}_a14", L + 1, f"{what}, monthly", "count", "1415")
+        t14 = row(f"{pid}_t14", L + 2, f"{what}, target 14/15 (cumulative)", "count", "1415")
+        mm13 = row(f"{pid}_mm13", L + 3, f"{what}, monthly ('Monthly Actual 13/14' row)", "count", "1314")
+        cc13 = row(f"{pid}_c13", L + 4, f"{what}, cumulative", "count", "1314", annual=c13_annual)
+        cc14 = row(f"{pid}_c14", L + 5, f"{what}, cumulative", "count", "1415")
+        pct = row(f"{pid}_pct", L + 6, f"{what}, % difference (cumulative)", "percent", "1415")
+        running(f"R_{pid}_c13", mm13, cc13, notes[0])
+        running(f"R_{pid}_c14", a14, cc14, notes[1])
+        pct_rows(f"R_{pid}_pct", cc13, cc14, pct)
+        return a13, a14, t14, mm13, cc13, cc14
+
+
+    def stated_target(pid, e_line, e_text, s_line, s_text, t14):
+        """The 2014/15 target as printed in the exception item, the status line and the table's March cell."""
+        f(f"{pid}_e_target", e_line, "target 14/15 (exception item)", e_text, "count", GEO, "2014/15")
+        f(f"{pid}_s_target", s_line, "target 14/15 (status line)", s_text, "count", GEO, "2014/15")
+        r(f"R_{pid}_target", "same_figure", "", [f"{pid}_e_target", f"{pid}_s_target", t14["Mar"]],
+          note="the 2014/15 target, printed three times")
+
+
+    def stated_change(pid, line, what, pct_text, pct_value, n_text, n_value, cc13, cc14, note):
+        """'an overall reduction of x% (-n)': the year-end change in the text against the cumulative rows."""
+        f(f"{pid}_x_pct", line, f"{what}, % change 14/15 on 13/14", pct_text, "percent", GEO, "2014/15", value=pct_value)
+        f(f"{pid}_x_n", line, f"{what}, change 14/15 on 13/14", n_text, "count", GEO, "2014/15", value=n_value)
+        r(f"R_{pid}_x_pct", "change", f"{pid}_x_pct", [cc13["Mar"], cc14["Mar"]], note=note)
+        r(f"R_{pid}_x_n", "change", f"{pid}_x_n", [cc13["Mar"], cc14["Mar"]])
+
     # ---- P1 closing the gap / all crime (L1309-1321)
     gap = row("P1_gap", 1315, "gap in crime rate per 1,000: 10 priority neighbourhoods vs city (cumulative)", "rate_per_1000",
               "1415", annual=(3,))
@@ -391,25 +424,17 @@ def seed_003(seeds):
       note="'the gap was 77.40 against a target gap of 76.2' (amber: above the target)")
 
     # ---- P2 violence with injury excl DA (L1323-1335)
-    a13 = row("P2_a13", 1329, "violence with injury excl DA, monthly ('Actual 2013 - 2014' row)", "count", "1314", annual=(3,))
-    a14 = row("P2_a14", 1330, "violence with injury excl DA, monthly", "count", "1415")
-    t14 = row("P2_t14", 1331, "violence with injury excl DA, target 14/15 (cumulative)", "count", "1415")
-    mm13 = row("P2_mm13", 1332, "violence with injury excl DA, monthly ('Monthly Actual 13/14' row)", "count", "1314")
-    cc13 = row("P2_c13", 1333, "violence with injury excl DA, cumulative", "count", "1314", annual=(3,))
-    cc14 = row("P2_c14", 1334, "violence with injury excl DA, cumulative", "count", "1415")
-    p2 = row("P2_pct", 1335, "violence with injury excl DA, % difference (cumulative)", "percent", "1415")
-    running("R_P2_c13", mm13, cc13, "Cum Actuals 13/14 = running sum of 'Monthly Actual 13/14'")
-    running("R_P2_c14", a14, cc14, "Cum Actuals 14/15 = running sum of 'Actual 2014 - 2015'")
-    pct_rows("R_P2_pct", cc13, cc14, p2)
+    a13, a14, t14, mm13, cc13, cc14 = target_table(
+        "P2", 1329, "violence with injury excl DA", c13_annual=(3,),
+        notes=("Cum Actuals 13/14 = running sum of 'Monthly Actual 13/14'",
+               "Cum Actuals 14/15 = running sum of 'Actual 2014 - 2015'"))
     for m in MONTHS:
         r(f"R_P2_same13_{m}", "same_figure", "", [a13[m], mm13[m]], note="the two printed 2013/14 monthly rows")
     r("R_P2_annual1314", "total", a13["13/14"], f"{mm13['Apr']}..{mm13['Mar']}", note="annual 13/14 = the twelve 13/14 months")
     r("R_P2_actual_row_sum", "total", cc13["Mar"], f"{a13['Apr']}..{a13['Mar']}",
       note="the 'Actual 2013 - 2014' months sum to the March cumulative 13/14")
     r("R_P2_annual_same", "same_figure", "", [a13["13/14"], cc13["13/14"]])
-    f("P2_e_target", 1249, "target 14/15 (exception item)", "1705", "count", GEO, "2014/15")
-    f("P2_s_target", 1325, "target 14/15 (status line)", "1719", "count", GEO, "2014/15")
-    r("R_P2_target", "same_figure", "", ["P2_e_target", "P2_s_target", t14["Mar"]], note="the 2014/15 target, printed three times")
+    stated_target("P2", 1249, "1705", 1325, "1719", t14)
     f("P2_x_pct", 1251, "violence with injury excl DA, % change 14/15 on 13/14", "increase of 9%", "percent", GEO, "2014/15", value="9")
     f("P2_x_n", 1251, "violence with injury excl DA, change 14/15 on 13/14", "+160 crimes", "count", GEO, "2014/15", value="160")
     f("P2_x_q3", 1251, "violence with injury excl DA, % change at end of quarter 3", "9% increase", "percent", GEO, "2014-12", value="9")
@@ -418,46 +443,20 @@ def seed_003(seeds):
     r("R_P2_x_q3", "change", "P2_x_q3", [cc13["Dec"], cc14["Dec"]], note="'at the end of quarter 3, when we were also recording a 9% increase'")
 
     # ---- P3 domestic abuse crimes and incidents (L1337-1349)
-    a13 = row("P3_a13", 1343, "DA crimes and incidents, monthly ('Actual 2013 - 2014' row)", "count", "1314", annual=(3,))
-    a14 = row("P3_a14", 1344, "DA crimes and incidents, monthly", "count", "1415")
-    t14 = row("P3_t14", 1345, "DA crimes and incidents, target 14/15 (cumulative)", "count", "1415")
-    mm13 = row("P3_mm13", 1346, "DA crimes and incidents, monthly ('Monthly Actual 13/14' row)", "count", "1314")
-    cc13 = row("P3_c13", 1347, "DA crimes and incidents, cumulative", "count", "1314")
-    cc14 = row("P3_c14", 1348, "DA crimes and incidents, cumulative", "count", "1415")
-    p3 = row("P3_pct", 1349, "DA crimes and incidents, % difference (cumulative)", "percent", "1415")
-    running("R_P3_c13", mm13, cc13, "Cum Actuals 13/14 = running sum")
-    running("R_P3_c14", a14, cc14, "Cum Actuals 14/15 = running sum")
-    pct_rows("R_P3_pct", cc13, cc14, p3)
+    a13, a14, t14, mm13, cc13, cc14 = target_table("P3", 1343, "DA crimes and incidents")
     r("R_P3_same13", "same_figure", "", [a13["Apr"], mm13["Apr"]], note="the two printed 2013/14 monthly rows (April)")
     r("R_P3_annual1314", "total", a13["13/14"], f"{mm13['Apr']}..{mm13['Mar']}", note="annual 13/14 = the twelve 13/14 months")
-    f("P3_e_target", 1255, "target 14/15 (exception item)", "7102", "count", GEO, "2014/15")
-    f("P3_s_target", 1339, "target 14/15 (status line)", "7103", "count", GEO, "2014/15")
-    r("R_P3_target", "same_figure", "", ["P3_e_target", "P3_s_target", t14["Mar"]], note="the 2014/15 target, printed three times")
-    f("P3_x_pct", 1257, "DA crimes and incidents, % change 14/15 on 13/14", "reduction of 7%", "percent", GEO, "2014/15", value="-7")
-    f("P3_x_n", 1257, "DA crimes and incidents, change 14/15 on 13/14", "(-515)", "count", GEO, "2014/15", value="-515")
-    r("R_P3_x_pct", "change", "P3_x_pct", [cc13["Mar"], cc14["Mar"]], note="'an overall reduction of 7% (-515)'")
-    r("R_P3_x_n", "change", "P3_x_n", [cc13["Mar"], cc14["Mar"]])
+    stated_target("P3", 1255, "7102", 1339, "7103", t14)
+    stated_change("P3", 1257, "DA crimes and incidents", "reduction of 7%", "-7", "(-515)", "-515", cc13, cc14,
+                  note="'an overall reduction of 7% (-515)'")
 
     # ---- P4 anti-social behaviour (L1351-1363)
-    a13 = row("P4_a13", 1357, "ASB incidents, monthly ('Actual 2013 - 2014' row)", "count", "1314", annual=(1, 2, 3))
-    a14 = row("P4_a14", 1358, "ASB incidents, monthly", "count", "1415")
-    t14 = row("P4_t14", 1359, "ASB incidents, target 14/15 (cumulative)", "count", "1415")
-    mm13 = row("P4_mm13", 1360, "ASB incidents, monthly ('Monthly Actual 13/14' row)", "count", "1314")
-    cc13 = row("P4_c13", 1361, "ASB incidents, cumulative", "count", "1314")
-    cc14 = row("P4_c14", 1362, "ASB incidents, cumulative", "count", "1415")
-    p4 = row("P4_pct", 1363, "ASB incidents, % difference (cumulative)", "percent", "1415")
-    running("R_P4_c13", mm13, cc13, "Cum Actuals 13/14 = running sum")
-    running("R_P4_c14", a14, cc14, "Cum Actuals 14/15 = running sum")
-    pct_rows("R_P4_pct", cc13, cc14, p4)
+    a13, a14, t14, mm13, cc13, cc14 = target_table("P4", 1357, "ASB incidents", a13_annual=(1, 2, 3))
     r("R_P4_same13", "same_figure", "", [a13["Apr"], mm13["Apr"]], note="the two printed 2013/14 monthly rows (April)")
     r("R_P4_annual1314", "total", a13["13/14"], f"{mm13['Apr']}..{mm13['Mar']}", note="annual 13/14 = the twelve 13/14 months")
-    f("P4_e_target", 1261, "target 14/15 (exception item)", "10,298", "count", GEO, "2014/15")
-    f("P4_s_target", 1353, "target 14/15 (status line)", "10,298", "count", GEO, "2014/15")
-    r("R_P4_target", "same_figure", "", ["P4_e_target", "P4_s_target", t14["Mar"]], note="the 2014/15 target, printed three times")
-    f("P4_x_pct", 1263, "ASB incidents, % change 14/15 on 13/14", "reduction of 2%", "percent", GEO, "2014/15", value="-2")
-    f("P4_x_n", 1263, "ASB incidents, change 14/15 on 13/14", "(-235)", "count", GEO, "2014/15", value="-235")
-    r("R_P4_x_pct", "change", "P4_x_pct", [cc13["Mar"], cc14["Mar"]], note="'a reduction of 2% (-235)'")
-    r("R_P4_x_n", "change", "P4_x_n", [cc13["Mar"], cc14["Mar"]])
+    stated_target("P4", 1261, "10,298", 1353, "10,298", t14)
+    stated_change("P4", 1263, "ASB incidents", "reduction of 2%", "-2", "(-235)", "-235", cc13, cc14,
+                  note="'a reduction of 2% (-235)'")
     r("R_P4_x_jan", "claim", "", [a14["Dec"], a14["Jan"]], claim="fell", note="'Levels of ASB continued to fall in January and February' (December to January)")
     r("R_P4_x_feb", "claim", "", [a14["Jan"], a14["Feb"]], claim="fell", note="'Levels of ASB continued to fall in January and February' (January to February)")
     r("R_P4_x_mar", "claim", "", [a14["Feb"], a14["Mar"]], claim="increase", note="'but increased in March' (February to March)")

@@ -20,8 +20,17 @@ def poisson_exact_ci(count: float, exposure: float = 1.0, alpha: float = 0.05) -
     return lo / exposure, hi / exposure
 
 
+class _Tested:
+    """A test result with a two-sided p-value; `significant` is the only wording the pages use for p < alpha."""
+
+    pvalue: float
+
+    def significant(self, alpha: float = 0.05) -> bool:
+        return self.pvalue < alpha
+
+
 @dataclass(frozen=True)
-class RateTest:
+class RateTest(_Tested):
     """Result of a two-count comparison: the counts, the ratio and the test that judged it."""
 
     count1: float
@@ -30,9 +39,6 @@ class RateTest:
     statistic: float
     pvalue: float
     method: str
-
-    def significant(self, alpha: float = 0.05) -> bool:
-        return self.pvalue < alpha
 
 
 def poisson_2indep(count1: float, count2: float, exposure1: float = 1.0, exposure2: float = 1.0) -> RateTest:
@@ -67,7 +73,7 @@ def wilson_ci(successes: float, n: float, alpha: float = 0.05) -> tuple[float, f
 
 
 @dataclass(frozen=True)
-class ProportionTest:
+class ProportionTest(_Tested):
     """Two proportions x1/n1 and x2/n2 compared by a named two-sided test."""
 
     x1: float
@@ -78,9 +84,6 @@ class ProportionTest:
     statistic: float
     pvalue: float
     method: str
-
-    def significant(self, alpha: float = 0.05) -> bool:
-        return self.pvalue < alpha
 
 
 def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> ProportionTest:
