@@ -69,7 +69,8 @@ def test_trend_decreasing_five_for_ihi():
 def test_two_in_three_same_side():
     lim = {"centre": 10, "upper": 13, "lower": 7, "near_upper": 12, "near_lower": 8}
     hi, lo = spc.rule_two_in_three([10, 12.5, 11, 12.5, 10], lim)
-    assert hi.tolist() == [False, True, True, True, False]
+    # NHSRplotthedots ptd_part_of_two_in_three: only the two points beyond the 2-sigma band, not the 11 between
+    assert hi.tolist() == [False, True, False, True, False]
     assert not lo.any()
 
 
@@ -120,3 +121,61 @@ def test_fewer_than_seven_points_no_run_rules():
 def test_baseline_flag_column():
     f = spc.xmr(np.arange(15) % 3, baseline=12)
     assert f["baseline"].sum() == 12
+
+
+def test_two_in_three_short_vector_against_definition():
+    # centre 0, near band +-2, limits +-3: windows (2.5, 1, 2.2) and (1, 2.2, 0.5) -> 2.5 and 2.2 flagged only
+    lim = {"centre": 0, "upper": 3, "lower": -3, "near_upper": 2, "near_lower": -2}
+    hi, lo = spc.rule_two_in_three([2.5, 1, 2.2, 0.5, -2.5, -2.1, 0.1], lim)
+    assert hi.tolist() == [True, False, True, False, False, False, False]
+    assert lo.tolist() == [False] * 7  # -2.5 and -2.1 are beyond, but the window's third point is above 0
+    hi, lo = spc.rule_two_in_three([-0.5, -2.5, -2.1], lim)
+    assert lo.tolist() == [False, True, True]
+
+
+def test_ihi_shift_uses_median_and_skips_points_on_it():
+    # median 5: the 5s neither count nor break the run; six points above it -> shift, the 5s not flagged
+    x = [6, 7, 5, 6, 8, 5, 9, 6]
+    hi, lo = spc.rule_shift_median(x, 5, 6)
+    assert hi.tolist() == [True, True, False, True, True, False, True, True]
+    hi, _ = spc.rule_shift_median([6, 7, 5, 6, 8, 5, 9], 5, 6)
+    assert not hi.any()  # only five points above
+
+
+def test_ihi_trend_skips_ties():
+    # 1,2,2,3,4,5: a tie does not break the rise; five distinct rising points -> trend, the repeat not flagged
+    up, _ = spc.rule_trend_skip_ties([1, 2, 2, 3, 4, 5], 5)
+    assert up.tolist() == [True, True, False, True, True, True]
+    up, _ = spc.rule_trend([1, 2, 2, 3, 4, 5], 5)  # the MDC rule: the tie ends the run
+    assert not up.any()
+
+
+def test_ihi_rule_set_shift_around_median_not_mean():
+    # baseline mean 14 is pulled up by one 100; the median is 10: six 11s are above the median, below the mean
+    base = [10, 9, 10, 11, 10, 9, 10, 100, 10, 9, 10, 11]
+    f = spc.xmr(base + [11] * 6, baseline=12, rules="ihi_6pt")
+    assert f["shift_high"].iloc[-6:].all()
+    g = spc.xmr(base + [11] * 6, baseline=12, rules="mdc_7pt")
+    assert not g["shift_high"].iloc[-6:].any()
+
+
+def test_rebased_limits_by_hand():
+    # a step at index 4: segment 1 = 10,12,11,13 ; segment 2 = 30,32,31,33,32
+    x = [10, 12, 11, 13, 30, 32, 31, 33, 32]
+    f = spc.xmr(x, baseline=12, breaks=[4], counts=True)
+    # segment 2: mean 31.6; moving ranges 2,1,2,1 -> 1.5; limits 31.6 +- 3.99
+    s2 = f.iloc[4:]
+    assert s2["centre"].iloc[0] == pytest.approx(31.6)
+    assert s2["upper"].iloc[0] == pytest.approx(35.59)
+    assert s2["lower"].iloc[0] == pytest.approx(27.61)
+    assert f["break_before"].tolist() == [False] * 4 + [True] + [False] * 4
+    assert f["segment"].tolist() == [0] * 4 + [1] * 5
+    assert np.isnan(f["moving_range"].iloc[4])  # no moving range across the break
+    assert (f["rule"] == "").all()  # without rebasing, 30+ would be outside the first segment's limits
+    assert (spc.xmr(x, baseline=4)["rule"].iloc[4:] == "outside limits").all()
+
+
+def test_count_limits_floored_at_zero():
+    f = spc.xmr([0, 5, 0, 6, 1, 0], counts=True)
+    assert (f["lower"] == 0).all() and (f["near_lower"] >= 0).all()
+    assert spc.xmr([0, 5, 0, 6, 1, 0])["lower"].iloc[0] < 0

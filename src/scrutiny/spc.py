@@ -6,10 +6,20 @@ centre ± 2.66 × mean moving range (2.66 = 3/d2, d2 = 1.128), "near limit" band
 No outlier screening of moving ranges (matches the MDC Excel tool).
 
 Rule sets (recorded as a parameter):
-  mdc_7pt  astronomical point; shift of 7 points on one side of the centre; trend of 7 points
-           each increasing or each decreasing; 2 of 3 points beyond the near-limit band on one side.
-  ihi_6pt  the same with a shift of 6 points and a trend of 5 (IHI run-chart thresholds).
+  mdc_7pt  astronomical point; shift of 7 points on one side of the centre (mean); trend of 7 points
+           each increasing or each decreasing (a tie ends the run); 2 of 3 points beyond the near-limit band on
+           one side, of which only the points beyond the band are flagged (NHSRplotthedots
+           ptd_part_of_two_in_three).
+  ihi_6pt  the IHI run-chart rules (Provost & Murray, The Health Care Data Guide, 2011, ch. 3) beside the same
+           astronomical and two-in-three rules: a shift is 6 or more points above or below the MEDIAN of the
+           baseline, points on the median neither counting nor breaking the run; a trend is 5 or more points
+           each rising or each falling, a point equal to the one before neither counting nor breaking the run.
 Precedence when several rules fire on one point: outside limits > trend > two-in-three > shift.
+
+Rebasing (NHSRplotthedots `rebase`): after a series break the centre line and limits are recomputed from the
+points after it, and the rules run within each segment only (a run never crosses a break). Count limits below
+zero are shown as zero (`lower` and `near_lower` floored at 0 when `counts=True`): no count can fall below
+zero, so no verdict changes.
 """
 
 from __future__ import annotations
@@ -96,6 +106,23 @@ def rule_shift(values, centre: float, length: int) -> tuple[np.ndarray, np.ndarr
     return _flag_runs(x > centre, length), _flag_runs(x < centre, length)
 
 
+def rule_shift_median(values, median: float, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """IHI shift: `length` or more points on one side of the median; points on the median are skipped (they
+    neither count nor break the run) and are not flagged."""
+    x = np.asarray(values, dtype=float)
+    hi = np.zeros(len(x), dtype=bool)
+    lo = np.zeros(len(x), dtype=bool)
+    idx = [i for i in range(len(x)) if x[i] != median]
+    side = [x[i] > median for i in idx]
+    start = 0
+    for j in range(1, len(idx) + 1):
+        if j == len(idx) or side[j] != side[start]:
+            if j - start >= length:
+                (hi if side[start] else lo)[[idx[i] for i in range(start, j)]] = True
+            start = j
+    return hi, lo
+
+
 def rule_trend(values, length: int) -> tuple[np.ndarray, np.ndarray]:
     """Trend: `length` or more consecutive points each strictly higher (or each lower) than the one before; ties break it."""
     x = np.asarray(values, dtype=float)
@@ -115,9 +142,23 @@ def rule_trend(values, length: int) -> tuple[np.ndarray, np.ndarray]:
     return up, down
 
 
+def rule_trend_skip_ties(values, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """IHI trend: `length` or more points each rising (or each falling); a point equal to the one before is
+    skipped (it neither counts nor breaks the run) and is not flagged."""
+    x = np.asarray(values, dtype=float)
+    keep = [0] + [i for i in range(1, len(x)) if x[i] != x[i - 1]]
+    up_k, down_k = rule_trend(x[keep], length)
+    up = np.zeros(len(x), dtype=bool)
+    down = np.zeros(len(x), dtype=bool)
+    up[keep] = up_k
+    down[keep] = down_k
+    return up, down
+
+
 def rule_two_in_three(values, lim: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Two of three consecutive points beyond the near-limit band (but within the process limits),
-    all three on the same side of the centre line; every point of such a window is flagged."""
+    """Two of three consecutive points beyond the near-limit band (2σ, but within the process limits), all three
+    on the same side of the centre line; only the points beyond the band are flagged (NHSRplotthedots
+    ptd_part_of_two_in_three), not the third point of the window."""
     x = np.asarray(values, dtype=float)
     inside = (x <= lim["upper"]) & (x >= lim["lower"])
     near_hi = inside & (x > lim["near_upper"])
@@ -129,19 +170,50 @@ def rule_two_in_three(values, lim: dict) -> tuple[np.ndarray, np.ndarray]:
     for i in range(len(x) - 2):
         w = slice(i, i + 3)
         if above[w].all() and near_hi[w].sum() >= 2:
-            hi[w] = True
+            hi[w] |= near_hi[w]
         if below[w].all() and near_lo[w].sum() >= 2:
-            lo[w] = True
+            lo[w] |= near_lo[w]
     return hi, lo
 
 
+PRECEDENCE = [("outside limits", "outside_high", "outside_low"), ("trend", "trend_up", "trend_down"),
+              ("two in three", "two_in_three_high", "two_in_three_low"), ("shift", "shift_high", "shift_low")]
+
+
+def _segment_frame(x: np.ndarray, baseline: int | None, rs: RuleSet, counts: bool) -> pd.DataFrame:
+    """Limits and rule flags of one segment (no break inside it)."""
+    lim = limits(x, baseline)
+    out = pd.DataFrame({"value": x})
+    for k in ("centre", "lower", "upper", "near_lower", "near_upper"):
+        out[k] = lim[k]
+    if counts:
+        out["lower"] = out["lower"].clip(lower=0)
+        out["near_lower"] = out["near_lower"].clip(lower=0)
+    out["moving_range"] = np.concatenate([[np.nan], np.abs(np.diff(x))])
+    out["baseline"] = np.arange(len(x)) < lim["n"]
+    out["outside_high"], out["outside_low"] = rule_outside(x, lim["lower"], lim["upper"])
+    if rs.name == "ihi_6pt":
+        out["trend_up"], out["trend_down"] = rule_trend_skip_ties(x, rs.trend)
+        out["shift_high"], out["shift_low"] = rule_shift_median(x, float(np.median(x[:lim["n"]])), rs.shift)
+    else:
+        out["trend_up"], out["trend_down"] = rule_trend(x, rs.trend)
+        out["shift_high"], out["shift_low"] = rule_shift(x, lim["centre"], rs.shift)
+    out["two_in_three_high"], out["two_in_three_low"] = rule_two_in_three(x, lim)
+    out["baseline_outside"] = out["baseline"] & (out["outside_high"] | out["outside_low"])
+    return out
+
+
 def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
-        improvement: str = "down") -> pd.DataFrame:
+        improvement: str = "down", breaks=(), counts: bool = False) -> pd.DataFrame:
     """XmR chart frame: one row per point with the limits, every rule's flags and the special-cause verdict.
 
     improvement: 'up', 'down' or 'neutral' — which direction counts as improvement.
-    Columns: value, centre, lower, upper, near_lower, near_upper, moving_range, baseline (bool),
-    outside_high/low, trend_up/down, two_in_three_high/low, shift_high/low,
+    breaks: positions where a new segment starts (series breaks); limits are recomputed from each segment's
+    first `baseline` points and rules run within segments (rebasing).
+    counts: the values are counts, so limits below zero are shown as zero.
+    Columns: value, centre, lower, upper, near_lower, near_upper, moving_range (blank across a break), baseline
+    (bool: a point the limits were computed from), segment, break_before (first point after a break),
+    outside_high/low, trend_up/down, two_in_three_high/low, shift_high/low, baseline_outside,
     special_cause ('high'/'low'/''), rule (the rule that decided it, by precedence), variation
     ('special cause improvement'/'special cause concern'/'special cause neutral'/'common cause').
     """
@@ -149,22 +221,30 @@ def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
     if improvement not in ("up", "down", "neutral"):
         raise ValueError(f"improvement must be up, down or neutral, not {improvement!r}")
     x = np.asarray(values, dtype=float)
-    lim = limits(x, baseline)
-    out = pd.DataFrame({"value": x}, index=index)
-    for k in ("centre", "lower", "upper", "near_lower", "near_upper"):
-        out[k] = lim[k]
-    out["moving_range"] = np.concatenate([[np.nan], np.abs(np.diff(x))])
-    out["baseline"] = np.arange(len(x)) < lim["n"]
-    out["outside_high"], out["outside_low"] = rule_outside(x, lim["lower"], lim["upper"])
-    out["trend_up"], out["trend_down"] = rule_trend(x, rs.trend)
-    out["two_in_three_high"], out["two_in_three_low"] = rule_two_in_three(x, lim)
-    out["shift_high"], out["shift_low"] = rule_shift(x, lim["centre"], rs.shift)
-    precedence = [("outside limits", "outside_high", "outside_low"), ("trend", "trend_up", "trend_down"),
-                  ("two in three", "two_in_three_high", "two_in_three_low"), ("shift", "shift_high", "shift_low")]
+    starts = sorted({int(b) for b in breaks if 0 < int(b) < len(x)})
+    bounds = [0, *starts, len(x)]
+    parts = []
+    for s, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+        seg = x[a:b]
+        if len(seg) < 2:  # a one-point segment cannot carry limits: borrow nothing, judge nothing
+            f = pd.DataFrame({"value": seg})
+            for k in ("centre", "lower", "upper", "near_lower", "near_upper", "moving_range"):
+                f[k] = np.nan
+            for k in ("baseline", "outside_high", "outside_low", "trend_up", "trend_down", "shift_high",
+                      "shift_low", "two_in_three_high", "two_in_three_low", "baseline_outside"):
+                f[k] = False
+        else:
+            f = _segment_frame(seg, baseline, rs, counts)
+        f["segment"] = s
+        f["break_before"] = [s > 0 and i == 0 for i in range(len(seg))]
+        parts.append(f)
+    out = pd.concat(parts, ignore_index=True)
+    if index is not None:
+        out.index = index
     cause, rule = [], []
     for i in range(len(x)):
         c, r = "", ""
-        for name, hi, lo in precedence:
+        for name, hi, lo in PRECEDENCE:
             if out[hi].iloc[i]:
                 c, r = "high", name
                 break
@@ -182,5 +262,8 @@ def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
         "special cause improvement" if c == good else "special cause concern"
         for c in cause
     ]
-    out.attrs.update({"rules": rs.name, "baseline_points": lim["n"], "mr_bar": lim["mr_bar"]})
+    last = parts[-1]
+    out.attrs.update({"rules": rs.name, "baseline_points": int(last["baseline"].sum()),
+                      "mr_bar": float(np.nanmean(last["moving_range"])) if len(last) > 1 else float("nan"),
+                      "segments": len(parts)})
     return out

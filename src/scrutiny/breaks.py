@@ -1,0 +1,154 @@
+"""Series breaks (level shifts) and implausible month volumes in monthly counts.
+
+police.uk series carry recording breaks: a force changes its system, and one or several crime types step up or
+down in the same month (domain notes §3.8). They are not crime, and a baseline that straddles one makes every
+later month look "exceptional". A break is found by binary segmentation (Scott & Knott 1974; Killick, Fearnhead
+& Eckley 2012, JASA 107:1590, for the family of methods) on the variance-stabilised counts z = 2√(x + 3/8)
+(Anscombe 1948), whose variance under a quasi-Poisson model is about φ, the dispersion:
+
+1. φ̂ = (median |Δz| / 0.954)², floored at 1: the median moving range is not moved by the step itself
+   (0.954σ is the median of |N(0, 2σ²)|).
+2. In a segment, for every candidate month k leaving at least `min_segment` months on each side, the step is
+   tested against a straight-line trend: F = (RSS_trend − RSS_trend+step) / φ̂, which is χ²₁ at a fixed k. A gradual
+   rise or fall is therefore not a break. The best k is kept when its p-value, Bonferroni-corrected for the
+   number of candidates, is below `alpha`.
+   Only months that sit with the new level (nearer the median after than before, and the month before nearer
+   the median before) are candidates, so a step is placed at its month.
+3. It must also be a real change of level: the median of the `window` months after k and the median of the
+   `window` months before it differ by at least the ratio `min_ratio` (either way). Medians, so that one odd month
+   (a spike, a short file) is not read as a step.
+4. Accepted breaks split the segment and both halves are searched again.
+
+A step in the last `min_segment − 1` months cannot be told from a spike and is not reported as a break (it
+shows on the control chart instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+METHOD = "binary segmentation, step vs trend on 2√(x+3/8)"
+MIN_SEGMENT = 3
+MIN_RATIO = 1.5
+ALPHA = 0.001
+WINDOW = 6
+
+
+@dataclass(frozen=True)
+class Break:
+    """A level shift starting at index `at` (the first month of the new level)."""
+
+    at: int
+    before_mean: float
+    after_mean: float
+    ratio: float
+    pvalue: float
+
+
+def _stabilise(x: np.ndarray) -> np.ndarray:
+    return 2.0 * np.sqrt(np.maximum(x, 0) + 3.0 / 8.0)
+
+
+def robust_dispersion(values) -> float:
+    """φ̂ on the stabilised scale from the median moving range (step 1 of the module docstring), at least 1."""
+    z = _stabilise(np.asarray(values, dtype=float))
+    if len(z) < 3:
+        return 1.0
+    sigma = np.median(np.abs(np.diff(z))) / 0.954
+    return float(max(1.0, sigma ** 2))
+
+
+def _rss(y: np.ndarray, cols: list[np.ndarray]) -> float:
+    a = np.column_stack(cols)
+    beta, *_ = np.linalg.lstsq(a, y, rcond=None)
+    r = y - a @ beta
+    return float(r @ r)
+
+
+def _belongs(z: np.ndarray, k: int, window: int) -> bool:
+    """The first month of the new level is nearer the median after k than before it, and the last month of the
+    old level nearer the median before: the step is placed where it happens, not a month early or late."""
+    before = np.median(z[max(0, k - window):k])
+    after = np.median(z[k:k + window])
+    return abs(z[k] - after) < abs(z[k] - before) and abs(z[k - 1] - before) < abs(z[k - 1] - after)
+
+
+def _best_step(z: np.ndarray, phi: float, min_segment: int, window: int = WINDOW) -> tuple[int, float] | None:
+    n = len(z)
+    cands = range(min_segment, n - min_segment + 1)
+    if n < 2 * min_segment or len(cands) == 0:
+        return None
+    t = np.arange(n, dtype=float)
+    one = np.ones(n)
+    rss0 = _rss(z, [one, t])
+    best_k, best_f = None, -1.0
+    for k in cands:
+        if not _belongs(z, k, window):
+            continue
+        step = (t >= k).astype(float)
+        f = (rss0 - _rss(z, [one, t, step])) / phi
+        if f > best_f:
+            best_k, best_f = k, f
+    if best_k is None:
+        return None
+    p = min(1.0, float(stats.chi2.sf(best_f, 1)) * len(cands))
+    return best_k, p
+
+
+def detect(values, min_segment: int = MIN_SEGMENT, min_ratio: float = MIN_RATIO, alpha: float = ALPHA,
+           window: int = WINDOW) -> list[Break]:
+    """Level shifts in a series of monthly counts (see the module docstring); sorted by position."""
+    x = np.asarray(values, dtype=float)
+    z = _stabilise(x)
+    phi = robust_dispersion(x)
+    found: list[Break] = []
+    todo = [(0, len(x))]
+    while todo:
+        a, b = todo.pop()
+        res = _best_step(z[a:b], phi, min_segment)
+        if res is None:
+            continue
+        k, p = res
+        at = a + k
+        before = x[max(a, at - window):at]
+        after = x[at:min(b, at + window)]
+        mb, ma = float(np.median(before)), float(np.median(after))
+        ratio = (ma / mb) if mb > 0 else (float("inf") if ma > 0 else 1.0)
+        if p < alpha and (ratio >= min_ratio or ratio <= 1 / min_ratio):
+            found.append(Break(at, float(before.mean()), float(after.mean()), ratio, p))
+            todo += [(a, at), (at, b)]
+    return sorted(found, key=lambda br: br.at)
+
+
+def segments(n: int, starts) -> np.ndarray:
+    """Segment number of each of n points, given the indices where new segments start."""
+    seg = np.zeros(n, dtype=int)
+    for s in sorted(set(int(i) for i in starts if 0 < int(i) < n)):
+        seg[s:] += 1
+    return seg
+
+
+def implausible_volume(values, low: float = 0.6, high: float = 1 / 0.6, neighbours: int = 3) -> np.ndarray:
+    """Months whose count is below `low` or above `high` times the median of up to `neighbours` months on each
+    side (itself left out): a file cut short, a month loaded twice. Returns the ratio where implausible, else NaN.
+
+    Real monthly totals stay within about 0.85–1.2 of their neighbours (the shipped Gwent and Cambridgeshire files);
+    the thresholds leave room for seasons and small forces. Only meaningful on totals large enough that chance
+    cannot halve them (the callers use it on whole files and force-level series).
+    """
+    x = np.asarray(values, dtype=float)
+    out = np.full(len(x), np.nan)
+    for i in range(len(x)):
+        nb = np.r_[x[max(0, i - neighbours):i], x[i + 1:i + 1 + neighbours]]
+        if len(nb) < 2:
+            continue
+        med = float(np.median(nb))
+        if med <= 0:
+            continue
+        r = x[i] / med
+        if r < low or r > high:
+            out[i] = r
+    return out
