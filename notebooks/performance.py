@@ -29,13 +29,16 @@ period = (p.period.start, p.period.end)
 cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
 counts = measures.type_counts(f"{work_dir}/police_uk_street.parquet", period)
 monthly = measures.monthly(counts, cat, period, p.performance.district_min_share)
-areas = list(dict.fromkeys(monthly["area"]))
-cov = measures.coverage(counts, areas[1:])
-chart_frame = performance.spc_table(monthly, cat, p.spc.baseline_months, p.spc.rules)
-summary = performance.summarise(chart_frame, cat, min_count=nb.min_count())
+districts = measures.districts(counts, p.performance.district_min_share)
+cov = measures.coverage(counts, districts)
+found = performance.find_breaks(monthly, cat, [b.model_dump() for b in p.spc.breaks])
+chart_frame = performance.spc_table(monthly, cat, p.spc.baseline_months, p.spc.rules, found)
+summary = performance.summarise(chart_frame, cat, min_count=nb.min_count(), monthly=monthly)
 rows = performance.summary_rows(summary, cat)
-nb.write_table(monthly, "performance_monthly", out_dir)
+nb.write_table(monthly, "performance_monthly", out_dir, counts=["value", "rows_as_published"])
 nb.write_table(chart_frame, "performance_spc", out_dir, counts=["value"])
+nb.write_table(found, "performance_breaks", out_dir, counts=[])
+nb.write_table(performance.change_table(summary), "performance_change", out_dir, counts=["last12", "prev12"])
 nb.write_table(rows, "performance_summary", out_dir)
 
 # %%
@@ -45,18 +48,26 @@ nb.para(f"Reporting month: {months.label(period[1])}. Period analysed: {months.l
         f"(one row = one crime or anti-social behaviour incident, as police.uk counts them).")
 n_months = len(months.span(*period))
 short = n_months < p.spc.baseline_months
-nb.note(f"How judgements are made. Control limits: XmR chart, mean ± 2.66 × mean moving range over the first "
-        f"{min(p.spc.baseline_months, n_months)} months of the period (the 'monthly average' is that mean). "
+nb.note(f"How judgements are made. Counts: one crime per Crime ID in its month (police.uk files repeat some Crime "
+        f"IDs; {nb.count(performance.repeated_rows(monthly))} repeated rows in the period are not counted again). "
+        f"Series breaks: a level shift in a series (binary segmentation on the square-root counts, a step tested "
+        f"against a straight-line trend at the 0.1% level, Bonferroni over candidate months; the level before and "
+        f"after must differ by at least 1.5 times) or a break declared in the params (spc.breaks); after a break the "
+        f"limits are rebased on the months after it and no comparison across it is judged. Control limits: XmR "
+        f"chart, mean ± 2.66 × mean moving range over the first {min(p.spc.baseline_months, n_months)} months of "
+        f"each segment (the 'monthly average' is that mean); count limits below zero are shown as zero. "
         + (f"The period has only {n_months} months, fewer than the {p.spc.baseline_months}-month baseline set in "
-           f"the params (spc.baseline_months), so the limits are computed from all {n_months} months, the "
-           f"reporting month included: they are provisional and will move as months are added. " if short else "")
+           f"the params, so the limits are computed from all {n_months} months, the reporting month included: they "
+           f"are provisional and will move as months are added. " if short else "")
         + f"Rule set {rs.name}: {rs.description} 'Exceptional' means the month is outside the process limits. "
-        + (f"Rolling 12 months are compared with the previous 12 by an exact conditional Poisson test; "
-           f"'significant' is used only when p < 0.05." if n_months >= 24 else
+        + (f"Rolling 12 months are compared with the previous 12 by a quasi-Poisson test: monthly counts vary far "
+           f"more than Poisson, so the variance is taken as φ times the mean, with φ estimated from the moving range "
+           f"of the 24 months compared; 'significant' is used only when p < 0.05." if n_months >= 24 else
            f"No rolling 12-month comparison and no same month last year: they need 24 months of data and the "
            f"period has {n_months}."))
+nb.note(performance.chance_note(summary))
 nb.note(f"Areas: the force and each local authority district (from the LSOA name) with at least "
-        f"{p.performance.district_min_share:.0%} of rows: {', '.join(areas[1:])}. Of {nb.count(cov['rows'])} rows in "
+        f"{p.performance.district_min_share:.0%} of rows: {', '.join(districts)}. Of {nb.count(cov['rows'])} rows in "
         f"the period, {nb.count(cov['no_lsoa'])} have no LSOA and {nb.count(cov['other_districts'])} fall in other "
         f"districts; they count in the force total only. Neighbourhood crime here is built from police.uk categories "
         f"(burglary, robbery, theft from the person, vehicle crime), not the Home Office offence codes.")
@@ -64,6 +75,13 @@ nb.note(f"Areas: the force and each local authority district (from the LSOA name
 # %%
 nb.heading("Summary", 2)
 nb.table(rows[["topic", "inclusion", "data", "commentary"]].rename(columns=str.capitalize), caption=None)
+
+# %%
+nb.heading("Series breaks", 2, anchor="series-breaks")
+nb.para(performance.breaks_sentence(found, chart_frame))
+if len(found):
+    nb.table(performance.breaks_display(found, cat), name=None, caption="Every series break: detected in the data or "
+             "declared in the params; also in tables/performance_breaks.csv.")
 
 # %%
 for m in cat.measures:
@@ -75,13 +93,8 @@ for m in cat.measures:
     ch = chart_frame[(chart_frame["measure"] == m.id) & (chart_frame["area"] == "force")]
     nb.chart(performance.charts_for(ch, f"{m.label}: {p.pack.force}, monthly (XmR)"),
              f"XmR chart of monthly {m.noun} for {p.pack.force}; values are in the table below.", counts=["value"])
-    t = s[["area", "value", "previous_month", "same_month_last_year", "monthly_average", "lower", "upper",
-           "variation", "rule", "r12", "prev12", "r12_pvalue"]].rename(columns={
-        "value": months.label(period[1]), "previous_month": "previous month", "same_month_last_year":
-        "same month last year", "monthly_average": "monthly average", "lower": "lower limit",
-        "upper": "upper limit", "rule": "SPC rule", "r12": "last 12 months", "prev12": "previous 12 months",
-        "r12_pvalue": "p (exact Poisson)"})
+    t = performance.area_table(s, months.label(period[1]))
     nb.table(t, caption=f"{m.label} by area; full series in tables/performance_monthly.csv and "
                         f"tables/performance_spc.csv (measure = {m.id}).",
-             counts=[months.label(period[1]), "previous month", "same month last year", "last 12 months",
-                     "previous 12 months"])
+             counts=[months.label(period[1]), "Previous month", "Same month last year", "Last 12 months",
+                     "Previous 12 months"])

@@ -132,3 +132,30 @@ def test_notebook_failure_exit_1_keeps_notebook(tmp_path):
     assert "notebook performance failed" in res.stderr
     assert (tmp_path / ".failed-out" / "notebooks" / "performance.ipynb").is_file()
     assert not (tmp_path / "out").exists()
+
+
+def test_one_crime_per_crime_id_in_a_month(tmp_path):
+    """2023-01 repeats 513 Crime IDs: each crime counts once, and the rows as published are kept beside it."""
+    from scrutiny import measures
+    from scrutiny.ingest import DATASETS
+
+    ds = DATASETS["police_uk_street"]
+    path = GWENT / "2023-01-gwent-street.csv.gz"
+    ids, rows, burglary = set(), 0, set()
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["Crime type"] != "Anti-social behaviour":
+                rows += 1
+                ids.add(r["Crime ID"])
+                if r["Crime type"] == "Burglary":
+                    burglary.add(r["Crime ID"])
+    assert rows - len(ids) == 513 and len(burglary) == 118
+    files = ds.files_frame([path], ("2023-01", "2023-01"))
+    out = tmp_path / "street.parquet"
+    ds.prepare(ds.load_rows(files), out)
+    c = measures.type_counts(out, ("2023-01", "2023-01"))
+    crimes = c[c["crime_type"] != "Anti-social behaviour"]
+    assert crimes["n"].sum() == len(ids) == 3343
+    assert crimes["rows"].sum() == rows == 3856
+    assert c.loc[c["crime_type"] == "Burglary", "n"].sum() == 118
+    assert c.loc[c["crime_type"] == "Burglary", "rows"].sum() == 137

@@ -61,13 +61,6 @@ def robust_dispersion(values) -> float:
     return float(max(1.0, sigma ** 2))
 
 
-def _rss(y: np.ndarray, cols: list[np.ndarray]) -> float:
-    a = np.column_stack(cols)
-    beta, *_ = np.linalg.lstsq(a, y, rcond=None)
-    r = y - a @ beta
-    return float(r @ r)
-
-
 def _belongs(z: np.ndarray, k: int, window: int) -> bool:
     """The first month of the new level is nearer the median after k than before it, and the last month of the
     old level nearer the median before: the step is placed where it happens, not a month early or late."""
@@ -77,25 +70,27 @@ def _belongs(z: np.ndarray, k: int, window: int) -> bool:
 
 
 def _best_step(z: np.ndarray, phi: float, min_segment: int, window: int = WINDOW) -> tuple[int, float] | None:
+    """The candidate step with the largest drop in residual sum of squares over a straight-line trend.
+
+    With e the residuals of z on [1, t] and s_k the residuals of the step indicator 1[t >= k] on [1, t], adding
+    the step reduces the RSS by (e·s_k)² / (s_k·s_k) (Frisch–Waugh–Lovell), so every k is scored at once."""
     n = len(z)
-    cands = range(min_segment, n - min_segment + 1)
-    if n < 2 * min_segment or len(cands) == 0:
+    if n < 2 * min_segment:
+        return None
+    allowed = range(min_segment, n - min_segment + 1)
+    cands = [k for k in allowed if _belongs(z, k, window)]
+    if not cands:
         return None
     t = np.arange(n, dtype=float)
-    one = np.ones(n)
-    rss0 = _rss(z, [one, t])
-    best_k, best_f = None, -1.0
-    for k in cands:
-        if not _belongs(z, k, window):
-            continue
-        step = (t >= k).astype(float)
-        f = (rss0 - _rss(z, [one, t, step])) / phi
-        if f > best_f:
-            best_k, best_f = k, f
-    if best_k is None:
-        return None
-    p = min(1.0, float(stats.chi2.sf(best_f, 1)) * len(cands))
-    return best_k, p
+    x = np.column_stack([np.ones(n), t])
+    proj = x @ np.linalg.pinv(x)
+    e = z - proj @ z
+    steps = (t[:, None] >= np.array(cands)[None, :]).astype(float)
+    st = steps - proj @ steps
+    f = (e @ st) ** 2 / np.einsum("ij,ij->j", st, st) / phi
+    j = int(np.argmax(f))
+    p = min(1.0, float(stats.chi2.sf(f[j], 1)) * len(allowed))
+    return cands[j], p
 
 
 def detect(values, min_segment: int = MIN_SEGMENT, min_ratio: float = MIN_RATIO, alpha: float = ALPHA,

@@ -197,12 +197,18 @@ class PoliceUkMonthly:
                  "ELSE \"Last outcome category\" END AS last_outcome"
                  if "Crime type" in rows.columns else
                  f", CASE \"Outcome type\" {norm} ELSE \"Outcome type\" END AS outcome_type")
+        # One crime is one Crime ID within its month: a repeated Crime ID (an identical row, or the same crime with
+        # another last outcome) is flagged on every row but the last one in the file, which is the one counted.
+        repeat = (""",
+                     "Crime ID" IS NOT NULL AND row_number() OVER (PARTITION BY "Month", "Crime ID"
+                                                                 ORDER BY source_file DESC, "row" DESC) > 1
+                       AS repeat_in_month""" if "Crime type" in rows.columns else "")
         n = write_parquet(con, f"""
               SELECT "Crime ID" AS crime_id, "Month" AS month, "Falls within" AS falls_within,
                      TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
                      "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
                      district
-                     {extra}, source_file, "row" AS source_row
+                     {extra}, source_file, "row" AS source_row{repeat}
               FROM rows ORDER BY month, source_file, source_row
         """, out)
         con.close()

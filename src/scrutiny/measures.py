@@ -87,11 +87,15 @@ def load_catalogue(path: str | Path) -> Catalogue:
 
 
 def type_counts(street_parquet: str | Path, period: tuple[str, str]) -> pd.DataFrame:
-    """Rows per month × crime type × district (district None for no LSOA) within the period."""
+    """Crimes per month × crime type × district (district None for no LSOA) within the period.
+
+    n counts one crime per Crime ID within its month (anti-social behaviour rows, which have no Crime ID, each
+    count once); rows counts the rows as published, repeats included."""
     con = connect()
     df = con.execute(
-        f"SELECT month, crime_type, district, count(*) AS n FROM '{street_parquet}' "
-        "WHERE month BETWEEN ? AND ? GROUP BY ALL", list(period)).df()
+        "SELECT month, crime_type, district, count(*) FILTER (WHERE NOT coalesce(repeat_in_month, false)) AS n, "
+        "count(*) AS rows FROM read_parquet(?) WHERE month BETWEEN ? AND ? GROUP BY ALL",
+        [str(street_parquet), *period]).df()
     con.close()
     return df
 
@@ -107,20 +111,34 @@ def districts(counts: pd.DataFrame, min_share: float) -> list[str]:
 def monthly(counts: pd.DataFrame, catalogue: Catalogue, period: tuple[str, str],
             min_share: float) -> pd.DataFrame:
     """Tidy monthly counts `measure, area, month, value` on the complete grid (a month with no rows is 0)."""
-    areas = ["force"] + districts(counts, min_share)
+    if "rows" not in counts.columns:
+        counts = counts.assign(rows=counts["n"])
+    dists = districts(counts, min_share)
     grid_months = months.span(*period)
     frames = []
     for m in catalogue.measures:
         sub = counts[counts["crime_type"].isin(m.types())]
-        force = sub.groupby("month")["n"].sum()
-        by_d = sub[sub["district"].isin(areas[1:])].groupby(["district", "month"])["n"].sum()
-        for area in areas:
-            s = force if area == "force" else (by_d.loc[area] if area in by_d.index.get_level_values(0)
-                                               else pd.Series(dtype="int64"))
+        force = sub.groupby("month")[["n", "rows"]].sum()
+        by_d = sub[sub["district"].isin(dists)].groupby(["district", "month"])[["n", "rows"]].sum()
+        for level, name in [("force", FORCE), *(("district", d) for d in dists)]:
+            s = force if level == "force" else (by_d.loc[name] if name in by_d.index.get_level_values(0)
+                                                else pd.DataFrame(columns=["n", "rows"], dtype="int64"))
             s = s.reindex(grid_months, fill_value=0)
-            frames.append(pd.DataFrame({"measure": m.id, "area": area, "month": grid_months,
-                                        "value": s.values.astype("int64")}))
+            frames.append(pd.DataFrame({"measure": m.id, "area": area_key(level, name), "month": grid_months,
+                                        "value": s["n"].to_numpy().astype("int64"),
+                                        "rows_as_published": s["rows"].to_numpy().astype("int64")}))
     return pd.concat(frames, ignore_index=True)
+
+
+FORCE = "force"
+
+
+def area_key(level: str, name: str) -> str:
+    """The area column: 'force' for the force total; a district's name, except that a district whose name could be
+    read as the force total ('force', in any case or spacing) is written 'force (district)' so the two never merge."""
+    if level == "force":
+        return FORCE
+    return f"{name} (district)" if name.strip().lower() == FORCE else name
 
 
 def coverage(counts: pd.DataFrame, areas: list[str]) -> dict:

@@ -57,9 +57,47 @@ class InputSpec(_Strict):
     contract: str | None = None
 
 
+class DeclaredBreak(_Strict):
+    """A known series break (a recording change the force has told the OPCC about)."""
+
+    measure: str = Field(description="catalogue measure id, e.g. criminal_damage_and_arson")
+    month: str = Field(description="first month recorded the new way, YYYY-MM")
+    reason: str = Field(min_length=1, description="why: shown on the data-quality page and in performance_breaks.csv")
+    area: str | None = Field(None, description="one district; by default every area")
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month(cls, v):
+        v = str(v)
+        if not MONTH_RE.match(v):
+            raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
+        return v
+
+
+class AcceptedMonth(_Strict):
+    """A month whose volume is known to be unusual (e.g. a real event), so the volume check does not refuse it."""
+
+    month: str
+    reason: str = Field(min_length=1)
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month(cls, v):
+        v = str(v)
+        if not MONTH_RE.match(v):
+            raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
+        return v
+
+
 class Spc(_Strict):
     baseline_months: int = Field(24, ge=12, le=120)
     rules: Literal["mdc_7pt", "ihi_6pt"] = "mdc_7pt"
+    breaks: list[DeclaredBreak] = Field(default_factory=list, description="known series breaks")
+
+
+class DataQuality(_Strict):
+    accept_volume: list[AcceptedMonth] = Field(default_factory=list, description="months whose file volume is "
+                                               "implausible against its neighbours but known to be right")
 
 
 class Performance(_Strict):
@@ -134,6 +172,7 @@ class Params(_Strict):
     run: Run = Run()
     aqa: Aqa = Aqa()
     disclosure: Disclosure = Disclosure()
+    data_quality: DataQuality = DataQuality()
 
     @model_validator(mode="before")
     @classmethod

@@ -180,17 +180,18 @@ PRECEDENCE = [("outside limits", "outside_high", "outside_low"), ("trend", "tren
               ("two in three", "two_in_three_high", "two_in_three_low"), ("shift", "shift_high", "shift_low")]
 
 
-def _segment_frame(x: np.ndarray, baseline: int | None, rs: RuleSet, counts: bool) -> pd.DataFrame:
-    """Limits and rule flags of one segment (no break inside it)."""
+def _segment_frame(x: np.ndarray, baseline: int | None, rs: RuleSet, counts: bool) -> dict:
+    """Limits and rule flags of one segment (no break inside it), as columns."""
     lim = limits(x, baseline)
-    out = pd.DataFrame({"value": x})
+    n = len(x)
+    out = {"value": x}
     for k in ("centre", "lower", "upper", "near_lower", "near_upper"):
-        out[k] = lim[k]
+        out[k] = np.full(n, lim[k])
     if counts:
-        out["lower"] = out["lower"].clip(lower=0)
-        out["near_lower"] = out["near_lower"].clip(lower=0)
+        out["lower"] = np.maximum(out["lower"], 0)
+        out["near_lower"] = np.maximum(out["near_lower"], 0)
     out["moving_range"] = np.concatenate([[np.nan], np.abs(np.diff(x))])
-    out["baseline"] = np.arange(len(x)) < lim["n"]
+    out["baseline"] = np.arange(n) < lim["n"]
     out["outside_high"], out["outside_low"] = rule_outside(x, lim["lower"], lim["upper"])
     if rs.name == "ihi_6pt":
         out["trend_up"], out["trend_down"] = rule_trend_skip_ties(x, rs.trend)
@@ -201,6 +202,11 @@ def _segment_frame(x: np.ndarray, baseline: int | None, rs: RuleSet, counts: boo
     out["two_in_three_high"], out["two_in_three_low"] = rule_two_in_three(x, lim)
     out["baseline_outside"] = out["baseline"] & (out["outside_high"] | out["outside_low"])
     return out
+
+
+_FLOAT_COLS = ("centre", "lower", "upper", "near_lower", "near_upper", "moving_range")
+_BOOL_COLS = ("baseline", "outside_high", "outside_low", "trend_up", "trend_down", "shift_high", "shift_low",
+              "two_in_three_high", "two_in_three_low", "baseline_outside")
 
 
 def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
@@ -223,36 +229,29 @@ def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
     x = np.asarray(values, dtype=float)
     starts = sorted({int(b) for b in breaks if 0 < int(b) < len(x)})
     bounds = [0, *starts, len(x)]
-    parts = []
+    cols: dict[str, list] = {}
+    last = None
     for s, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
         seg = x[a:b]
-        if len(seg) < 2:  # a one-point segment cannot carry limits: borrow nothing, judge nothing
-            f = pd.DataFrame({"value": seg})
-            for k in ("centre", "lower", "upper", "near_lower", "near_upper", "moving_range"):
-                f[k] = np.nan
-            for k in ("baseline", "outside_high", "outside_low", "trend_up", "trend_down", "shift_high",
-                      "shift_low", "two_in_three_high", "two_in_three_low", "baseline_outside"):
-                f[k] = False
+        if len(seg) < 2:  # a one-point segment cannot carry limits: judge nothing
+            f = {"value": seg, **{k: np.full(len(seg), np.nan) for k in _FLOAT_COLS},
+                 **{k: np.zeros(len(seg), dtype=bool) for k in _BOOL_COLS}}
         else:
             f = _segment_frame(seg, baseline, rs, counts)
-        f["segment"] = s
-        f["break_before"] = [s > 0 and i == 0 for i in range(len(seg))]
-        parts.append(f)
-    out = pd.concat(parts, ignore_index=True)
-    if index is not None:
-        out.index = index
-    cause, rule = [], []
-    for i in range(len(x)):
-        c, r = "", ""
-        for name, hi, lo in PRECEDENCE:
-            if out[hi].iloc[i]:
-                c, r = "high", name
-                break
-            if out[lo].iloc[i]:
-                c, r = "low", name
-                break
-        cause.append(c)
-        rule.append(r)
+        f["segment"] = np.full(len(seg), s)
+        f["break_before"] = np.arange(len(seg)) == 0 if s > 0 else np.zeros(len(seg), dtype=bool)
+        for k, v in f.items():
+            cols.setdefault(k, []).append(np.asarray(v))
+        last = f
+    out = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()},
+                       index=index if index is not None else None)
+    cause = np.full(len(x), "", dtype=object)
+    rule = np.full(len(x), "", dtype=object)
+    for name, hi, lo in reversed(PRECEDENCE):  # higher precedence written last, so it wins
+        h, low = out[hi].to_numpy(bool), out[lo].to_numpy(bool)
+        for mask, c in ((low & ~h, "low"), (h, "high")):
+            cause[mask] = c
+            rule[mask] = name
     out["special_cause"] = cause
     out["rule"] = rule
     good = {"up": "high", "down": "low"}.get(improvement)
@@ -262,8 +261,7 @@ def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
         "special cause improvement" if c == good else "special cause concern"
         for c in cause
     ]
-    last = parts[-1]
     out.attrs.update({"rules": rs.name, "baseline_points": int(last["baseline"].sum()),
-                      "mr_bar": float(np.nanmean(last["moving_range"])) if len(last) > 1 else float("nan"),
-                      "segments": len(parts)})
+                      "mr_bar": float(np.nanmean(last["moving_range"])) if len(last["value"]) > 1 else float("nan"),
+                      "segments": len(bounds) - 1})
     return out
