@@ -90,3 +90,10 @@ def test_quasi_poisson_test_by_hand():
     assert t.pct_change == pytest.approx(100 * 2000 / 60_000)
     # with phi = 1 it is the Poisson normal approximation: 2,000 more on 60,000 is far beyond chance
     assert dispersion.quasi_poisson_2indep(62_000, 60_000, dispersion.Dispersion(1.0, 0, 0, 10_000)).pvalue < 1e-7
+
+
+def test_one_short_month_does_not_make_its_neighbours_implausible():
+    r = breaks.implausible_volume([100, 2, 100])
+    assert np.isnan(r[0]) and np.isnan(r[2]) and r[1] == pytest.approx(0.02)
+    # a declared month is neither flagged nor used as a neighbour
+    assert np.isnan(breaks.implausible_volume([100, 2, 100], exclude=[False, True, False])).all()

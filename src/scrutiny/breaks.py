@@ -126,24 +126,46 @@ def segments(n: int, starts) -> np.ndarray:
     return seg
 
 
-def implausible_volume(values, low: float = 0.6, high: float = 1 / 0.6, neighbours: int = 3) -> np.ndarray:
-    """Months whose count is below `low` or above `high` times the median of up to `neighbours` months on each
-    side (itself left out): a file cut short, a month loaded twice. Returns the ratio where implausible, else NaN.
-
-    Real monthly totals stay within about 0.85–1.2 of their neighbours (the shipped Gwent and Cambridgeshire files);
-    the thresholds leave room for seasons and small forces. Only meaningful on totals large enough that chance
-    cannot halve them (the callers use it on whole files and force-level series).
-    """
+def neighbour_ratio(values, neighbours: int = 3, exclude=None) -> np.ndarray:
+    """Each month's count over the median of up to `neighbours` usable months on each side (itself and months in
+    `exclude` left out); NaN where fewer than two neighbours exist or their median is 0."""
     x = np.asarray(values, dtype=float)
+    skip = np.zeros(len(x), dtype=bool) if exclude is None else np.asarray(exclude, dtype=bool)
+    usable = [j for j in range(len(x)) if not skip[j]]
     out = np.full(len(x), np.nan)
     for i in range(len(x)):
-        nb = np.r_[x[max(0, i - neighbours):i], x[i + 1:i + 1 + neighbours]]
-        if len(nb) < 2:
-            continue
-        med = float(np.median(nb))
-        if med <= 0:
-            continue
-        r = x[i] / med
-        if r < low or r > high:
-            out[i] = r
+        left = [j for j in usable if j < i][-neighbours:]
+        right = [j for j in usable if j > i][:neighbours]
+        nb = x[left + right]
+        med = float(np.median(nb)) if len(nb) >= 2 else 0.0
+        if med > 0:
+            out[i] = x[i] / med
+    return out
+
+
+def implausible_volume(values, low: float = 0.6, high: float = 1 / 0.6, neighbours: int = 3,
+                       exclude=None) -> np.ndarray:
+    """Months whose count is below `low` or above `high` times the median of up to `neighbours` months on each
+    side: a file cut short, a month loaded twice. Returns the ratio where implausible, else NaN.
+
+    The most extreme month is flagged first and left out of its neighbours' medians before looking again, so one
+    short month does not make the months around it look implausibly high. `exclude`: months known to be unusual
+    (declared), left out of the medians and never flagged. Real monthly totals stay within about 0.85–1.2 of their
+    neighbours (the shipped Gwent and Cambridgeshire files); the thresholds leave room for seasons and small forces.
+    Only meaningful on totals large enough that chance cannot halve them (callers: whole files, series of at least
+    50 a month).
+    """
+    x = np.asarray(values, dtype=float)
+    skip = np.zeros(len(x), dtype=bool) if exclude is None else np.asarray(exclude, dtype=bool).copy()
+    declared = skip.copy()
+    out = np.full(len(x), np.nan)
+    while True:
+        r = neighbour_ratio(x, neighbours, skip)
+        dev = np.where(skip | np.isnan(r), 0.0, np.abs(np.log(np.where(r > 0, r, 1e-9))))
+        j = int(np.argmax(dev))
+        if dev[j] <= 0 or not (r[j] < low or r[j] > high):
+            break
+        out[j] = r[j]
+        skip[j] = True
+    out[declared] = np.nan
     return out

@@ -234,6 +234,13 @@ def validate(params) -> Report:
             idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
             rres = v.run(_split(suite, "row"), rows, idx, parameters)
             outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
+            file_rows = _split(suite, "file_rows")
+            if file_rows["expectations"] and hasattr(ds, "file_stats"):
+                accepted = {a.month: a.reason for a in params.data_quality.accept_volume}
+                stats = ds.file_stats(rows, in_period, accepted)
+                fres = v.run(file_rows, stats, ["source_file", "rows", "repeated_crime_ids", "volume_ratio"],
+                             parameters)
+                outcomes += [_outcome(name, r, stats, parameters, "file") for r in fres.results]
             report.frames[name] = rows
         else:
             outcomes.append(Outcome(dataset=name, expectation="row checks", column="", level="row",

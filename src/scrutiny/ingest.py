@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import months, paths, policeuk, published
 from .ho_outcomes import HomeOfficeOutcomes
 
 zlib_error = zlib.error
+
+
+MIN_FILE_ROWS = 50  # a volume check needs neighbouring files this large: below it chance alone moves a month far
 
 
 class InputError(Exception):
@@ -186,6 +190,34 @@ class PoliceUkMonthly:
         if "Crime type" in df.columns:
             df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
         return df
+
+    def file_stats(self, rows: pd.DataFrame, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
+        """One row per file, from its rows: rows, repeated Crime IDs and their share, and the month's volume
+        against its neighbouring months (breaks.implausible_volume: below 0.6 or above 1.67 times the median of up
+        to three months either side is implausible, for files whose neighbours hold at least MIN_FILE_ROWS rows).
+        `accepted`: months declared right in params (data_quality.accept_volume), with the reason."""
+        from .breaks import implausible_volume, neighbour_ratio
+
+        g = rows.groupby("source_file", sort=False)
+        ids = rows["Crime ID"] if "Crime ID" in rows.columns else pd.Series(index=rows.index, dtype="str")
+        st = pd.DataFrame({"rows": g.size(),
+                           "crime_ids": ids.notna().groupby(rows["source_file"]).sum(),
+                           "distinct_crime_ids": ids.groupby(rows["source_file"]).nunique()})
+        st = st.reset_index().merge(files[["source_file", "file_month"]], on="source_file", how="left")
+        st = st.sort_values(["file_month", "source_file"], na_position="last").reset_index(drop=True)
+        st["repeated_crime_ids"] = (st["crime_ids"] - st["distinct_crime_ids"]).astype("int64")
+        st["repeat_share"] = (st["repeated_crime_ids"] / st["rows"]).round(4)
+        declared = st["file_month"].isin(list(accepted)).to_numpy()
+        bad = implausible_volume(st["rows"].to_numpy(), exclude=declared)
+        ratio = neighbour_ratio(st["rows"].to_numpy(), exclude=declared | ~np.isnan(bad))
+        ratio = np.where(np.isnan(bad), ratio, bad)
+        judged = st["rows"].rolling(7, center=True, min_periods=3).median().to_numpy() >= MIN_FILE_ROWS
+        st["volume_ratio"] = [round(float(r), 3) if r == r else "not judged (too few months)" for r in ratio]
+        st["volume_check"] = ["accepted" if m in accepted else
+                              "implausibly low" if j and b == b and b < 1 else
+                              "implausibly high" if j and b == b else "ok"
+                              for m, b, j in zip(st["file_month"], bad, judged)]
+        return st
 
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
         """Write the typed, prepared table notebooks read. Returns the row count written."""
