@@ -90,7 +90,8 @@ def spc_table(monthly: pd.DataFrame, catalogue: Catalogue, baseline: int, rules:
               breaks_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """XmR frames for every measure × area, stacked: measure, area, month + spc.xmr columns.
 
-    Limits are rebased after each series break (breaks_frame, from find_breaks). `volume_ratio` is set where a
+    Limits are rebased after each series break (breaks_frame, from find_breaks). `repeated_rows`: rows of the month
+    that repeat a Crime ID already counted (not counted again; charts mark such months). `volume_ratio` is set where a
     month is implausibly far from its neighbouring months (breaks.implausible_volume; a file cut short), for
     series whose neighbouring months average at least MIN_VOLUME; such a month is a data problem, not a signal.
     """
@@ -106,8 +107,10 @@ def spc_table(monthly: pd.DataFrame, catalogue: Catalogue, baseline: int, rules:
         ratio = breaks.implausible_volume(v)
         big = pd.Series(v).rolling(7, center=True, min_periods=3).median().to_numpy() >= MIN_VOLUME
         head = pd.DataFrame({"measure": mid, "area": area, "month": g["month"].to_numpy()})
+        rep = (g["rows_as_published"] - g["value"]).to_numpy() if "rows_as_published" in g else np.zeros(len(g))
         frames.append(pd.concat([head, x.reset_index(drop=True),
-                                 pd.DataFrame({"volume_ratio": np.where(big, ratio, np.nan)})], axis=1))
+                                 pd.DataFrame({"volume_ratio": np.where(big, ratio, np.nan),
+                                               "repeated_rows": rep.astype("int64")})], axis=1))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -286,21 +289,22 @@ def repeated_rows(monthly: pd.DataFrame) -> int:
     return int((f["rows_as_published"] - f["value"]).sum())
 
 
-def breaks_sentence(found: pd.DataFrame, chart_frame: pd.DataFrame) -> str:
+def breaks_sentence(found: pd.DataFrame, chart_frame: pd.DataFrame, catalogue: Catalogue | None = None) -> str:
     """What the break check found, in words, with the baseline-stability check beside it."""
+    labels = {m.id: m.label.lower() for m in catalogue.measures} if catalogue else {}
     n_series = chart_frame.groupby(["measure", "area"]).ngroups
     unstable = chart_frame[chart_frame["baseline_outside"]].groupby(["measure", "area"]).size()
     unstable = unstable[unstable >= 2]
     stab = (f" Baseline stability: {len(unstable)} series have two or more baseline months outside the limits "
             f"computed from those same months (a stable process puts about 3 in 1,000 points there): "
-            + ", ".join(f"{m} ({a})" for m, a in unstable.index[:8]) + ("…" if len(unstable) > 8 else "") +
+            + ", ".join(f"{labels.get(m, m)} ({a})" for m, a in unstable.index[:8]) + ("…" if len(unstable) > 8 else "") +
             "; their limits are less trustworthy." if len(unstable) else
             " Baseline stability: no series has two or more baseline months outside its own limits.")
     if found.empty:
         return f"No series break was found in the {n_series} series checked." + stab
     own = found[~found["method"].str.contains("; found in", regex=False)]
     top = own.sort_values("ratio", key=lambda r: (r.where(r >= 1, 1 / r)), ascending=False).head(6)
-    lead = "; ".join(f"{r.measure.replace('_', ' ')} ({r.area}) in {months.label(r.month)}, "
+    lead = "; ".join(f"{labels.get(r.measure, r.measure)} ({r.area}) in {months.label(r.month)}, "
                      f"{r.before_mean:,.0f} to {r.after_mean:,.0f} a month" for r in top.itertuples())
     return (f"{len(found)} series break(s) in {found.groupby(['measure', 'area']).ngroups} of {n_series} series "
             f"({len(own)} found in the series itself, the rest carried from a crime type inside the measure or from "

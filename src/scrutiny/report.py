@@ -76,3 +76,16 @@ def notebook_body(nb) -> str:
                        exclude_output_prompt=True, embed_images=True)
     body, _ = exp.from_notebook_node(nb)
     return body
+
+
+def breaks_rows(path: Path) -> list[dict]:
+    """Rows of tables/performance_breaks.csv as the data-quality page shows them (month names, rounded means)."""
+    import pandas as pd
+
+    from .months import label
+
+    d = pd.read_csv(path, keep_default_na=False)
+    return [{"measure": r["measure"].replace("_", " ").capitalize(), "area": r["area"], "month": label(r["month"]),
+             "before": f"{float(r['before_mean']):,.1f}", "after": f"{float(r['after_mean']):,.1f}",
+             "ratio": f"{float(r['ratio']):,.2f}" if r["ratio"] != "" else "", "method": r["method"],
+             "source": str(r["source"]).capitalize()} for _, r in d.iterrows()]

@@ -254,8 +254,8 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     nav += sections_nav + [{"href": "assumptions.html", "title": "Assumptions and caveats"},
                            {"href": "how-to-read.html", "title": "How to read this pack"}]
     ctx = _common_ctx(p, run_date, nav)
-    report.render("data_quality.html.j2", build / "data-quality.html", page_title="Data quality",
-                  current="data-quality.html", dq=verdict, inputs=_dq_inputs(rep), **ctx)
+    dq_page = dict(page_title="Data quality", current="data-quality.html", dq=verdict, inputs=_dq_inputs(rep), **ctx)
+    report.render("data_quality.html.j2", build / "data-quality.html", **dq_page)
     if not rep.ok:
         raise PackError(rep.error_message(), EXIT_INPUT)
     aqa_by_section, aqa_counts = _aqa_pages(p, logs, rep, build, section_titles, ctx)
@@ -292,6 +292,10 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(
         columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])
     summary.to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
+    found = build / "tables" / "performance_breaks.csv"
+    if found.is_file():  # series findings of the analyses join the data-quality page
+        report.render("data_quality.html.j2", build / "data-quality.html", series_breaks=report.breaks_rows(found),
+                      **dq_page)
     step.done()
 
     step("writing provenance and manifest")
