@@ -101,3 +101,14 @@ def test_shipped_catalogue_has_every_crime_type():
     assert {"all_crime", "neighbourhood_crime"} <= ids
     assert cat.get("neighbourhood_crime").types() == ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"]
     assert "Anti-social behaviour" not in cat.get("all_crime").types()
+
+
+def test_findings_for_questions_follow_the_desired_direction():
+    cat = catalogue()
+    spc = performance.spc_table(monthly_frame(), cat, baseline=24, rules="mdc_7pt")
+    s = performance.summarise(spc, cat)
+    f = performance.findings(s, performance.find_breaks(monthly_frame(), cat), cat)
+    # robbery: 40 against a flat 10 (down is better): one 'exceptional' finding at force level
+    assert f[["kind", "measure", "area"]].values.tolist() == [["exceptional", "robbery", "force"]]
+    assert f.iloc[0]["finding"].startswith("Robbery for the force: 40 in February 2025, above the upper process limit")
+    assert f.iloc[0]["priority"] == "Reduce neighbourhood crime"

@@ -338,6 +338,74 @@ def area_table(s: pd.DataFrame, month_label: str) -> pd.DataFrame:
     return t
 
 
+# Police and Crime Plan priorities when params give none (params plan.priorities): the national crime and policing
+# measures' groupings (domain notes §2.2) with the police.uk categories that fall under them.
+DEFAULT_PRIORITIES = [
+    {"name": "Reduce neighbourhood crime", "measures": ["neighbourhood_crime", "burglary", "robbery", "vehicle_crime",
+                                                        "theft_from_the_person", "bicycle_theft", "other_theft",
+                                                        "shoplifting"]},
+    {"name": "Reduce violence", "measures": ["violence_and_sexual_offences", "possession_of_weapons"]},
+    {"name": "Tackle anti-social behaviour and damage", "measures": ["anti_social_behaviour",
+                                                                     "criminal_damage_and_arson", "public_order"]},
+    {"name": "Disrupt drugs supply", "measures": ["drugs"]},
+    {"name": "Overall crime", "measures": ["all_crime", "other_crime"]},
+]
+
+
+def priority_of(measure_id: str, priorities=None) -> str:
+    """The plan priority a measure sits under ('Other measures' when none names it)."""
+    for p in priorities or DEFAULT_PRIORITIES:
+        if measure_id in p["measures"]:
+            return p["name"]
+    return "Other measures"
+
+
+def findings(summary: pd.DataFrame, found: pd.DataFrame, catalogue: Catalogue, priorities=None,
+             link: str = "performance.html") -> pd.DataFrame:
+    """The performance findings that questions are asked about (questions.FINDING_COLUMNS): data problems and
+    series breaks at force level, months outside the limits in the unwanted direction (force or district), and
+    significant rolling 12-month changes in the unwanted direction."""
+    from .questions import FINDING_COLUMNS
+
+    rows = []
+
+    def add(kind, m, area, text, csv, evidence):
+        rows.append({"section": "performance", "kind": kind, "priority": priority_of(m.id, priorities),
+                     "measure": m.id, "label": m.label, "area": area, "finding": text, "evidence": evidence,
+                     "link": f"{link}#{m.id}", "csv": csv, "row_key": f"measure={m.id};area={area}"})
+
+    own = found[~found["method"].str.contains("; found in", regex=False)] if len(found) else found
+    for m in catalogue.measures:
+        s = summary[summary["measure"] == m.id]
+        bad = {"down": "high", "up": "low"}.get(m.direction)
+        for _, r in s.iterrows():
+            area = r["area"]
+            where = "for the force" if area == "force" else f"in {area}"
+            if area == "force" and r["volume_ratio"] is not None and pd.notna(r["volume_ratio"]):
+                add("data_problem", m, area, f"{m.label}: {months.label(r['month'])} holds {r['volume_ratio']:.2f} "
+                    "times the median of its neighbouring months, more than chance or season moves a month.",
+                    "tables/performance_spc.csv", f"{link}#{m.id}")
+            if area == "force":
+                for b in own[(own["measure"] == m.id) & (own["area"] == "force")].itertuples():
+                    add("series_break", m, area, f"{m.label} for the force steps from about {b.before_mean:,.0f} to "
+                        f"{b.after_mean:,.0f} a month in {months.label(b.month)} ({b.source}).",
+                        "tables/performance_breaks.csv", "data-quality.html#series-breaks")
+            if r["exceptional"] and bad and r["special_cause"] == bad:
+                add("exceptional", m, area, f"{m.label} {where}: {narrative.fmt_count(r['value'])} in "
+                    f"{months.label(r['month'])}, {'above the upper' if bad == 'high' else 'below the lower'} process "
+                    f"limit of {narrative.fmt_mean(r['upper'] if bad == 'high' else r['lower'])} (SPC rule 1).",
+                    "tables/performance_spc.csv", f"{link}#{m.id}")
+            if r["r12_significant"] is True and bad and r["prev12"]:
+                up = r["r12"] > r["prev12"]
+                if (bad == "high") == up:
+                    pct = 100 * (r["r12"] - r["prev12"]) / r["prev12"]
+                    add("worse", m, area, f"{m.label} {where}: {narrative.fmt_count(r['r12'])} in the 12 months to "
+                        f"{months.label(r['month'])}, {abs(pct):.1f}% {'more' if up else 'fewer'} than the 12 months "
+                        f"before ({narrative.fmt_count(r['prev12'])}; quasi-Poisson test, "
+                        f"{narrative.fmt_p(r['r12_pvalue'])}).", "tables/performance_change.csv", f"{link}#{m.id}")
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
 def charts_for(chart_frame: pd.DataFrame, title: str):
     """The XmR chart for one series (drawn from the frame, not recomputed)."""
     from .charts import xmr_chart
