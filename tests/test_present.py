@@ -92,3 +92,12 @@ def test_nb_table_formats_and_suppression(monkeypatch):
     t = cells(shown[0])
     assert t == ["Robbery", "[c]", "0.2%", "No", "Burglary", "1,500", "99.8%", "Yes"]
     assert "Crime type" in headers(shown[0])
+
+
+def test_tidy_text_writes_p_values_and_no_e_notation():
+    assert present.tidy_text("a change (exact conditional Poisson test, p = 7.37e-44, 5% level).") == \
+        "a change (exact conditional Poisson test, p < 0.001, 5% level)."
+    assert present.tidy_text("p = 0.04249)") == "p = 0.042)"
+    assert present.tidy_text("p = 0.2") == "p = 0.200"
+    assert present.tidy_text("total 1.5e+06 and 2.5e-05") == "total 1,500,000 and 0.000025"
+    assert present.tidy_text("sha 3e5a1 and 2024-06 and 12.5%") == "sha 3e5a1 and 2024-06 and 12.5%"

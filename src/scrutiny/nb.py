@@ -72,7 +72,7 @@ def linked(text: str) -> str:
     from . import present
 
     nbs = pack_notebooks()
-    return html.escape(str(text)) if nbs is None else present.link_terms(str(text), nbs)
+    return html.escape(present.tidy_text(str(text))) if nbs is None else present.link_terms(str(text), nbs)
 
 
 def min_count() -> int | None:
@@ -159,7 +159,7 @@ def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None 
     shown = df.head(max_rows)
     shown, hidden = suppress(shown, counts)
     body, floored = present.html_table(shown, decimals=decimals, formats=formats, floor_zero=floor_zero)
-    cap = f'<p class="caption">{html.escape(caption)}</p>' if caption else ""
+    cap = f'<p class="caption">{html.escape(present.tidy_text(caption))}</p>' if caption else ""
     if hidden:
         cap += f'<p class="caption">{html.escape(disclosure_text(min_count()))}</p>'
     if floored:

@@ -89,6 +89,24 @@ def pvalue(p) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+_P_IN_TEXT = re.compile(r"\b(p)\s*=\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\w.])")
+_E_IN_TEXT = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?[eE][-+]?\d+)(?![\w.])")
+
+
+def tidy_text(text: str) -> str:
+    """A sentence with its p-values written as 'p < 0.001' or 'p = 0.042' and no number left in e-notation
+    ('p = 7.37e-44' -> 'p < 0.001'; '1.5e+06' -> '1,500,000')."""
+    def p_sub(m):
+        v = float(m.group(2))
+        return f"{m.group(1)} < 0.001" if v < 0.001 else f"{m.group(1)} = {v:.3f}"
+
+    def e_sub(m):
+        v = float(m.group(1))
+        return f"{v:,.0f}" if abs(v) >= 1 and v == round(v) else f"{v:,.6f}".rstrip("0").rstrip(".")
+
+    return _E_IN_TEXT.sub(e_sub, _P_IN_TEXT.sub(p_sub, text))
+
+
 def number(v, decimals: int = 1) -> str:
     """Thousands separators, fixed decimals, never e-notation: 1234567 -> '1,234,567'; 0.000012 -> '0.0'."""
     if is_missing(v):
@@ -104,7 +122,7 @@ def number(v, decimals: int = 1) -> str:
 def cell(v, decimals: int = 1) -> str:
     """Any single value as text for a page: missing -> '–', booleans -> Yes/No, numbers without e-notation."""
     if isinstance(v, str):
-        return _PROGRAM_WORDS.get(v.strip(), v)
+        return _PROGRAM_WORDS.get(v.strip(), tidy_text(v))
     if isinstance(v, (bool, np.bool_)):
         return "Yes" if v else "No"
     if is_missing(v):
@@ -170,7 +188,8 @@ def html_table(df: pd.DataFrame, decimals: int = 1, formats: dict | None = None,
                if (pd.to_numeric(df[c], errors="coerce") < 0).any()]
     fns = {c: _column_formatter(c, df[c], decimals, formats.get(c), c in floors) for c in df.columns}
     numeric = {c: c in formats or _numeric(df[c]) for c in df.columns}
-    wide = " wide" if len(df.columns) > 9 else ""
+    # more than 9 columns: smaller type; more than 14: printed on a landscape A4 page of its own
+    wide = " wide very-wide" if len(df.columns) > 14 else " wide" if len(df.columns) > 9 else ""
     out = [f'<div class="table-wrap{wide}" role="region" tabindex="0"><table class="data{wide}">', "<thead><tr>"]
     for c in df.columns:
         cls = ' class="num"' if numeric_right and numeric[c] else ""
@@ -257,7 +276,9 @@ _AUTO = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in AUTOLINK) + r
 
 
 def link_terms(text: str, notebooks=None) -> str:
-    """Escape text and link the first use of each judgement word (AUTOLINK) to its how-to-read entry."""
+    """Escape text and link the first use of each judgement word (AUTOLINK) to its how-to-read entry
+    (p-values and e-notation tidied first: tidy_text)."""
+    text = tidy_text(text)
     out, pos, seen = [], 0, set()
     for m in _AUTO.finditer(text):
         word = m.group(1).lower()
