@@ -165,6 +165,9 @@ def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None 
     if floored:
         body += (f'<p class="caption">{html.escape(", ".join(present.header(c) for c in floored))}: a limit below '
                  f'zero is shown as 0 (a count cannot be negative); the CSV keeps the computed value.</p>')
+    if len(shown.columns) > 14:
+        body = ('<p class="scroll-hint">A wide table: scroll sideways inside the box to see every column '
+                '(printed, it has a landscape page).</p>' + body)
     more = (f'<p class="caption">First {max_rows} of {len(df):,} rows; all rows in tables/{html.escape(name)}.csv</p>'
             if name and len(df) > max_rows else
             (f'<p class="caption">Table: tables/{html.escape(name)}.csv</p>' if name else ""))

@@ -24,7 +24,7 @@ WORDS = {
     "msg": "MSG", "uk": "UK", "csv": "CSV", "ho": "Home Office", "pnd": "PND", "cps": "CPS", "ucl": "UCL",
     "lcl": "LCL", "rag": "RAG", "pvalue": "p-value", "pct": "%", "r12": "last 12 months",
     "prev12": "previous 12 months", "mr": "moving range", "km": "Kaplan–Meier", "obs": "observed",
-    "exp": "expected", "n": "number", "doc": "document", "yoy": "year on year", "fytd": "financial year to date",
+    "exp": "expected", "doc": "document", "yoy": "year on year", "fytd": "financial year to date",
 }
 
 # Whole column names with a better reading than word-by-word.
