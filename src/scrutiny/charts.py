@@ -243,14 +243,20 @@ def rate_lines(frame: pd.DataFrame, x: str, series: dict[str, str], title: str, 
     d = frame[[x, *series]].melt(id_vars=[x], var_name="series", value_name="rate").dropna()
     d["series"] = d["series"].map(series)
     labels = list(series.values())
+    xs = list(dict.fromkeys(d[x].astype(str)))
+    step = max(1, math.ceil(len(xs) / 13))
+    legend = alt.Legend(orient="bottom", direction="vertical", title=None)
     return alt.Chart(d).mark_line(point=True).encode(
-        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=-60, labelFontSize=11)),
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=-40, labelFontSize=11, values=xs[::step])),
         y=alt.Y("rate:Q", title=_sentence(y_title), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("series:N", title=None, sort=labels,
-                        scale=alt.Scale(domain=labels, range=SERIES[:len(labels)]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
-        shape=alt.Shape("series:N", title=None, sort=labels, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", sort=labels, scale=alt.Scale(domain=labels, range=SERIES[:len(labels)]),
+                        legend=legend),
+        shape=alt.Shape("series:N", sort=labels, scale=alt.Scale(domain=labels, range=LINE_SHAPES[:len(labels)]),
+                        legend=legend),
     ).properties(title=title, width=width, height=height)
+
+
+LINE_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
 
 
 def step_curve(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str,

@@ -379,7 +379,7 @@ def headline_sentences(h: dict) -> list[str]:
                  f"months to be outcomed.")
     ya = h["same_quarter_last_year"]
     if ya is not None:
-        text += (f" A year earlier ({_long(ya['quarter'])}) the same-period rate at quarter end was "
+        text += (f" A year earlier, in {_long(ya['quarter'])}, the same-period rate at quarter end was "
                  f"{pct(ya['same_period_rate'])} and its fixed {k}-month rate {pct(ya['fixed_k_rate'])}.")
     s.append(text)
     return s
