@@ -48,8 +48,8 @@ med_all = None if pd.isna(med_all) else int(med_all)
 nb.write_table(cohort[["crime_type", "recorded_month", "crimes", "outcomed_by_window_end", "first_outcome_within_k",
                        "charged_within_k"]], "outcomes_cohort", out_dir)
 nb.write_table(outcomes.summary_rows(head, med_all), "outcomes_summary", out_dir)
-window_words = {"month": "the month of recording", "quarter": "the calendar quarter of recording (the financial "
-                "quarters: April–June, July–September, …)", "financial_year": "the financial year of recording "
+window_words = {"month": "the month of recording", "quarter": "the financial quarter of recording (Q1 = April–June, "
+                "Q2 = July–September, Q3 = October–December, Q4 = January–March)", "financial_year": "the financial year of recording "
                 "(April to March)"}[po.same_period_window]
 
 # %%
@@ -106,7 +106,7 @@ qt = quarters.rename(columns={"same_period_rate": "same-period rate",
                               "outcomed_by_window_end": "outcomed by window end",
                               "outcomed_by_data_end": "outcomed by data end",
                               "complete": f"{k} months follow-up"})
-nb.table(qt, "outcomes_quarters", out_dir, caption=f"All crime by calendar quarter of recording. Rates are "
+nb.table(qt, "outcomes_quarters", out_dir, caption=f"All crime by financial quarter of recording (Q1 = April–June). Rates are "
          f"shares of crimes recorded; the fixed {k}-month columns are empty for quarters without {k} months of "
          f"follow-up for every month.", formats={"same-period rate": "{:.1%}",
                                                   f"outcome within {k} months (rate)": "{:.1%}",
@@ -129,7 +129,7 @@ nb.para(f"Each crime outcomed by the end of {window_words} counts once, in the g
         f"then (Home Office outcome groups through the analyst-defined mapping). Shares are of outcomed crimes.")
 piv = outcomes.group_shares_by_quarter(groups)
 nb.table(piv, caption="All crime: share of each outcome group among crimes outcomed by the window end, by "
-         "quarter of recording. Every crime type and month: tables/outcomes_groups.csv.", formats={c_: "{:.1%}" for c_ in piv.columns if c_ != "outcome_group"})
+         "financial quarter of recording (Q1 = April–June). Every crime type and month: tables/outcomes_groups.csv.", formats={c_: "{:.1%}" for c_ in piv.columns if c_ != "outcome_group"})
 nb.write_table(groups, "outcomes_groups", out_dir)
 
 # %%

@@ -22,7 +22,7 @@ out_dir = ""      # the pack folder being built
 import altair as alt
 import pandas as pd
 
-from scrutiny import funnel, nb, params, peers, pfa
+from scrutiny import charts, funnel, nb, params, peers, pfa
 
 nb.setup()
 p = params.load(params_file)
@@ -172,14 +172,15 @@ base_l = alt.Chart(lines).mark_line(strokeWidth=1, color="#505a5f").encode(
 target = alt.Chart(pd.DataFrame({"y": [od_tot["target_rate_per_1000"]]})).mark_rule(color="#0b0c0c").encode(y="y:Q")
 dots = alt.Chart(pts).mark_circle(size=60, opacity=1).encode(
     x=x, y="rate:Q", color=alt.Color("group:N", title=None, scale=alt.Scale(
-        domain=["focal force", "peer", "other force"], range=["#d4351c", "#1d70b8", "#b1b4b6"])),
+        domain=["focal force", "peer", "other force"], range=[charts.PALETTE["vermillion"], charts.PALETTE["blue"],
+                                                         charts.PALETTE["grey"]])),
     tooltip=["force:N", "rate:Q", "position:N"])
 labels = alt.Chart(pts[(pts["group"] != "other force") | pts["position"].str.contains("99.8")]).mark_text(
     align="left", dx=6, fontSize=10).encode(x=x, y="rate:Q", text="force:N")
 nb.chart(alt.layer(base_l, target, dots, labels).properties(
     width=640, height=380, title=f"Total recorded crime per 1,000, 12 months ending {end_label}"),
     f"Funnel plot of total recorded crime per 1,000 residents against population for {len(ft)} forces; "
-    f"{focal} in red, peers in blue; dashed lines 95% limits, solid 99.8%. Values in tables/peers_funnel.csv.")
+    f"{focal} in orange, peers in blue, other forces in grey; dashed lines 95% limits, solid 99.8%. Values in tables/peers_funnel.csv.")
 nb.table(ft.sort_values("rate", ascending=False)[["force", "count", "population", "rate", "lower_998",
                                                    "upper_998", "position"]].rename(
     columns={"rate": "rate per 1,000", "lower_998": "99.8% lower", "upper_998": "99.8% upper"}),
@@ -203,7 +204,8 @@ tl["period_end"] = pd.to_datetime(tl["period_end"])
 nb.chart(alt.Chart(tl).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
     x=alt.X("period_end:T", title="12 months ending"), y=alt.Y("rate:Q", title="rate per 1,000"),
     color=alt.Color("series:N", title=None, scale=alt.Scale(
-        domain=[focal, "peer average", "England and Wales"], range=["#d4351c", "#1d70b8", "#505a5f"])))
+        domain=[focal, "peer average", "England and Wales"], range=[charts.PALETTE["vermillion"], charts.PALETTE["blue"],
+                                                             charts.PALETTE["grey"]])))
     .properties(width=640, height=260, title="Total recorded crime per 1,000 residents"),
     f"Line chart of total recorded crime per 1,000 for {focal}, peer average and England and Wales; values in "
     f"tables/peers_trend.csv.")

@@ -122,7 +122,7 @@ nb.note(f"XmR chart: centre = mean of the first {x.attrs['baseline_points']} mon
         + (f" The period has only {n_months} months, fewer than the {p.spc.baseline_months}-month baseline set "
            f"(spc.baseline_months): the limits use all {n_months}, the reporting month included, and are "
            f"provisional." if short else ""))
-nb.chart(charts.xmr_chart(x, f"Stop and searches: {p.pack.force}, monthly (XmR)"),
+nb.chart(charts.xmr_chart(x, f"Stop and searches: {p.pack.force}, monthly (XmR)", y_title="Searches per month"),
          "XmR chart of monthly stop and searches; values are in tables/stop_search_spc.csv.")
 nb.table(x[["month", "value", "centre", "lower", "upper", "rule", "variation"]].rename(
     columns={"value": "searches", "centre": "monthly average", "lower": "lower limit", "upper": "upper limit",

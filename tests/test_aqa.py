@@ -273,7 +273,8 @@ def expected(period: tuple[str, str], logs_dir: Path = REPO / "docs" / "aqa") ->
 
 def box_items(page: Path) -> list[str]:
     text = _text(page)
-    box = text[text.index('class="aqa-box"'):text.index("</aside>")]
+    start = text.index('class="aqa-box"')
+    box = text[start:text.index("</details>", start)]
     return box.split("<li>")[1:]
 
 

@@ -55,7 +55,7 @@ def test_write_table_and_table_suppress(tmp_path, threshold, monkeypatch):
     nb.table(frame(), "t", tmp_path)
     csv = (tmp_path / "tables" / "t.csv").read_text()
     assert csv.splitlines()[1:3] == ["a,0,0", "b,[c],1"]
-    assert "<td>[c]</td>" in shown[0]
+    assert '<td class="num">[c]</td>' in shown[0]  # counts are right-aligned cells
     assert "counts from 1 to 9 are shown as [c]" in shown[0]
 
 

@@ -89,11 +89,12 @@ def test_window_choices():
 def test_rates_and_quarters():
     c, _, _ = build()
     q = outcomes.quarters(c.reset_index()).set_index("quarter")
-    q1 = q.loc["2024 Q1"]  # Jan + Feb: 5 crimes, 3 outcomed by March, 3 within 3 months, 2 charged
+    assert list(q.index) == ["Q4 2023/24", "Q1 2024/25"]  # financial quarters in time order, not label order
+    q1 = q.loc["Q4 2023/24"]  # January–March 2024: Jan + Feb: 5 crimes, 3 outcomed by March, 3 within 3 months, 2 charged
     assert (q1["crimes"], q1["outcomed_by_window_end"], q1["first_outcome_within_k"], q1["charged_within_k"]) == (
         5, 3, 3, 2)
     assert q1["fixed_k_rate"] == pytest.approx(0.6)
-    assert pd.isna(q.loc["2024 Q2", "fixed_k_rate"])  # April not followed up for 3 months
+    assert pd.isna(q.loc["Q1 2024/25", "fixed_k_rate"])  # April not followed up for 3 months
     r = outcomes.with_rates(c.reset_index()).set_index(["crime_type", "recorded_month"])
     lo, hi = rates.wilson_ci(2, 4)
     assert r.loc[("All crime", "2024-01"), "fixed_k_lower"] == pytest.approx(lo)
@@ -243,6 +244,8 @@ def test_group_shares_by_quarter_by_hand():
     ])
     out = outcomes.group_shares_by_quarter(groups).set_index("outcome_group")
     q1, q2 = outcomes.quarter_label("2024-01"), outcomes.quarter_label("2024-04")
+    assert (q1, q2) == ("Q4 2023/24", "Q1 2024/25")
+    assert list(out.columns) == [q1, q2]  # time order, though "Q1 2024/25" sorts first as text
     assert out.loc["Charged/Summonsed", q1] == pytest.approx(0.5)   # 2 of the 4 crimes outcomed in Q1
     assert out.loc["Evidential difficulties", q1] == pytest.approx(0.5)
     assert out.loc["Evidential difficulties", q2] == pytest.approx(1.0)

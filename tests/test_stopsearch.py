@@ -179,6 +179,8 @@ def test_quarters():
     assert q["comparison"] == ("2023-10", "2023-12") and q["comparison_kind"] == "same quarter a year earlier"
     assert stopsearch.quarters(("2024-10", "2024-12"), ("2024-10", "2024-12"))["comparison"] is None
     assert stopsearch.quarter_label(("2024-11", "2025-01")) == "November 2024 to January 2025"
+    assert stopsearch.quarter_label(("2024-10", "2024-12")) == "Q3 2024/25 (October–December 2024)"
+    assert stopsearch.quarter_label(("2025-01", "2025-03")) == "Q4 2024/25 (January–March 2025)"
 
 
 # --- the UTC month rule -----------------------------------------------------------------------------------------

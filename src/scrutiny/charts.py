@@ -1,23 +1,67 @@
 """Altair charts. They only draw frames computed elsewhere (never recompute), and render as static SVG
-through vl-convert so pages draw with no network and the same inputs give the same bytes."""
+through vl-convert so pages draw with no network and the same inputs give the same bytes.
+
+One palette for the whole pack: the Okabe–Ito colour-blind-safe colours (Okabe & Ito 2008, "Color Universal
+Design"), the light ones darkened, so every colour has at least 3:1 contrast against white (WCAG 2.1
+success criterion 1.4.11, non-text contrast; tests/test_charts.py computes it). Special cause is shown by shape
+as well as colour: a point outside the process limits is a diamond, another special-cause rule a triangle.
+"""
 
 from __future__ import annotations
+
+import math
 
 import altair as alt
 import pandas as pd
 
-# Making Data Count colours: common cause grey, improvement blue, concern orange, neutral purple.
-VARIATION_COLOURS = {
-    "common cause": "#7B7D7D",
-    "special cause improvement": "#289DE0",
-    "special cause concern": "#FAB428",
-    "special cause neutral": "#361475",
+# Okabe–Ito: blue, vermillion, bluish green (darkened), reddish purple (darkened), grey, black.
+PALETTE = {
+    "blue": "#0072B2",
+    "vermillion": "#C35400",
+    "green": "#007A5E",
+    "purple": "#A3478A",
+    "grey": "#6E6E6E",
+    "black": "#0B0C0C",
 }
+# series colours in order, for charts with several lines or groups
+SERIES = [PALETTE[k] for k in ("blue", "vermillion", "green", "purple", "grey", "black")]
+
+# Making Data Count meanings in the pack palette: improvement blue, concern orange (vermillion), neutral purple,
+# common cause grey.
+VARIATION_COLOURS = {
+    "common cause": PALETTE["grey"],
+    "special cause improvement": PALETTE["blue"],
+    "special cause concern": PALETTE["vermillion"],
+    "special cause neutral": PALETTE["purple"],
+}
+LINE_COLOUR = PALETTE["black"]      # centre line
+LIMIT_COLOUR = "#505A5F"            # process limits (GOV.UK dark grey, 7:1 on white)
+BASELINE_FILL = "#DCE6F0"           # shading behind the baseline months (a fill, not a mark: no contrast rule)
+
+# the point shapes, by what the SPC rules said about the month
+SHAPES = {"inside the limits": "circle", "outside the process limits": "diamond",
+          "another special-cause rule": "triangle-up"}
+
+FONT = "Arial, Helvetica, sans-serif"
+
+
+def theme() -> dict:
+    """Pack-wide chart style: plain fonts, tick labels of 11 px, the pack palette for every category."""
+    return {"config": {
+        "font": FONT,
+        "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "labelColor": "#0B0C0C",
+                 "titleColor": "#0B0C0C", "gridColor": "#E5E5E5"},
+        "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "labelLimit": 320},
+        "title": {"fontSize": 14, "anchor": "start", "color": "#0B0C0C"},
+        "range": {"category": SERIES},
+        "view": {"stroke": None},
+    }}
 
 
 def setup() -> None:
-    """Static SVG rendering for every chart (no JavaScript, no CDN)."""
+    """Static SVG rendering for every chart (no JavaScript, no CDN) in the pack style."""
     alt.renderers.enable("svg")
+    alt.theme.register("scrutiny", enable=True)(theme)
 
 
 def to_svg(chart) -> str:
@@ -29,40 +73,201 @@ def to_svg(chart) -> str:
     return vlc.vegalite_to_svg(spec, vl_version=vl_version_for_vl_convert())
 
 
-def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 220) -> alt.LayerChart:
-    """XmR chart of one series: values coloured by SPC variation, centre line and process limits."""
-    d = frame[["month", "value", "centre", "lower", "upper", "variation", "rule"]].copy()
-    d["rule"] = d["rule"].replace("", "none")
-    base = alt.Chart(d).encode(x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-60)))
-    line = base.mark_line(color="#7B7D7D", strokeWidth=1).encode(y=alt.Y("value:Q", title="count"))
-    pts = base.mark_circle(size=40, opacity=1).encode(
-        y="value:Q",
-        color=alt.Color("variation:N", title="SPC variation",
-                        scale=alt.Scale(domain=list(VARIATION_COLOURS), range=list(VARIATION_COLOURS.values()))),
-        tooltip=["month:O", "value:Q", "variation:N", "rule:N"])
-    centre = base.mark_line(color="#231f20", strokeWidth=1).encode(y="centre:Q")
-    upper = base.mark_line(color="#231f20", strokeDash=[4, 3], strokeWidth=1).encode(y="upper:Q")
-    lower = base.mark_line(color="#231f20", strokeDash=[4, 3], strokeWidth=1).encode(y="lower:Q")
-    return alt.layer(line, centre, upper, lower, pts).properties(title=title, width=width, height=height)
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour '#RRGGBB'."""
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast(a: str, b: str = "#FFFFFF") -> float:
+    """WCAG 2.1 contrast ratio (L1 + 0.05) / (L2 + 0.05), lighter over darker."""
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def _month_short(month: str) -> str:
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    return f"{names[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def month_axis(month_list: list[str], title: str = "Month", max_labels: int = 13) -> alt.Axis:
+    """An axis for a month index 0..n-1 that reads 'Jul 2022', labelling every k-th month (k keeps ≤ max_labels)."""
+    n = len(month_list)
+    step = max(1, math.ceil(n / max_labels))
+    ticks = list(range(0, n, step))
+    labels = "[" + ",".join(f"'{_month_short(m)}'" for m in month_list) + "]"
+    return alt.Axis(title=title, values=ticks, labelExpr=f"{labels}[datum.value]", labelAngle=-40,
+                    grid=False, labelFontSize=11)
+
+
+def _fmt(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,.1f}"
+
+
+def point_kind(rule: str) -> str:
+    """What the SPC rules said about a month, as the legend says it: the key of SHAPES."""
+    if rule == "outside limits":
+        return "outside the process limits"
+    return "another special-cause rule" if rule else "inside the limits"
+
+
+# legend entries for the points: (kind, variation) in a fixed order
+POINT_STYLE = {
+    "Common cause (inside the limits, no rule)": ("inside the limits", "common cause"),
+    "Outside the limits: concern": ("outside the process limits", "special cause concern"),
+    "Outside the limits: improvement": ("outside the process limits", "special cause improvement"),
+    "Outside the limits: no direction set": ("outside the process limits", "special cause neutral"),
+    "Run, trend or 2 of 3 near a limit: concern": ("another special-cause rule", "special cause concern"),
+    "Run, trend or 2 of 3 near a limit: improvement": ("another special-cause rule", "special cause improvement"),
+    "Run, trend or 2 of 3 near a limit: no direction set": ("another special-cause rule", "special cause neutral"),
+}
+POINT_ORDER = list(POINT_STYLE)
+
+
+def point_label(kind: str, variation: str) -> str:
+    """The legend entry of a point from its kind (point_kind) and its SPC variation."""
+    for label, (k, v) in POINT_STYLE.items():
+        if k == kind and v == variation:
+            return label
+    return POINT_ORDER[0]
+
+
+def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 220,
+              y_title: str | None = None, x_title: str = "Month") -> alt.LayerChart:
+    """XmR chart of one series drawn from its SPC frame (never recomputed).
+
+    Reads columns month, value, centre, lower, upper, variation, rule; and, when present, baseline (bool: the
+    months the limits were computed from, shaded) and break_before (bool: a series break before this month,
+    drawn as a vertical rule labelled "series break"). Centre and limits are drawn row by row as steps, so
+    limits that change after a break are drawn as they are. A lower limit below zero is drawn at 0 (counts
+    cannot be negative); the y axis starts at 0. Limit and centre lines are labelled with their last values.
+    y_title: default "Crimes recorded per month" ("Incidents recorded per month" for anti-social behaviour)."""
+    d = frame.reset_index(drop=True).copy()
+    if y_title is None:
+        asb = "measure" in d and d["measure"].astype(str).str.contains("anti_social").any()
+        y_title = "Incidents recorded per month" if asb else "Crimes recorded per month"
+    n = len(d)
+    d["i"] = [float(k) for k in range(n)]  # floats: integer fields are read as counts by suppression
+    d["rule"] = d["rule"].fillna("").astype(str)
+    d["kind"] = d["rule"].map(point_kind)
+    d["kind_size"] = d["kind"]  # a separate field, so the size scale does not swallow the shape legend
+    d["lower"] = d["lower"].clip(lower=0)
+    d["left"], d["right"] = d["i"] - 0.5, d["i"] + 0.5
+    months = d["month"].astype(str).tolist()
+    x_scale = alt.Scale(domain=[-0.5, n - 0.5], nice=False, zero=False)
+    x = alt.X("i:Q", scale=x_scale, axis=month_axis(months, x_title))
+    y_scale = alt.Scale(zero=True, nice=True)
+    layers = []
+
+    if "baseline" in d and d["baseline"].fillna(False).astype(bool).any():
+        b = d.index[d["baseline"].fillna(False).astype(bool)]
+        shade = pd.DataFrame({"x": [b.min() - 0.5], "x2": [b.max() + 0.5],
+                              "label": [f"baseline: {len(b)} months"]})
+        layers.append(alt.Chart(shade).mark_rect(color=BASELINE_FILL, opacity=0.6).encode(
+            x=alt.X("x:Q", scale=x_scale, axis=month_axis(months, x_title)), x2="x2:Q"))
+        layers.append(alt.Chart(shade).mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11,
+                                                 color="#505A5F").encode(
+            x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N"))
+
+    def steps(col: str, dash=None, colour=LIMIT_COLOUR, width_=1.2):
+        kw = {"strokeDash": dash} if dash else {}
+        return alt.Chart(d).mark_rule(color=colour, strokeWidth=width_, **kw).encode(
+            x=alt.X("left:Q", scale=x_scale, axis=month_axis(months, x_title)), x2="right:Q",
+            y=alt.Y(f"{col}:Q", scale=y_scale, title=y_title))
+
+    layers += [steps("upper", [5, 3]), steps("lower", [5, 3]), steps("centre", None, LINE_COLOUR, 1.5)]
+
+    if "break_before" in d and d["break_before"].fillna(False).astype(bool).any():
+        br = d[d["break_before"].fillna(False).astype(bool)][["i"]].copy()
+        br["x"] = br["i"] - 0.5
+        br["label"] = "series break"
+        layers.append(alt.Chart(br).mark_rule(color=PALETTE["black"], strokeWidth=1.5, strokeDash=[2, 2]).encode(
+            x=alt.X("x:Q", scale=x_scale)))
+        layers.append(alt.Chart(br).mark_text(align="left", baseline="bottom", dx=3, dy=-3, fontSize=11,
+                                              color=PALETTE["black"]).encode(
+            x=alt.X("x:Q", scale=x_scale), y=alt.value(height), text="label:N"))
+
+    layers.append(alt.Chart(d).mark_line(color=PALETTE["grey"], strokeWidth=1).encode(
+        x=alt.X("i:Q", scale=x_scale, axis=month_axis(months, x_title)),
+        y=alt.Y("value:Q", scale=y_scale, title=y_title)))
+    d["point"] = [point_label(k, v) for k, v in zip(d["kind"], d["variation"])]
+    present = [c for c in POINT_ORDER if c in set(d["point"])]
+    layers.append(alt.Chart(d).mark_point(filled=True, opacity=1, stroke="#FFFFFF", strokeWidth=0.5).encode(
+        x=alt.X("i:Q", scale=x_scale),
+        y=alt.Y("value:Q", scale=y_scale, title=y_title),
+        color=alt.Color("point:N", title=None, scale=alt.Scale(domain=present, range=[
+            VARIATION_COLOURS[POINT_STYLE[c][1]] for c in present]),
+            legend=alt.Legend(orient="bottom", direction="vertical", columns=2, symbolSize=90)),
+        shape=alt.Shape("point:N", title=None, scale=alt.Scale(domain=present, range=[
+            SHAPES[POINT_STYLE[c][0]] for c in present])),
+        size=alt.Size("kind_size:N", scale=alt.Scale(domain=list(SHAPES), range=[30, 130, 80]), legend=None),
+        tooltip=["month:N", "value:Q", "variation:N", "rule:N"]))
+
+    last = d.iloc[-1]
+    lab = pd.DataFrame({
+        "x": [n - 0.5] * 3,
+        "y": [last["upper"], last["centre"], last["lower"]],
+        "text": [f"Upper limit {_fmt(last['upper'])}", f"Average {_fmt(last['centre'])}",
+                 f"Lower limit {_fmt(last['lower'])}"],
+    })
+    lab = _spread(lab, height, d[["value", "upper", "lower", "centre"]].max().max())
+    layers.append(alt.Chart(lab).mark_text(align="left", dx=4, fontSize=11, color="#0B0C0C").encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N"))
+
+    return alt.layer(*layers).properties(title=title, width=width, height=height)
+
+
+def _spread(lab: pd.DataFrame, height: int, top: float, gap_px: float = 13) -> pd.DataFrame:
+    """Nudge right-end labels apart (in data units) so they do not overprint when limits are close."""
+    if not top or math.isnan(top):
+        return lab
+    unit = top * 1.1 / height  # data units per pixel (the axis runs from 0 to a little above the top)
+    gap = gap_px * unit
+    ys = lab["y"].tolist()  # upper, centre, lower: descending
+    for k in (1, 2):
+        if ys[k - 1] - ys[k] < gap:
+            ys[k] = ys[k - 1] - gap
+    lab = lab.copy()
+    lab["y"] = ys
+    return lab
 
 
 def rate_lines(frame: pd.DataFrame, x: str, series: dict[str, str], title: str, y_title: str = "share of crimes",
-               width: int = 640, height: int = 220) -> alt.Chart:
+               width: int = 640, height: int = 220, x_title: str = "Month recorded") -> alt.Chart:
     """Lines of several rate columns (0–1) against an ordinal x; series maps column -> legend label."""
     d = frame[[x, *series]].melt(id_vars=[x], var_name="series", value_name="rate").dropna()
     d["series"] = d["series"].map(series)
+    labels = list(series.values())
+    xs = list(dict.fromkeys(d[x].astype(str)))
+    step = max(1, math.ceil(len(xs) / 13))
+    legend = alt.Legend(orient="bottom", direction="vertical", title=None)
     return alt.Chart(d).mark_line(point=True).encode(
-        x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=-60)),
-        y=alt.Y("rate:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("series:N", title=None, sort=list(series.values())),
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=-40, labelFontSize=11, values=xs[::step])),
+        y=alt.Y("rate:Q", title=_sentence(y_title), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("series:N", sort=labels, scale=alt.Scale(domain=labels, range=SERIES[:len(labels)]),
+                        legend=legend),
+        shape=alt.Shape("series:N", sort=labels, scale=alt.Scale(domain=labels, range=LINE_SHAPES[:len(labels)]),
+                        legend=legend),
     ).properties(title=title, width=width, height=height)
+
+
+LINE_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
 
 
 def step_curve(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str,
                width: int = 640, height: int = 220) -> alt.Chart:
     """A cumulative step curve (e.g. Kaplan–Meier share outcomed by months since recording)."""
     d = frame[[x, y]].copy()
-    return alt.Chart(d).mark_line(interpolate="step-after", point=True).encode(
-        x=alt.X(f"{x}:Q", title=x_title),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    return alt.Chart(d).mark_line(interpolate="step-after", point=True, color=PALETTE["blue"]).encode(
+        x=alt.X(f"{x}:Q", title=_sentence(x_title), scale=alt.Scale(zero=True)),
+        y=alt.Y(f"{y}:Q", title=_sentence(y_title), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
     ).properties(title=title, width=width, height=height)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text

@@ -24,17 +24,55 @@ from . import charts
 from .narrative import MARKER, fmt_count
 _UNSET = object()
 _min_count = _UNSET
+_notebooks = _UNSET
 
 
-def setup(min_count=_UNSET) -> None:
+def setup(min_count=_UNSET, notebooks=_UNSET) -> None:
     """Static SVG charts and quiet, deterministic output for a pack notebook.
 
-    min_count: suppression threshold; by default taken from params.yaml (disclosure.min_count)."""
-    global _min_count
+    min_count: suppression threshold; by default taken from params.yaml (disclosure.min_count).
+    notebooks: the pack's notebooks, which decide the how-to-read entries judgement words link to; by default
+    taken from params.yaml (no params.yaml: words are not linked)."""
+    global _min_count, _notebooks
     charts.setup()
     warnings.filterwarnings("ignore")
     pd.set_option("display.max_rows", 200)
     _min_count = min_count
+    _notebooks = notebooks
+
+
+def pack_notebooks() -> list | None:
+    """The notebooks of the pack being built: setup(notebooks=...), else params.yaml's notebooks, else None."""
+    if _notebooks is not _UNSET:
+        return _notebooks
+    p = Path("params.yaml")
+    if not p.is_file():
+        return None
+    from . import params
+
+    try:
+        return list(params.load(p).notebooks)
+    except Exception:  # a params problem is reported by the notebook's own load, not here
+        return None
+
+
+def term(word: str, text: str | None = None) -> str:
+    """HTML for a judgement word linked to its how-to-read entry, with the definition as a tooltip
+    (e.g. term("exceptional")); plain escaped text when this pack's how-to-read page has no such entry."""
+    from . import present
+
+    nbs = pack_notebooks()
+    if nbs is None:
+        return html.escape(text if text is not None else word)
+    return present.term_link(word, text, nbs)
+
+
+def linked(text: str) -> str:
+    """Escaped text with the first use of each judgement word linked to how-to-read (see present.AUTOLINK)."""
+    from . import present
+
+    nbs = pack_notebooks()
+    return html.escape(present.tidy_text(str(text))) if nbs is None else present.link_terms(str(text), nbs)
 
 
 def min_count() -> int | None:
@@ -95,49 +133,41 @@ def heading(text: str, level: int = 2, anchor: str | None = None) -> None:
 
 
 def para(text: str, cls: str | None = None) -> None:
+    """A paragraph (escaped); judgement words link to their how-to-read entry."""
     c = f' class="{html.escape(cls)}"' if cls else ""
-    _display_html(f"<p{c}>{html.escape(str(text))}</p>")
+    _display_html(f"<p{c}>{linked(text)}</p>")
 
 
 def note(text: str) -> None:
-    """A boxed method note: which test or rule made a judgement."""
-    _display_html(f'<div class="method-note">{html.escape(str(text))}</div>')
-
-
-def _formatter(name: str, col: pd.Series, decimals: int):
-    """Whole-number columns without decimals, p-values to 3 significant figures, others to `decimals`."""
-    if str(name).lower().startswith("p ") or str(name).lower() in ("p", "pvalue", "p_value") or "p-value" in str(name):
-        return lambda v: "" if pd.isna(v) else f"{v:.3g}"
-    vals = col.dropna()
-    if len(vals) and (vals == vals.round()).all():
-        return lambda v: "" if pd.isna(v) else f"{v:,.0f}"
-    return lambda v: "" if pd.isna(v) else f"{v:,.{decimals}f}"
-
-
-def _fmt_or_marker(f):
-    return lambda v: v if isinstance(v, str) and v == MARKER else f(v)
+    """A boxed method note: which test or rule made a judgement (judgement words linked to how-to-read)."""
+    _display_html(f'<div class="method-note">{linked(text)}</div>')
 
 
 def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None = None,
           decimals: int = 1, caption: str | None = None, max_rows: int = 60, formats: dict | None = None,
-          counts: list | None = None) -> None:
-    """Show a table (escaped) and, when `name` is given, write it in full to tables/<name>.csv.
+          counts: list | None = None, floor_zero: list | None = None) -> None:
+    """Show a table (escaped, through present.html_table) and, when `name` is given, write it in full to
+    tables/<name>.csv.
 
     formats: column -> format string (e.g. "{:.1%}") overriding the defaults.
-    counts: the columns holding counts, for small-number suppression (default: integer-typed columns)."""
+    counts: the columns holding counts, for small-number suppression (default: integer-typed columns).
+    floor_zero: columns whose values below zero are shown as 0 (default: columns named like a lower limit)."""
+    from . import present
+
     if name is not None:
         write_table(df, name, out_dir, counts=counts)
     shown = df.head(max_rows)
-    fmt = {c: _formatter(c, shown[c], decimals) for c in shown.select_dtypes("number").columns
-           if shown[c].dtype.kind == "f"}
-    for c, f in (formats or {}).items():
-        fmt[c] = (lambda f: lambda v: "" if pd.isna(v) else f.format(v))(f)
     shown, hidden = suppress(shown, counts)
-    fmt = {c: _fmt_or_marker(f) for c, f in fmt.items()}
-    body = shown.to_html(index=False, escape=True, na_rep="", formatters=fmt, border=0, classes="data")
-    cap = f'<p class="caption">{html.escape(caption)}</p>' if caption else ""
+    body, floored = present.html_table(shown, decimals=decimals, formats=formats, floor_zero=floor_zero)
+    cap = f'<p class="caption">{html.escape(present.tidy_text(caption))}</p>' if caption else ""
     if hidden:
         cap += f'<p class="caption">{html.escape(disclosure_text(min_count()))}</p>'
+    if floored:
+        body += (f'<p class="caption">{html.escape(", ".join(present.header(c) for c in floored))}: a limit below '
+                 f'zero is shown as 0 (a count cannot be negative); the CSV keeps the computed value.</p>')
+    if len(shown.columns) > 14:
+        body = ('<p class="scroll-hint">A wide table: scroll sideways inside the box to see every column '
+                '(printed, it has a landscape page).</p>' + body)
     more = (f'<p class="caption">First {max_rows} of {len(df):,} rows; all rows in tables/{html.escape(name)}.csv</p>'
             if name and len(df) > max_rows else
             (f'<p class="caption">Table: tables/{html.escape(name)}.csv</p>' if name else ""))

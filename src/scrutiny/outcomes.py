@@ -180,18 +180,17 @@ def with_rates(cohort_: pd.DataFrame) -> pd.DataFrame:
 
 
 def quarter_label(month: str) -> str:
-    """'2025-05' -> '2025 Q2' (calendar quarter; Q2 = April to June)."""
-    y, m = month.split("-")
-    return f"{y} Q{(int(m) - 1) // 3 + 1}"
+    """'2025-05' -> 'Q1 2025/26' (financial quarter; Q1 = April to June, Q4 = January to March)."""
+    return months.financial_quarter(month)
 
 
 def quarters(cohort_: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame:
-    """Cohort counts summed by calendar quarter of recording for one crime type.
+    """Cohort counts summed by financial quarter of recording for one crime type, in time order.
 
     The fixed-k counts are summed only when every month of the quarter has had k months of follow-up."""
     d = cohort_[cohort_["crime_type"] == crime_type].copy()
-    d["quarter"] = d["recorded_month"].map(quarter_label)
-    g = d.groupby("quarter", sort=True)
+    d["quarter"] = d["recorded_month"].map(lambda m: months.financial_quarter_months(m)[0])
+    g = d.groupby("quarter", sort=True)  # grouped by first month, so quarters sort in time order
     out = pd.DataFrame({
         "months": g.size(),
         "crimes": g["crimes"].sum(),
@@ -201,6 +200,7 @@ def quarters(cohort_: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame
         "charged_within_k": g["charged_within_k"].sum(min_count=1),
         "outcomed_by_data_end": g["outcomed_by_data_end"].sum(),
     }).reset_index()
+    out["quarter"] = out["quarter"].map(quarter_label)
     for c in ("first_outcome_within_k", "charged_within_k"):
         out[c] = out[c].astype("Int64").where(out["complete"])
     out["same_period_rate"] = out["outcomed_by_window_end"] / out["crimes"]
@@ -229,14 +229,16 @@ def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.Da
 
 
 def group_shares_by_quarter(groups: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame:
-    """Share of each outcome group among outcomed crimes, by calendar quarter of recording (one column per quarter).
+    """Share of each outcome group among outcomed crimes, by financial quarter of recording (one column per
+    quarter, in time order).
 
     `groups` is group_shares()'s table (crimes per crime type × recorded month × outcome group)."""
     g = groups[groups["crime_type"] == crime_type].copy()
-    g["quarter"] = g["recorded_month"].map(quarter_label)
+    g["quarter"] = g["recorded_month"].map(lambda m: months.financial_quarter_months(m)[0])
     gq = g.groupby(["quarter", "outcome_group"])["crimes"].sum().reset_index()
     gq["share"] = gq["crimes"] / gq.groupby("quarter")["crimes"].transform("sum")
-    out = gq.pivot(index="outcome_group", columns="quarter", values="share").fillna(0).reset_index()
+    out = gq.pivot(index="outcome_group", columns="quarter", values="share").fillna(0)
+    out = out[sorted(out.columns)].rename(columns=quarter_label).reset_index()
     out.columns.name = None
     return out
 
@@ -336,7 +338,8 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
     lq_months = months.span(months.shift(data_end, -2), data_end)
     lq = a[a["recorded_month"].isin(lq_months)]
     q = quarters(cohort_)
-    lq_label = f"{months.label(lq_months[0])} to {months.label(lq_months[-1])}"
+    lq_label = (f"in {months.financial_quarter_long(lq_months[0])}" if months.is_financial_quarter_end(data_end)
+                else f"{months.label(lq_months[0])} to {months.label(lq_months[-1])}")
     naive = lq["outcomed_by_data_end"].sum() / lq["crimes"].sum() if lq["crimes"].sum() else float("nan")
     out["last_quarter"] = {"months": lq_months, "label": lq_label, "crimes": int(lq["crimes"].sum()),
                            "outcomed": int(lq["outcomed_by_data_end"].sum()), "naive_rate": naive}
@@ -346,6 +349,11 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
     ya = q[q["quarter"] == year_ago]
     out["same_quarter_last_year"] = None if ya.empty else ya.iloc[0].to_dict()
     return out
+
+
+def _long(quarter: str) -> str:
+    """'Q1 2025/26' -> 'Q1 2025/26 (April–June 2025)'."""
+    return months.financial_quarter_long(months.parse_financial_quarter(quarter)[0])
 
 
 def headline_sentences(h: dict) -> list[str]:
@@ -365,13 +373,13 @@ def headline_sentences(h: dict) -> list[str]:
     lc = h["latest_complete_quarter"]
     if lc is not None:
         diff = 100 * (lq["naive_rate"] - lc["fixed_k_rate"])
-        text += (f" The latest quarter with {k} months of follow-up for every month, {lc['quarter']}, has a fixed "
+        text += (f" The latest quarter with {k} months of follow-up for every month, {_long(lc['quarter'])}, has a fixed "
                  f"{k}-month rate of {pct(lc['fixed_k_rate'])}: the same-period figure is {abs(diff):.1f} percentage "
                  f"points {'below' if diff < 0 else 'above'} it, mostly because its crimes have had only 0–2 "
                  f"months to be outcomed.")
     ya = h["same_quarter_last_year"]
     if ya is not None:
-        text += (f" A year earlier ({ya['quarter']}) the same-period rate at quarter end was "
+        text += (f" A year earlier, in {_long(ya['quarter'])}, the same-period rate at quarter end was "
                  f"{pct(ya['same_period_rate'])} and its fixed {k}-month rate {pct(ya['fixed_k_rate'])}.")
     s.append(text)
     return s

@@ -12,12 +12,26 @@ from pathlib import Path
 
 import jinja2
 import nbformat
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                           autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
                           keep_trailing_newline=True, trim_blocks=False)
+
+
+def _filters() -> None:
+    """Jinja filters: `cell` (a value as a page shows it), `header` (a column name for readers), `term`
+    (a judgement word linked to its how-to-read entry)."""
+    from . import present
+
+    _env.filters["cell"] = present.cell
+    _env.filters["header"] = present.header
+    _env.filters["term"] = lambda word, text=None: Markup(present.term_link(word, text))
+
+
+_filters()
 
 FOOTER = ("Contains public sector information licensed under the Open Government Licence v3.0. "
           "Produced by scrutiny notebooks; figures are reproducible from provenance.json.")

@@ -219,6 +219,7 @@ def _section_measures(p: Params) -> dict[str, dict[str, str]]:
 
 def _aqa_pages(p: Params, logs: aqa.Logs, rep: Report, build: Path, section_titles: dict, ctx: dict) -> tuple:
     """Render assumptions.html and how-to-read.html; return (entries per section, counts by RAG)."""
+    from . import present
     from .spc import rule_set
 
     files = {r.dataset: [paths.resolve(f["path"]) for f in r.files if f["in_period"]] for r in rep.inputs}
@@ -231,7 +232,7 @@ def _aqa_pages(p: Params, logs: aqa.Logs, rep: Report, build: Path, section_titl
     report.render("how_to_read.html.j2", build / "how-to-read.html", page_title="How to read this pack",
                   current="how-to-read.html", baseline=min(p.spc.baseline_months,
                                                            len(months.span(p.period.start, p.period.end))),
-                  rules=rule_set(p.spc.rules), **ctx)
+                  rules=rule_set(p.spc.rules), topics=present.topics(p.notebooks), **ctx)
     return by_section, aqa.counts(applied)
 
 

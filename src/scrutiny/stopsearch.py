@@ -125,9 +125,14 @@ def quarters(period: tuple[str, str], available: tuple[str, str]) -> dict:
 
 
 def quarter_label(q: tuple[str, str] | None) -> str:
-    """('2024-10', '2024-12') -> 'October to December 2024'; across a year end both years are written."""
+    """A financial quarter by its label: ('2024-10', '2024-12') -> 'Q3 2024/25 (October–December 2024)'.
+
+    Three months that are not a financial quarter (a period ending mid-quarter) are written out:
+    ('2024-11', '2025-01') -> 'November 2024 to January 2025'."""
     if q is None:
         return "none"
+    if months.financial_quarter_months(q[0]) == [q[0], months.shift(q[0], 1), q[1]]:
+        return months.financial_quarter_long(q[0])
     a, b = months.label(q[0]), months.label(q[1])
     return f"{a.split()[0]} to {b}" if q[0][:4] == q[1][:4] else f"{a} to {b}"
 
