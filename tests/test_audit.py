@@ -254,3 +254,20 @@ def test_raw_compare_sums_months_and_skips_unknown_measures():
     assert list(raw["id"]) == ["a", "b"] and list(raw["raw"]) == [22, 90] and list(raw["difference"]) == [0, 5]
     reg = audit.raw_register_rows(raw)
     assert list(reg["id"]) == ["raw:b"] and reg.iloc[0]["severity"] == "major"
+
+
+# ---------------------------------------------------------------- one relation cannot stop the audit
+
+def test_exception_inside_one_check_is_one_not_checkable_row(monkeypatch):
+    def broken(rel, figs):
+        raise ZeroDivisionError("divisor interval contains zero")
+
+    monkeypatch.setitem(audit.CHECKERS, "share", broken)
+    f = figs(("a", "1", "count"), ("b", "2", "count"), ("t", "3", "count"), ("p", "50", "percent"))
+    c = audit.run_checks(f, rels(("R1", "total", "t", "a b"), ("R2", "share", "p", "a b"),
+                                 ("R3", "same_figure", "", "t a")))
+    assert list(c["id"]) == ["R1", "R2", "R3"]                       # the audit completed
+    assert list(c["status"]) == ["ok", audit.STATUS_UNCHECKED, audit.STATUS_FLAG]
+    bad = c.iloc[1]
+    assert "relation R2 (share)" in bad["explanation"] and "ZeroDivisionError" in bad["explanation"]
+    assert bad["figures"] == "p a b"

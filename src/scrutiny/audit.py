@@ -678,8 +678,23 @@ def run_checks(figures: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
     """Every relation checked, plus automatic 'n (x%)' feasibility; one row per check."""
     figs = load_figures(figures)
     rels = load_relations(relations, figs)
-    checks = [CHECKERS[r.type](r, figs) for r in rels] + auto_feasibility(figs, rels)
+    checks = [evaluate(r, figs) for r in rels] + auto_feasibility(figs, rels)
     return checks_frame(checks)
+
+
+def evaluate(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """One relation checked on its own: an error inside its check becomes a 'not checkable' row naming the
+    relation and the reason, so one relation can never stop the audit of the others."""
+    try:
+        return CHECKERS[rel.type](rel, figs)
+    except Exception as e:  # noqa: BLE001 - any failure of one check is reported, never raised
+        ids = [i for i in ([rel.target] if rel.target else []) + list(rel.inputs) if i in figs]
+        fs = [figs[i] for i in ids]
+        return Check(rel.id, rel.type, fs[0].doc_id if fs else "", _locs(fs) if fs else "",
+                     fs[0].shown if fs else "", "", STATUS_UNCHECKED,
+                     explanation=f"relation {rel.id} ({rel.type}) could not be evaluated: "
+                                 f"{type(e).__name__}: {e}. The other relations were checked.",
+                     figures=ids)
 
 
 def checks_frame(checks: list[Check]) -> pd.DataFrame:
