@@ -271,3 +271,27 @@ def test_exception_inside_one_check_is_one_not_checkable_row(monkeypatch):
     bad = c.iloc[1]
     assert "relation R2 (share)" in bad["explanation"] and "ZeroDivisionError" in bad["explanation"]
     assert bad["figures"] == "p a b"
+
+
+# ---------------------------------------------------------------- zero bases
+
+def test_percent_change_from_zero_base_is_flagged_when_a_percentage_is_printed():
+    # homicide 0 -> 1, printed "0.0%": (1 − 0)/0 is undefined, so any finite percentage is wrong
+    f = figs(("a", "0", "count"), ("b", "1", "count"), ("p", "0.0", "percent", "0.0%"),
+             ("q", "", "percent", "n/a"), ("t", "3", "count"))
+    c = audit.run_checks(f, rels(("R1", "change", "p", "a b"), ("R2", "change", "q", "a b"),
+                                 ("R3", "total", "t", "a b")))
+    r1, r2, r3 = (c.iloc[i] for i in range(3))
+    assert (r1["status"], r1["severity"], r1["recomputed"]) == (audit.STATUS_FLAG, "major", "undefined")
+    assert "base 0 is zero" in r1["explanation"]
+    # no percentage printed: reported as undefined, not an error
+    assert (r2["status"], r2["recomputed"]) == ("ok", "undefined")
+    assert r3["status"] == audit.STATUS_FLAG  # 0 + 1 = 1, not 3: the other relations still run
+
+
+def test_percent_change_from_a_rounded_zero_is_flagged_minor():
+    # a rate printed 0.0 stands for 0 to 0.05: the relative change from it may be undefined or unbounded
+    f = figs(("a", "0.0", "rate_per_1000"), ("b", "0.4", "rate_per_1000"), ("p", "300", "percent"))
+    c = one(f, rels(("R", "change", "p", "a b")))
+    assert (c["status"], c["severity"]) == (audit.STATUS_FLAG, "minor")
+    assert "may be zero (it stands for -0.05 to 0.05)" in c["explanation"]

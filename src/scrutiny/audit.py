@@ -552,6 +552,8 @@ def check_change(rel: Relation, figs: dict[str, Figure]) -> Check:
     """change: target = to − from (pp, count, £…) or (to − from)/from × 100 when the target is a percent."""
     a, b = figs[rel.inputs[0]], figs[rel.inputs[1]]
     target = figs[rel.target]
+    if target.unit == "percent" and a.value is not None and a.interval.lo <= 0 <= a.interval.hi:
+        return _zero_base(rel, target, a, b)
     if None in (a.value, b.value, target.value):
         return Check(rel.id, "change", target.doc_id, _locs([target, a, b]), target.shown, "", STATUS_UNCHECKED,
                      explanation="a value is blank", figures=[target.id, a.id, b.id])
@@ -564,6 +566,25 @@ def check_change(rel: Relation, figs: dict[str, Figure]) -> Check:
     return _judge(rel.id, "change", target, iv, [a, b], f"{b.num} − {a.num}",
                   _div(b.scaled.lo - a.scaled.lo, k) if a.scaled.exact and b.scaled.exact else
                   _div(b.value * SCALE.get(b.unit, 1) - a.value * SCALE.get(a.unit, 1), k))
+
+
+def _zero_base(rel: Relation, target: Figure, a: Figure, b: Figure) -> Check:
+    """A % change whose base may be zero: (to − from)/from is undefined when from = 0. Flagged (major) when
+    the document prints a finite percentage for it; when it prints none (blank value), that is right."""
+    c = Check(rel.id, "change", target.doc_id, _locs([target, a, b]), target.shown or "(blank)", "undefined",
+              STATUS_OK, figures=[target.id, a.id, b.id])
+    base = (f"the base {a.num} is zero" if a.value == 0 and not a.rounded else
+            f"the base {a.num} may be zero (it stands for {fmt_interval(a.interval, a.decimals)})")
+    if target.value is None:
+        c.explanation = (f"{base}, so a percentage change from it is undefined; the document prints no "
+                         f"percentage, which is right.")
+        return c
+    c.status = STATUS_FLAG
+    c.severity = "major" if a.value == 0 and not a.rounded else "minor"
+    c.explanation = (f"{base}, so a percentage change from it ({a.num} → "
+                     f"{b.num if b.value is not None else '(blank)'}) is undefined, but the document prints "
+                     f"{target.shown}. A change from zero should be given as a number, not a percentage.")
+    return c
 
 
 def _div(a: Decimal, b: Decimal) -> Decimal:
