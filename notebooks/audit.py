@@ -29,7 +29,8 @@ nb.setup()
 p = params.load(params_file)
 figures = pd.read_parquet(f"{work_dir}/published_figures.parquet")
 relations = pd.read_parquet(f"{work_dir}/published_relations.parquet")
-checks = audit.run_checks(figures, relations)
+tol = audit.Tolerance(relative=audit.D(p.audit.tolerance.relative), points=audit.D(p.audit.tolerance.points))
+checks = audit.run_checks(figures, relations, tol)
 register = audit.register(checks)
 
 raw = pd.DataFrame()
@@ -60,7 +61,10 @@ nb.note("How figures are checked. Totals: the parts must sum to the printed tota
         "a unit of each printed input is allowed (interval arithmetic); a result reachable that way is 'consistent "
         "with rounding', not an error. 'x% (n)' figures are tested for an integer denominator N with n/N rounding to "
         "x%. The same figure printed twice must agree within rounding. A worded claim (increase, fell, above, "
-        "exceeded…) is contradicted when no values consistent with the printed numbers point the claimed way.")
+        "exceeded…) is contradicted when no values consistent with the printed numbers point the claimed way. "
+        f"'In line', 'stable', 'similar' and 'no significant change' allow a tolerance (params audit.tolerance; "
+        f"defaults 5% and 1 point): here {audit.fmt(tol.relative * 100)}% of the reference figure for counts, £, "
+        f"FTE and days, and {audit.fmt(tol.points)} point(s) for percentages, percentage points, ratios and rates.")
 nb.note("Severity rule (mechanical, not a judgement of importance): major when the printed value is at least 0.5 "
         "points (percent, percentage-point and rate units) or at least 1% of its size (other units) away from "
         "the nearest value its inputs allow, and for every contradicted claim or infeasible 'x% (n)'; otherwise minor.")

@@ -295,3 +295,33 @@ def test_percent_change_from_a_rounded_zero_is_flagged_minor():
     c = one(f, rels(("R", "change", "p", "a b")))
     assert (c["status"], c["severity"]) == (audit.STATUS_FLAG, "minor")
     assert "may be zero (it stands for -0.05 to 0.05)" in c["explanation"]
+
+
+# ---------------------------------------------------------------- claim tolerance
+
+@pytest.mark.parametrize("a,b,word,status", [
+    ("81", "80", "in_line", "ok"),              # gap 1 <= 5% of 80 = 4
+    ("906", "903", "in_line", "ok"),            # gap 3 <= 45.15
+    ("127", "124", "similar", "ok"),            # gap 3 <= 6.2
+    ("85", "80", "in_line", audit.STATUS_FLAG),  # gap 5 > 4
+    ("100", "104", "stable", "ok"),             # change word: 5% of the earlier figure 100 = 5 >= 4
+    ("100", "106", "stable", audit.STATUS_FLAG),
+    ("81", "80", "equal", audit.STATUS_FLAG),   # 'equal' stays exact
+])
+def test_tolerant_claims_on_counts(a, b, word, status):
+    c = one(figs(("a", a, "count"), ("b", b, "count")), rels(("R", "claim", "", "a b", word)))
+    assert c["status"] == status
+
+
+def test_tolerant_claims_on_percentages_use_points_and_rounding():
+    f = figs(("a", "24.0", "percent"), ("b", "25.0", "percent"))
+    # gap 1.0 on the printed values; 0.9 to 1.1 with their rounding: some within 1 point, some not
+    c = one(f, rels(("R", "claim", "", "a b", "no_significant_change")))
+    assert c["status"] == audit.STATUS_ROUNDING and c["recomputed"] == "gap 0.90 to 1.10"
+    f = figs(("a", "24.0", "percent"), ("b", "24.5", "percent"))
+    assert one(f, rels(("R", "claim", "", "a b", "in_line")))["status"] == "ok"
+    # 24% against 27% (each ±0.5): gap 2 to 4. Default 1 point: flagged; a 4-point tolerance from params: ok
+    f, r = figs(("a", "24", "percent"), ("b", "27", "percent")), rels(("R", "claim", "", "a b", "in_line"))
+    c = audit.run_checks(f, r).iloc[0]
+    assert (c["status"], c["recomputed"]) == (audit.STATUS_FLAG, "gap 2 to 4")
+    assert audit.run_checks(f, r, audit.Tolerance(relative=D("0.05"), points=D("4"))).iloc[0]["status"] == "ok"

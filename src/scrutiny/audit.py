@@ -54,16 +54,34 @@ RULES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN}
 CHANGE_WORDS = {"increase": 1, "increased": 1, "rise": 1, "rose": 1, "up": 1, "grew": 1, "growth": 1,
                 "decrease": -1, "decreased": -1, "fall": -1, "fell": -1, "reduction": -1, "reduced": -1,
                 "down": -1, "drop": -1, "dropped": -1,
-                "no_change": 0, "unchanged": 0, "stable": 0, "same": 0}
+                "no_change": 0, "unchanged": 0, "stable": 0, "same": 0, "broadly_stable": 0,
+                "no_significant_change": 0}
 COMPARE_WORDS = {"above": 1, "higher": 1, "more": 1, "larger": 1, "greater": 1, "exceeds": 1, "exceeded": 1,
                  "better": 1, "below": -1, "lower": -1, "less": -1, "smaller": -1, "misses": -1, "missed": -1,
-                 "in_line": 0, "equal": 0, "level": 0}
+                 "in_line": 0, "equal": 0, "level": 0, "similar": 0, "broadly_similar": 0, "comparable": 0}
+#: words of ordinary language that allow a tolerance (params audit.tolerance); the other no-difference words
+#: (no_change, unchanged, same, equal, level) mean exactly equal
+TOLERANT_WORDS = {"in_line", "stable", "broadly_stable", "similar", "broadly_similar", "comparable",
+                  "no_significant_change"}
 CLAIM_WORDS = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS))
 
 STATUS_OK, STATUS_ROUNDING, STATUS_FLAG, STATUS_UNCHECKED = "ok", "consistent with rounding", "discrepancy", \
     "not checkable"
 
 _PREC = 60
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far apart two figures may be and still be 'in line', 'stable' or 'similar': `points` for units
+    measured in points (percent, pp, ratio, rates), `relative` (a fraction of the reference figure) for the
+    rest. Params audit.tolerance; defaults 5% and 1 point."""
+
+    relative: Decimal = Decimal("0.05")
+    points: Decimal = Decimal("1.0")
+
+
+DEFAULT_TOLERANCE = Tolerance()
 
 
 class AuditInputError(ValueError):
@@ -627,7 +645,33 @@ def check_same(rel: Relation, figs: dict[str, Figure]) -> Check:
     return c
 
 
-def check_claim(rel: Relation, figs: dict[str, Figure]) -> Check:
+def _tolerant_claim(c: Check, word: str, a: Figure, b: Figure, diff: Interval, ref: Figure, desc: str,
+                   tol: Tolerance) -> Check:
+    """'in line', 'stable', 'similar': the claim holds when the gap is within the tolerance. With rounded
+    figures: ok when every consistent gap is within it, consistent with rounding when some are, else flagged."""
+    words = word.replace("_", " ")
+    if a.unit in POINT_UNITS:
+        limit, rule = tol.points, f"{fmt(tol.points)} point(s) (params audit.tolerance.points)"
+    else:
+        limit = D(tol.relative) * abs(ref.value * SCALE.get(ref.unit, Decimal(1)))
+        rule = (f"{fmt(D(tol.relative) * 100)}% of {ref.num} = {fmt(limit)} (params audit.tolerance.relative)")
+    gap_min = Decimal(0) if diff.lo <= 0 <= diff.hi else min(abs(diff.lo), abs(diff.hi))
+    gap_max = max(abs(diff.lo), abs(diff.hi))
+    c.recomputed = f"gap {fmt(gap_max)}" if diff.exact else f"gap {fmt(gap_min)} to {fmt(gap_max)}"
+    if gap_max <= limit:
+        c.explanation = f"the numbers ({desc}) are within the tolerance for '{words}': {rule}."
+        return c
+    if gap_min <= limit:
+        c.status = STATUS_ROUNDING
+        c.explanation = (f"the numbers ({desc}) are within the tolerance for '{words}' ({rule}) only for some "
+                         f"values consistent with their printed rounding.")
+        return c
+    c.status, c.severity = STATUS_FLAG, "major"
+    c.explanation = f"the claim says '{words}' but the numbers ({desc}) differ by more than {rule}."
+    return c
+
+
+def check_claim(rel: Relation, figs: dict[str, Figure], tol: Tolerance = DEFAULT_TOLERANCE) -> Check:
     """claim: a word about inputs A, B. Change words (increase, fall…) describe A → B; comparison words
     (above, below, in_line…) describe A relative to B. Contradicted when no values consistent with the
     printed rounding point the claimed way."""
@@ -647,6 +691,8 @@ def check_claim(rel: Relation, figs: dict[str, Figure]) -> Check:
     else:
         sign, diff = COMPARE_WORDS[word], a.scaled - b.scaled
         desc = f"{a.num} against {b.num}"
+    if word in TOLERANT_WORDS:
+        return _tolerant_claim(c, word, a, b, diff, a if word in CHANGE_WORDS else b, desc, tol)
     if diff.exact:
         actual = (diff.lo > 0) - (diff.lo < 0)
         words = {1: "rose by", -1: "fell by", 0: "no change"} if word in CHANGE_WORDS else \
@@ -695,18 +741,21 @@ def auto_feasibility(figs: dict[str, Figure], relations: list[Relation]) -> list
     return out
 
 
-def run_checks(figures: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
+def run_checks(figures: pd.DataFrame, relations: pd.DataFrame, tolerance: Tolerance | None = None) -> pd.DataFrame:
     """Every relation checked, plus automatic 'n (x%)' feasibility; one row per check."""
     figs = load_figures(figures)
     rels = load_relations(relations, figs)
-    checks = [evaluate(r, figs) for r in rels] + auto_feasibility(figs, rels)
+    tol = tolerance or DEFAULT_TOLERANCE
+    checks = [evaluate(r, figs, tol) for r in rels] + auto_feasibility(figs, rels)
     return checks_frame(checks)
 
 
-def evaluate(rel: Relation, figs: dict[str, Figure]) -> Check:
+def evaluate(rel: Relation, figs: dict[str, Figure], tol: Tolerance = DEFAULT_TOLERANCE) -> Check:
     """One relation checked on its own: an error inside its check becomes a 'not checkable' row naming the
     relation and the reason, so one relation can never stop the audit of the others."""
     try:
+        if rel.type == "claim":
+            return check_claim(rel, figs, tol)
         return CHECKERS[rel.type](rel, figs)
     except Exception as e:  # noqa: BLE001 - any failure of one check is reported, never raised
         ids = [i for i in ([rel.target] if rel.target else []) + list(rel.inputs) if i in figs]
