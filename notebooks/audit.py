@@ -45,6 +45,7 @@ counts = audit.summary_counts(checks, register)
 docs = sorted(figures["doc_id"].dropna().unique())
 rounding = checks[checks["status"] == audit.STATUS_ROUNDING]
 unchecked = checks[checks["status"] == audit.STATUS_UNCHECKED]
+ambiguous = checks[checks["status"] == audit.STATUS_AMBIGUOUS]
 nb.write_table(checks, "audit_checks", out_dir)
 
 # %%
@@ -85,6 +86,15 @@ nb.para(f"{len(rounding)} printed values do not follow from the other printed (r
         f"needs the unrounded numbers.")
 nb.table(rounding[["id", "doc_id", "location", "check", "printed", "recomputed", "explanation"]].reset_index(drop=True),
          "audit_rounding", out_dir)
+
+# %%
+if len(ambiguous):
+    nb.heading("Ambiguous: maybe not the same quantity", 2, anchor="ambiguous")
+    nb.para("Printings declared the same figure that disagree but carry different as-at dates or windows "
+            "(figures.csv columns as_at and window). They are not counted as discrepancies: check whether the "
+            "document means the same thing by them.")
+    nb.table(ambiguous[["id", "doc_id", "location", "printed", "recomputed", "explanation"]].reset_index(drop=True),
+             "audit_ambiguous", out_dir)
 
 # %%
 if len(unchecked):

@@ -325,3 +325,42 @@ def test_tolerant_claims_on_percentages_use_points_and_rounding():
     c = audit.run_checks(f, r).iloc[0]
     assert (c["status"], c["recomputed"]) == (audit.STATUS_FLAG, "gap 2 to 4")
     assert audit.run_checks(f, r, audit.Tolerance(relative=D("0.05"), points=D("4"))).iloc[0]["status"] == "ok"
+
+
+# ---------------------------------------------------------------- ambiguity and truncation
+
+def test_same_figure_with_different_windows_or_dates_is_ambiguous_not_a_discrepancy():
+    f = figs(("a", "81", "count"), ("b", "95", "count"), ("c", "81", "count"), ("d", "95", "count"))
+    f["window"] = ["rolling 12 months", "rolling six months", "", ""]
+    f["as_at"] = ["", "", "2024-12-31", ""]
+    c = audit.run_checks(f, rels(("R1", "same_figure", "", "a b"), ("R2", "same_figure", "", "c d")))
+    r1, r2 = c.iloc[0], c.iloc[1]
+    assert r1["status"] == audit.STATUS_AMBIGUOUS and "different windows" in r1["explanation"]
+    assert "rolling six months" in r1["explanation"]
+    assert r2["status"] == audit.STATUS_FLAG  # one date known, the other blank: no reason to doubt it
+    assert list(audit.register(c)["id"]) == ["R2"]
+    f = figs(("a", "81", "count"), ("b", "81", "count"))
+    f["as_at"] = ["2024-03-31", "2024-04-21"]
+    assert audit.run_checks(f, rels(("R", "same_figure", "", "a b"))).iloc[0]["status"] == "ok"  # agree anyway
+
+
+def test_truncation_hint():
+    # 805.99 FTE printed elsewhere as "805": cut off, not rounded (805.99 rounds to 806)
+    c = one(figs(("a", "805.99", "fte"), ("b", "805", "fte")), rels(("R", "same_figure", "", "a b")))
+    assert c["status"] == audit.STATUS_FLAG and c["severity"] == "minor" and "truncation slip" in c["explanation"]
+    # a share: 2/3 = 66.67%, printed 66 (truncated) rather than 67
+    c = one(figs(("n", "2", "count"), ("N", "3", "count"), ("p", "66", "percent")), rels(("R", "share", "p", "n N")))
+    assert c["status"] == audit.STATUS_FLAG and "truncation slip" in c["explanation"]
+    assert "double-rounding" not in c["explanation"]
+    # 2/3 printed 67: reproduces, no hint
+    c = one(figs(("n", "2", "count"), ("N", "3", "count"), ("p", "67", "percent")), rels(("R", "share", "p", "n N")))
+    assert c["status"] == "ok"
+
+
+def test_figures_header_may_leave_out_the_optional_columns():
+    from scrutiny import published
+
+    heads = published.FIGURES.accepted_headers()
+    core = "figure_id|doc_id|location|measure|geography|period|value|unit|value_text|decimals"
+    assert core in heads and core + "|note" in heads and core + "|note|as_at|window" in heads
+    assert core + "|window" in heads and len(heads) == 8

@@ -32,12 +32,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import pandas as pd
 
 FIGURES_HEADER = ["figure_id", "doc_id", "location", "measure", "geography", "period", "value", "unit",
-                  "value_text", "decimals", "note"]
+                  "value_text", "decimals", "note", "as_at", "window"]
+#: columns a figures file may leave out (the header is the others, in order)
+FIGURES_OPTIONAL = ("note", "as_at", "window")
 RELATIONS_HEADER = ["relation_id", "type", "target", "inputs", "claim", "note"]
 
 UNITS = ["count", "percent", "pp", "ratio", "rate_per_1000", "rate_per_100000", "currency", "currency_thousands",
@@ -67,6 +69,8 @@ CLAIM_WORDS = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS))
 
 STATUS_OK, STATUS_ROUNDING, STATUS_FLAG, STATUS_UNCHECKED = "ok", "consistent with rounding", "discrepancy", \
     "not checkable"
+#: printings that disagree but carry different as-at dates or windows: maybe not the same quantity
+STATUS_AMBIGUOUS = "ambiguous"
 
 _PREC = 60
 
@@ -107,6 +111,11 @@ def half_unit(decimals: int) -> Decimal:
 def round_to(x: Decimal, decimals: int, rule: str) -> Decimal:
     """x rounded to `decimals` places under `rule` ('half-up' = ties away from zero, 'half-even')."""
     return D(x).quantize(Decimal(1).scaleb(-int(decimals)), rounding=RULES[rule])
+
+
+def truncated(x: Decimal, decimals: int) -> Decimal:
+    """x with the digits after `decimals` places cut off (toward zero): 805.99 -> 805."""
+    return D(x).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_DOWN)
 
 
 def reproducing_rules(x: Decimal, printed: Decimal, decimals: int) -> list[str]:
@@ -211,6 +220,8 @@ class Figure:
     decimals: int
     note: str = ""
     order: int = 0
+    as_at: str = ""
+    window: str = ""
 
     @property
     def rounded(self) -> bool:
@@ -266,7 +277,8 @@ def load_figures(df: pd.DataFrame) -> dict[str, Figure]:
             problems.append(f"figure id {fid} is used twice")
         out[fid] = Figure(fid, r["doc_id"].strip(), r["location"].strip(), r["measure"].strip(),
                           r["geography"].strip(), r["period"].strip(), value, r["unit"].strip(),
-                          r["value_text"].strip(), decimals, r.get("note", "").strip(), i)
+                          r["value_text"].strip(), decimals, r.get("note", "").strip(), i,
+                          r.get("as_at", "").strip(), r.get("window", "").strip())
     if problems:
         raise AuditInputError("; ".join(problems))
     return out
@@ -409,6 +421,9 @@ def _judge(rid: str, kind: str, target: Figure, result: Interval, inputs: list[F
         if twice == p:
             c.explanation += (f" The printed value is what rounding twice gives ({c.recomputed} → "
                               f"{fmt(round_to(x, d + 1, 'half-up'), d + 1)} → {fmt(p, d)}): a double-rounding slip.")
+        elif truncated(x, d) == p:
+            c.explanation += (f" The printed value is what cutting off the digits gives ({c.recomputed} → "
+                              f"{fmt(p, d)}, truncated rather than rounded): a truncation slip.")
         elif (-p) in (round_to(x, d, "half-up"), round_to(x, d, "half-even")) and p != 0:
             c.explanation += " The size matches but the sign does not (enter falls as negative values)."
         return c
@@ -633,8 +648,20 @@ def check_same(rel: Relation, figs: dict[str, Figure]) -> Check:
                              + " prints as each of them.")
         c.recomputed = "agree"
         return c
-    c.status = STATUS_FLAG
+    dated = {k: sorted({getattr(f, k) for f in fs if getattr(f, k)}) for k in ("as_at", "window")}
+    differ = {k: v for k, v in dated.items() if len(v) > 1}
     spread = max(v.lo for v in vals) - min(v.hi for v in vals)
+    if differ:
+        c.status = STATUS_AMBIGUOUS
+        c.recomputed = f"differ by at least {fmt(spread)}"
+        c.explanation = ("the printings differ (" + "; ".join(f"{f.shown} at {f.where}" for f in fs) + ") but carry "
+                         + " and ".join(f"different {'as-at dates' if k == 'as_at' else 'windows'} ("
+                                        + ", ".join(f"{f.shown}: {getattr(f, k)}" for f in fs if getattr(f, k))
+                                        + ")" for k in differ)
+                         + "; they may not be the same quantity. Check the definitions before calling this an "
+                           "error.")
+        return c
+    c.status = STATUS_FLAG
     ref = max(abs(v.hi) for v in vals)
     unit = fs[0].unit
     c.severity = ("major" if spread >= Decimal("0.5") else "minor") if unit in POINT_UNITS else \
@@ -642,6 +669,13 @@ def check_same(rel: Relation, figs: dict[str, Figure]) -> Check:
     c.recomputed = f"differ by at least {fmt(spread)}"
     c.explanation = (f"{len(fs)} printings of the same quantity disagree beyond rounding: "
                      + "; ".join(f"{f.shown} at {f.where}" for f in fs) + ".")
+    for f in fs:
+        for g in fs:
+            if f.value is not None and g.value is not None and f.decimals > g.decimals and \
+                    truncated(f.value, g.decimals) == g.value and f.unit == g.unit:
+                c.explanation += (f" {f.shown} cut off (not rounded) to {g.decimals} decimal(s) gives {g.shown}: "
+                                  f"the shorter printing may be truncated, a truncation slip.")
+                return c
     return c
 
 
@@ -838,4 +872,5 @@ def summary_counts(checks: pd.DataFrame, reg: pd.DataFrame) -> dict:
             "minor": int((reg["severity"] == "minor").sum()),
             "rounding": int((checks["status"] == STATUS_ROUNDING).sum()),
             "unchecked": int((checks["status"] == STATUS_UNCHECKED).sum()),
+            "ambiguous": int((checks["status"] == STATUS_AMBIGUOUS).sum()),
             "ok": int((checks["status"] == STATUS_OK).sum())}
