@@ -61,14 +61,18 @@ nb.note("How figures are checked. Totals: the parts must sum to the printed tota
         "rule reproduces it. When the inputs are themselves rounded (percentages, rates, £m), every value within half "
         "a unit of each printed input is allowed (interval arithmetic); a result reachable that way is 'consistent "
         "with rounding', not an error. 'x% (n)' figures are tested for an integer denominator N with n/N rounding to "
-        "x%. The same figure printed twice must agree within rounding. A worded claim (increase, fell, above, "
+        "x%. Products (inputs multiplied, or one input times a stated constant) and ratios (a ÷ b × a multiplier: "
+        "rates per 1,000, averages) are recomputed the same way; a percentage of a printed whole number N must be "
+        "k/N for a whole k; a bound (a part not above its whole) is broken only when no values consistent with the "
+        "printed rounding satisfy it. The same figure printed twice must agree within rounding. A worded claim (increase, fell, above, "
         "exceeded…) is contradicted when no values consistent with the printed numbers point the claimed way. "
         f"'In line', 'stable', 'similar' and 'no significant change' allow a tolerance (params audit.tolerance; "
         f"defaults 5% and 1 point): here {audit.fmt(tol.relative * 100)}% of the reference figure for counts, £, "
         f"FTE and days, and {audit.fmt(tol.points)} point(s) for percentages, percentage points, ratios and rates.")
 nb.note("Severity rule (mechanical, not a judgement of importance): major when the printed value is at least 0.5 "
         "points (percent, percentage-point and rate units) or at least 1% of its size (other units) away from "
-        "the nearest value its inputs allow, and for every contradicted claim or infeasible 'x% (n)'; otherwise minor.")
+        "the nearest value its inputs allow, and for every contradicted claim, infeasible 'x% (n)' or share of N, broken "
+        "bound and percentage printed for a change from zero; otherwise minor.")
 
 # %%
 nb.heading("Discrepancy register", 2, anchor="register")

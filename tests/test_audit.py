@@ -364,3 +364,68 @@ def test_figures_header_may_leave_out_the_optional_columns():
     core = "figure_id|doc_id|location|measure|geography|period|value|unit|value_text|decimals"
     assert core in heads and core + "|note" in heads and core + "|note|as_at|window" in heads
     assert core + "|window" in heads and len(heads) == 8
+
+
+# ---------------------------------------------------------------- product, ratio, share_of_n, bound
+
+def crel(rid, typ, target, inputs, constant="", claim=""):
+    r = rels((rid, typ, target, inputs, claim))
+    r["constant"] = constant
+    return r
+
+
+def test_product_with_a_constant():
+    # nine months against 9 × a printed monthly average of 45.3 (a ratio: 45.25 to 45.35): 407.25 to 408.15;
+    # on the printed value 9 × 45.3 = 407.7, which prints as 408
+    f = figs(("m", "45.3", "ratio"), ("v", "408", "count"), ("w", "272", "count"))
+    c = one(f, crel("R", "product", "v", "m", "9"))
+    assert (c["status"], c["recomputed"]) == ("ok", "407.2 to 408.2")  # shown at one more decimal than printed
+    # a "Q1 & Q2" total of 272 = 6 × 45.3 = 271.8 holds; the same 272 as nine months does not
+    assert one(f, crel("R", "product", "w", "m", "6"))["status"] == "ok"
+    c = one(f, crel("R", "product", "w", "m", "9"))
+    assert c["status"] == audit.STATUS_FLAG and c["severity"] == "major"
+    # exact inputs: 55 posts × £43,000 = £2,365,000 (seed 000 L502); with no constant the inputs multiply
+    f = figs(("n", "55", "count"), ("c", "43,000", "currency"), ("t", "2,365,000", "currency"))
+    c = one(f, crel("R", "product", "t", "n c"))
+    assert (c["status"], c["recomputed"]) == ("ok", "2,365,000")
+
+
+def test_ratio_rate_per_1000_and_average():
+    # 1,234 burglaries / 56,789 households × 1,000 = 21.7296: prints 21.7; 22.7 is a point away
+    f = figs(("b", "1,234", "count"), ("h", "56,789", "count"), ("r", "21.7", "rate_per_1000"),
+             ("x", "22.7", "rate_per_1000"))
+    c = one(f, crel("R", "ratio", "r", "b h"))
+    assert (c["status"], c["recomputed"]) == ("ok", "21.730")
+    c = one(f, crel("R", "ratio", "x", "b h"))
+    assert (c["status"], c["severity"]) == (audit.STATUS_FLAG, "major")
+    # an average: £2,838,000 over 12 months = £236,500 a month (multiplier 1 for currency)
+    f = figs(("s", "2,838,000", "currency"), ("m", "12", "count"), ("a", "236,500", "currency"))
+    assert one(f, crel("R", "ratio", "a", "s m"))["status"] == "ok"
+    # a zero divisor cannot be recomputed, and says so
+    f = figs(("s", "5", "count"), ("m", "0", "count"), ("a", "1", "ratio"))
+    assert one(f, crel("R", "ratio", "a", "s m"))["status"] == audit.STATUS_UNCHECKED
+
+
+def test_share_of_n():
+    # 71% of 18: k/18 would need 12.69 <= k <= 12.87; 12/18 = 66.67%, 13/18 = 72.22%
+    f = figs(("N", "18", "count"), ("p", "71", "percent"), ("q", "72", "percent"), ("z", "0", "percent"))
+    c = one(f, rels(("R", "share_of_n", "p", "N")))
+    assert (c["status"], c["severity"], c["recomputed"]) == (audit.STATUS_FLAG, "major", "no whole k")
+    assert "12/18 = 66.67%, 13/18 = 72.22%" in c["explanation"]
+    c = one(f, rels(("R", "share_of_n", "q", "N")))
+    assert (c["status"], c["recomputed"]) == ("ok", "k = 13")
+    assert one(f, rels(("R", "share_of_n", "z", "N")))["recomputed"] == "k = 0"
+
+
+def test_bound_part_not_above_whole():
+    # a 30% failure rate for a subgroup cannot exceed the 24% overall rate from the same base
+    f = figs(("s", "30", "percent"), ("o", "24", "percent"), ("s2", "24", "percent"), ("s3", "23", "percent"))
+    c = one(f, rels(("R", "bound", "s", "o")))
+    assert (c["status"], c["severity"]) == (audit.STATUS_FLAG, "major")
+    assert one(f, rels(("R", "bound", "s2", "o")))["status"] == audit.STATUS_ROUNDING  # 23.5..24.5 vs 23.5..24.5
+    assert one(f, rels(("R", "bound", "s3", "o")))["status"] == "ok"                  # 23.5 <= 23.5
+    # three people with at least 20 offences each: a band total of 38 is too small (at least 3 × 20 = 60)
+    f = figs(("n", "3", "count"), ("t", "38", "count"), ("u", "61", "count"))
+    c = one(f, crel("R", "bound", "t", "n", "20", "at_least"))
+    assert (c["status"], c["recomputed"]) == (audit.STATUS_FLAG, "at least 60")
+    assert one(f, crel("R", "bound", "u", "n", "20", "at_least"))["status"] == "ok"

@@ -40,7 +40,8 @@ FIGURES_HEADER = ["figure_id", "doc_id", "location", "measure", "geography", "pe
                   "value_text", "decimals", "note", "as_at", "window"]
 #: columns a figures file may leave out (the header is the others, in order)
 FIGURES_OPTIONAL = ("note", "as_at", "window")
-RELATIONS_HEADER = ["relation_id", "type", "target", "inputs", "claim", "note"]
+RELATIONS_HEADER = ["relation_id", "type", "target", "inputs", "claim", "note", "constant"]
+RELATIONS_OPTIONAL = ("note", "constant")
 
 UNITS = ["count", "percent", "pp", "ratio", "rate_per_1000", "rate_per_100000", "currency", "currency_thousands",
          "currency_millions", "fte", "days", "hours", "rank"]
@@ -50,7 +51,7 @@ ROUNDED_UNITS = {"percent", "pp", "ratio", "rate_per_1000", "rate_per_100000", "
 #: units measured in points, whose severity threshold is absolute (0.5 points)
 POINT_UNITS = {"percent", "pp", "ratio", "rate_per_1000", "rate_per_100000"}
 SCALE = {"currency_thousands": Decimal(1000), "currency_millions": Decimal(1000000)}
-RELATION_TYPES = ["total", "share", "change", "same_figure", "claim"]
+RELATION_TYPES = ["total", "share", "change", "same_figure", "claim", "product", "ratio", "share_of_n", "bound"]
 RULES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN}
 
 CHANGE_WORDS = {"increase": 1, "increased": 1, "rise": 1, "rose": 1, "up": 1, "grew": 1, "growth": 1,
@@ -65,7 +66,9 @@ COMPARE_WORDS = {"above": 1, "higher": 1, "more": 1, "larger": 1, "greater": 1, 
 #: (no_change, unchanged, same, equal, level) mean exactly equal
 TOLERANT_WORDS = {"in_line", "stable", "broadly_stable", "similar", "broadly_similar", "comparable",
                   "no_significant_change"}
-CLAIM_WORDS = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS))
+#: the direction of a `bound` relation: target at most / at least the bound (default at_most)
+BOUND_WORDS = {"at_most": -1, "not_more_than": -1, "at_least": 1, "not_less_than": 1}
+CLAIM_WORDS = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS) | set(BOUND_WORDS))
 
 STATUS_OK, STATUS_ROUNDING, STATUS_FLAG, STATUS_UNCHECKED = "ok", "consistent with rounding", "discrepancy", \
     "not checkable"
@@ -145,6 +148,10 @@ class Interval:
     def scale(self, k: Decimal) -> "Interval":
         a, b = self.lo * k, self.hi * k
         return Interval(min(a, b), max(a, b))
+
+    def __mul__(self, o: "Interval") -> "Interval":
+        corners = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
+        return Interval(min(corners), max(corners))
 
     def __truediv__(self, o: "Interval") -> "Interval":
         if o.lo <= 0 <= o.hi:
@@ -292,6 +299,7 @@ class Relation:
     inputs: tuple[str, ...]
     claim: str = ""
     note: str = ""
+    constant: Decimal | None = None
 
 
 def expand_ids(text: str, figures: dict[str, Figure]) -> list[str]:
@@ -314,7 +322,8 @@ def expand_ids(text: str, figures: dict[str, Figure]) -> list[str]:
     return ids
 
 
-_ARITY = {"total": (1, None), "share": (1, None), "change": (2, 2), "same_figure": (1, None), "claim": (2, 2)}
+_ARITY = {"total": (1, None), "share": (1, None), "change": (2, 2), "same_figure": (1, None), "claim": (2, 2),
+          "product": (1, None), "ratio": (2, 2), "share_of_n": (1, 1), "bound": (1, None)}
 
 
 def load_relations(df: pd.DataFrame, figures: dict[str, Figure]) -> list[Relation]:
@@ -335,17 +344,26 @@ def load_relations(df: pd.DataFrame, figures: dict[str, Figure]) -> list[Relatio
         if len(inputs) < lo or (hi is not None and len(inputs) > hi):
             want = f"exactly {lo}" if lo == hi else f"at least {lo}"
             problems.append(f"relation {rid} ({typ}): needs {want} input id(s), got {len(inputs)}")
-        if typ in ("total", "share", "change") and not target:
+        if typ in ("total", "share", "change", "product", "ratio", "share_of_n", "bound") and not target:
             problems.append(f"relation {rid} ({typ}): needs a target figure id")
         if typ == "same_figure" and len(inputs) + bool(target) < 2:
             problems.append(f"relation {rid} (same_figure): needs at least two figures")
         claim = r.get("claim", "").strip().lower().replace(" ", "_")
-        if typ == "claim" and claim not in CLAIM_WORDS:
-            problems.append(f"relation {rid} (claim): claim word {claim!r} is not one of {CLAIM_WORDS}")
+        words = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS))
+        if typ == "claim" and claim not in words:
+            problems.append(f"relation {rid} (claim): claim word {claim!r} is not one of {words}")
+        if typ == "bound" and claim and claim not in BOUND_WORDS:
+            problems.append(f"relation {rid} (bound): direction {claim!r} is not one of {sorted(BOUND_WORDS)}")
+        const = r.get("constant", "").strip()
+        try:
+            const = D(const) if const else None
+        except InvalidOperation:
+            problems.append(f"relation {rid}: constant {const!r} is not a number")
+            const = None
         for fid in inputs + ([target] if target else []):
             if fid not in figures:
                 problems.append(f"relation {rid}: figure id {fid!r} is not in the figures table")
-        out.append(Relation(rid, typ, target, tuple(inputs), claim, r.get("note", "").strip()))
+        out.append(Relation(rid, typ, target, tuple(inputs), claim, r.get("note", "").strip(), const))
     if problems:
         raise AuditInputError("cannot audit these relations:\n  " + "\n  ".join(problems))
     return out
@@ -748,8 +766,127 @@ def check_claim(rel: Relation, figs: dict[str, Figure], tol: Tolerance = DEFAULT
     return c
 
 
+def _blank(rel: Relation, kind: str, fs: list[Figure]) -> Check | None:
+    if any(f.value is None for f in fs):
+        return Check(rel.id, kind, fs[0].doc_id, _locs(fs), fs[0].shown or "(blank)", "", STATUS_UNCHECKED,
+                     explanation="a value is blank", figures=[f.id for f in fs])
+    return None
+
+
+def check_product(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """product: target = inputs multiplied together (× the relation's constant, if given): e.g. a nine-month
+    volume against 9 × the printed monthly average. Rounded inputs: interval product (Moore 1966, corners)."""
+    target, parts = figs[rel.target], [figs[i] for i in rel.inputs]
+    blank = _blank(rel, "product", [target] + parts)
+    if blank:
+        return blank
+    k = rel.constant if rel.constant is not None else Decimal(1)
+    iv, point = Interval.point(k), k
+    for f in parts:
+        iv = iv * f.scaled
+        point = point * f.value * SCALE.get(f.unit, Decimal(1))
+    ts = SCALE.get(target.unit, Decimal(1))
+    what = " × ".join(([fmt(k)] if rel.constant is not None else []) + [f.num for f in parts])
+    return _judge(rel.id, "product", target, iv.scale(_div(Decimal(1), ts)), parts, what, _div(point, ts))
+
+
+def check_ratio(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """ratio: target = a ÷ b × multiplier (the relation's constant; by default 100 for a percent, 1,000 or
+    100,000 for a rate, else 1): rates per 1,000 households, averages per month."""
+    target, a, b = figs[rel.target], figs[rel.inputs[0]], figs[rel.inputs[1]]
+    blank = _blank(rel, "ratio", [target, a, b])
+    if blank:
+        return blank
+    mult = rel.constant if rel.constant is not None else _share_multiplier(target.unit)
+    what = f"{a.num} / {b.num}" + (f" × {fmt(mult)}" if mult != 1 else "")
+    if b.scaled.lo <= 0 <= b.scaled.hi:
+        return Check(rel.id, "ratio", target.doc_id, _locs([target, a, b]), target.shown, "undefined",
+                     STATUS_UNCHECKED, explanation=f"{what}: the divisor {b.num} is (or may be) zero, so the ratio "
+                                                   f"cannot be recomputed.", figures=[target.id, a.id, b.id])
+    ts = SCALE.get(target.unit, Decimal(1))
+    iv = (a.scaled / b.scaled).scale(_div(mult, ts))
+    point = _div(a.value * SCALE.get(a.unit, Decimal(1)) * mult, b.value * SCALE.get(b.unit, Decimal(1)) * ts)
+    return _judge(rel.id, "ratio", target, iv, [a, b], what, point)
+
+
+def check_share_of_n(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """share_of_n: a printed percentage of a printed whole number N (e.g. '71% of 18 people') must be k/N for a
+    whole k: the candidates are k = ceil((x − h)N/100) .. floor((x + h)N/100), h half a unit of the last
+    printed digit, each tested exactly under both rounding rules."""
+    target, n = figs[rel.target], figs[rel.inputs[0]]
+    blank = _blank(rel, "share_of_n", [target, n])
+    if blank:
+        return blank
+    c = Check(rel.id, "share_of_n", target.doc_id, _locs([target, n]), target.shown, "", STATUS_OK,
+              figures=[target.id, n.id])
+    N = n.value
+    if N != N.to_integral() or N <= 0 or n.rounded:
+        c.status, c.explanation = STATUS_UNCHECKED, f"N = {n.shown} is not a positive whole number"
+        return c
+    mult = rel.constant if rel.constant is not None else _share_multiplier(target.unit)
+    p, d = target.value, target.decimals
+    h = half_unit(d)
+    with localcontext() as ctx:
+        ctx.prec = _PREC
+        lo, hi = max(0, math.ceil((p - h) * N / mult)), min(int(N), math.floor((p + h) * N / mult))
+        ok = [k for k in range(lo, hi + 1) if reproducing_rules(Decimal(k) * mult / N, p, d)]
+        unit = "%" if target.unit == "percent" else ""
+        if ok:
+            k = ok[0]
+            c.recomputed = f"k = {k}" + (f" to {ok[-1]}" if len(ok) > 1 else "")
+            c.explanation = (f"{k}/{fmt(N)} = {show(Decimal(k) * mult / N, d)}{unit}, which prints as "
+                             f"{fmt(p, d)}{unit}.")
+            return c
+        below = max(0, min(int(N), math.floor(p * N / mult)))
+        near = [k for k in (below, below + 1) if 0 <= k <= N]
+        vals = {k: Decimal(k) * mult / N for k in near}
+    c.status, c.severity = STATUS_FLAG, "major"
+    c.recomputed = "no whole k"
+    c.explanation = (f"no whole number k of {fmt(N)} gives {fmt(p, d)}{unit}: "
+                     + ", ".join(f"{k}/{fmt(N)} = {show(v, d)}{unit}" for k, v in vals.items())
+                     + ". The percentage and the number it is a share of cannot both be right.")
+    return c
+
+
+def check_bound(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """bound: target ≤ (at_most, the default) or ≥ (at_least) the product of the inputs × the constant: a part
+    cannot exceed its whole; three people with at least 20 offences each need a band total of at least 60.
+    Flagged (major) when no values consistent with the printed rounding satisfy it."""
+    target, parts = figs[rel.target], [figs[i] for i in rel.inputs]
+    blank = _blank(rel, "bound", [target] + parts)
+    if blank:
+        return blank
+    k = rel.constant if rel.constant is not None else Decimal(1)
+    iv, point = Interval.point(k), k
+    for f in parts:
+        iv = iv * f.scaled
+        point = point * f.value * SCALE.get(f.unit, Decimal(1))
+    t = target.scaled
+    sign = BOUND_WORDS.get(rel.claim or "at_most")
+    word = "at most" if sign < 0 else "at least"
+    what = " × ".join(([fmt(k)] if rel.constant is not None else []) + [f.num for f in parts])
+    c = Check(rel.id, "bound", target.doc_id, _locs([target] + parts), target.shown,
+              f"{word} {fmt_interval(iv, target.decimals) if not iv.exact else fmt(point)}", STATUS_OK,
+              figures=[target.id] + [f.id for f in parts])
+    sure = t.hi <= iv.lo if sign < 0 else t.lo >= iv.hi
+    can = t.lo <= iv.hi if sign < 0 else t.hi >= iv.lo
+    if sure:
+        c.explanation = f"{target.num} is {word} {what}, as it must be."
+    elif can:
+        c.status = STATUS_ROUNDING
+        c.explanation = (f"{target.num} is {word} {what} only for some values consistent with their printed "
+                         f"rounding. Consistent with rounding; not an error.")
+    else:
+        c.status, c.severity = STATUS_FLAG, "major"
+        c.explanation = (f"{target.num} should be {word} {what}"
+                         + (f" = {fmt(point)}" if len(parts) > 1 or rel.constant is not None else "")
+                         + f", but it is not, for any values consistent with the printed rounding.")
+    return c
+
+
 CHECKERS = {"total": check_total, "share": check_share, "change": check_change, "same_figure": check_same,
-            "claim": check_claim}
+            "claim": check_claim, "product": check_product, "ratio": check_ratio, "share_of_n": check_share_of_n,
+            "bound": check_bound}
 
 _N_PCT = re.compile(r"^\s*£?(-?[\d,]+)\s*\(\s*(-?[\d.]+)\s*%\s*\)")
 

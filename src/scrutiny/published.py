@@ -124,4 +124,4 @@ class PublishedRelations(PublishedCsv):
 FIGURES = PublishedCsv("published_figures", audit.FIGURES_HEADER, "figure_id", "published_figures.v1",
                        optional=audit.FIGURES_OPTIONAL)
 RELATIONS = PublishedRelations("published_relations", audit.RELATIONS_HEADER, "relation_id",
-                               "published_relations.v1")
+                               "published_relations.v1", optional=audit.RELATIONS_OPTIONAL)
