@@ -41,8 +41,8 @@ _TAG = re.compile(r"<[^>]+>")
 _NUM = re.compile(r"^(?P<open>\()?(?P<sign>[-−–+])?(?P<cur>£)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?"
                   r"(?P<pct>%)?(?P<scale>m|k|bn| ?million| ?thousand)?(?P<close>\))?$")
 # a number inside prose: not part of a date (30/9/2013), a range (2015-2017), a code (A38) or a section number
-_PROSE = re.compile(r"(?<![\w./£-])(?P<tok>\(?[-−+]?£?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?: ?million|m\b|k\b)?\)?)"
-                    r"(?![\w/]|-\d|\.\d|<sup>)")
+_PROSE = re.compile(r"(?<![\w./£-])(?P<tok>\(?[-−+]?£?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?"
+                    r"(?: ?million|m\b|k\b)?\)?)(?![\w/]|-\d|\.\d|<sup>|\s?[ap]\.?m\b| \d)")
 _N_PCT = re.compile(r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\s+(?:of|out of)\s+(?P<den>\d{1,3}(?:,\d{3})+|\d+))?\s*"
                     r"\(\s*(?P<x>\d+(?:\.\d+)?)%\s*\)")
 _X_OF_N = re.compile(r"(?P<x>\d+(?:\.\d+)?)%\s+of\s+(?:the\s+|all\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b")
@@ -318,8 +318,8 @@ class Draft:
             if m.start() == len(text) - len(text.lstrip(" -*\u2022")) and re.match(r"\d+(\.\d+)+ ", text[m.start():]):
                 continue  # a section number opening the line (3.7 Performance ...)
             num = parse_number(tok)
-            if num is None or re.search(r"\bper\s*$", text[:m.start()]):
-                continue  # 'per 1,000 population' names a rate's base, not a figure
+            if num is None or re.search(r"\bper\s*$", text[:m.start()]) or re.fullmatch(r"\d{6,}", tok):
+                continue  # 'per 1,000 population' is a rate's base; 412322 (no commas) a telephone number
             after = text[m.end():m.end() + 25].lower()
             unit = unit_from_context(after if re.match(r"\s*(percentage points|pp\b|fte|per 1)", after) else "", num)
             k += 1
