@@ -429,3 +429,28 @@ def test_bound_part_not_above_whole():
     c = one(f, crel("R", "bound", "t", "n", "20", "at_least"))
     assert (c["status"], c["recomputed"]) == (audit.STATUS_FLAG, "at least 60")
     assert one(f, crel("R", "bound", "u", "n", "20", "at_least"))["status"] == "ok"
+
+
+# ---------------------------------------------------------------- a register a Panel can use
+
+def test_plural():
+    assert audit.plural(1, "printed value") == "1 printed value"
+    assert audit.plural(2, "printed value") == "2 printed values"
+    assert audit.plural(1, "discrepancy") == "1 discrepancy" and audit.plural(3, "discrepancy") == "3 discrepancies"
+    assert audit.plural(1200, "check") == "1,200 checks"
+
+
+def test_register_names_the_document_page_table_and_relation():
+    f = figs(("a", "120", "count"), ("b", "80", "count"), ("t", "201", "count"), ("x", "5", "count"))
+    f["location"] = ["p4 L31", "p4 L32", "p4 L33", "L90"]
+    f["measure"] = ["North", "South", "Total", ""]
+    f["note"] = ["table: Crimes by district; row: North; column: 2024", "", "table: Crimes by district; row: Total; "
+                 "column: 2024", ""]
+    reg = audit.register(audit.run_checks(f, rels(("R1", "total", "t", "a b"), ("R2", "same_figure", "", "x t"))),
+                         {"doc": "Quarterly performance report, Q2 2024"})
+    r1 = reg.set_index("id").loc["R1"]
+    assert r1["document"] == "Quarterly performance report, Q2 2024"
+    assert r1["where"] == "page 4, Crimes by district, row 'Total', column 2024"   # the others are on page 4 too
+    assert r1["relation"] == "'Total' should be the sum of 2 figures ('North' to 'South')"
+    assert reg.set_index("id").loc["R2", "where"] == "line 90; with figures on page 4"  # no page known: the line
+    assert list(reg.columns[-2:]) == ["doc_id", "location"]

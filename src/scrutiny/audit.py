@@ -106,6 +106,15 @@ def D(x) -> Decimal:
     return Decimal(str(x).replace(",", "").strip())
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 printed value', '2 printed values', '1 discrepancy', '3 discrepancies'."""
+    if n == 1:
+        return f"1 {one}"
+    if many is None:
+        many = one[:-1] + "ies" if one.endswith("y") and one[-2:-1] not in "aeiou" else one + "s"
+    return f"{n:,} {many}"
+
+
 def half_unit(decimals: int) -> Decimal:
     """Half a unit of the last printed digit: 0.05 for one decimal, 0.5 for whole numbers."""
     return Decimal(5).scaleb(-int(decimals) - 1)
@@ -384,6 +393,8 @@ class Check:
     explanation: str = ""
     rules: str = ""
     figures: list[str] = field(default_factory=list)
+    where: str = ""        # for a Panel: page and table/row label when known, else the line
+    relation: str = ""     # what was checked, in words
 
 
 def _severity(unit: str, printed: Decimal, nearest: Decimal) -> str:
@@ -485,10 +496,12 @@ def check_total(rel: Relation, figs: dict[str, Figure]) -> Check:
         if short.hi < 0:
             c.status, c.severity = STATUS_FLAG, "major"
             c.explanation = (f"the {len(known)} printed parts already sum to {fmt_interval(iv, target.decimals)}, "
-                             f"more than the total {target.shown}, and {len(blank)} part(s) are blank ({names}).")
+                             f"more than the total {target.shown}, and {plural(len(blank), 'part')} "
+                             f"{'is' if len(blank) == 1 else 'are'} blank ({names}).")
         else:
-            c.explanation = (f"{len(blank)} part(s) print no value ({names}); the printed parts sum to "
-                             f"{fmt_interval(iv, target.decimals)}, so the blank part(s) would have to total "
+            c.explanation = (f"{plural(len(blank), 'part')} print{'s' if len(blank) == 1 else ''} no value ({names}); "
+                             f"the printed parts sum to {fmt_interval(iv, target.decimals)}, so the blank "
+                             f"{'part' if len(blank) == 1 else 'parts'} would have to total "
                              f"{fmt_interval(short, target.decimals)} for the total {target.shown} to hold. "
                              f"Cannot be checked from the document.")
         return c
@@ -691,7 +704,7 @@ def check_same(rel: Relation, figs: dict[str, Figure]) -> Check:
         for g in fs:
             if f.value is not None and g.value is not None and f.decimals > g.decimals and \
                     truncated(f.value, g.decimals) == g.value and f.unit == g.unit:
-                c.explanation += (f" {f.shown} cut off (not rounded) to {g.decimals} decimal(s) gives {g.shown}: "
+                c.explanation += (f" {f.shown} cut off (not rounded) to {plural(g.decimals, 'decimal')} gives {g.shown}: "
                                   f"the shorter printing may be truncated, a truncation slip.")
                 return c
     return c
@@ -703,7 +716,7 @@ def _tolerant_claim(c: Check, word: str, a: Figure, b: Figure, diff: Interval, r
     figures: ok when every consistent gap is within it, consistent with rounding when some are, else flagged."""
     words = word.replace("_", " ")
     if a.unit in POINT_UNITS:
-        limit, rule = tol.points, f"{fmt(tol.points)} point(s) (params audit.tolerance.points)"
+        limit, rule = tol.points, f"{plural(int(tol.points), 'point') if tol.points == int(tol.points) else fmt(tol.points) + ' points'} (params audit.tolerance.points)"
     else:
         limit = D(tol.relative) * abs(ref.value * SCALE.get(ref.unit, Decimal(1)))
         rule = (f"{fmt(D(tol.relative) * 100)}% of {ref.num} = {fmt(limit)} (params audit.tolerance.relative)")
@@ -918,7 +931,114 @@ def run_checks(figures: pd.DataFrame, relations: pd.DataFrame, tolerance: Tolera
     rels = load_relations(relations, figs)
     tol = tolerance or DEFAULT_TOLERANCE
     checks = [evaluate(r, figs, tol) for r in rels] + auto_feasibility(figs, rels)
+    by_id = {r.id: r for r in rels}
+    for c in checks:
+        fs = [figs[i] for i in c.figures if i in figs]
+        c.where = plain_where(fs)
+        rel = by_id.get(c.id)
+        c.relation = describe(rel, figs) if rel else (
+            f"'{fs[0].value_text}': a count printed with its percentage" if fs else "")
     return checks_frame(checks)
+
+
+_PAGE = re.compile(r"\b(?:p\.?|page)\s*(\d+)\b", re.I)
+_LINE = re.compile(r"\bL(\d+)\b")
+
+
+def _short(text: str, n: int = 50) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+def figure_place(f: Figure) -> str:
+    """Where a reader finds a figure: 'page 7, Table A, row Burglary, column Total' when the transcription
+    says (a page in location; 'table:/row:/column:' or 'column X' in note), else 'line 202' from an L-number."""
+    parts = []
+    m = _PAGE.search(f.location)
+    if m:
+        parts.append(f"page {m.group(1)}")
+    bits = dict(re.findall(r"(table|row|column):\s*([^;]+)", f.note))
+    col = bits.get("column") or (re.match(r"^column\s+([^;(]+)", f.note).group(1).strip()
+                                 if re.match(r"^column\s+", f.note) else "")
+    if bits.get("table"):
+        parts.append(_short(bits["table"], 40))
+    if bits.get("row"):
+        parts.append(f"row '{_short(bits['row'], 40)}'")
+    elif col and f.measure:
+        parts.append(f"row '{_short(f.measure, 40)}'")
+    if col:
+        parts.append(f"column {_short(col, 20)}")
+    rest = _LINE.sub("", _PAGE.sub("", f.location)).strip(" ,;")
+    if rest:
+        parts.insert(1 if m else 0, rest)
+    line = _LINE.search(f.location)
+    if not m and line:
+        parts.append(f"line {line.group(1)}")
+    if not parts:
+        parts.append(f.location)
+    return ", ".join(parts)
+
+
+def plain_where(figs: list[Figure]) -> str:
+    """The first figure's place in full (the target, for totals, shares and changes), then where the others
+    are, by page or line: 'page 4, Table A, row Total, column 2024; with figures on page 3'."""
+    figs = [f for f in figs if f.location or f.note]
+    if not figs:
+        return ""
+    first = figure_place(figs[0])
+    rest = []
+    for f in figs[1:]:
+        m, line = _PAGE.search(f.location), _LINE.search(f.location)
+        rest.append(("page", int(m.group(1))) if m else ("line", int(line.group(1))) if line else ("", f.location))
+    rest = [r for r in dict.fromkeys(rest) if not (r[0] and f"{r[0]} {r[1]}" in first)]
+    if not rest:
+        return first
+    out = []
+    for kind in ("page", "line", ""):
+        nums = sorted(v for k, v in rest if k == kind)
+        if not nums:
+            continue
+        if kind:
+            span = (f"{nums[0]}" if len(nums) == 1 else f"{nums[0]}–{nums[-1]}" if nums[-1] - nums[0] == len(nums) - 1
+                    else ", ".join(str(n) for n in nums))
+            out.append(f"{kind}{'s' if len(nums) > 1 else ''} {span}")
+        else:
+            out.extend(nums)
+    return f"{first}; with figures on {' and '.join(out)}"
+
+
+def describe(rel: Relation, figs: dict[str, Figure]) -> str:
+    """The relation in words for a Panel: what should equal what."""
+    ids = ([rel.target] if rel.target else []) + list(rel.inputs)
+    repeated = len({figs[i].measure for i in ids}) < len(ids)
+
+    def m(fid: str) -> str:
+        f = figs[fid]
+        if not f.measure:
+            return f.id
+        col = re.match(r"^column\s+([^;(]+)", f.note)
+        extra = f.period or (col.group(1).strip() if col else "")
+        return f"'{_short(f.measure, 60)}" + (f", {extra}'" if repeated and extra else "'")
+
+    t = m(rel.target) if rel.target else ""
+    ins = list(rel.inputs)
+    k = fmt(rel.constant) if rel.constant is not None else ""
+    text = {
+        "total": lambda: f"{t} should be the sum of {plural(len(ins), 'figure')}"
+                         + (f" ({m(ins[0])} to {m(ins[-1])})" if len(ins) > 1 else f" ({m(ins[0])})"),
+        "share": lambda: f"{t} should be {m(ins[0])} as a share of "
+                         + (" or ".join(m(i) for i in ins[1:]) if len(ins) > 1 else "some whole number"),
+        "change": lambda: f"{t} should be the change from {m(ins[0])} to {m(ins[1])}",
+        "same_figure": lambda: f"the same figure printed {len(ins) + bool(rel.target)} times: "
+                               + m(rel.target or ins[0]),
+        "claim": lambda: f"the words '{rel.claim.replace('_', ' ')}' about {m(ins[0])} and {m(ins[1])}",
+        "product": lambda: f"{t} should be " + " × ".join(([k] if k else []) + [m(i) for i in ins]),
+        "ratio": lambda: f"{t} should be {m(ins[0])} ÷ {m(ins[1])}" + (f" × {k}" if k else ""),
+        "share_of_n": lambda: f"{t} should be a whole number out of {m(ins[0])}",
+        "bound": lambda: f"{t} should be {'at least' if BOUND_WORDS.get(rel.claim or 'at_most') > 0 else 'at most'} "
+                         + " × ".join(([k] if k else []) + [m(i) for i in ins]),
+    }[rel.type]()
+    return text + (f" — {rel.note}" if rel.note else "")
 
 
 def evaluate(rel: Relation, figs: dict[str, Figure], tol: Tolerance = DEFAULT_TOLERANCE) -> Check:
@@ -940,18 +1060,30 @@ def evaluate(rel: Relation, figs: dict[str, Figure], tol: Tolerance = DEFAULT_TO
 
 def checks_frame(checks: list[Check]) -> pd.DataFrame:
     cols = ["id", "doc_id", "location", "check", "printed", "recomputed", "status", "severity", "explanation",
-            "rules", "figures"]
+            "rules", "figures", "where", "relation"]
     rows = [{**{k: getattr(c, k) for k in cols if k != "figures"}, "figures": " ".join(c.figures)} for c in checks]
     return pd.DataFrame(rows, columns=cols)
 
 
-def register(checks: pd.DataFrame) -> pd.DataFrame:
-    """The discrepancy register: flagged checks only, major first, in relation order within severity."""
+REGISTER_COLUMNS = ["id", "document", "where", "relation", "printed", "recomputed", "check", "severity",
+                    "explanation", "doc_id", "location"]
+
+
+def register(checks: pd.DataFrame, titles: dict[str, str] | None = None) -> pd.DataFrame:
+    """The discrepancy register: flagged checks only, major first, in relation order within severity.
+
+    For a Panel: `document` is the document's title (params audit.documents; the doc_id when none is given),
+    `where` its page and table/row (line as a fallback), `relation` what was checked in words; `doc_id` and
+    `location` (the transcription's own references) are kept last for the analyst."""
     reg = checks[checks["status"] == STATUS_FLAG].copy()
     reg["_o"] = reg["severity"].map({"major": 0, "minor": 1}).fillna(2)
     reg = reg.sort_values("_o", kind="stable").drop(columns="_o")
-    return reg[["id", "doc_id", "location", "printed", "recomputed", "check", "severity", "explanation"]] \
-        .reset_index(drop=True)
+    titles = titles or {}
+    reg["document"] = [titles.get(d, d) for d in reg["doc_id"]]
+    for c in ("where", "relation"):
+        if c not in reg:
+            reg[c] = ""
+    return reg[REGISTER_COLUMNS].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------- raw data
@@ -1000,8 +1132,12 @@ def raw_register_rows(raw: pd.DataFrame) -> pd.DataFrame:
                                    f"the document prints {r.printed} ({r.difference:+,}). Raw files can be "
                                    f"revised after publication, so check the extraction date before calling "
                                    f"this an error."})
-    return pd.DataFrame(out, columns=["id", "doc_id", "location", "printed", "recomputed", "check", "severity",
-                                      "explanation"])
+    reg = pd.DataFrame(out, columns=["id", "doc_id", "location", "printed", "recomputed", "check", "severity",
+                                     "explanation"])
+    reg["document"] = reg["doc_id"]
+    reg["where"] = [figure_place(Figure("", "", loc, "", "", "", None, "", "", 0)) for loc in reg["location"]]
+    reg["relation"] = ["the printed count against the raw data" for _ in range(len(reg))]
+    return reg[REGISTER_COLUMNS]
 
 
 def summary_counts(checks: pd.DataFrame, reg: pd.DataFrame) -> dict:
