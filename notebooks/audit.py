@@ -29,8 +29,10 @@ nb.setup()
 p = params.load(params_file)
 figures = pd.read_parquet(f"{work_dir}/published_figures.parquet")
 relations = pd.read_parquet(f"{work_dir}/published_relations.parquet")
-checks = audit.run_checks(figures, relations)
-register = audit.register(checks)
+tol = audit.Tolerance(relative=audit.D(p.audit.tolerance.relative), points=audit.D(p.audit.tolerance.points))
+checks = audit.run_checks(figures, relations, tol)
+titles = dict(p.audit.documents)
+register = audit.register(checks, titles)
 
 raw = pd.DataFrame()
 street = Path(work_dir) / "police_uk_street.parquet"
@@ -40,18 +42,25 @@ if street.is_file():
     monthly = measures.monthly(measures.type_counts(street, period), cat, period, p.performance.district_min_share)
     raw = audit.raw_compare(figures, monthly)
     register = pd.concat([register, audit.raw_register_rows(raw)], ignore_index=True)
+    register["document"] = [titles.get(d, d) for d in register["doc_id"]]
 counts = audit.summary_counts(checks, register)
 docs = sorted(figures["doc_id"].dropna().unique())
+doc_names = [f"{titles[d]} ({d})" if d in titles else d for d in docs]
 rounding = checks[checks["status"] == audit.STATUS_ROUNDING]
 unchecked = checks[checks["status"] == audit.STATUS_UNCHECKED]
+ambiguous = checks[checks["status"] == audit.STATUS_AMBIGUOUS]
 nb.write_table(checks, "audit_checks", out_dir)
 
 # %%
-nb.para(f"Documents audited: {', '.join(docs)}. {len(figures):,} printed figures and {len(relations):,} relations "
-        f"between them were transcribed (data/published/); {counts['checks']:,} checks were run. "
-        f"{counts['flagged']} discrepancies were found ({counts['major']} major, {counts['minor']} minor); "
-        f"{counts['rounding']} printed values are consistent with rounding only; {counts['unchecked']} could not be "
-        f"checked from the document.")
+P = audit.plural
+nb.para(f"{'Document' if len(docs) == 1 else 'Documents'} audited: {'; '.join(doc_names)}.")
+nb.para(f"{P(len(figures), 'printed figure')} and {P(len(relations), 'relation')} between them were transcribed "
+        f"(data/published/); {P(counts['checks'], 'check')} {'was' if counts['checks'] == 1 else 'were'} run. "
+        f"{P(counts['flagged'], 'discrepancy')} {'was' if counts['flagged'] == 1 else 'were'} found "
+        f"({counts['major']} major, {counts['minor']} minor); {P(counts['rounding'], 'printed value')} "
+        f"{'is' if counts['rounding'] == 1 else 'are'} consistent with rounding only; {counts['ambiguous']} "
+        f"{'is' if counts['ambiguous'] == 1 else 'are'} ambiguous (maybe not the same quantity); "
+        f"{counts['unchecked']} could not be checked from the document.")
 nb.note("How figures are checked. Totals: the parts must sum to the printed total (exactly for counts, £, FTE and "
         "days; for rounded units, within the sum of their half-units). Shares and changes are recomputed from their "
         "inputs with exact decimal arithmetic and rounded to the printed decimals under round-half-up (ties away "
@@ -59,33 +68,52 @@ nb.note("How figures are checked. Totals: the parts must sum to the printed tota
         "rule reproduces it. When the inputs are themselves rounded (percentages, rates, £m), every value within half "
         "a unit of each printed input is allowed (interval arithmetic); a result reachable that way is 'consistent "
         "with rounding', not an error. 'x% (n)' figures are tested for an integer denominator N with n/N rounding to "
-        "x%. The same figure printed twice must agree within rounding. A worded claim (increase, fell, above, "
-        "exceeded…) is contradicted when no values consistent with the printed numbers point the claimed way.")
+        "x%. Products (inputs multiplied, or one input times a stated constant) and ratios (a ÷ b × a multiplier: "
+        "rates per 1,000, averages) are recomputed the same way; a percentage of a printed whole number N must be "
+        "k/N for a whole k; a bound (a part not above its whole) is broken only when no values consistent with the "
+        "printed rounding satisfy it. The same figure printed twice must agree within rounding. A worded claim (increase, fell, above, "
+        "exceeded…) is contradicted when no values consistent with the printed numbers point the claimed way. "
+        f"'In line', 'stable', 'similar' and 'no significant change' allow a tolerance (params audit.tolerance; "
+        f"defaults 5% and 1 point): here {audit.fmt(tol.relative * 100)}% of the reference figure for counts, £, "
+        f"FTE and days, and {audit.fmt(tol.points)} point(s) for percentages, percentage points, ratios and rates.")
 nb.note("Severity rule (mechanical, not a judgement of importance): major when the printed value is at least 0.5 "
         "points (percent, percentage-point and rate units) or at least 1% of its size (other units) away from "
-        "the nearest value its inputs allow, and for every contradicted claim or infeasible 'x% (n)'; otherwise minor.")
+        "the nearest value its inputs allow, and for every contradicted claim, infeasible 'x% (n)' or share of N, broken "
+        "bound and percentage printed for a change from zero; otherwise minor.")
 
 # %%
 nb.heading("Discrepancy register", 2, anchor="register")
 if len(register):
-    nb.table(register, "audit_register", out_dir, caption="Every printed figure that its own document does not "
-             "reproduce. id = the relation id in relations.csv; location = line or page in the document.")
+    nb.table(register.drop(columns=["doc_id", "location"]), caption="Every printed figure that its own "
+             "document does not reproduce. where = page and table or row in the document (the line of its text "
+             "extraction when no page is known); id = the relation id in relations.csv.")
+    nb.write_table(register, "audit_register", out_dir)
 else:
     nb.write_table(register, "audit_register", out_dir)
     nb.para("No discrepancies: every relation declared for these documents reproduces, at least within rounding.")
 
 # %%
 nb.heading("Consistent with rounding only", 2, anchor="rounding")
-nb.para(f"{len(rounding)} printed values do not follow from the other printed (rounded) values by plain arithmetic, "
+nb.para(f"{P(len(rounding), 'printed value')} {'does' if len(rounding) == 1 else 'do'} not follow from the other printed (rounded) values by plain arithmetic, "
         f"but do follow from unrounded values that round to them. They are not errors; reproducing them from raw data "
         f"needs the unrounded numbers.")
-nb.table(rounding[["id", "doc_id", "location", "check", "printed", "recomputed", "explanation"]].reset_index(drop=True),
-         "audit_rounding", out_dir)
+nb.table(rounding[["id", "doc_id", "where", "relation", "check", "printed", "recomputed", "explanation"]]
+         .reset_index(drop=True), "audit_rounding", out_dir)
+
+# %%
+if len(ambiguous):
+    nb.heading("Ambiguous: maybe not the same quantity", 2, anchor="ambiguous")
+    nb.para("Printings declared the same figure that disagree but carry different as-at dates or windows "
+            "(figures.csv columns as_at and window). They are not counted as discrepancies: check whether the "
+            "document means the same thing by them.")
+    nb.table(ambiguous[["id", "doc_id", "where", "relation", "printed", "recomputed", "explanation"]]
+             .reset_index(drop=True),
+             "audit_ambiguous", out_dir)
 
 # %%
 if len(unchecked):
     nb.heading("Not checkable from the document", 2, anchor="unchecked")
-    nb.table(unchecked[["id", "doc_id", "location", "check", "printed", "recomputed", "explanation"]]
+    nb.table(unchecked[["id", "doc_id", "where", "relation", "check", "printed", "recomputed", "explanation"]]
              .reset_index(drop=True), "audit_unchecked", out_dir)
 
 # %%
@@ -107,9 +135,9 @@ nb.table(by, caption="Every check by document, kind and result; each check in fu
 
 summary = pd.DataFrame([{
     "topic": "Published figures audit", "measure": "audit", "inclusion": "Every edition", "shown": True,
-    "data": f"{counts['flagged']} discrepancies ({counts['major']} major, {counts['minor']} minor) in "
-            f"{counts['checks']:,} checks of {len(figures):,} printed figures ({', '.join(docs)})",
-    "commentary": f"{counts['rounding']} value(s) consistent with rounding only (not errors); "
-                  f"{counts['unchecked']} not checkable from the document.",
+    "data": f"{P(counts['flagged'], 'discrepancy')} ({counts['major']} major, {counts['minor']} minor) in "
+            f"{P(counts['checks'], 'check')} of {P(len(figures), 'printed figure')} ({'; '.join(doc_names)})",
+    "commentary": f"{P(counts['rounding'], 'value')} consistent with rounding only (not errors); "
+                  f"{counts['ambiguous']} ambiguous; {counts['unchecked']} not checkable from the document.",
     "link": "audit.html#register"}])
 nb.write_table(summary, "audit_summary", out_dir)

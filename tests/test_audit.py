@@ -254,3 +254,203 @@ def test_raw_compare_sums_months_and_skips_unknown_measures():
     assert list(raw["id"]) == ["a", "b"] and list(raw["raw"]) == [22, 90] and list(raw["difference"]) == [0, 5]
     reg = audit.raw_register_rows(raw)
     assert list(reg["id"]) == ["raw:b"] and reg.iloc[0]["severity"] == "major"
+
+
+# ---------------------------------------------------------------- one relation cannot stop the audit
+
+def test_exception_inside_one_check_is_one_not_checkable_row(monkeypatch):
+    def broken(rel, figs):
+        raise ZeroDivisionError("divisor interval contains zero")
+
+    monkeypatch.setitem(audit.CHECKERS, "share", broken)
+    f = figs(("a", "1", "count"), ("b", "2", "count"), ("t", "3", "count"), ("p", "50", "percent"))
+    c = audit.run_checks(f, rels(("R1", "total", "t", "a b"), ("R2", "share", "p", "a b"),
+                                 ("R3", "same_figure", "", "t a")))
+    assert list(c["id"]) == ["R1", "R2", "R3"]                       # the audit completed
+    assert list(c["status"]) == ["ok", audit.STATUS_UNCHECKED, audit.STATUS_FLAG]
+    bad = c.iloc[1]
+    assert "relation R2 (share)" in bad["explanation"] and "ZeroDivisionError" in bad["explanation"]
+    assert bad["figures"] == "p a b"
+
+
+# ---------------------------------------------------------------- zero bases
+
+def test_percent_change_from_zero_base_is_flagged_when_a_percentage_is_printed():
+    # homicide 0 -> 1, printed "0.0%": (1 − 0)/0 is undefined, so any finite percentage is wrong
+    f = figs(("a", "0", "count"), ("b", "1", "count"), ("p", "0.0", "percent", "0.0%"),
+             ("q", "", "percent", "n/a"), ("t", "3", "count"))
+    c = audit.run_checks(f, rels(("R1", "change", "p", "a b"), ("R2", "change", "q", "a b"),
+                                 ("R3", "total", "t", "a b")))
+    r1, r2, r3 = (c.iloc[i] for i in range(3))
+    assert (r1["status"], r1["severity"], r1["recomputed"]) == (audit.STATUS_FLAG, "major", "undefined")
+    assert "base 0 is zero" in r1["explanation"]
+    # no percentage printed: reported as undefined, not an error
+    assert (r2["status"], r2["recomputed"]) == ("ok", "undefined")
+    assert r3["status"] == audit.STATUS_FLAG  # 0 + 1 = 1, not 3: the other relations still run
+
+
+def test_percent_change_from_a_rounded_zero_is_flagged_minor():
+    # a rate printed 0.0 stands for 0 to 0.05: the relative change from it may be undefined or unbounded
+    f = figs(("a", "0.0", "rate_per_1000"), ("b", "0.4", "rate_per_1000"), ("p", "300", "percent"))
+    c = one(f, rels(("R", "change", "p", "a b")))
+    assert (c["status"], c["severity"]) == (audit.STATUS_FLAG, "minor")
+    assert "may be zero (it stands for -0.05 to 0.05)" in c["explanation"]
+
+
+# ---------------------------------------------------------------- claim tolerance
+
+@pytest.mark.parametrize("a,b,word,status", [
+    ("81", "80", "in_line", "ok"),              # gap 1 <= 5% of 80 = 4
+    ("906", "903", "in_line", "ok"),            # gap 3 <= 45.15
+    ("127", "124", "similar", "ok"),            # gap 3 <= 6.2
+    ("85", "80", "in_line", audit.STATUS_FLAG),  # gap 5 > 4
+    ("100", "104", "stable", "ok"),             # change word: 5% of the earlier figure 100 = 5 >= 4
+    ("100", "106", "stable", audit.STATUS_FLAG),
+    ("81", "80", "equal", audit.STATUS_FLAG),   # 'equal' stays exact
+])
+def test_tolerant_claims_on_counts(a, b, word, status):
+    c = one(figs(("a", a, "count"), ("b", b, "count")), rels(("R", "claim", "", "a b", word)))
+    assert c["status"] == status
+
+
+def test_tolerant_claims_on_percentages_use_points_and_rounding():
+    f = figs(("a", "24.0", "percent"), ("b", "25.0", "percent"))
+    # gap 1.0 on the printed values; 0.9 to 1.1 with their rounding: some within 1 point, some not
+    c = one(f, rels(("R", "claim", "", "a b", "no_significant_change")))
+    assert c["status"] == audit.STATUS_ROUNDING and c["recomputed"] == "gap 0.90 to 1.10"
+    f = figs(("a", "24.0", "percent"), ("b", "24.5", "percent"))
+    assert one(f, rels(("R", "claim", "", "a b", "in_line")))["status"] == "ok"
+    # 24% against 27% (each ±0.5): gap 2 to 4. Default 1 point: flagged; a 4-point tolerance from params: ok
+    f, r = figs(("a", "24", "percent"), ("b", "27", "percent")), rels(("R", "claim", "", "a b", "in_line"))
+    c = audit.run_checks(f, r).iloc[0]
+    assert (c["status"], c["recomputed"]) == (audit.STATUS_FLAG, "gap 2 to 4")
+    assert audit.run_checks(f, r, audit.Tolerance(relative=D("0.05"), points=D("4"))).iloc[0]["status"] == "ok"
+
+
+# ---------------------------------------------------------------- ambiguity and truncation
+
+def test_same_figure_with_different_windows_or_dates_is_ambiguous_not_a_discrepancy():
+    f = figs(("a", "81", "count"), ("b", "95", "count"), ("c", "81", "count"), ("d", "95", "count"))
+    f["window"] = ["rolling 12 months", "rolling six months", "", ""]
+    f["as_at"] = ["", "", "2024-12-31", ""]
+    c = audit.run_checks(f, rels(("R1", "same_figure", "", "a b"), ("R2", "same_figure", "", "c d")))
+    r1, r2 = c.iloc[0], c.iloc[1]
+    assert r1["status"] == audit.STATUS_AMBIGUOUS and "different windows" in r1["explanation"]
+    assert "rolling six months" in r1["explanation"]
+    assert r2["status"] == audit.STATUS_FLAG  # one date known, the other blank: no reason to doubt it
+    assert list(audit.register(c)["id"]) == ["R2"]
+    f = figs(("a", "81", "count"), ("b", "81", "count"))
+    f["as_at"] = ["2024-03-31", "2024-04-21"]
+    assert audit.run_checks(f, rels(("R", "same_figure", "", "a b"))).iloc[0]["status"] == "ok"  # agree anyway
+
+
+def test_truncation_hint():
+    # 805.99 FTE printed elsewhere as "805": cut off, not rounded (805.99 rounds to 806)
+    c = one(figs(("a", "805.99", "fte"), ("b", "805", "fte")), rels(("R", "same_figure", "", "a b")))
+    assert c["status"] == audit.STATUS_FLAG and c["severity"] == "minor" and "truncation slip" in c["explanation"]
+    # a share: 2/3 = 66.67%, printed 66 (truncated) rather than 67
+    c = one(figs(("n", "2", "count"), ("N", "3", "count"), ("p", "66", "percent")), rels(("R", "share", "p", "n N")))
+    assert c["status"] == audit.STATUS_FLAG and "truncation slip" in c["explanation"]
+    assert "double-rounding" not in c["explanation"]
+    # 2/3 printed 67: reproduces, no hint
+    c = one(figs(("n", "2", "count"), ("N", "3", "count"), ("p", "67", "percent")), rels(("R", "share", "p", "n N")))
+    assert c["status"] == "ok"
+
+
+def test_figures_header_may_leave_out_the_optional_columns():
+    from scrutiny import published
+
+    heads = published.FIGURES.accepted_headers()
+    core = "figure_id|doc_id|location|measure|geography|period|value|unit|value_text|decimals"
+    assert core in heads and core + "|note" in heads and core + "|note|as_at|window" in heads
+    assert core + "|window" in heads and len(heads) == 8
+
+
+# ---------------------------------------------------------------- product, ratio, share_of_n, bound
+
+def crel(rid, typ, target, inputs, constant="", claim=""):
+    r = rels((rid, typ, target, inputs, claim))
+    r["constant"] = constant
+    return r
+
+
+def test_product_with_a_constant():
+    # nine months against 9 × a printed monthly average of 45.3 (a ratio: 45.25 to 45.35): 407.25 to 408.15;
+    # on the printed value 9 × 45.3 = 407.7, which prints as 408
+    f = figs(("m", "45.3", "ratio"), ("v", "408", "count"), ("w", "272", "count"))
+    c = one(f, crel("R", "product", "v", "m", "9"))
+    assert (c["status"], c["recomputed"]) == ("ok", "407.2 to 408.2")  # shown at one more decimal than printed
+    # a "Q1 & Q2" total of 272 = 6 × 45.3 = 271.8 holds; the same 272 as nine months does not
+    assert one(f, crel("R", "product", "w", "m", "6"))["status"] == "ok"
+    c = one(f, crel("R", "product", "w", "m", "9"))
+    assert c["status"] == audit.STATUS_FLAG and c["severity"] == "major"
+    # exact inputs: 55 posts × £43,000 = £2,365,000 (seed 000 L502); with no constant the inputs multiply
+    f = figs(("n", "55", "count"), ("c", "43,000", "currency"), ("t", "2,365,000", "currency"))
+    c = one(f, crel("R", "product", "t", "n c"))
+    assert (c["status"], c["recomputed"]) == ("ok", "2,365,000")
+
+
+def test_ratio_rate_per_1000_and_average():
+    # 1,234 burglaries / 56,789 households × 1,000 = 21.7296: prints 21.7; 22.7 is a point away
+    f = figs(("b", "1,234", "count"), ("h", "56,789", "count"), ("r", "21.7", "rate_per_1000"),
+             ("x", "22.7", "rate_per_1000"))
+    c = one(f, crel("R", "ratio", "r", "b h"))
+    assert (c["status"], c["recomputed"]) == ("ok", "21.730")
+    c = one(f, crel("R", "ratio", "x", "b h"))
+    assert (c["status"], c["severity"]) == (audit.STATUS_FLAG, "major")
+    # an average: £2,838,000 over 12 months = £236,500 a month (multiplier 1 for currency)
+    f = figs(("s", "2,838,000", "currency"), ("m", "12", "count"), ("a", "236,500", "currency"))
+    assert one(f, crel("R", "ratio", "a", "s m"))["status"] == "ok"
+    # a zero divisor cannot be recomputed, and says so
+    f = figs(("s", "5", "count"), ("m", "0", "count"), ("a", "1", "ratio"))
+    assert one(f, crel("R", "ratio", "a", "s m"))["status"] == audit.STATUS_UNCHECKED
+
+
+def test_share_of_n():
+    # 71% of 18: k/18 would need 12.69 <= k <= 12.87; 12/18 = 66.67%, 13/18 = 72.22%
+    f = figs(("N", "18", "count"), ("p", "71", "percent"), ("q", "72", "percent"), ("z", "0", "percent"))
+    c = one(f, rels(("R", "share_of_n", "p", "N")))
+    assert (c["status"], c["severity"], c["recomputed"]) == (audit.STATUS_FLAG, "major", "no whole k")
+    assert "12/18 = 66.67%, 13/18 = 72.22%" in c["explanation"]
+    c = one(f, rels(("R", "share_of_n", "q", "N")))
+    assert (c["status"], c["recomputed"]) == ("ok", "k = 13")
+    assert one(f, rels(("R", "share_of_n", "z", "N")))["recomputed"] == "k = 0"
+
+
+def test_bound_part_not_above_whole():
+    # a 30% failure rate for a subgroup cannot exceed the 24% overall rate from the same base
+    f = figs(("s", "30", "percent"), ("o", "24", "percent"), ("s2", "24", "percent"), ("s3", "23", "percent"))
+    c = one(f, rels(("R", "bound", "s", "o")))
+    assert (c["status"], c["severity"]) == (audit.STATUS_FLAG, "major")
+    assert one(f, rels(("R", "bound", "s2", "o")))["status"] == audit.STATUS_ROUNDING  # 23.5..24.5 vs 23.5..24.5
+    assert one(f, rels(("R", "bound", "s3", "o")))["status"] == "ok"                  # 23.5 <= 23.5
+    # three people with at least 20 offences each: a band total of 38 is too small (at least 3 × 20 = 60)
+    f = figs(("n", "3", "count"), ("t", "38", "count"), ("u", "61", "count"))
+    c = one(f, crel("R", "bound", "t", "n", "20", "at_least"))
+    assert (c["status"], c["recomputed"]) == (audit.STATUS_FLAG, "at least 60")
+    assert one(f, crel("R", "bound", "u", "n", "20", "at_least"))["status"] == "ok"
+
+
+# ---------------------------------------------------------------- a register a Panel can use
+
+def test_plural():
+    assert audit.plural(1, "printed value") == "1 printed value"
+    assert audit.plural(2, "printed value") == "2 printed values"
+    assert audit.plural(1, "discrepancy") == "1 discrepancy" and audit.plural(3, "discrepancy") == "3 discrepancies"
+    assert audit.plural(1200, "check") == "1,200 checks"
+
+
+def test_register_names_the_document_page_table_and_relation():
+    f = figs(("a", "120", "count"), ("b", "80", "count"), ("t", "201", "count"), ("x", "5", "count"))
+    f["location"] = ["p4 L31", "p4 L32", "p4 L33", "L90"]
+    f["measure"] = ["North", "South", "Total", ""]
+    f["note"] = ["table: Crimes by district; row: North; column: 2024", "", "table: Crimes by district; row: Total; "
+                 "column: 2024", ""]
+    reg = audit.register(audit.run_checks(f, rels(("R1", "total", "t", "a b"), ("R2", "same_figure", "", "x t"))),
+                         {"doc": "Quarterly performance report, Q2 2024"})
+    r1 = reg.set_index("id").loc["R1"]
+    assert r1["document"] == "Quarterly performance report, Q2 2024"
+    assert r1["where"] == "page 4, Crimes by district, row 'Total', column 2024"   # the others are on page 4 too
+    assert r1["relation"] == "'Total' should be the sum of 2 figures ('North' to 'South')"
+    assert reg.set_index("id").loc["R2", "where"] == "line 90; with figures on page 4"  # no page known: the line
+    assert list(reg.columns[-2:]) == ["doc_id", "location"]

@@ -65,8 +65,11 @@ def test_audit_pack_register_and_front_page(audit_pack):
                  "tables/audit_summary.csv", "tables/audit_raw.csv", "tables/audit_rounding.csv"]:
         assert (out / name).is_file(), name
     reg = pd.read_csv(out / "tables" / "audit_register.csv")
-    assert list(reg.columns) == ["id", "doc_id", "location", "printed", "recomputed", "check", "severity",
-                                 "explanation"]
+    # the register is for a Panel: document title, page/table/row (line as a fallback), the relation in words;
+    # the transcription's own doc_id and location are kept last
+    assert list(reg.columns) == ["id", "document", "where", "relation", "printed", "recomputed", "check",
+                                 "severity", "explanation", "doc_id", "location"]
+    assert reg.set_index("id").loc["G_R1", "where"].startswith("page 4, table 2")
     assert {"R_P2_target", "R_M_change", "R_P4_x_feb"} <= set(reg["id"])
     ids = set(reg["id"])
     assert "G_R1" in ids and "raw:G4" in ids and "raw:G1" not in ids

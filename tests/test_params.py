@@ -65,3 +65,14 @@ def test_python_object_tag_refused(tmp_path):
 def test_relative_paths_resolve_against_repo_root():
     assert params.paths.resolve("data/raw") == params.paths.REPO_ROOT / "data" / "raw"
     assert str(params.paths.resolve("/tmp/x")) == "/tmp/x"
+
+
+def test_audit_tolerance_defaults_and_unknown_keys(tmp_path):
+    p = params.parse({"pack": {"id": "a", "title": "t", "force": "f"}, "period": {"start": "2024-01", "end": "2024-02"},
+                      "inputs": {}, "notebooks": ["performance"]})
+    assert (p.audit.tolerance.relative, p.audit.tolerance.points) == (0.05, 1.0)
+    import pytest
+
+    with pytest.raises(params.ParamsError, match="audit.tolerance.relatve"):
+        params.parse({"pack": {"id": "a", "title": "t", "force": "f"}, "period": {"start": "2024-01", "end": "2024-02"},
+                      "inputs": {}, "notebooks": ["performance"], "audit": {"tolerance": {"relatve": 0.1}}})

@@ -32,13 +32,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import pandas as pd
 
 FIGURES_HEADER = ["figure_id", "doc_id", "location", "measure", "geography", "period", "value", "unit",
-                  "value_text", "decimals", "note"]
-RELATIONS_HEADER = ["relation_id", "type", "target", "inputs", "claim", "note"]
+                  "value_text", "decimals", "note", "as_at", "window"]
+#: columns a figures file may leave out (the header is the others, in order)
+FIGURES_OPTIONAL = ("note", "as_at", "window")
+RELATIONS_HEADER = ["relation_id", "type", "target", "inputs", "claim", "note", "constant"]
+RELATIONS_OPTIONAL = ("note", "constant")
 
 UNITS = ["count", "percent", "pp", "ratio", "rate_per_1000", "rate_per_100000", "currency", "currency_thousands",
          "currency_millions", "fte", "days", "hours", "rank"]
@@ -48,22 +51,44 @@ ROUNDED_UNITS = {"percent", "pp", "ratio", "rate_per_1000", "rate_per_100000", "
 #: units measured in points, whose severity threshold is absolute (0.5 points)
 POINT_UNITS = {"percent", "pp", "ratio", "rate_per_1000", "rate_per_100000"}
 SCALE = {"currency_thousands": Decimal(1000), "currency_millions": Decimal(1000000)}
-RELATION_TYPES = ["total", "share", "change", "same_figure", "claim"]
+RELATION_TYPES = ["total", "share", "change", "same_figure", "claim", "product", "ratio", "share_of_n", "bound"]
 RULES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN}
 
 CHANGE_WORDS = {"increase": 1, "increased": 1, "rise": 1, "rose": 1, "up": 1, "grew": 1, "growth": 1,
                 "decrease": -1, "decreased": -1, "fall": -1, "fell": -1, "reduction": -1, "reduced": -1,
                 "down": -1, "drop": -1, "dropped": -1,
-                "no_change": 0, "unchanged": 0, "stable": 0, "same": 0}
+                "no_change": 0, "unchanged": 0, "stable": 0, "same": 0, "broadly_stable": 0,
+                "no_significant_change": 0}
 COMPARE_WORDS = {"above": 1, "higher": 1, "more": 1, "larger": 1, "greater": 1, "exceeds": 1, "exceeded": 1,
                  "better": 1, "below": -1, "lower": -1, "less": -1, "smaller": -1, "misses": -1, "missed": -1,
-                 "in_line": 0, "equal": 0, "level": 0}
-CLAIM_WORDS = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS))
+                 "in_line": 0, "equal": 0, "level": 0, "similar": 0, "broadly_similar": 0, "comparable": 0}
+#: words of ordinary language that allow a tolerance (params audit.tolerance); the other no-difference words
+#: (no_change, unchanged, same, equal, level) mean exactly equal
+TOLERANT_WORDS = {"in_line", "stable", "broadly_stable", "similar", "broadly_similar", "comparable",
+                  "no_significant_change"}
+#: the direction of a `bound` relation: target at most / at least the bound (default at_most)
+BOUND_WORDS = {"at_most": -1, "not_more_than": -1, "at_least": 1, "not_less_than": 1}
+CLAIM_WORDS = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS) | set(BOUND_WORDS))
 
 STATUS_OK, STATUS_ROUNDING, STATUS_FLAG, STATUS_UNCHECKED = "ok", "consistent with rounding", "discrepancy", \
     "not checkable"
+#: printings that disagree but carry different as-at dates or windows: maybe not the same quantity
+STATUS_AMBIGUOUS = "ambiguous"
 
 _PREC = 60
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far apart two figures may be and still be 'in line', 'stable' or 'similar': `points` for units
+    measured in points (percent, pp, ratio, rates), `relative` (a fraction of the reference figure) for the
+    rest. Params audit.tolerance; defaults 5% and 1 point."""
+
+    relative: Decimal = Decimal("0.05")
+    points: Decimal = Decimal("1.0")
+
+
+DEFAULT_TOLERANCE = Tolerance()
 
 
 class AuditInputError(ValueError):
@@ -81,6 +106,15 @@ def D(x) -> Decimal:
     return Decimal(str(x).replace(",", "").strip())
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 printed value', '2 printed values', '1 discrepancy', '3 discrepancies'."""
+    if n == 1:
+        return f"1 {one}"
+    if many is None:
+        many = one[:-1] + "ies" if one.endswith("y") and one[-2:-1] not in "aeiou" else one + "s"
+    return f"{n:,} {many}"
+
+
 def half_unit(decimals: int) -> Decimal:
     """Half a unit of the last printed digit: 0.05 for one decimal, 0.5 for whole numbers."""
     return Decimal(5).scaleb(-int(decimals) - 1)
@@ -89,6 +123,11 @@ def half_unit(decimals: int) -> Decimal:
 def round_to(x: Decimal, decimals: int, rule: str) -> Decimal:
     """x rounded to `decimals` places under `rule` ('half-up' = ties away from zero, 'half-even')."""
     return D(x).quantize(Decimal(1).scaleb(-int(decimals)), rounding=RULES[rule])
+
+
+def truncated(x: Decimal, decimals: int) -> Decimal:
+    """x with the digits after `decimals` places cut off (toward zero): 805.99 -> 805."""
+    return D(x).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_DOWN)
 
 
 def reproducing_rules(x: Decimal, printed: Decimal, decimals: int) -> list[str]:
@@ -118,6 +157,10 @@ class Interval:
     def scale(self, k: Decimal) -> "Interval":
         a, b = self.lo * k, self.hi * k
         return Interval(min(a, b), max(a, b))
+
+    def __mul__(self, o: "Interval") -> "Interval":
+        corners = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
+        return Interval(min(corners), max(corners))
 
     def __truediv__(self, o: "Interval") -> "Interval":
         if o.lo <= 0 <= o.hi:
@@ -193,6 +236,8 @@ class Figure:
     decimals: int
     note: str = ""
     order: int = 0
+    as_at: str = ""
+    window: str = ""
 
     @property
     def rounded(self) -> bool:
@@ -248,7 +293,8 @@ def load_figures(df: pd.DataFrame) -> dict[str, Figure]:
             problems.append(f"figure id {fid} is used twice")
         out[fid] = Figure(fid, r["doc_id"].strip(), r["location"].strip(), r["measure"].strip(),
                           r["geography"].strip(), r["period"].strip(), value, r["unit"].strip(),
-                          r["value_text"].strip(), decimals, r.get("note", "").strip(), i)
+                          r["value_text"].strip(), decimals, r.get("note", "").strip(), i,
+                          r.get("as_at", "").strip(), r.get("window", "").strip())
     if problems:
         raise AuditInputError("; ".join(problems))
     return out
@@ -262,6 +308,7 @@ class Relation:
     inputs: tuple[str, ...]
     claim: str = ""
     note: str = ""
+    constant: Decimal | None = None
 
 
 def expand_ids(text: str, figures: dict[str, Figure]) -> list[str]:
@@ -284,7 +331,8 @@ def expand_ids(text: str, figures: dict[str, Figure]) -> list[str]:
     return ids
 
 
-_ARITY = {"total": (1, None), "share": (1, None), "change": (2, 2), "same_figure": (1, None), "claim": (2, 2)}
+_ARITY = {"total": (1, None), "share": (1, None), "change": (2, 2), "same_figure": (1, None), "claim": (2, 2),
+          "product": (1, None), "ratio": (2, 2), "share_of_n": (1, 1), "bound": (1, None)}
 
 
 def load_relations(df: pd.DataFrame, figures: dict[str, Figure]) -> list[Relation]:
@@ -305,17 +353,26 @@ def load_relations(df: pd.DataFrame, figures: dict[str, Figure]) -> list[Relatio
         if len(inputs) < lo or (hi is not None and len(inputs) > hi):
             want = f"exactly {lo}" if lo == hi else f"at least {lo}"
             problems.append(f"relation {rid} ({typ}): needs {want} input id(s), got {len(inputs)}")
-        if typ in ("total", "share", "change") and not target:
+        if typ in ("total", "share", "change", "product", "ratio", "share_of_n", "bound") and not target:
             problems.append(f"relation {rid} ({typ}): needs a target figure id")
         if typ == "same_figure" and len(inputs) + bool(target) < 2:
             problems.append(f"relation {rid} (same_figure): needs at least two figures")
         claim = r.get("claim", "").strip().lower().replace(" ", "_")
-        if typ == "claim" and claim not in CLAIM_WORDS:
-            problems.append(f"relation {rid} (claim): claim word {claim!r} is not one of {CLAIM_WORDS}")
+        words = sorted(set(CHANGE_WORDS) | set(COMPARE_WORDS))
+        if typ == "claim" and claim not in words:
+            problems.append(f"relation {rid} (claim): claim word {claim!r} is not one of {words}")
+        if typ == "bound" and claim and claim not in BOUND_WORDS:
+            problems.append(f"relation {rid} (bound): direction {claim!r} is not one of {sorted(BOUND_WORDS)}")
+        const = r.get("constant", "").strip()
+        try:
+            const = D(const) if const else None
+        except InvalidOperation:
+            problems.append(f"relation {rid}: constant {const!r} is not a number")
+            const = None
         for fid in inputs + ([target] if target else []):
             if fid not in figures:
                 problems.append(f"relation {rid}: figure id {fid!r} is not in the figures table")
-        out.append(Relation(rid, typ, target, tuple(inputs), claim, r.get("note", "").strip()))
+        out.append(Relation(rid, typ, target, tuple(inputs), claim, r.get("note", "").strip(), const))
     if problems:
         raise AuditInputError("cannot audit these relations:\n  " + "\n  ".join(problems))
     return out
@@ -336,6 +393,8 @@ class Check:
     explanation: str = ""
     rules: str = ""
     figures: list[str] = field(default_factory=list)
+    where: str = ""        # for a Panel: page and table/row label when known, else the line
+    relation: str = ""     # what was checked, in words
 
 
 def _severity(unit: str, printed: Decimal, nearest: Decimal) -> str:
@@ -391,6 +450,9 @@ def _judge(rid: str, kind: str, target: Figure, result: Interval, inputs: list[F
         if twice == p:
             c.explanation += (f" The printed value is what rounding twice gives ({c.recomputed} → "
                               f"{fmt(round_to(x, d + 1, 'half-up'), d + 1)} → {fmt(p, d)}): a double-rounding slip.")
+        elif truncated(x, d) == p:
+            c.explanation += (f" The printed value is what cutting off the digits gives ({c.recomputed} → "
+                              f"{fmt(p, d)}, truncated rather than rounded): a truncation slip.")
         elif (-p) in (round_to(x, d, "half-up"), round_to(x, d, "half-even")) and p != 0:
             c.explanation += " The size matches but the sign does not (enter falls as negative values)."
         return c
@@ -434,10 +496,12 @@ def check_total(rel: Relation, figs: dict[str, Figure]) -> Check:
         if short.hi < 0:
             c.status, c.severity = STATUS_FLAG, "major"
             c.explanation = (f"the {len(known)} printed parts already sum to {fmt_interval(iv, target.decimals)}, "
-                             f"more than the total {target.shown}, and {len(blank)} part(s) are blank ({names}).")
+                             f"more than the total {target.shown}, and {plural(len(blank), 'part')} "
+                             f"{'is' if len(blank) == 1 else 'are'} blank ({names}).")
         else:
-            c.explanation = (f"{len(blank)} part(s) print no value ({names}); the printed parts sum to "
-                             f"{fmt_interval(iv, target.decimals)}, so the blank part(s) would have to total "
+            c.explanation = (f"{plural(len(blank), 'part')} print{'s' if len(blank) == 1 else ''} no value ({names}); "
+                             f"the printed parts sum to {fmt_interval(iv, target.decimals)}, so the blank "
+                             f"{'part' if len(blank) == 1 else 'parts'} would have to total "
                              f"{fmt_interval(short, target.decimals)} for the total {target.shown} to hold. "
                              f"Cannot be checked from the document.")
         return c
@@ -552,6 +616,8 @@ def check_change(rel: Relation, figs: dict[str, Figure]) -> Check:
     """change: target = to − from (pp, count, £…) or (to − from)/from × 100 when the target is a percent."""
     a, b = figs[rel.inputs[0]], figs[rel.inputs[1]]
     target = figs[rel.target]
+    if target.unit == "percent" and a.value is not None and a.interval.lo <= 0 <= a.interval.hi:
+        return _zero_base(rel, target, a, b)
     if None in (a.value, b.value, target.value):
         return Check(rel.id, "change", target.doc_id, _locs([target, a, b]), target.shown, "", STATUS_UNCHECKED,
                      explanation="a value is blank", figures=[target.id, a.id, b.id])
@@ -564,6 +630,25 @@ def check_change(rel: Relation, figs: dict[str, Figure]) -> Check:
     return _judge(rel.id, "change", target, iv, [a, b], f"{b.num} − {a.num}",
                   _div(b.scaled.lo - a.scaled.lo, k) if a.scaled.exact and b.scaled.exact else
                   _div(b.value * SCALE.get(b.unit, 1) - a.value * SCALE.get(a.unit, 1), k))
+
+
+def _zero_base(rel: Relation, target: Figure, a: Figure, b: Figure) -> Check:
+    """A % change whose base may be zero: (to − from)/from is undefined when from = 0. Flagged (major) when
+    the document prints a finite percentage for it; when it prints none (blank value), that is right."""
+    c = Check(rel.id, "change", target.doc_id, _locs([target, a, b]), target.shown or "(blank)", "undefined",
+              STATUS_OK, figures=[target.id, a.id, b.id])
+    base = (f"the base {a.num} is zero" if a.value == 0 and not a.rounded else
+            f"the base {a.num} may be zero (it stands for {fmt_interval(a.interval, a.decimals)})")
+    if target.value is None:
+        c.explanation = (f"{base}, so a percentage change from it is undefined; the document prints no "
+                         f"percentage, which is right.")
+        return c
+    c.status = STATUS_FLAG
+    c.severity = "major" if a.value == 0 and not a.rounded else "minor"
+    c.explanation = (f"{base}, so a percentage change from it ({a.num} → "
+                     f"{b.num if b.value is not None else '(blank)'}) is undefined, but the document prints "
+                     f"{target.shown}. A change from zero should be given as a number, not a percentage.")
+    return c
 
 
 def _div(a: Decimal, b: Decimal) -> Decimal:
@@ -594,8 +679,20 @@ def check_same(rel: Relation, figs: dict[str, Figure]) -> Check:
                              + " prints as each of them.")
         c.recomputed = "agree"
         return c
-    c.status = STATUS_FLAG
+    dated = {k: sorted({getattr(f, k) for f in fs if getattr(f, k)}) for k in ("as_at", "window")}
+    differ = {k: v for k, v in dated.items() if len(v) > 1}
     spread = max(v.lo for v in vals) - min(v.hi for v in vals)
+    if differ:
+        c.status = STATUS_AMBIGUOUS
+        c.recomputed = f"differ by at least {fmt(spread)}"
+        c.explanation = ("the printings differ (" + "; ".join(f"{f.shown} at {f.where}" for f in fs) + ") but carry "
+                         + " and ".join(f"different {'as-at dates' if k == 'as_at' else 'windows'} ("
+                                        + ", ".join(f"{f.shown}: {getattr(f, k)}" for f in fs if getattr(f, k))
+                                        + ")" for k in differ)
+                         + "; they may not be the same quantity. Check the definitions before calling this an "
+                           "error.")
+        return c
+    c.status = STATUS_FLAG
     ref = max(abs(v.hi) for v in vals)
     unit = fs[0].unit
     c.severity = ("major" if spread >= Decimal("0.5") else "minor") if unit in POINT_UNITS else \
@@ -603,10 +700,43 @@ def check_same(rel: Relation, figs: dict[str, Figure]) -> Check:
     c.recomputed = f"differ by at least {fmt(spread)}"
     c.explanation = (f"{len(fs)} printings of the same quantity disagree beyond rounding: "
                      + "; ".join(f"{f.shown} at {f.where}" for f in fs) + ".")
+    for f in fs:
+        for g in fs:
+            if f.value is not None and g.value is not None and f.decimals > g.decimals and \
+                    truncated(f.value, g.decimals) == g.value and f.unit == g.unit:
+                c.explanation += (f" {f.shown} cut off (not rounded) to {plural(g.decimals, 'decimal')} gives {g.shown}: "
+                                  f"the shorter printing may be truncated, a truncation slip.")
+                return c
     return c
 
 
-def check_claim(rel: Relation, figs: dict[str, Figure]) -> Check:
+def _tolerant_claim(c: Check, word: str, a: Figure, b: Figure, diff: Interval, ref: Figure, desc: str,
+                   tol: Tolerance) -> Check:
+    """'in line', 'stable', 'similar': the claim holds when the gap is within the tolerance. With rounded
+    figures: ok when every consistent gap is within it, consistent with rounding when some are, else flagged."""
+    words = word.replace("_", " ")
+    if a.unit in POINT_UNITS:
+        limit, rule = tol.points, f"{plural(int(tol.points), 'point') if tol.points == int(tol.points) else fmt(tol.points) + ' points'} (params audit.tolerance.points)"
+    else:
+        limit = D(tol.relative) * abs(ref.value * SCALE.get(ref.unit, Decimal(1)))
+        rule = (f"{fmt(D(tol.relative) * 100)}% of {ref.num} = {fmt(limit)} (params audit.tolerance.relative)")
+    gap_min = Decimal(0) if diff.lo <= 0 <= diff.hi else min(abs(diff.lo), abs(diff.hi))
+    gap_max = max(abs(diff.lo), abs(diff.hi))
+    c.recomputed = f"gap {fmt(gap_max)}" if diff.exact else f"gap {fmt(gap_min)} to {fmt(gap_max)}"
+    if gap_max <= limit:
+        c.explanation = f"the numbers ({desc}) are within the tolerance for '{words}': {rule}."
+        return c
+    if gap_min <= limit:
+        c.status = STATUS_ROUNDING
+        c.explanation = (f"the numbers ({desc}) are within the tolerance for '{words}' ({rule}) only for some "
+                         f"values consistent with their printed rounding.")
+        return c
+    c.status, c.severity = STATUS_FLAG, "major"
+    c.explanation = f"the claim says '{words}' but the numbers ({desc}) differ by more than {rule}."
+    return c
+
+
+def check_claim(rel: Relation, figs: dict[str, Figure], tol: Tolerance = DEFAULT_TOLERANCE) -> Check:
     """claim: a word about inputs A, B. Change words (increase, fall…) describe A → B; comparison words
     (above, below, in_line…) describe A relative to B. Contradicted when no values consistent with the
     printed rounding point the claimed way."""
@@ -626,6 +756,8 @@ def check_claim(rel: Relation, figs: dict[str, Figure]) -> Check:
     else:
         sign, diff = COMPARE_WORDS[word], a.scaled - b.scaled
         desc = f"{a.num} against {b.num}"
+    if word in TOLERANT_WORDS:
+        return _tolerant_claim(c, word, a, b, diff, a if word in CHANGE_WORDS else b, desc, tol)
     if diff.exact:
         actual = (diff.lo > 0) - (diff.lo < 0)
         words = {1: "rose by", -1: "fell by", 0: "no change"} if word in CHANGE_WORDS else \
@@ -647,8 +779,127 @@ def check_claim(rel: Relation, figs: dict[str, Figure]) -> Check:
     return c
 
 
+def _blank(rel: Relation, kind: str, fs: list[Figure]) -> Check | None:
+    if any(f.value is None for f in fs):
+        return Check(rel.id, kind, fs[0].doc_id, _locs(fs), fs[0].shown or "(blank)", "", STATUS_UNCHECKED,
+                     explanation="a value is blank", figures=[f.id for f in fs])
+    return None
+
+
+def check_product(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """product: target = inputs multiplied together (× the relation's constant, if given): e.g. a nine-month
+    volume against 9 × the printed monthly average. Rounded inputs: interval product (Moore 1966, corners)."""
+    target, parts = figs[rel.target], [figs[i] for i in rel.inputs]
+    blank = _blank(rel, "product", [target] + parts)
+    if blank:
+        return blank
+    k = rel.constant if rel.constant is not None else Decimal(1)
+    iv, point = Interval.point(k), k
+    for f in parts:
+        iv = iv * f.scaled
+        point = point * f.value * SCALE.get(f.unit, Decimal(1))
+    ts = SCALE.get(target.unit, Decimal(1))
+    what = " × ".join(([fmt(k)] if rel.constant is not None else []) + [f.num for f in parts])
+    return _judge(rel.id, "product", target, iv.scale(_div(Decimal(1), ts)), parts, what, _div(point, ts))
+
+
+def check_ratio(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """ratio: target = a ÷ b × multiplier (the relation's constant; by default 100 for a percent, 1,000 or
+    100,000 for a rate, else 1): rates per 1,000 households, averages per month."""
+    target, a, b = figs[rel.target], figs[rel.inputs[0]], figs[rel.inputs[1]]
+    blank = _blank(rel, "ratio", [target, a, b])
+    if blank:
+        return blank
+    mult = rel.constant if rel.constant is not None else _share_multiplier(target.unit)
+    what = f"{a.num} / {b.num}" + (f" × {fmt(mult)}" if mult != 1 else "")
+    if b.scaled.lo <= 0 <= b.scaled.hi:
+        return Check(rel.id, "ratio", target.doc_id, _locs([target, a, b]), target.shown, "undefined",
+                     STATUS_UNCHECKED, explanation=f"{what}: the divisor {b.num} is (or may be) zero, so the ratio "
+                                                   f"cannot be recomputed.", figures=[target.id, a.id, b.id])
+    ts = SCALE.get(target.unit, Decimal(1))
+    iv = (a.scaled / b.scaled).scale(_div(mult, ts))
+    point = _div(a.value * SCALE.get(a.unit, Decimal(1)) * mult, b.value * SCALE.get(b.unit, Decimal(1)) * ts)
+    return _judge(rel.id, "ratio", target, iv, [a, b], what, point)
+
+
+def check_share_of_n(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """share_of_n: a printed percentage of a printed whole number N (e.g. '71% of 18 people') must be k/N for a
+    whole k: the candidates are k = ceil((x − h)N/100) .. floor((x + h)N/100), h half a unit of the last
+    printed digit, each tested exactly under both rounding rules."""
+    target, n = figs[rel.target], figs[rel.inputs[0]]
+    blank = _blank(rel, "share_of_n", [target, n])
+    if blank:
+        return blank
+    c = Check(rel.id, "share_of_n", target.doc_id, _locs([target, n]), target.shown, "", STATUS_OK,
+              figures=[target.id, n.id])
+    N = n.value
+    if N != N.to_integral() or N <= 0 or n.rounded:
+        c.status, c.explanation = STATUS_UNCHECKED, f"N = {n.shown} is not a positive whole number"
+        return c
+    mult = rel.constant if rel.constant is not None else _share_multiplier(target.unit)
+    p, d = target.value, target.decimals
+    h = half_unit(d)
+    with localcontext() as ctx:
+        ctx.prec = _PREC
+        lo, hi = max(0, math.ceil((p - h) * N / mult)), min(int(N), math.floor((p + h) * N / mult))
+        ok = [k for k in range(lo, hi + 1) if reproducing_rules(Decimal(k) * mult / N, p, d)]
+        unit = "%" if target.unit == "percent" else ""
+        if ok:
+            k = ok[0]
+            c.recomputed = f"k = {k}" + (f" to {ok[-1]}" if len(ok) > 1 else "")
+            c.explanation = (f"{k}/{fmt(N)} = {show(Decimal(k) * mult / N, d)}{unit}, which prints as "
+                             f"{fmt(p, d)}{unit}.")
+            return c
+        below = max(0, min(int(N), math.floor(p * N / mult)))
+        near = [k for k in (below, below + 1) if 0 <= k <= N]
+        vals = {k: Decimal(k) * mult / N for k in near}
+    c.status, c.severity = STATUS_FLAG, "major"
+    c.recomputed = "no whole k"
+    c.explanation = (f"no whole number k of {fmt(N)} gives {fmt(p, d)}{unit}: "
+                     + ", ".join(f"{k}/{fmt(N)} = {show(v, d)}{unit}" for k, v in vals.items())
+                     + ". The percentage and the number it is a share of cannot both be right.")
+    return c
+
+
+def check_bound(rel: Relation, figs: dict[str, Figure]) -> Check:
+    """bound: target ≤ (at_most, the default) or ≥ (at_least) the product of the inputs × the constant: a part
+    cannot exceed its whole; three people with at least 20 offences each need a band total of at least 60.
+    Flagged (major) when no values consistent with the printed rounding satisfy it."""
+    target, parts = figs[rel.target], [figs[i] for i in rel.inputs]
+    blank = _blank(rel, "bound", [target] + parts)
+    if blank:
+        return blank
+    k = rel.constant if rel.constant is not None else Decimal(1)
+    iv, point = Interval.point(k), k
+    for f in parts:
+        iv = iv * f.scaled
+        point = point * f.value * SCALE.get(f.unit, Decimal(1))
+    t = target.scaled
+    sign = BOUND_WORDS.get(rel.claim or "at_most")
+    word = "at most" if sign < 0 else "at least"
+    what = " × ".join(([fmt(k)] if rel.constant is not None else []) + [f.num for f in parts])
+    c = Check(rel.id, "bound", target.doc_id, _locs([target] + parts), target.shown,
+              f"{word} {fmt_interval(iv, target.decimals) if not iv.exact else fmt(point)}", STATUS_OK,
+              figures=[target.id] + [f.id for f in parts])
+    sure = t.hi <= iv.lo if sign < 0 else t.lo >= iv.hi
+    can = t.lo <= iv.hi if sign < 0 else t.hi >= iv.lo
+    if sure:
+        c.explanation = f"{target.num} is {word} {what}, as it must be."
+    elif can:
+        c.status = STATUS_ROUNDING
+        c.explanation = (f"{target.num} is {word} {what} only for some values consistent with their printed "
+                         f"rounding. Consistent with rounding; not an error.")
+    else:
+        c.status, c.severity = STATUS_FLAG, "major"
+        c.explanation = (f"{target.num} should be {word} {what}"
+                         + (f" = {fmt(point)}" if len(parts) > 1 or rel.constant is not None else "")
+                         + f", but it is not, for any values consistent with the printed rounding.")
+    return c
+
+
 CHECKERS = {"total": check_total, "share": check_share, "change": check_change, "same_figure": check_same,
-            "claim": check_claim}
+            "claim": check_claim, "product": check_product, "ratio": check_ratio, "share_of_n": check_share_of_n,
+            "bound": check_bound}
 
 _N_PCT = re.compile(r"^\s*£?(-?[\d,]+)\s*\(\s*(-?[\d.]+)\s*%\s*\)")
 
@@ -674,28 +925,165 @@ def auto_feasibility(figs: dict[str, Figure], relations: list[Relation]) -> list
     return out
 
 
-def run_checks(figures: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
+def run_checks(figures: pd.DataFrame, relations: pd.DataFrame, tolerance: Tolerance | None = None) -> pd.DataFrame:
     """Every relation checked, plus automatic 'n (x%)' feasibility; one row per check."""
     figs = load_figures(figures)
     rels = load_relations(relations, figs)
-    checks = [CHECKERS[r.type](r, figs) for r in rels] + auto_feasibility(figs, rels)
+    tol = tolerance or DEFAULT_TOLERANCE
+    checks = [evaluate(r, figs, tol) for r in rels] + auto_feasibility(figs, rels)
+    by_id = {r.id: r for r in rels}
+    for c in checks:
+        fs = [figs[i] for i in c.figures if i in figs]
+        c.where = plain_where(fs)
+        rel = by_id.get(c.id)
+        c.relation = describe(rel, figs) if rel else (
+            f"'{fs[0].value_text}': a count printed with its percentage" if fs else "")
     return checks_frame(checks)
+
+
+_PAGE = re.compile(r"\b(?:p\.?|page)\s*(\d+)\b", re.I)
+_LINE = re.compile(r"\bL(\d+)\b")
+
+
+def _short(text: str, n: int = 50) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+def figure_place(f: Figure) -> str:
+    """Where a reader finds a figure: 'page 7, Table A, row Burglary, column Total' when the transcription
+    says (a page in location; 'table:/row:/column:' or 'column X' in note), else 'line 202' from an L-number."""
+    parts = []
+    m = _PAGE.search(f.location)
+    if m:
+        parts.append(f"page {m.group(1)}")
+    bits = dict(re.findall(r"(table|row|column):\s*([^;]+)", f.note))
+    col = bits.get("column") or (re.match(r"^column\s+([^;(]+)", f.note).group(1).strip()
+                                 if re.match(r"^column\s+", f.note) else "")
+    if bits.get("table"):
+        parts.append(_short(bits["table"], 40))
+    if bits.get("row"):
+        parts.append(f"row '{_short(bits['row'], 40)}'")
+    elif col and f.measure:
+        parts.append(f"row '{_short(f.measure, 40)}'")
+    if col:
+        parts.append(f"column {_short(col, 20)}")
+    rest = _LINE.sub("", _PAGE.sub("", f.location)).strip(" ,;")
+    if rest:
+        parts.insert(1 if m else 0, rest)
+    line = _LINE.search(f.location)
+    if not m and line:
+        parts.append(f"line {line.group(1)}")
+    if not parts:
+        parts.append(f.location)
+    return ", ".join(parts)
+
+
+def plain_where(figs: list[Figure]) -> str:
+    """The first figure's place in full (the target, for totals, shares and changes), then where the others
+    are, by page or line: 'page 4, Table A, row Total, column 2024; with figures on page 3'."""
+    figs = [f for f in figs if f.location or f.note]
+    if not figs:
+        return ""
+    first = figure_place(figs[0])
+    rest = []
+    for f in figs[1:]:
+        m, line = _PAGE.search(f.location), _LINE.search(f.location)
+        rest.append(("page", int(m.group(1))) if m else ("line", int(line.group(1))) if line else ("", f.location))
+    rest = [r for r in dict.fromkeys(rest) if not (r[0] and f"{r[0]} {r[1]}" in first)]
+    if not rest:
+        return first
+    out = []
+    for kind in ("page", "line", ""):
+        nums = sorted(v for k, v in rest if k == kind)
+        if not nums:
+            continue
+        if kind:
+            span = (f"{nums[0]}" if len(nums) == 1 else f"{nums[0]}–{nums[-1]}" if nums[-1] - nums[0] == len(nums) - 1
+                    else ", ".join(str(n) for n in nums))
+            out.append(f"{kind}{'s' if len(nums) > 1 else ''} {span}")
+        else:
+            out.extend(nums)
+    return f"{first}; with figures on {' and '.join(out)}"
+
+
+def describe(rel: Relation, figs: dict[str, Figure]) -> str:
+    """The relation in words for a Panel: what should equal what."""
+    ids = ([rel.target] if rel.target else []) + list(rel.inputs)
+    repeated = len({figs[i].measure for i in ids}) < len(ids)
+
+    def m(fid: str) -> str:
+        f = figs[fid]
+        if not f.measure:
+            return f.id
+        col = re.match(r"^column\s+([^;(]+)", f.note)
+        extra = f.period or (col.group(1).strip() if col else "")
+        return f"'{_short(f.measure, 60)}" + (f", {extra}'" if repeated and extra else "'")
+
+    t = m(rel.target) if rel.target else ""
+    ins = list(rel.inputs)
+    k = fmt(rel.constant) if rel.constant is not None else ""
+    text = {
+        "total": lambda: f"{t} should be the sum of {plural(len(ins), 'figure')}"
+                         + (f" ({m(ins[0])} to {m(ins[-1])})" if len(ins) > 1 else f" ({m(ins[0])})"),
+        "share": lambda: f"{t} should be {m(ins[0])} as a share of "
+                         + (" or ".join(m(i) for i in ins[1:]) if len(ins) > 1 else "some whole number"),
+        "change": lambda: f"{t} should be the change from {m(ins[0])} to {m(ins[1])}",
+        "same_figure": lambda: f"the same figure printed {len(ins) + bool(rel.target)} times: "
+                               + m(rel.target or ins[0]),
+        "claim": lambda: f"the words '{rel.claim.replace('_', ' ')}' about {m(ins[0])} and {m(ins[1])}",
+        "product": lambda: f"{t} should be " + " × ".join(([k] if k else []) + [m(i) for i in ins]),
+        "ratio": lambda: f"{t} should be {m(ins[0])} ÷ {m(ins[1])}" + (f" × {k}" if k else ""),
+        "share_of_n": lambda: f"{t} should be a whole number out of {m(ins[0])}",
+        "bound": lambda: f"{t} should be {'at least' if BOUND_WORDS.get(rel.claim or 'at_most') > 0 else 'at most'} "
+                         + " × ".join(([k] if k else []) + [m(i) for i in ins]),
+    }[rel.type]()
+    return text + (f" — {rel.note}" if rel.note else "")
+
+
+def evaluate(rel: Relation, figs: dict[str, Figure], tol: Tolerance = DEFAULT_TOLERANCE) -> Check:
+    """One relation checked on its own: an error inside its check becomes a 'not checkable' row naming the
+    relation and the reason, so one relation can never stop the audit of the others."""
+    try:
+        if rel.type == "claim":
+            return check_claim(rel, figs, tol)
+        return CHECKERS[rel.type](rel, figs)
+    except Exception as e:  # noqa: BLE001 - any failure of one check is reported, never raised
+        ids = [i for i in ([rel.target] if rel.target else []) + list(rel.inputs) if i in figs]
+        fs = [figs[i] for i in ids]
+        return Check(rel.id, rel.type, fs[0].doc_id if fs else "", _locs(fs) if fs else "",
+                     fs[0].shown if fs else "", "", STATUS_UNCHECKED,
+                     explanation=f"relation {rel.id} ({rel.type}) could not be evaluated: "
+                                 f"{type(e).__name__}: {e}. The other relations were checked.",
+                     figures=ids)
 
 
 def checks_frame(checks: list[Check]) -> pd.DataFrame:
     cols = ["id", "doc_id", "location", "check", "printed", "recomputed", "status", "severity", "explanation",
-            "rules", "figures"]
+            "rules", "figures", "where", "relation"]
     rows = [{**{k: getattr(c, k) for k in cols if k != "figures"}, "figures": " ".join(c.figures)} for c in checks]
     return pd.DataFrame(rows, columns=cols)
 
 
-def register(checks: pd.DataFrame) -> pd.DataFrame:
-    """The discrepancy register: flagged checks only, major first, in relation order within severity."""
+REGISTER_COLUMNS = ["id", "document", "where", "relation", "printed", "recomputed", "check", "severity",
+                    "explanation", "doc_id", "location"]
+
+
+def register(checks: pd.DataFrame, titles: dict[str, str] | None = None) -> pd.DataFrame:
+    """The discrepancy register: flagged checks only, major first, in relation order within severity.
+
+    For a Panel: `document` is the document's title (params audit.documents; the doc_id when none is given),
+    `where` its page and table/row (line as a fallback), `relation` what was checked in words; `doc_id` and
+    `location` (the transcription's own references) are kept last for the analyst."""
     reg = checks[checks["status"] == STATUS_FLAG].copy()
     reg["_o"] = reg["severity"].map({"major": 0, "minor": 1}).fillna(2)
     reg = reg.sort_values("_o", kind="stable").drop(columns="_o")
-    return reg[["id", "doc_id", "location", "printed", "recomputed", "check", "severity", "explanation"]] \
-        .reset_index(drop=True)
+    titles = titles or {}
+    reg["document"] = [titles.get(d, d) for d in reg["doc_id"]]
+    for c in ("where", "relation"):
+        if c not in reg:
+            reg[c] = ""
+    return reg[REGISTER_COLUMNS].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------- raw data
@@ -744,8 +1132,12 @@ def raw_register_rows(raw: pd.DataFrame) -> pd.DataFrame:
                                    f"the document prints {r.printed} ({r.difference:+,}). Raw files can be "
                                    f"revised after publication, so check the extraction date before calling "
                                    f"this an error."})
-    return pd.DataFrame(out, columns=["id", "doc_id", "location", "printed", "recomputed", "check", "severity",
-                                      "explanation"])
+    reg = pd.DataFrame(out, columns=["id", "doc_id", "location", "printed", "recomputed", "check", "severity",
+                                     "explanation"])
+    reg["document"] = reg["doc_id"]
+    reg["where"] = [figure_place(Figure("", "", loc, "", "", "", None, "", "", 0)) for loc in reg["location"]]
+    reg["relation"] = ["the printed count against the raw data" for _ in range(len(reg))]
+    return reg[REGISTER_COLUMNS]
 
 
 def summary_counts(checks: pd.DataFrame, reg: pd.DataFrame) -> dict:
@@ -753,4 +1145,5 @@ def summary_counts(checks: pd.DataFrame, reg: pd.DataFrame) -> dict:
             "minor": int((reg["severity"] == "minor").sum()),
             "rounding": int((checks["status"] == STATUS_ROUNDING).sum()),
             "unchecked": int((checks["status"] == STATUS_UNCHECKED).sum()),
+            "ambiguous": int((checks["status"] == STATUS_AMBIGUOUS).sum()),
             "ok": int((checks["status"] == STATUS_OK).sum())}

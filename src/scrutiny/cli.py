@@ -1,4 +1,4 @@
-"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny verify`.
+"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny verify`, `scrutiny draft-audit`.
 
 Exit codes: 0 success; 2 an input broke a critical expectation of its contract (or could not be read);
 1 any other failure (bad params, a notebook error, an unwritable output folder).
@@ -38,7 +38,18 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("verify", help="check a pack's files against MANIFEST.json and its inputs against "
                                       "provenance.json")
     f.add_argument("pack_dir")
+    d = sub.add_parser("draft-audit", help="draft figures.csv and relations.csv for the audit from a document's text",
+                       description="Read a text extraction of a published document (pdftotext -layout, or "
+                                   "tab-separated tables) and write a draft figures.csv (every number) and "
+                                   "relations.csv (proposed totals, changes, shares, repeats) to review.")
+    d.add_argument("document", help="the document's text, e.g. report.txt from pdftotext -layout report.pdf")
+    d.add_argument("--out", required=True, help="folder for figures.csv and relations.csv")
+    d.add_argument("--doc-id", help="doc_id for every figure (default: the file name)")
     a = ap.parse_args(argv)
+    if a.command == "draft-audit":
+        from .draft_audit import main as draft_main
+
+        return draft_main(a.document, a.out, a.doc_id, log=_log)
 
     from .runner import PackError, run, validate_only
 

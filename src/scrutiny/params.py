@@ -159,6 +159,20 @@ class Disclosure(_Strict):
                                                           "table and chart (None: off, for internal packs)")
 
 
+class AuditTolerance(_Strict):
+    relative: float = Field(0.05, ge=0, le=1, description="'in line'/'stable'/'similar' claims: largest gap as a "
+                                                           "fraction of the reference figure (counts, £, FTE...)")
+    points: float = Field(1.0, ge=0, description="the same for percent, pp, ratio and rate units, in points")
+
+
+class Audit(_Strict):
+    """The published-figures audit (notebook `audit`)."""
+
+    tolerance: AuditTolerance = AuditTolerance()
+    documents: dict[str, str] = Field(default_factory=dict, description="doc_id -> the document's title, shown "
+                                                                        "in the register and on the page")
+
+
 class Params(_Strict):
     pack: Pack
     period: Period
@@ -173,6 +187,7 @@ class Params(_Strict):
     aqa: Aqa = Aqa()
     disclosure: Disclosure = Disclosure()
     data_quality: DataQuality = DataQuality()
+    audit: Audit = Audit()
 
     @model_validator(mode="before")
     @classmethod

@@ -38,9 +38,16 @@ class PublishedCsv:
         return _ingest().discover_files(self.name, pattern)
 
     def accepted_headers(self) -> list[str]:
-        """The full header, and the header without the optional trailing columns (note)."""
-        short = [c for c in self.header if c not in self.optional]
-        return ["|".join(self.header), "|".join(short)]
+        """The full header, and the header without any of the optional columns (note, as_at, window,
+        constant), the others kept in order."""
+        from itertools import combinations
+
+        opt = [c for c in self.header if c in self.optional]
+        out = []
+        for k in range(len(opt), -1, -1):
+            for keep in combinations(opt, k):
+                out.append("|".join(c for c in self.header if c not in self.optional or c in keep))
+        return out
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
         # a transcription is not split by month
@@ -114,6 +121,7 @@ class PublishedRelations(PublishedCsv):
         return out
 
 
-FIGURES = PublishedCsv("published_figures", audit.FIGURES_HEADER, "figure_id", "published_figures.v1")
+FIGURES = PublishedCsv("published_figures", audit.FIGURES_HEADER, "figure_id", "published_figures.v1",
+                       optional=audit.FIGURES_OPTIONAL)
 RELATIONS = PublishedRelations("published_relations", audit.RELATIONS_HEADER, "relation_id",
-                               "published_relations.v1")
+                               "published_relations.v1", optional=audit.RELATIONS_OPTIONAL)
