@@ -81,8 +81,9 @@ nb.table(rows[["topic", "inclusion", "data", "commentary"]].rename(columns=str.c
 nb.heading("Series breaks", 2, anchor="series-breaks")
 nb.para(performance.breaks_sentence(found, chart_frame, cat))
 if len(found):
-    nb.table(performance.breaks_display(found, cat), name=None, caption="Every series break: detected in the data or "
-             "declared in the params; also in tables/performance_breaks.csv.")
+    nb.table(performance.breaks_display(found[found["area"] == "force"], cat), name=None,
+             caption="Series breaks at force level. Every break, districts included, is on the data-quality page and "
+                     "in tables/performance_breaks.csv.")
 
 # %%
 for m in cat.measures:

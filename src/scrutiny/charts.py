@@ -165,9 +165,18 @@ def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 2
     layers = []
 
     if "baseline" in d and d["baseline"].fillna(False).astype(bool).any():
-        b = d.index[d["baseline"].fillna(False).astype(bool)]
-        shade = pd.DataFrame({"x": [b.min() - 0.5], "x2": [b.max() + 0.5],
-                              "label": [f"baseline: {len(b)} months"]})
+        # one shaded run per segment (limits are rebased after a series break): contiguous baseline months
+        flags = d["baseline"].fillna(False).astype(bool).to_numpy()
+        seg = d["segment"].to_numpy() if "segment" in d else [0] * len(d)
+        runs, start = [], None
+        for i, f in enumerate(list(flags) + [False]):
+            if start is not None and (i == len(flags) or not f or seg[i] != seg[start]):
+                runs.append((start, i - 1))
+                start = None
+            if f and start is None:
+                start = i
+        shade = pd.DataFrame({"x": [a - 0.5 for a, _ in runs], "x2": [b + 0.5 for _, b in runs],
+                              "label": [f"baseline: {b - a + 1} months" for a, b in runs]})
         layers.append(alt.Chart(shade).mark_rect(color=BASELINE_FILL, opacity=0.6).encode(
             x=alt.X("x:Q", scale=x_scale, axis=month_axis(months, x_title)), x2="x2:Q"))
         layers.append(alt.Chart(shade).mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11,
@@ -191,6 +200,14 @@ def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 2
         layers.append(alt.Chart(br).mark_text(align="left", baseline="bottom", dx=3, dy=-3, fontSize=11,
                                               color=PALETTE["black"]).encode(
             x=alt.X("x:Q", scale=x_scale), y=alt.value(height), text="label:N"))
+
+    if "repeated_rows" in d:
+        rep = d[d["repeated_rows"].fillna(0) > 0.01 * d["value"].clip(lower=1)][["i"]].copy()
+        if len(rep):  # months whose file repeats Crime IDs (each crime counted once): marked, not hidden
+            rep["label"] = "repeats"
+            layers.append(alt.Chart(rep).mark_text(align="center", baseline="top", dy=2, fontSize=10,
+                                                   color=PALETTE["black"]).encode(
+                x=alt.X("i:Q", scale=x_scale), y=alt.value(0), text="label:N"))
 
     layers.append(alt.Chart(d).mark_line(color=PALETTE["grey"], strokeWidth=1).encode(
         x=alt.X("i:Q", scale=x_scale, axis=month_axis(months, x_title)),
