@@ -40,7 +40,10 @@ nb.write_table(chart_frame, "performance_spc", out_dir, counts=["value"])
 nb.write_table(found, "performance_breaks", out_dir, counts=[])
 nb.write_table(performance.change_table(summary), "performance_change", out_dir, counts=["last12", "prev12"])
 nb.write_table(rows, "performance_summary", out_dir)
-nb.write_table(performance.findings(summary, found, cat), "performance_findings", out_dir, counts=[])
+nb.write_table(performance.findings(summary, found, cat, p.plan.priorities), "performance_findings", out_dir,
+               counts=[])
+nb.write_table(performance.quarter_view(chart_frame, summary, cat, p.plan.priorities), "performance_quarter", out_dir,
+               counts=["quarter_value", "same_quarter_last_year", "ytd_value", "ytd_last_year", "r12", "prev12"])
 
 # %%
 rs = performance.spc.rule_set(p.spc.rules)

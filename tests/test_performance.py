@@ -112,3 +112,21 @@ def test_findings_for_questions_follow_the_desired_direction():
     assert f[["kind", "measure", "area"]].values.tolist() == [["exceptional", "robbery", "force"]]
     assert f.iloc[0]["finding"].startswith("Robbery for the force: 40 in February 2025, above the upper process limit")
     assert f.iloc[0]["priority"] == "Reduce neighbourhood crime"
+
+
+def test_quarter_view_financial_quarter_and_verdicts():
+    cat = catalogue()
+    frame = monthly_frame(("2023-04", "2025-06"))  # 27 months; burglary alternates 100/101, robbery 10 then 40
+    spc = performance.spc_table(frame, cat, baseline=24, rules="mdc_7pt")
+    s = performance.summarise(spc, cat)
+    q = performance.quarter_view(spc, s, cat).set_index("measure")
+    b = q.loc["burglary"]
+    assert b["quarter"] == "Q1 2025/26 (April–June 2025)"
+    # i = 24, 25, 26 -> 100, 101, 100 (i % 2); a year earlier i = 12, 13, 14 -> 100, 101, 100
+    assert b["quarter_value"] == 301 and b["same_quarter_last_year"] == 301 and b["quarter_change_pct"] == 0
+    assert b["ytd_value"] == 301 and b["ytd_label"] == "April–June 2025 (2025/26 to date)"
+    assert b["verdict"] == "no clear change"
+    r = q.loc["robbery"]
+    assert r["verdict"] == "worse" and "outside limits" in r["signal"]  # 40 against a flat 10, and down is better
+    assert list(q.index[:1]) == ["robbery"]  # exceptions first
+    assert performance.reporting_quarter("2025-05") == ["2025-01", "2025-02", "2025-03"]

@@ -95,6 +95,24 @@ class Spc(_Strict):
     breaks: list[DeclaredBreak] = Field(default_factory=list, description="known series breaks")
 
 
+class Priority(_Strict):
+    name: str = Field(min_length=1, description="a Police and Crime Plan priority, as the plan words it")
+    measures: list[str] = Field(min_length=1, description="catalogue measure ids reported under it")
+
+
+class Plan(_Strict):
+    """The Police and Crime Plan's priorities: the front page groups its rows by them."""
+
+    priorities: list[Priority] | None = Field(None, description="default: national crime and policing measures "
+                                                                "groupings (performance.DEFAULT_PRIORITIES)")
+
+
+class QuestionsSettings(_Strict):
+    drop: list[str] = Field(default_factory=list, description="question ids (Q3) or row keys to leave out")
+    add: list[dict] = Field(default_factory=list, description="questions asked as given: {question, priority, "
+                                                               "measure, area, finding, evidence}")
+
+
 class DataQuality(_Strict):
     accept_volume: list[AcceptedMonth] = Field(default_factory=list, description="months whose file volume is "
                                                "implausible against its neighbours but known to be right")
@@ -187,6 +205,10 @@ class Params(_Strict):
     aqa: Aqa = Aqa()
     disclosure: Disclosure = Disclosure()
     data_quality: DataQuality = DataQuality()
+    plan: Plan = Plan()
+    questions: QuestionsSettings = QuestionsSettings()
+    previous_pack: str | None = Field(None, description="folder of last quarter's pack: changes.html lists what "
+                                                        "changed since")
     audit: Audit = Audit()
 
     @model_validator(mode="before")

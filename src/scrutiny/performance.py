@@ -355,6 +355,7 @@ DEFAULT_PRIORITIES = [
 def priority_of(measure_id: str, priorities=None) -> str:
     """The plan priority a measure sits under ('Other measures' when none names it)."""
     for p in priorities or DEFAULT_PRIORITIES:
+        p = p if isinstance(p, dict) else p.model_dump()
         if measure_id in p["measures"]:
             return p["name"]
     return "Other measures"
@@ -404,6 +405,116 @@ def findings(summary: pd.DataFrame, found: pd.DataFrame, catalogue: Catalogue, p
                         f"before ({narrative.fmt_count(r['prev12'])}; quasi-Poisson test, "
                         f"{narrative.fmt_p(r['r12_pvalue'])}).", "tables/performance_change.csv", f"{link}#{m.id}")
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+QUARTER_COLUMNS = ["priority", "measure", "label", "quarter", "quarter_value", "same_quarter_last_year",
+                   "quarter_change_pct", "quarter_pvalue", "ytd_label", "ytd_value", "ytd_last_year", "ytd_change_pct",
+                   "r12", "prev12", "r12_change_pct", "r12_pvalue", "r12_note", "signal", "direction", "verdict",
+                   "verdict_reason", "link"]
+VERDICT_ORDER = {"data problem": 0, "series break": 1, "worse": 2, "better": 3, "changed": 4, "no clear change": 5}
+
+
+def reporting_quarter(last_month: str) -> list[str]:
+    """The latest complete financial quarter ending at or before the reporting month."""
+    q = months.financial_quarter_months(last_month)
+    return q if q[-1] == last_month else months.financial_quarter_months(months.shift(q[0], -1))
+
+
+def _pct(a, b):
+    return 100.0 * (a - b) / b if b else float("nan")
+
+
+def quarter_view(chart_frame: pd.DataFrame, summary: pd.DataFrame, catalogue: Catalogue, priorities=None,
+                 link: str = "performance.html") -> pd.DataFrame:
+    """The front page's quarterly view, one row per measure at force level (QUARTER_COLUMNS).
+
+    The reporting quarter is the latest complete financial quarter; it is compared with the same quarter a year
+    earlier by the quasi-Poisson test (dispersion from the series' moving range over the last 24 months; not judged
+    across a series break); the financial year to date with the same months a year earlier; and the rolling 12
+    months as on the performance page. `signal`: the SPC rule that fired in the quarter's months, if any. The verdict
+    follows stated rules, first that applies: "data problem" (a month of the quarter implausible against its
+    neighbours), "series break" (a break inside the 24 months compared), "worse"/"better" (a significant quarter or
+    rolling 12-month change, or an SPC signal in the quarter, in the direction the catalogue wants or not; "changed"
+    when the measure has no desired direction), else "no clear change"."""
+    rows = []
+    for m in catalogue.measures:
+        ch = chart_frame[(chart_frame["measure"] == m.id) & (chart_frame["area"] == "force")].sort_values("month")
+        sm = summary[(summary["measure"] == m.id) & (summary["area"] == "force")].iloc[0]
+        ch = ch.reset_index(drop=True)
+        by = dict(zip(ch["month"], ch["value"]))
+        seg = dict(zip(ch["month"], ch["segment"]))
+        q = reporting_quarter(ch["month"].iloc[-1])
+        ly = [months.shift(x, -12) for x in q]
+        qv = sum(by.get(x, float("nan")) for x in q)
+        lyv = sum(by[x] for x in ly) if all(x in by for x in ly) else float("nan")
+        broken = any(seg.get(x) != seg.get(q[-1]) for x in ly if x in seg)
+        qp = float("nan")
+        if lyv == lyv and not broken:
+            window = ch[ch["month"] <= q[-1]].tail(24)["value"].to_numpy()
+            qp = dispersion.quasi_poisson_2indep(qv, lyv, dispersion.moving_range_dispersion(window)).pvalue
+        ytd, ytd_ly = months.financial_year_to_date(q[-1] if ch["month"].iloc[-1] == q[-1] else ch["month"].iloc[-1])
+        yv = sum(by.get(x, float("nan")) for x in ytd)
+        ylv = sum(by[x] for x in ytd_ly) if all(x in by for x in ytd_ly) else float("nan")
+        inq = ch[ch["month"].isin(q)]
+        fired = inq[inq["rule"] != ""]
+        groups: dict[tuple, list] = {}
+        for r in fired.itertuples():
+            groups.setdefault((r.rule, r.variation), []).append(r.month)
+        signal = ("; ".join(f"{rule}, {var.replace('special cause ', '')} ({months.period_label(ms[0], ms[-1])})"
+                            for (rule, var), ms in groups.items()) if groups else "none")
+        bad_month = inq["volume_ratio"].notna().any() if "volume_ratio" in inq else False
+        r12_break = sm["r12_break"] if isinstance(sm["r12_break"], str) else None
+        want = {"down": -1, "up": 1}.get(m.direction)
+        moves = []
+        if qp == qp and qp < 0.05:
+            moves.append((1 if qv > lyv else -1, f"quarter vs same quarter last year, {narrative.fmt_p(qp)}"))
+        if sm["r12_significant"] is True:
+            moves.append((1 if sm["r12"] > sm["prev12"] else -1,
+                          f"rolling 12 months, {narrative.fmt_p(sm['r12_pvalue'])}"))
+        sides: dict[tuple, list] = {}
+        for r in fired.itertuples():
+            if r.special_cause:
+                sides.setdefault((r.rule, r.special_cause), []).append(r.month)
+        for (rule, side), ms in sides.items():
+            moves.append((1 if side == "high" else -1, f"SPC {rule} ({months.period_label(ms[0], ms[-1])})"))
+        if bad_month:
+            verdict, why = "data problem", "a month of the quarter is implausible against its neighbours"
+        elif broken and (r12_break or sm["r12"] is None or sm["r12"] != sm["r12"]):
+            b = r12_break or next(x for x in ly if seg.get(x) != seg.get(q[-1]))
+            verdict, why = "series break", f"series break inside the months compared ({months.label(b)})"
+        elif moves and want is None:
+            verdict, why = "changed", "; ".join(w for _, w in moves) + " (no desired direction set)"
+        elif moves:
+            good = [w for d, w in moves if d == want]
+            bad = [w for d, w in moves if d != want]
+            verdict = "worse" if bad and not good else "better" if good and not bad else "no clear change"
+            why = "; ".join(bad or good) if verdict != "no clear change" else "signals point both ways: " + \
+                "; ".join(w for _, w in moves)
+        else:
+            verdict, why = "no clear change", "no significant change and no SPC signal in the quarter"
+        if verdict not in ("data problem", "series break") and (r12_break or broken):
+            why += (f"; series break in {months.label(r12_break or ch.loc[ch['break_before'], 'month'].iloc[-1])}: "
+                    "comparisons across it not judged")
+        rows.append({
+            "priority": priority_of(m.id, priorities), "measure": m.id, "label": m.label,
+            "quarter": months.financial_quarter_long(q[-1]), "quarter_value": qv, "same_quarter_last_year": lyv,
+            "quarter_change_pct": _pct(qv, lyv) if not broken else float("nan"), "quarter_pvalue": qp,
+            "ytd_label": f"{months.period_label(ytd[0], ytd[-1])} ({months.financial_year(ytd[-1])} to date)",
+            "ytd_value": yv, "ytd_last_year": ylv,
+            "ytd_change_pct": _pct(yv, ylv) if not any(seg.get(x) != seg.get(ytd[-1]) for x in ytd_ly if x in seg)
+            else float("nan"),
+            "r12": sm["r12"], "prev12": sm["prev12"],
+            "r12_change_pct": _pct(sm["r12"], sm["prev12"]) if sm["r12"] == sm["r12"] and not r12_break and
+            sm["r12"] is not None else float("nan"),
+            "r12_pvalue": sm["r12_pvalue"],
+            "r12_note": (f"not judged: series break in {months.label(r12_break)}" if r12_break else
+                         "quasi-Poisson test" if sm["r12_pvalue"] == sm["r12_pvalue"] and sm["r12_pvalue"] is not None
+                         else ""),
+            "signal": signal, "direction": m.direction, "verdict": verdict, "verdict_reason": why,
+            "link": f"{link}#{m.id}"})
+    out = pd.DataFrame(rows, columns=QUARTER_COLUMNS)
+    out["_o"] = out["verdict"].map(VERDICT_ORDER)
+    return out.sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
 def charts_for(chart_frame: pd.DataFrame, title: str):
