@@ -103,3 +103,104 @@ def breaks_rows(path: Path) -> list[dict]:
              "before": f"{float(r['before_mean']):,.1f}", "after": f"{float(r['after_mean']):,.1f}",
              "ratio": f"{float(r['ratio']):,.2f}" if r["ratio"] != "" else "", "method": r["method"],
              "source": str(r["source"]).capitalize()} for _, r in d.iterrows()]
+
+
+def _signed_pct(x) -> str:
+    return "" if x != x else f"{'+' if x > 0 else '−' if x < 0 else ''}{abs(x):.1f}%"
+
+
+def quarter_rows(path: Path) -> tuple[list[dict], list[dict]]:
+    """tables/performance_quarter.csv as the front page shows it: (rows, groups by plan priority in the order of
+    their most urgent verdict). Numbers with separators, changes signed, p-values in words, no program values."""
+    import pandas as pd
+
+    from .narrative import fmt_p
+    from .performance import VERDICT_ORDER
+
+    d = pd.read_csv(path)
+    rows = []
+    for r in d.to_dict(orient="records"):
+        num = (lambda v: "–" if v != v else f"{v:,.0f}")
+        qc = ("not judged (series break)" if r["quarter_change_pct"] != r["quarter_change_pct"] and
+              r["same_quarter_last_year"] == r["same_quarter_last_year"] else _signed_pct(r["quarter_change_pct"]))
+        if r["quarter_pvalue"] == r["quarter_pvalue"] and qc and not qc.startswith("not"):
+            qc += f" ({fmt_p(r['quarter_pvalue'])})"
+        ytd = f"{num(r['ytd_value'])} ({r['ytd_label']})"
+        if r["ytd_last_year"] == r["ytd_last_year"]:
+            ytd += f"; a year earlier {num(r['ytd_last_year'])}" + (
+                f", {_signed_pct(r['ytd_change_pct'])}" if r["ytd_change_pct"] == r["ytd_change_pct"] else
+                ", not judged (series break)")
+        if r["r12"] != r["r12"]:
+            r12 = "fewer than 24 months of data"
+        elif isinstance(r["r12_note"], str) and r["r12_note"].startswith("not judged"):
+            r12 = f"{num(r['r12'])} vs {num(r['prev12'])}: {r['r12_note']}"
+        else:
+            r12 = (f"{num(r['r12'])} vs {num(r['prev12'])}: {_signed_pct(r['r12_change_pct'])}, "
+                   f"{fmt_p(r['r12_pvalue'])}" + (" (significant)" if r["r12_pvalue"] < 0.05 else ""))
+        rows.append({**r, "quarter_short": str(r["quarter"]).split(" (")[0],
+                     "quarter_value_text": num(r["quarter_value"]),
+                     "same_quarter_last_year_text": num(r["same_quarter_last_year"]), "quarter_change_text": qc,
+                     "ytd_text": ytd, "r12_text": r12,
+                     "direction_text": {"down": "Lower is better", "up": "Higher is better"}.get(
+                         r["direction"], "No desired direction"),
+                     "_order": VERDICT_ORDER.get(r["verdict"], 9)})
+    groups: dict[str, list] = {}
+    for r in rows:
+        groups.setdefault(r["priority"], []).append(r)
+    ordered = sorted(groups.items(), key=lambda kv: min(x["_order"] for x in kv[1]))
+    return rows, [{"name": k, "rows": v} for k, v in ordered]
+
+
+def _findings(build: Path):
+    import pandas as pd
+
+    from .questions import FINDING_COLUMNS
+
+    parts = [pd.read_csv(f, keep_default_na=False, dtype=str) for f in sorted((build / "tables").glob("*_findings.csv"))]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+def brief_pages(build: Path, params, ctx: dict, dq: dict, log=print) -> dict:
+    """questions.html (+ tables/questions.csv), brief.html, and changes.html (+ tables/changes.csv) when the params
+    name a previous pack. Returns counts for the front page."""
+    import pandas as pd
+
+    from . import changes as changes_mod
+    from . import paths
+    from . import questions as questions_mod
+    from .csvsafe import safe_frame
+    from .months import label
+
+    q = questions_mod.from_findings(_findings(build), drop=params.questions.drop, add=params.questions.add)
+    safe_frame(q).to_csv(build / "tables" / "questions.csv", index=False, lineterminator="\n")
+    qs = q.to_dict(orient="records")
+    render("questions.html.j2", build / "questions.html", page_title="Questions for the force",
+           current="questions.html", questions=qs, rules=questions_mod.rule_table().to_dict(orient="records"), **ctx)
+    out = {"questions_count": len(qs)}
+    qpath = build / "tables" / "performance_quarter.csv"
+    if qpath.is_file():
+        rows, groups = quarter_rows(qpath)
+        out.update(quarter=rows, quarter_groups=groups)
+        top = [r for r in rows if r["verdict"] in ("data problem", "series break", "worse", "better")][:6]
+        counts = pd.Series([r["verdict"] for r in rows]).value_counts()
+        headline = ", ".join(f"{n} {v}" for v, n in counts.items()) + f" across {len(rows)} measures."
+        render("brief.html.j2", build / "brief.html", page_title="Brief", current="brief.html", top=top,
+               quarter_label=rows[0]["quarter"] if rows else "", headline=headline, questions=qs, dq=dq, **ctx)
+    if params.previous_pack:
+        prev = paths.resolve(params.previous_pack)
+        c = changes_mod.compare(prev, build)
+        safe_frame(c).to_csv(build / "tables" / "changes.csv", index=False, lineterminator="\n")
+        shown = []
+        for r in c.to_dict(orient="records"):
+            diff = r["difference"]
+            shown.append({**r, "measure_label": str(r["measure"]).replace("_", " ").capitalize(),
+                          "month_label": label(r["month"]) if r["month"] else "",
+                          "old_text": f"{r['old']:,.0f}" if isinstance(r["old"], (int, float)) else r["old"],
+                          "new_text": f"{r['new']:,.0f}" if isinstance(r["new"], (int, float)) else r["new"],
+                          "difference_text": f"{diff:+,.0f}" if isinstance(diff, (int, float)) and diff == diff
+                          else ""})
+        render("changes.html.j2", build / "changes.html", page_title="Changes since the last pack",
+               current="changes.html", changes=shown, previous=str(params.previous_pack), **ctx)
+        out["changes_count"] = len(c)
+    return out
