@@ -244,6 +244,11 @@ def _enospc(monkeypatch):
     monkeypatch.setattr(report, "render", full)
 
 
+def _no_failed_build(c: Ctx, pfile: Path, out: str) -> None:
+    """On a full disk the failed build is not kept (it would hold on to the space)."""
+    assert not (c.tmp / ".failed-pack").exists() and not (c.tmp / ".build-pack").exists()
+
+
 def _warned(column: str, dataset: str = "police_uk_street"):
     def check(c: Ctx, pfile: Path, out: str) -> None:
         assert re.search(rf"warning: {dataset}: column '{column}'.*\[warning\]", out), out
@@ -488,8 +493,9 @@ CASES = [
     Case("output_folder_unwritable", lambda c: (c.tmp.joinpath("file").write_text("x"), c.params())[1], 1,
          ["cannot write the pack under", "file"], out=lambda c: c.tmp / "file" / "pack"),
     Case("disk_full_mid_build", lambda c: c.params(), 1,
-         ["No space left on device", "is the disk full", "data-quality.html", "The failed build is kept at"],
-         patch=_enospc),
+         ["No space left on device", "is the disk full", "data-quality.html",
+          "The partial build was removed to free the space"],
+         patch=_enospc, check=_no_failed_build, out=lambda c: c.tmp / "pack"),
 ]
 
 
