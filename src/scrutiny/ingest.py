@@ -185,6 +185,11 @@ class PoliceUkMonthly:
             df["forces_in_file"] = df.groupby("source_file")["Falls within"].transform("nunique")
         if "Crime type" in df.columns:
             df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
+        if "LSOA name" in df.columns:  # False where a district is spelled other than its most frequent spelling
+            raw = policeuk.districts_as_written(df["LSOA name"])
+            df["district_spelling_ok"] = raw.isna() | (raw == policeuk.districts(df["LSOA name"]))
+        df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
+        df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
         return df
 
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
@@ -243,8 +248,6 @@ class PoliceUkStopSearch(PoliceUkMonthly):
         fm = df["file_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)
         dm = df["date_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)
         df["date_month_lag"] = (fm - dm).astype("Float64")  # months the timestamp lies before the file month
-        df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
-        df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
         return df
 
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
