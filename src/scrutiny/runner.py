@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import aqa, months, packdir, paths, provenance, report
 from .contracts import ContractError, Report, validate
+from .csvsafe import neutralise, restore
 from .ingest import DATASETS, InputError
 from .params import Params, ParamsError, load
 
@@ -354,10 +355,10 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
                       **ctx)
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
-            summaries.append(pd.read_csv(s, keep_default_na=False))
+            summaries.append(restore(pd.read_csv(s, keep_default_na=False)))
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(
         columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])
-    summary.to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
+    neutralise(summary).to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
     step.done()
 
     step("writing provenance and manifest")
