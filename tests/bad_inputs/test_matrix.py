@@ -285,6 +285,29 @@ def _one_district(c: Ctx, pfile: Path, out: str) -> None:
     assert ingest  # the prepared table uses the same function (ingest.PoliceUkMonthly.prepare)
 
 
+def _bomb(c: Ctx) -> Path:
+    """A gzip file that decompresses to 2 MiB of valid rows (the guard is lowered to 1 MiB for the test; the
+    real guard, 2 GiB, works the same way)."""
+    h, rows = real_rows("2025-05")
+    body = csv_bytes(h, rows)
+    reps = (2 * 1024 ** 2) // len(body) + 1
+    write_gz(c.file("2025-05"), body + body.split(b"\n", 1)[1] * reps)
+    return c.params()
+
+
+def _guard(name: str, value: int):
+    def patch(monkeypatch, ctx=None):
+        from scrutiny import ingest
+
+        monkeypatch.setattr(ingest, name, value)
+    return patch
+
+
+def _huge_field(c: Ctx) -> Path:
+    c.cell("2025-06", 4, "Context", "x" * (10 * 1024 ** 2))  # a 10 MB field
+    return c.params()
+
+
 def _warned(column: str, dataset: str = "police_uk_street"):
     def check(c: Ctx, pfile: Path, out: str) -> None:
         assert re.search(rf"warning: {dataset}: column '{column}'.*\[warning\]", out), out
@@ -348,6 +371,14 @@ CASES = [
     Case("windows_1252_location", _cp1252, 2,
          ["2025-05-gwent-street.csv.gz", "column 'readable'", "not UTF-8 text: byte 0xe9", "(line 8)"],
          check=lambda c, p, out: f"byte offset {c.offset} " in out),
+    Case("gzip_bomb", _bomb, 2,
+         ["2025-05-gwent-street.csv.gz", "column 'readable'", "decompresses to more than 1 MiB of text",
+          "a gzip bomb?"], patch=_guard("MAX_DECOMPRESSED_BYTES", 1024 ** 2)),
+    Case("too_many_rows", lambda c: (c.edit("2025-04", lambda h, r: (h, r * 2)), c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'readable'", "more than 150 data rows"], patch=_guard("MAX_ROWS", 150)),
+    Case("field_larger_than_field_limit", _huge_field, 2,
+         ["2025-06-gwent-street.csv.gz", "column 'readable'", "cannot be read as CSV at line 5 (data row 4)",
+          "field larger than field limit"]),
     Case("ragged_row_extra_field", lambda c: (c.edit("2025-05", lambda h, r: (
         h, r[:2] + [r[2] + ["surplus"]] + r[3:])), c.params())[1], 2,
          ["2025-05-gwent-street.csv.gz", "cannot be parsed as CSV with the published header"]),
@@ -610,6 +641,22 @@ def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
     assert f"byte 0xe9 at byte offset {offset} (line 3)" in verdict
     write_gz(tmp_path / "x.csv.gz", data)
     assert "of the decompressed text (line 3)" in inspect_file(tmp_path / "x.csv.gz")[0]
+
+
+def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
+    """The stream is read in chunks: the offset and line are exact when the bad byte falls in a later chunk,
+    and when a multi-byte character is split between two chunks it is still UTF-8."""
+    from scrutiny import ingest
+
+    monkeypatch.setattr(ingest, "CHUNK", 7)
+    data = "\ufeffa,b\n1,caf\u00e9\n2,\u00e9t\u00e9\n".encode("utf-8")
+    p = tmp_path / "ok.csv"
+    p.write_bytes(data)
+    assert ingest.inspect_file(p) == ("ok", ["a", "b"], 2)
+    bad = data + "3,caf\u00e9\n".encode("cp1252")
+    p.write_bytes(bad)
+    verdict = ingest.inspect_file(p)[0]
+    assert f"byte 0xe9 at byte offset {len(bad) - 2} (line 4)" in verdict, verdict
 
 
 def test_bom_and_crlf_header_read_as_published(tmp_path):

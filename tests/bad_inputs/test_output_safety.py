@@ -195,10 +195,13 @@ def test_fallback_swap_stopped_midway_leaves_a_recoverable_pack(tmp_path, monkey
     assert (target / "page.html").read_text() == "old" and "Restored the last good pack" in said[0]
 
 
-def test_empty_folder_is_accepted_and_becomes_a_pack(sandbox, capsys):
+def test_empty_folder_with_an_apostrophe_becomes_a_pack(sandbox, capsys):
+    """An empty folder is accepted; a quote in the path reaches DuckDB as a parameter or a quoted literal."""
     tmp, pfile, _ = sandbox
-    (tmp / "empty").mkdir()
-    code, text = run(pfile, tmp / "empty", capsys)
+    out = tmp / "o'brien" / "pack"
+    out.mkdir(parents=True)
+    code, text = run(pfile, out, capsys)
     assert code == 0, text
-    assert packdir.is_pack(tmp / "empty")
-    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith(".")) == []
+    assert packdir.is_pack(out)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["pack"]  # no lock, build or old folder left
+    assert cli.main(["verify", str(out)]) == 0
