@@ -245,8 +245,8 @@ class PoliceUkMonthly:
         sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
                "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")
         con = connect()
-        try:
-            df = con.execute(sql, {"files": paths_}).df()
+        try:  # through Arrow: about half the peak memory of .df() (the rows are not materialised twice)
+            df = con.sql(sql, params={"files": paths_}).to_arrow_table().to_pandas()
         except duckdb.Error as e:
             # find the file that breaks, to name it
             for p in paths_:
