@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("verify", help="check a pack's files against MANIFEST.json and its inputs against "
                                       "provenance.json")
     f.add_argument("pack_dir")
+    f.add_argument("--digest", help="the sha256 of MANIFEST.json as published (printed at the end of `scrutiny "
+                                    "run`, kept in MANIFEST.sha256): the pack must be that pack")
     a = ap.parse_args(argv)
 
     from .runner import PackError, run, validate_only
@@ -52,13 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .provenance import verify
 
-            problems = verify(Path(a.pack_dir))
+            problems = verify(Path(a.pack_dir), digest=a.digest)
             for pr in problems:
                 _log(pr)
             if problems:
                 _log(f"{len(problems)} problem(s): the pack does not match its manifest or inputs.")
                 return 1
-            _log("All files match MANIFEST.json and all inputs match provenance.json.")
+            _log("All files match MANIFEST.json and all inputs match provenance.json." +
+                 (" MANIFEST.json has the digest given." if a.digest else ""))
     except PackError as e:
         print(f"scrutiny: error: {e}", file=sys.stderr, flush=True)
         return e.code

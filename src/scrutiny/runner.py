@@ -369,9 +369,11 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
                   sections=sections_nav, aqa_counts=aqa_counts, provenance_rows=_provenance_rows(prov), **ctx)
     shutil.rmtree(build / "_work")
     packdir.write_marker(build)
-    provenance.write_manifest(build)
+    digest = provenance.write_manifest(build)
     packdir.swap(build, target)
     step.done(f"pack written to {target}")
+    log(f"MANIFEST.json sha256 {digest} (kept in {provenance.DIGEST_FILE}; record it where the pack is "
+        f"published, and check the pack later with: scrutiny verify {target} --digest {digest})")
     return target
 
 
@@ -406,7 +408,7 @@ def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, 
         "params_file": {"path": _rel(params_path.resolve()) if _inside(params_path) else params_path.name,
                         "sha256": provenance.sha256_path(params_path), "copy": "params.yaml"},
         "params": p.model_dump(mode="json"),
-        "inputs": inputs, "contracts": contracts, "code": extra,
+        "inputs": inputs, "contracts": contracts, "code": extra, "code_digest": provenance.code_digest(),
         "git": provenance.git_state(), "versions": provenance.versions(),
     }
 
@@ -426,7 +428,8 @@ def _provenance_rows(prov: dict) -> list[tuple[str, str]]:
     rows = [("Run date", prov["run_date"]),
             ("Params", f"{prov['params_file']['path']} (sha256 {prov['params_file']['sha256'][:16]}…)"),
             ("Code", f"git commit {prov['git']['commit'] or 'unknown'}" +
-             (" with uncommitted changes" if prov["git"]["dirty"] else ""))]
+             (" with uncommitted changes" if prov["git"]["dirty"] else "") +
+             f"; code sha256 {prov['code_digest']['sha256'][:16]}… ({prov['code_digest']['files']} files)")]
     for i in prov["inputs"]:
         used = [f for f in i["files"] if f["used"]]
         rows.append((f"Input {i['dataset']}", f"{i['pattern']}: {len(used)} file(s), {i['rows']:,} rows"))

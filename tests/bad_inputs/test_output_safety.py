@@ -7,6 +7,8 @@ afterwards (user files and the last good pack included), and that nothing was cr
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -204,4 +206,8 @@ def test_empty_folder_with_an_apostrophe_becomes_a_pack(sandbox, capsys):
     assert code == 0, text
     assert packdir.is_pack(out)
     assert sorted(p.name for p in out.parent.iterdir()) == ["pack"]  # no lock, build or old folder left
-    assert cli.main(["verify", str(out)]) == 0
+    digest = hashlib.sha256((out / "MANIFEST.json").read_bytes()).hexdigest()
+    assert f"MANIFEST.json sha256 {digest} " in text and f"--digest {digest}" in text
+    assert cli.main(["verify", str(out), "--digest", digest]) == 0
+    prov = json.loads((out / "provenance.json").read_text())
+    assert len(prov["code_digest"]["sha256"]) == 64 and "modified" in prov["git"]
