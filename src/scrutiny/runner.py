@@ -197,15 +197,15 @@ def _run_locked(p: Params, params_path: Path, target: Path, run_date: str, log) 
                         e.code) from None
     except OSError as e:  # disk full, folder made read-only mid-run, file vanished
         if _disk_full(e):
-            raise PackError(f"cannot read or write {e.filename or 'a file'}: {e.strerror or e} {_FULL_HINT}" +
+            raise PackError(f"cannot read or write {e.filename or f'a file under {parent}'}: {e.strerror or e} {_FULL_HINT}" +
                             untouched + _drop_build(build), EXIT_FAILURE) from None
         keep = _keep_failed(build, failed)
-        raise PackError(f"cannot read or write {e.filename or 'a file'}: {e.strerror or e} {_FULL_HINT}" +
+        raise PackError(f"cannot read or write {e.filename or f'a file under {parent}'}: {e.strerror or e} {_FULL_HINT}" +
                         untouched + (f"\nThe failed build is kept at {keep}." if keep else ""),
                         EXIT_FAILURE) from None
     except Exception as e:  # anything unexpected: still keep the last good pack
         if _disk_full(e):  # e.g. DuckDB's IOException when the disk fills while it writes
-            raise PackError(f"cannot read or write a file: {str(e).splitlines()[0]} {_FULL_HINT}" + untouched +
+            raise PackError(f"cannot read or write a file under {parent}: {str(e).splitlines()[0]} {_FULL_HINT}" + untouched +
                             _drop_build(build), EXIT_FAILURE) from None
         keep = _keep_failed(build, failed)
         raise PackError(f"unexpected error: {type(e).__name__}: {e}" + untouched +
