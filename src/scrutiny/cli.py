@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("document", help="the document's text, e.g. report.txt from pdftotext -layout report.pdf")
     d.add_argument("--out", required=True, help="folder for figures.csv and relations.csv")
     d.add_argument("--doc-id", help="doc_id for every figure (default: the file name)")
+    f.add_argument("--digest", help="the sha256 of MANIFEST.json as published (printed at the end of `scrutiny "
+                                    "run`, kept in MANIFEST.sha256): the pack must be that pack")
     a = ap.parse_args(argv)
     if a.command == "draft-audit":
         from .draft_audit import main as draft_main
@@ -63,13 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .provenance import verify
 
-            problems = verify(Path(a.pack_dir))
+            problems = verify(Path(a.pack_dir), digest=a.digest)
             for pr in problems:
                 _log(pr)
             if problems:
                 _log(f"{len(problems)} problem(s): the pack does not match its manifest or inputs.")
                 return 1
-            _log("All files match MANIFEST.json and all inputs match provenance.json.")
+            _log("All files match MANIFEST.json and all inputs match provenance.json." +
+                 (" MANIFEST.json has the digest given." if a.digest else ""))
     except PackError as e:
         print(f"scrutiny: error: {e}", file=sys.stderr, flush=True)
         return e.code

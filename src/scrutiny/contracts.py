@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -101,20 +102,50 @@ class Report:
         return "\n".join(lines)
 
 
+CONTRACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*\.v[0-9]+$")
+
+
 def contract_path(name: str) -> Path:
+    """data_contracts/<name>.json; a name, never a path (no folders, no '..')."""
+    if not CONTRACT_NAME.match(name):
+        raise InputError(f"contract {name!r} is not a contract name: write the name of a suite in data_contracts/ "
+                         "such as 'police_uk_street.v1' (no folders, no '..', no .json)")
     return CONTRACTS_DIR / f"{name}.json"
 
 
 def load_suite_json(name: str) -> dict:
+    """A suite from data_contracts/, refused when missing, not a suite, or checking nothing."""
     p = contract_path(name)
     if not p.is_file():
         raise InputError(f"contract {name!r} not found at {p}")
-    return json.loads(p.read_text(encoding="utf-8"))
+    try:
+        suite = json.loads(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"contract {name!r} ({p}) is not valid JSON: {e}") from None
+    exps = suite.get("expectations") if isinstance(suite, dict) else None
+    if not isinstance(exps, list) or not all(isinstance(e, dict) and e.get("type") for e in exps):
+        raise InputError(f"contract {name!r} ({p}) is not an expectation suite (it needs a list 'expectations' "
+                         "of {type, kwargs, meta, severity})")
+    if not exps:
+        raise InputError(f"contract {name!r} ({p}) has no expectations: a suite that checks nothing would pass "
+                         "any input, so it is refused")
+    return suite
 
 
 def _split(suite: dict, level: str) -> dict:
     return {**suite, "name": f"{suite['name']}:{level}",
             "expectations": [e for e in suite["expectations"] if e.get("meta", {}).get("level", "row") == level]}
+
+
+def _columns_used(suite: dict, rows: pd.DataFrame, index_cols: list[str]) -> pd.DataFrame:
+    """Only the columns the expectations read (and the index columns naming failing rows): Great Expectations
+    copies the frame it checks, so a narrower frame lowers peak memory on large inputs."""
+    cols = set(index_cols)
+    for e in suite["expectations"]:
+        kw = e.get("kwargs", {})
+        cols |= {kw[k] for k in ("column", "column_A", "column_B") if isinstance(kw.get(k), str)}
+        cols |= {c for k in ("column_list",) for c in kw.get(k, []) if isinstance(c, str)}
+    return rows[[c for c in rows.columns if c in cols]]
 
 
 class _Validator:
@@ -180,6 +211,10 @@ def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) 
     elif cfg.type == "expect_column_unique_value_count_to_be_between":
         vals = df[kw["column"]].dropna().unique()
         out.note = f"found {len(vals)} distinct values: {sorted(map(str, vals))[:10]}"
+    elif kw.get("column") == "district_spelling_ok" and "LSOA name" in df.columns:
+        from .policeuk import district_spellings, spelling_note
+
+        out.note = spelling_note(district_spellings(df["LSOA name"], df["file_month"]))
     elif cfg.type == "expect_column_values_to_be_in_set" and kw.get("column") == "header":
         expected = str(parameters.get("header", [""])[0]).split("|")
         found = dict(zip(df["source_file"], df["header"]))
@@ -232,7 +267,8 @@ def validate(params) -> Report:
                 rows = ds.link(rows, report.frames)
             rows_checked = len(rows)
             idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
-            rres = v.run(_split(suite, "row"), rows, idx, parameters)
+            rsuite = _split(suite, "row")
+            rres = v.run(rsuite, _columns_used(rsuite, rows, idx), idx, parameters)
             outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
             file_rows = _split(suite, "file_rows")
             if file_rows["expectations"] and hasattr(ds, "file_stats"):

@@ -210,14 +210,14 @@ class HomeOfficeOutcomes:
         return df
 
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
-        from .ingest import connect
+        from .ingest import connect, sql_string
 
         t = typed(rows, warn=False)
         t = t.rename(columns={"row": "source_row"}).drop(columns=["count_recorded_number", "count_closed_number"],
                                                           errors="ignore")
         con = connect()
         con.register("t", t)
-        con.execute(f"COPY (SELECT * FROM t ORDER BY source_file, source_row) TO '{out}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * FROM t ORDER BY source_file, source_row) TO {sql_string(out)} (FORMAT parquet)")
         con.close()
         return len(t)
 

@@ -8,6 +8,7 @@ by the pack period, and the count filtered is reported.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import gzip
@@ -55,42 +56,117 @@ def _open_text(path: Path):
     return open(path, encoding="utf-8-sig", newline="")
 
 
+# Guards on one input file, whatever its compressed size: far beyond any published file (a month of the
+# Metropolitan Police's street file is about 100,000 rows, 25 MB), small enough to stop a gzip bomb (2 MB of gzip
+# can hold 2 GB of text) before it fills memory. Not params: a file this large is not an input, whatever the pack.
+MAX_DECOMPRESSED_BYTES = 2 * 1024 ** 3  # 2 GiB of text per file
+MAX_ROWS = 20_000_000  # data rows per file
+CHUNK = 1 << 20
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Counted(io.RawIOBase):
+    """A binary stream that counts the bytes read through it and stops past MAX_DECOMPRESSED_BYTES."""
+
+    def __init__(self, f, limit: int):
+        self.f, self.limit, self.n = f, limit, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        data = self.f.read(len(b))
+        self.n += len(data)
+        if self.n > self.limit:
+            raise _TooLarge
+        b[:len(data)] = data
+        return len(data)
+
+
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+
+
+def _bad_utf8(path: Path) -> str:
+    """Where the text stops being UTF-8: the byte, its offset in the (decompressed) text and its line."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    offset, lines, first = 0, 1, True
+    with _open_binary(path) as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if first and chunk.startswith(codecs.BOM_UTF8):
+                chunk, offset = chunk[3:], 3
+            first = False
+            pending = dec.getstate()[0]
+            try:
+                dec.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as e:
+                data = pending + chunk
+                at = offset - len(pending) + e.start
+                line = lines + data.count(b"\n", 0, e.start)
+                where = "of the decompressed text " if path.name.endswith(".gz") else ""
+                return (f"not UTF-8 text: byte 0x{data[e.start]:02x} at byte offset {at} {where}(line {line}); "
+                        "re-save the file as UTF-8 (it may be Windows-1252 from a spreadsheet)")
+            if not chunk:
+                return "not UTF-8 text"
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+
+
 def inspect_file(path: Path) -> tuple[str, list[str] | None, int]:
-    """(verdict, header, data rows) of one CSV file, reading it once.
+    """(verdict, header, data rows) of one CSV file, read as a stream (memory does not grow with the file).
 
     The verdict is 'ok' or why the file cannot be used: empty, not gzip though named .gz, truncated
-    gzip, not UTF-8 (naming the byte, its offset and its line), or a header with no data rows (which
+    gzip, not UTF-8 (naming the byte, its offset and its line), a row the CSV reader cannot parse (naming the
+    line), larger than MAX_DECOMPRESSED_BYTES or MAX_ROWS (a gzip bomb), or a header with no data rows (which
     would otherwise read as a month with no crime at all). A UTF-8 byte-order mark is accepted.
     """
+    gz = path.name.endswith(".gz")
     try:
         if path.is_dir():
             return "is a folder, not a file", None, 0
         if path.stat().st_size == 0:
             return "empty file (0 bytes)", None, 0
-        if path.name.endswith(".gz"):
+        if gz:
             with open(path, "rb") as f:
                 if f.read(2) != b"\x1f\x8b":
                     return "named .gz but is not gzip-compressed", None, 0
-            with gzip.open(path, "rb") as f:
-                raw = f.read()
-        else:
-            raw = path.read_bytes()
+        elif path.stat().st_size > MAX_DECOMPRESSED_BYTES:
+            raise _TooLarge
+        with _open_binary(path) as raw:
+            text = io.TextIOWrapper(io.BufferedReader(_Counted(raw, MAX_DECOMPRESSED_BYTES), CHUNK),
+                                    encoding="utf-8-sig", newline="")
+            reader = csv.reader(text)
+            header, rows, blank = None, 0, True
+            for row in reader:
+                if header is None:
+                    header = row
+                    blank = not any(c.strip() for c in row)
+                    continue
+                if row:
+                    rows += 1
+                    if rows > MAX_ROWS:
+                        return (f"more than {MAX_ROWS:,} data rows: far beyond any published file, so it is "
+                                "refused before it fills memory (a gzip bomb?)"), None, 0
+    except _TooLarge:
+        what = "decompresses to" if gz else "is"
+        n = MAX_DECOMPRESSED_BYTES
+        size = f"{n / 1024 ** 3:g} GiB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:g} MiB"
+        return (f"{what} more than {size} of text: far beyond any published file, so it is refused before it "
+                "fills memory (a gzip bomb?)"), None, 0
     except EOFError:
         return "gzip stream is truncated (incomplete download?)", None, 0
+    except UnicodeDecodeError:
+        return _bad_utf8(path), None, 0
+    except csv.Error as e:
+        return (f"cannot be read as CSV at line {reader.line_num} (data row {rows + 1}): {e}"), None, 0
     except (OSError, gzip.BadGzipFile, zlib_error) as e:
         return f"cannot read or decompress: {getattr(e, 'strerror', None) or e}", None, 0
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        where = "of the decompressed text " if path.name.endswith(".gz") else ""
-        return (f"not UTF-8 text: byte 0x{raw[e.start]:02x} at byte offset {e.start} {where}(line {line}); "
-                "re-save the file as UTF-8 (it may be Windows-1252 from a spreadsheet)"), None, 0
-    if not text.strip():
+    if header is None or (blank and rows == 0):
         return "empty file (no header row)", None, 0
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    rows = sum(1 for r in reader if r)
     if rows == 0:
         return "header only: no data rows (a month with no rows would read as no crime)", header, 0
     return "ok", header, rows
@@ -133,8 +209,13 @@ def file_record(path: Path, strip_header: bool = False) -> tuple[dict, list[str]
 
 def write_parquet(con: duckdb.DuckDBPyConnection, select_sql: str, out: Path) -> int:
     """COPY the rows of a SELECT to a Parquet file; returns how many rows were written."""
-    con.execute(f"COPY ({select_sql}) TO '{out}' (FORMAT parquet)")
-    return con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+    con.execute(f"COPY ({select_sql}) TO {sql_string(out)} (FORMAT parquet)")
+    return con.execute("SELECT count(*) FROM read_parquet(?)", [str(out)]).fetchone()[0]
+
+
+def sql_string(value) -> str:
+    """A SQL string literal (single quotes doubled), for the places DuckDB takes no parameter (COPY ... TO)."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 @dataclass
@@ -168,8 +249,8 @@ class PoliceUkMonthly:
         sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
                "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")
         con = connect()
-        try:
-            df = con.execute(sql, {"files": paths_}).df()
+        try:  # through Arrow: about half the peak memory of .df() (the rows are not materialised twice)
+            df = con.sql(sql, params={"files": paths_}).to_arrow_table().to_pandas()
         except duckdb.Error as e:
             # find the file that breaks, to name it
             for p in paths_:
@@ -189,6 +270,11 @@ class PoliceUkMonthly:
             df["forces_in_file"] = df.groupby("source_file")["Falls within"].transform("nunique")
         if "Crime type" in df.columns:
             df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
+        if "LSOA name" in df.columns:  # False where a district is spelled other than its most frequent spelling
+            raw = policeuk.districts_as_written(df["LSOA name"])
+            df["district_spelling_ok"] = raw.isna() | (raw == policeuk.districts(df["LSOA name"]))
+        df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
+        df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
         return df
 
     def file_stats(self, rows: pd.DataFrame, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
@@ -281,8 +367,6 @@ class PoliceUkStopSearch(PoliceUkMonthly):
         fm = df["file_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)
         dm = df["date_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)
         df["date_month_lag"] = (fm - dm).astype("Float64")  # months the timestamp lies before the file month
-        df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
-        df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
         return df
 
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:

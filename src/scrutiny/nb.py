@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts
+from .csvsafe import neutralise
 from .narrative import MARKER, fmt_count
 _UNSET = object()
 _min_count = _UNSET
@@ -175,10 +176,11 @@ def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None 
 
 
 def write_table(df: pd.DataFrame, name: str, out_dir: str | Path | None, counts: list | None = None) -> None:
-    """Write tables/<name>.csv (full precision to 6 significant figures, Unix line ends), small counts suppressed."""
+    """Write tables/<name>.csv (full precision to 6 significant figures, Unix line ends), small counts suppressed,
+    text cells formula-safe (csvsafe)."""
     p = Path(out_dir) / "tables" / f"{name}.csv"
     p.parent.mkdir(parents=True, exist_ok=True)
-    suppress(df, counts)[0].to_csv(p, index=False, lineterminator="\n", float_format="%.6g")
+    neutralise(suppress(df, counts)[0]).to_csv(p, index=False, lineterminator="\n", float_format="%.6g")
 
 
 def _suppress_spec(node, counts, n: int) -> int:

@@ -28,7 +28,9 @@ class _Strict(BaseModel):
 
 
 class Pack(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="folder name under outputs/")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=100,
+                    description="folder name under outputs/ (at most 100 characters: the file system also "
+                                "names .build-/.failed-/.old-/.lock- folders after it)")
     title: str
     force: str
 
@@ -54,7 +56,8 @@ class Period(_Strict):
 
 class InputSpec(_Strict):
     path: str
-    contract: str | None = None
+    contract: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.v[0-9]+$",
+                                 description="a suite name in data_contracts/ (e.g. police_uk_street.v1), not a path")
 
 
 class DeclaredBreak(_Strict):
@@ -293,6 +296,9 @@ def _format(err: ValidationError, source: str) -> str:
             msg = "unknown key (not allowed; check the spelling against README)"
         elif e["type"] == "missing":
             msg = "required key is missing"
+        elif e["type"] == "string_pattern_mismatch" and loc.endswith(".contract"):
+            msg = ("must be the name of a suite in data_contracts/, such as 'police_uk_street.v1' (a name, not a "
+                   "path: no folders, no '..', no .json)")
         lines.append(f"  - {loc}: {msg}")
     return "\n".join(lines)
 
@@ -307,13 +313,43 @@ def parse(data: dict, source: str = "params") -> Params:
         raise ParamsError(_format(err, source)) from None
 
 
+class DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key written twice in one mapping (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: reported by the constructor below
+                continue
+            line = key_node.start_mark.line + 1
+            if first is not None:
+                raise DuplicateKey(f"duplicate key {key!r} at lines {first} and {line} (YAML would silently keep "
+                                   "only the second; remove one)")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:map", _UniqueKeyLoader.construct_yaml_map)
+
+
 def load(path: str | Path) -> Params:
-    """Read and validate a params YAML file (safe loader: no Python object tags)."""
+    """Read and validate a params YAML file (safe loader: no Python object tags; no key written twice)."""
     p = Path(path)
     if not p.is_file():
         raise ParamsError(f"{path}: params file not found")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except DuplicateKey as err:
+        raise ParamsError(f"{path}: {err}") from None
     except yaml.YAMLError as err:
         raise ParamsError(f"{path}: not valid YAML (or uses a tag that is refused, such as !!python/object): "
                           f"{str(err).splitlines()[0]}") from None

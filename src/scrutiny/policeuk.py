@@ -61,7 +61,7 @@ LSOA_CODE_PATTERN = r"^[EW]01\d{6}$"
 MONTH_PATTERN = r"^\d{4}-(?:0[1-9]|1[0-2])$"
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
+_LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Za-z]$")
 
 
 def slug(label: str) -> str:
@@ -86,10 +86,67 @@ def district(lsoa_name: str | None) -> str | None:
     return _LSOA_SUFFIX.sub("", name)
 
 
+def district_key(name: str) -> str:
+    """The key districts are matched on: case and runs of spaces ignored ("NEWPORT", "Newport " -> "newport")."""
+    return " ".join(str(name).split()).casefold()
+
+
 def districts(names):
-    """Vectorised `district` for a pandas Series of LSOA names (same rule, same pattern)."""
-    out = names.astype("str").str.strip().str.replace(_LSOA_SUFFIX, "", regex=True)
-    return out.where(names.notna() & (out != ""), None)
+    """Vectorised `district` for a pandas Series of LSOA names, one spelling per district.
+
+    Names that differ only in case or spacing are one district, written in its most frequent spelling (ties:
+    the first in sorted order), so a month published in capitals does not split a district in two."""
+    raw = districts_as_written(names)
+    canon = canonical_spellings(raw)
+    out = _keys(raw).map(canon)
+    return out.astype(object).where(raw.notna(), None)
+
+
+def _keys(raw):
+    """Vectorised district_key."""
+    return raw.str.split().str.join(" ").str.casefold()
+
+
+def districts_as_written(names):
+    """Vectorised `district`, each spelled as in its row (None for a missing or empty name)."""
+    raw = names.astype("str").str.strip().str.replace(_LSOA_SUFFIX, "", regex=True)
+    return raw.where(names.notna() & (raw != ""), None)
+
+
+def canonical_spellings(raw) -> dict[str, str]:
+    """district_key -> the most frequent spelling of that district in a Series of district names."""
+    import pandas as pd
+
+    valid = raw.dropna()
+    if valid.empty:
+        return {}
+    t = pd.DataFrame({"key": _keys(valid), "name": valid}).value_counts().reset_index(name="n")
+    t = t.sort_values(["key", "n", "name"], ascending=[True, False, True]).drop_duplicates("key")
+    return dict(zip(t["key"], t["name"]))
+
+
+def district_spellings(names, months) -> dict[str, dict[str, list[str]]]:
+    """Districts spelled more than one way: canonical spelling -> {spelling: months it appears in}."""
+    import pandas as pd
+
+    raw = districts_as_written(names)
+    canon = canonical_spellings(raw)
+    t = pd.DataFrame({"name": raw, "month": months.astype("str")}).dropna(subset=["name"]).drop_duplicates()
+    t["canon"] = _keys(t["name"]).map(canon)
+    out = {}
+    for c, g in t.groupby("canon", sort=True):
+        if g["name"].nunique() > 1:
+            out[c] = {n: sorted(m["month"]) for n, m in g.groupby("name", sort=True)}
+    return out
+
+
+def spelling_note(spellings: dict[str, dict[str, list[str]]]) -> str:
+    """The spellings of each district and the months they appear in, in words."""
+    parts = []
+    for c, by in spellings.items():
+        parts.append(f"{c!r}: " + "; ".join(f"{n!r} in {', '.join(ms)}" for n, ms in by.items()) +
+                     f" (counted as one district, spelled {c!r})")
+    return "district spellings differ between months: " + " | ".join(parts)
 
 
 def file_month(filename: str) -> str | None:

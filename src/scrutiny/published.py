@@ -85,7 +85,7 @@ class PublishedCsv:
         df = df.rename(columns={"row": "source_row"})
         con = _ingest().connect()
         con.register("rows", df)
-        con.execute(f"COPY (SELECT * FROM rows) TO '{out}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * FROM rows) TO {_ingest().sql_string(out)} (FORMAT parquet)")
         con.close()
         return len(df)
 

@@ -169,7 +169,7 @@ def brief_pages(build: Path, params, ctx: dict, dq: dict, log=print) -> dict:
     from . import changes as changes_mod
     from . import paths
     from . import questions as questions_mod
-    from .csvsafe import safe_frame
+    from .csvsafe import neutralise as safe_frame
     from .months import label
 
     q = questions_mod.from_findings(_findings(build), drop=params.questions.drop, add=params.questions.add)

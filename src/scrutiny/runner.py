@@ -2,12 +2,14 @@
 
 The pack is built in `outputs/.build-<id>/` and swapped into place only when everything succeeded,
 so a failed run never deletes or half-overwrites the last good pack. A failed build is kept as
-`outputs/.failed-<id>/` (executed notebooks included) and its path is printed.
+`outputs/.failed-<id>/` (executed notebooks included) and its path is printed, except on a full disk,
+where it is removed. The output folder rules, the lock and the swap are in packdir.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -16,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aqa, months, paths, provenance, report
+from . import aqa, months, packdir, paths, provenance, report
 from .contracts import ContractError, Report, validate
+from .csvsafe import neutralise, restore
 from .ingest import DATASETS, InputError
 from .params import Params, ParamsError, load
 
@@ -144,38 +147,102 @@ def run(params_path: str | Path, out: str | Path | None = None, run_date: str | 
         raise PackError(f"--run-date must be YYYY-MM-DD, got {run_date!r}") from None
     check_run_date(p, run_date)
     target = Path(out) if out else paths.REPO_ROOT / "outputs" / p.pack.id
-    target = target.resolve()
+    target = Path(os.path.abspath(target))  # the folder itself is not resolved: a symlink there is refused
+    target = target.parent.resolve() / target.name
+    try:
+        packdir.check_target(target, paths.REPO_ROOT, _files_read(p, Path(params_path)))
+    except packdir.OutError as e:
+        raise PackError(f"{e}\nNothing was written.", EXIT_FAILURE) from None
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        build = parent / f".build-{target.name}"
-        failed = parent / f".failed-{target.name}"
+        lock = packdir.Lock(target).acquire()
+    except packdir.OutError as e:
+        raise PackError(str(e), EXIT_FAILURE) from None
+    except OSError as e:
+        raise PackError(f"cannot write the pack under {parent}: {e.strerror or e}", EXIT_FAILURE) from None
+    try:
+        return _run_locked(p, Path(params_path), target, run_date, log)
+    finally:
+        lock.release()
+
+
+def _run_locked(p: Params, params_path: Path, target: Path, run_date: str, log) -> Path:
+    parent = target.parent
+    build = parent / f".build-{target.name}"
+    failed = parent / f".failed-{target.name}"
+    try:
+        packdir.recover(target, log)
         if build.exists():
             shutil.rmtree(build)
         (build / "tables").mkdir(parents=True)
         (build / "notebooks").mkdir()
         (build / "_work").mkdir()
     except OSError as e:
-        raise PackError(f"cannot write the pack under {parent}: {e.strerror or e}", EXIT_FAILURE) from None
+        shutil.rmtree(build, ignore_errors=True)
+        raise PackError(f"cannot write the pack under {parent}: {e.strerror or e}" +
+                        (f" {_FULL_HINT}" if _disk_full(e) else ""), EXIT_FAILURE) from None
 
     step = Step(log, 4 + len(p.notebooks))
+    untouched = f"\nThe last good pack (if any) is untouched at {target}."
     try:
-        return _build(p, Path(params_path), build, target, run_date, step, log)
+        return _build(p, params_path, build, target, run_date, step, log)
     except PackError as e:
+        if _disk_full(e):
+            raise PackError(str(e).split("\nThe executed notebook")[0] + f" {_FULL_HINT}" + untouched +
+                            _drop_build(build), e.code) from None
         keep = _keep_failed(build, failed)
         msg = str(e).replace("{failed}", str(keep))
-        raise PackError(msg + f"\nThe last good pack (if any) is untouched at {target}." +
-                        (f"\nThe failed build is kept at {keep}." if keep else ""), e.code) from None
+        raise PackError(msg + untouched + (f"\nThe failed build is kept at {keep}." if keep else ""),
+                        e.code) from None
     except OSError as e:  # disk full, folder made read-only mid-run, file vanished
+        if _disk_full(e):
+            raise PackError(f"cannot read or write {e.filename or f'a file under {parent}'}: {e.strerror or e} {_FULL_HINT}" +
+                            untouched + _drop_build(build), EXIT_FAILURE) from None
         keep = _keep_failed(build, failed)
-        raise PackError(f"cannot read or write {e.filename or 'a file'}: {e.strerror or e} (is the disk full or "
-                        f"the output folder read-only?)\nThe last good pack (if any) is untouched at {target}." +
-                        (f"\nThe failed build is kept at {keep}." if keep else ""), EXIT_FAILURE) from None
+        raise PackError(f"cannot read or write {e.filename or f'a file under {parent}'}: {e.strerror or e} {_FULL_HINT}" +
+                        untouched + (f"\nThe failed build is kept at {keep}." if keep else ""),
+                        EXIT_FAILURE) from None
     except Exception as e:  # anything unexpected: still keep the last good pack
+        if _disk_full(e):  # e.g. DuckDB's IOException when the disk fills while it writes
+            raise PackError(f"cannot read or write a file under {parent}: {str(e).splitlines()[0]} {_FULL_HINT}" + untouched +
+                            _drop_build(build), EXIT_FAILURE) from None
         keep = _keep_failed(build, failed)
-        raise PackError(f"unexpected error: {type(e).__name__}: {e}\nThe last good pack (if any) is untouched at "
-                        f"{target}." + (f"\nThe failed build is kept at {keep}." if keep else ""),
-                        EXIT_FAILURE) from e
+        raise PackError(f"unexpected error: {type(e).__name__}: {e}" + untouched +
+                        (f"\nThe failed build is kept at {keep}." if keep else ""), EXIT_FAILURE) from e
+
+
+_FULL_HINT = "(is the disk full or the output folder read-only?)"
+_FULL_ERRNO = {errno.ENOSPC, errno.EDQUOT}
+_FULL_TEXT = (os.strerror(errno.ENOSPC), os.strerror(errno.EDQUOT))
+
+
+def _disk_full(e: BaseException) -> bool:
+    """No space (or quota) left: an OSError with that errno, or another library's error quoting it."""
+    return (isinstance(e, OSError) and e.errno in _FULL_ERRNO) or any(t in str(e) for t in _FULL_TEXT)
+
+
+def _drop_build(build: Path) -> str:
+    """On a full disk the failed build is removed (keeping it would hold on to the space)."""
+    shutil.rmtree(build, ignore_errors=True)
+    return ("\nThe partial build was removed to free the space." if not build.exists() else
+            f"\nThe partial build could not be removed: {build}")
+
+
+def _files_read(p: Params, params_path: Path) -> list[Path]:
+    """The files a run reads (params file, input files, catalogue, logs): an output folder must not hold them."""
+    from .ingest import discover_files
+
+    out = [params_path]
+    for name, spec in p.inputs.items():
+        try:
+            out += discover_files(name, spec.path)
+        except InputError:
+            pass  # reported by validation
+    for f in (p.performance.catalogue, p.aqa.logs, p.outcomes.categories, p.peers.msg_file):
+        if f:
+            out.append(paths.resolve(f))
+    return out
 
 
 def _keep_failed(build: Path, failed: Path) -> Path | None:
@@ -289,10 +356,10 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
                       **ctx)
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
-            summaries.append(pd.read_csv(s, keep_default_na=False))
+            summaries.append(restore(pd.read_csv(s, keep_default_na=False)))
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(
         columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])
-    summary.to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
+    neutralise(summary).to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
     found = build / "tables" / "performance_breaks.csv"
     if found.is_file():  # series findings of the analyses join the data-quality page
         report.render("data_quality.html.j2", build / "data-quality.html", series_breaks=report.breaks_rows(found),
@@ -306,22 +373,13 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
                   summary=summary.to_dict(orient="records"), dq=verdict, reporting_month=months.label(p.period.end),
                   sections=sections_nav, aqa_counts=aqa_counts, provenance_rows=_provenance_rows(prov), **ctx)
     shutil.rmtree(build / "_work")
-    provenance.write_manifest(build)
-    _swap(build, target)
+    packdir.write_marker(build)
+    digest = provenance.write_manifest(build)
+    packdir.swap(build, target)
     step.done(f"pack written to {target}")
+    log(f"MANIFEST.json sha256 {digest} (kept in {provenance.DIGEST_FILE}; record it where the pack is "
+        f"published, and check the pack later with: scrutiny verify {target} --digest {digest})")
     return target
-
-
-def _swap(build: Path, target: Path) -> None:
-    """Put the new pack in place; the old one is removed only after the new one is there."""
-    old = target.parent / f".old-{target.name}"
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    build.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
 
 
 def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, run_date: str) -> dict:
@@ -355,7 +413,7 @@ def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, 
         "params_file": {"path": _rel(params_path.resolve()) if _inside(params_path) else params_path.name,
                         "sha256": provenance.sha256_path(params_path), "copy": "params.yaml"},
         "params": p.model_dump(mode="json"),
-        "inputs": inputs, "contracts": contracts, "code": extra,
+        "inputs": inputs, "contracts": contracts, "code": extra, "code_digest": provenance.code_digest(),
         "git": provenance.git_state(), "versions": provenance.versions(),
     }
 
@@ -375,7 +433,8 @@ def _provenance_rows(prov: dict) -> list[tuple[str, str]]:
     rows = [("Run date", prov["run_date"]),
             ("Params", f"{prov['params_file']['path']} (sha256 {prov['params_file']['sha256'][:16]}…)"),
             ("Code", f"git commit {prov['git']['commit'] or 'unknown'}" +
-             (" with uncommitted changes" if prov["git"]["dirty"] else ""))]
+             (" with uncommitted changes" if prov["git"]["dirty"] else "") +
+             f"; code sha256 {prov['code_digest']['sha256'][:16]}… ({prov['code_digest']['files']} files)")]
     for i in prov["inputs"]:
         used = [f for f in i["files"] if f["used"]]
         rows.append((f"Input {i['dataset']}", f"{i['pattern']}: {len(used)} file(s), {i['rows']:,} rows"))

@@ -75,6 +75,7 @@ PAYLOADS = [SCRIPT, IMG]
 FORCE_H = f"Gwent {SCRIPT}"
 TITLE = f"{IMG} pack {SCRIPT}"
 LABEL = f"{SCRIPT} All crime"
+FORMULA = '=HYPERLINK("http://example.invalid/","Torfaen")'  # a spreadsheet would run this (CSV injection)
 
 
 def hostile_inputs(d: Path) -> Path:
@@ -84,11 +85,11 @@ def hostile_inputs(d: Path) -> Path:
         ix = {c: i for i, c in enumerate(h)}
         names = [r[ix["LSOA name"]].rsplit(" ", 1)[0] for r in rows if r[ix["LSOA name"]]]
         top = max(sorted(set(names)), key=names.count)  # the largest district gets a hostile name
-        for r in rows:
+        for k, r in enumerate(rows):
             r[ix["Falls within"]] = FORCE_H
             r[ix["Location"]] = f"On or near {SCRIPT}"
-            if r[ix["LSOA name"]].startswith(top + " "):
-                r[ix["LSOA name"]] = IMG + r[ix["LSOA name"]][len(top):]
+            if r[ix["LSOA name"]].startswith(top + " "):  # one row in ten: a district named by a formula
+                r[ix["LSOA name"]] = (FORMULA if k % 10 == 5 else IMG) + r[ix["LSOA name"]][len(top):]
         if m == MONTHS[0]:  # a warning, so the data-quality page lists this row and its Crime ID
             r = next(r for r in rows if r[ix["Crime ID"]])
             r[ix["Crime ID"]], r[ix["LSOA code"]] = IMG, SCRIPT

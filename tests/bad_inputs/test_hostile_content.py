@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .support import FORCE_H as FORCE, IMG, LABEL, PAYLOADS, SCRIPT, TITLE
+from .support import FORCE_H as FORCE, FORMULA, IMG, LABEL, PAYLOADS, SCRIPT, TITLE
 
 pytestmark = [pytest.mark.xdist_group("badinputs")]
 
@@ -80,6 +80,25 @@ def test_payloads_are_text_in_tables_and_notebooks(hostile_pack):
 
 @pytest.mark.e2e
 @pytest.mark.browser
+def test_csv_tables_are_formula_safe(hostile_pack):
+    """A district named `=HYPERLINK(...)` (from LSOA names) is written with a leading quote in every
+    tables/*.csv (OWASP CSV injection guidance); no text cell starts with =, +, -, @, tab or CR; numbers
+    (negative ones included) stay numbers."""
+    import csv
+
+    seen = 0
+    for t in sorted((hostile_pack / "tables").glob("*.csv")):
+        with open(t, newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                for v in row:
+                    if v.startswith(("=", "+", "-", "@", "\t", "\r")):
+                        float(v)  # only a number may start so (e.g. -3)
+                    seen += v == "'" + FORMULA
+    assert seen, "the formula district should appear in some table"
+    monthly = pd.read_csv(hostile_pack / "tables" / "performance_monthly.csv")
+    assert "'" + FORMULA in set(monthly["area"])
+
+
 def test_no_dialog_or_injected_element_in_chromium(hostile_pack, tmp_path):
     from test_offline_html import CHROMIUM, _netns_prefix
 

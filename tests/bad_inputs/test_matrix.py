@@ -238,10 +238,74 @@ def _failed_notebook_kept(c: Ctx, pfile: Path, out: str) -> None:
     assert str(kept) in out and kept.is_file()
 
 
-def _enospc(monkeypatch):
+def _enospc(monkeypatch, ctx=None):
     def full(*a, **k):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "data-quality.html")
     monkeypatch.setattr(report, "render", full)
+
+
+def _no_failed_build(c: Ctx, pfile: Path, out: str) -> None:
+    """On a full disk the failed build is not kept (it would hold on to the space)."""
+    assert not (c.tmp / ".failed-pack").exists() and not (c.tmp / ".build-pack").exists()
+
+
+def _empty_suite_dir(monkeypatch, c: Ctx) -> None:
+    """data_contracts/ with one more suite, police_uk_street.v0, that has no expectations."""
+    import json
+    import shutil
+
+    d = Path(shutil.copytree(contracts.CONTRACTS_DIR, c.tmp / "data_contracts"))
+    suite = json.loads((d / "police_uk_street.v1.json").read_text())
+    (d / "police_uk_street.v0.json").write_text(json.dumps({**suite, "name": "police_uk_street.v0",
+                                                           "expectations": []}))
+    monkeypatch.setattr(contracts, "CONTRACTS_DIR", d)
+
+
+def _lsoa_capitals(h, rows):
+    """One month's LSOA names in capitals (a re-keyed file): the same districts, spelled differently."""
+    i = h.index("LSOA name")
+    for r in rows:
+        r[i] = r[i].upper()
+    return h, rows
+
+
+def _one_district(c: Ctx, pfile: Path, out: str) -> None:
+    """The districts are counted as one spelling each (the most frequent): none split in two."""
+    from scrutiny import ingest, policeuk
+
+    rep = contracts.validate(params.load(pfile))
+    rows = rep.frames["police_uk_street"]
+    d = policeuk.districts(rows["LSOA name"])
+    assert "BLAENAU GWENT" not in set(d) and d.str.casefold().nunique() == d.nunique()
+    may = rows["file_month"] == "2025-05"
+    n = rows.loc[may, "LSOA name"].str.startswith("BLAENAU GWENT ").sum()
+    assert (d[may] == "Blaenau Gwent").sum() == n > 0
+    assert "'BLAENAU GWENT' in 2025-05" in out and "'Blaenau Gwent' in 2025-04, 2025-06" in out, out
+    assert re.search(r"warning: police_uk_street: column 'district_spelling_ok'.*\[warning\]", out), out
+    assert ingest  # the prepared table uses the same function (ingest.PoliceUkMonthly.prepare)
+
+
+def _bomb(c: Ctx) -> Path:
+    """A gzip file that decompresses to 2 MiB of valid rows (the guard is lowered to 1 MiB for the test; the
+    real guard, 2 GiB, works the same way)."""
+    h, rows = real_rows("2025-05")
+    body = csv_bytes(h, rows)
+    reps = (2 * 1024 ** 2) // len(body) + 1
+    write_gz(c.file("2025-05"), body + body.split(b"\n", 1)[1] * reps)
+    return c.params()
+
+
+def _guard(name: str, value: int):
+    def patch(monkeypatch, ctx=None):
+        from scrutiny import ingest
+
+        monkeypatch.setattr(ingest, name, value)
+    return patch
+
+
+def _huge_field(c: Ctx) -> Path:
+    c.cell("2025-06", 4, "Context", "x" * (10 * 1024 ** 2))  # a 10 MB field
+    return c.params()
 
 
 def _warned(column: str, dataset: str = "police_uk_street"):
@@ -307,6 +371,14 @@ CASES = [
     Case("windows_1252_location", _cp1252, 2,
          ["2025-05-gwent-street.csv.gz", "column 'readable'", "not UTF-8 text: byte 0xe9", "(line 8)"],
          check=lambda c, p, out: f"byte offset {c.offset} " in out),
+    Case("gzip_bomb", _bomb, 2,
+         ["2025-05-gwent-street.csv.gz", "column 'readable'", "decompresses to more than 1 MiB of text",
+          "a gzip bomb?"], patch=_guard("MAX_DECOMPRESSED_BYTES", 1024 ** 2)),
+    Case("too_many_rows", lambda c: (c.edit("2025-04", lambda h, r: (h, r * 2)), c.params())[1], 2,
+         ["2025-04-gwent-street.csv.gz", "column 'readable'", "more than 150 data rows"], patch=_guard("MAX_ROWS", 150)),
+    Case("field_larger_than_field_limit", _huge_field, 2,
+         ["2025-06-gwent-street.csv.gz", "column 'readable'", "cannot be read as CSV at line 5 (data row 4)",
+          "field larger than field limit"]),
     Case("ragged_row_extra_field", lambda c: (c.edit("2025-05", lambda h, r: (
         h, r[:2] + [r[2] + ["surplus"]] + r[3:])), c.params())[1], 2,
          ["2025-05-gwent-street.csv.gz", "cannot be parsed as CSV with the published header"]),
@@ -390,7 +462,36 @@ CASES = [
     Case("unknown_contract", lambda c: c.params(inputs={"police_uk_street": {
         "path": str(c.data / "*-street.csv.gz"), "contract": "police_uk_street.v9"}}), 2,
          ["contract 'police_uk_street.v9' not found"]),
+    Case("contract_path_traversal", lambda c: c.params(inputs={"police_uk_street": {
+        "path": str(c.data / "*-street.csv.gz"), "contract": "../tests/empty"}}), 1,
+         ["p.yaml", "inputs.police_uk_street.contract", "a name, not a path"]),
+    Case("contract_absolute_path", lambda c: c.params(inputs={"police_uk_street": {
+        "path": str(c.data / "*-street.csv.gz"), "contract": "/tmp/x.v1"}}), 1,
+         ["p.yaml", "inputs.police_uk_street.contract", "a name, not a path"]),
+    Case("contract_with_no_expectations", lambda c: c.params(inputs={"police_uk_street": {
+        "path": str(c.data / "*-street.csv.gz"), "contract": "police_uk_street.v0"}}), 2,
+         ["contract 'police_uk_street.v0'", "has no expectations", "refused"], cmd="validate",
+         patch=_empty_suite_dir),
+    # --- rows accepted with a warning ---
+    Case("lsoa_names_in_capitals_one_month", lambda c: (c.edit("2025-05", _lsoa_capitals), c.params())[1], 0,
+         ["column 'district_spelling_ok'", "2025-05-gwent-street.csv.gz", "All critical expectations met"],
+         cmd="validate", check=_one_district,
+         why="names that differ only in case or spaces are one district (counted under the most frequent spelling); "
+             "the change of spelling is a warning naming the months"),
+    Case("latitude_impossible", lambda c: (c.cell("2025-04", 7, "Latitude", "999"), c.params())[1], 0,
+         ["column 'latitude_value'", "2025-04-gwent-street.csv.gz", "row=7", "All critical expectations met"],
+         cmd="validate", check=_warned("latitude_value"),
+         why="a warning: coordinates are not used in any count; the data-quality page names the row"),
+    Case("longitude_impossible", lambda c: (c.cell("2025-06", 3, "Longitude", "-120.5"), c.params())[1], 0,
+         ["column 'longitude_value'", "2025-06-gwent-street.csv.gz", "row=3", "All critical expectations met"],
+         cmd="validate", check=_warned("longitude_value"),
+         why="a warning: coordinates are not used in any count; the data-quality page names the row"),
     # --- params (exit 1, naming the params file and key) ---
+    Case("params_duplicate_key", lambda c: c.params_text(
+        c.params().read_text() + "period:\n  start: '2024-04'\n  end: '2025-06'\n"), 1,
+         ["p.yaml", "duplicate key 'period' at lines"]),
+    Case("params_pack_id_too_long", lambda c: c.params(pack={"id": "a" * 300, "title": "t", "force": FORCE}), 1,
+         ["p.yaml", "pack.id", "at most 100 characters"]),
     Case("params_unknown_key", lambda c: c.params(colour="blue"), 1, ["p.yaml", "colour: unknown key"]),
     Case("params_unknown_nested_key", lambda c: c.params(pack={"id": "small", "title": "t", "force": FORCE,
                                                                "titel": "x"}), 1, ["p.yaml", "pack.titel: unknown key"]),
@@ -500,8 +601,9 @@ CASES = [
     Case("output_folder_unwritable", lambda c: (c.tmp.joinpath("file").write_text("x"), c.params())[1], 1,
          ["cannot write the pack under", "file"], out=lambda c: c.tmp / "file" / "pack"),
     Case("disk_full_mid_build", lambda c: c.params(), 1,
-         ["No space left on device", "is the disk full", "data-quality.html", "The failed build is kept at"],
-         patch=_enospc),
+         ["No space left on device", "is the disk full", "data-quality.html",
+          "The partial build was removed to free the space"],
+         patch=_enospc, check=_no_failed_build, out=lambda c: c.tmp / "pack"),
 ]
 
 
@@ -516,7 +618,7 @@ def test_bad_input(case: Case, good_pack, base_inputs, tmp_path, capsys, monkeyp
     ctx = Ctx(tmp_path, base_inputs, pack)
     pfile = case.setup(ctx)
     if case.patch:
-        case.patch(monkeypatch)
+        case.patch(monkeypatch, ctx)
     out = case.out(ctx) if case.out else pack
     if case.cmd == "run":
         run_date = "2025-7-15" if case.id == "run_date_malformed" else RUN_DATE
@@ -551,6 +653,22 @@ def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
     assert f"byte 0xe9 at byte offset {offset} (line 3)" in verdict
     write_gz(tmp_path / "x.csv.gz", data)
     assert "of the decompressed text (line 3)" in inspect_file(tmp_path / "x.csv.gz")[0]
+
+
+def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
+    """The stream is read in chunks: the offset and line are exact when the bad byte falls in a later chunk,
+    and when a multi-byte character is split between two chunks it is still UTF-8."""
+    from scrutiny import ingest
+
+    monkeypatch.setattr(ingest, "CHUNK", 7)
+    data = "\ufeffa,b\n1,caf\u00e9\n2,\u00e9t\u00e9\n".encode("utf-8")
+    p = tmp_path / "ok.csv"
+    p.write_bytes(data)
+    assert ingest.inspect_file(p) == ("ok", ["a", "b"], 2)
+    bad = data + "3,caf\u00e9\n".encode("cp1252")
+    p.write_bytes(bad)
+    verdict = ingest.inspect_file(p)[0]
+    assert f"byte 0xe9 at byte offset {len(bad) - 2} (line 4)" in verdict, verdict
 
 
 def test_bom_and_crlf_header_read_as_published(tmp_path):
