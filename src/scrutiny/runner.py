@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aqa, months, packdir, paths, provenance, report
+from . import aqa, changes, months, packdir, paths, provenance, report
 from .contracts import ContractError, Report, validate
 from .csvsafe import neutralise, restore
 from .ingest import DATASETS, InputError
@@ -306,7 +306,13 @@ def _aqa_pages(p: Params, logs: aqa.Logs, rep: Report, build: Path, section_titl
 def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: str, step: Step, log) -> Path:
     shutil.copyfile(params_path, build / "params.yaml")
     logs = _load_aqa(p)
-    nav = [{"href": "index.html", "title": "Summary"}, {"href": "data-quality.html", "title": "Data quality"}]
+    nav = [{"href": "index.html", "title": "Summary"}]
+    if "performance" in p.notebooks:
+        nav.append({"href": "brief.html", "title": "Brief"})
+    nav.append({"href": "questions.html", "title": "Questions for the force"})
+    if p.previous_pack:
+        nav.append({"href": "changes.html", "title": "Changes since the last pack"})
+    nav.append({"href": "data-quality.html", "title": "Data quality"})
 
     step("validating inputs against their contracts")
     rep = run_validation(p)
@@ -369,9 +375,14 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     step("writing provenance and manifest")
     prov = _provenance(p, params_path, rep, rows_per_file, run_date)
     (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    try:
+        brief = report.brief_pages(build, p, ctx, verdict)
+    except changes.PreviousPackError as e:
+        raise PackError(str(e), EXIT_FAILURE) from None
     report.render("index.html.j2", build / "index.html", page_title="Overview", current="index.html",
                   summary=summary.to_dict(orient="records"), dq=verdict, reporting_month=months.label(p.period.end),
-                  sections=sections_nav, aqa_counts=aqa_counts, provenance_rows=_provenance_rows(prov), **ctx)
+                  sections=sections_nav, aqa_counts=aqa_counts, provenance_rows=_provenance_rows(prov), **brief,
+                  **ctx)
     shutil.rmtree(build / "_work")
     packdir.write_marker(build)
     digest = provenance.write_manifest(build)
