@@ -19,10 +19,9 @@ work_dir = ""     # prepared tables written by the validation step
 out_dir = ""      # the pack folder being built
 
 # %%
-import altair as alt
 import pandas as pd
 
-from scrutiny import funnel, nb, params, peers, pfa
+from scrutiny import charts, funnel, nb, params, peers, pfa
 
 nb.setup()
 p = params.load(params_file)
@@ -169,26 +168,8 @@ nb.note("Method: Spiegelhalter (2005) funnel plot. Limits at 95% (z = 1.959964) 
         "tables/peers_funnel.csv.")
 cv = funnel.curve(od_tot["target_rate_per_1000"], ft["population"].min() * 0.8, ft["population"].max() * 1.2,
                   od_tot["tau2"])
-lines = cv.melt("population", var_name="limit", value_name="rate")
-lines["limit"] = lines["limit"].map({"lower_95": "95%", "upper_95": "95% ", "lower_998": "99.8%",
-                                     "upper_998": "99.8% "})
-pts = ft.drop(columns="period_end").assign(group=ft["force"].map(lambda f: "focal force" if f == focal else
-                                      ("peer" if f in group else "other force")))
-x = alt.X("population:Q", scale=alt.Scale(type="log", domain=[float(cv["population"].min()),
-                                                              float(cv["population"].max())], nice=False),
-          title="resident population (log scale)")
-base_l = alt.Chart(lines).mark_line(strokeWidth=1, color="#505a5f").encode(
-    x=x, y=alt.Y("rate:Q", title="rate per 1,000"), detail="limit:N",
-    strokeDash=alt.condition(alt.FieldOneOfPredicate("limit", ["95%", "95% "]), alt.value([4, 3]), alt.value([1, 0])))
-target = alt.Chart(pd.DataFrame({"y": [od_tot["target_rate_per_1000"]]})).mark_rule(color="#0b0c0c").encode(y="y:Q")
-dots = alt.Chart(pts).mark_circle(size=60, opacity=1).encode(
-    x=x, y="rate:Q", color=alt.Color("group:N", title=None, scale=alt.Scale(
-        domain=["focal force", "peer", "other force"], range=["#d4351c", "#1d70b8", "#b1b4b6"])),
-    tooltip=["force:N", "rate:Q", "position:N"])
-labels = alt.Chart(pts[(pts["group"] != "other force") | pts["position"].str.contains("99.8")]).mark_text(
-    align="left", dx=6, fontSize=10).encode(x=x, y="rate:Q", text="force:N")
-nb.chart(alt.layer(base_l, target, dots, labels).properties(
-    width=640, height=380, title=f"Total recorded crime per 1,000, 12 months ending {end_label}"),
+nb.chart(charts.funnel_chart(ft, cv, float(od_tot["target_rate_per_1000"]), focal, group,
+                            f"Total recorded crime per 1,000, 12 months ending {end_label}"),
     f"Funnel plot of total recorded crime per 1,000 residents against population for {len(ft)} forces; "
     f"{focal} in red, peers in blue; dashed lines 95% limits, solid 99.8%. Values in tables/peers_funnel.csv.")
 nb.table(ft.sort_values("rate", ascending=False)[["force", "count", "population", "rate", "lower_998",
@@ -208,14 +189,7 @@ first = tt["period_end"].min()
 nb.para(f"Total recorded crime per 1,000 at each 12 months ending date from {first:%B %Y} to {end_label}: "
         f"{focal}, its peer average (weighted, excluding {focal}; today's peer group throughout) and England and "
         f"Wales. Annual points to March 2007, quarterly after.")
-tl = tt.melt(["period_end", "offence"], var_name="series", value_name="rate")
-tl["series"] = tl["series"].map({"force": focal, "peer_average": "peer average", "england_wales": "England and Wales"})
-tl["period_end"] = pd.to_datetime(tl["period_end"])
-nb.chart(alt.Chart(tl).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-    x=alt.X("period_end:T", title="12 months ending"), y=alt.Y("rate:Q", title="rate per 1,000"),
-    color=alt.Color("series:N", title=None, scale=alt.Scale(
-        domain=[focal, "peer average", "England and Wales"], range=["#d4351c", "#1d70b8", "#505a5f"])))
-    .properties(width=640, height=260, title="Total recorded crime per 1,000 residents"),
+nb.chart(charts.peer_trend_chart(tt, focal, "Total recorded crime per 1,000 residents"),
     f"Line chart of total recorded crime per 1,000 for {focal}, peer average and England and Wales; values in "
     f"tables/peers_trend.csv.")
 nb.note("Recording practice changed over these years (notably after HMICFRS crime-data-integrity inspections from "
