@@ -91,8 +91,8 @@ summary = pd.DataFrame([
               f"({ci(fr['period_ci_low'], fr['period_ci_high'])}; {nb.count(fr['period_count'])} of "
               f"{nb.count(int(fr['period_n']))})" if pd.notna(fr["period_rate"]) else
               f"Find rate suppressed: fewer than {MIN} searches")
-             + (f"; {pct(frr['period_rate'])} of the searches with the field recorded (overstates: the field is "
-                f"filled far less often for no-further-action searches)" if pd.notna(frr["period_rate"]) else "")
+             + (f"; {pct(frr['period_rate'])} of the searches with the field recorded "
+                f"({stopsearch.find_bias_short(df)})" if pd.notna(frr["period_rate"]) else "")
              + f"; not recorded for {pct(R.loc['find not recorded', 'period_rate'])}",
      "commentary": ("Find rate over all searches, reporting quarter vs " + q["comparison_kind"].split(" (")[0] + ": " +
                     ("significant change" if fr["significant"] else "no significant change") +

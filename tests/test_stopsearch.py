@@ -304,6 +304,8 @@ def test_find_rate_over_all_searches_and_over_the_recorded_field_by_hand():
     assert f.loc["Arrest", "share_recorded"] == 1.0 and f.loc[nfa, "share_recorded"] == pytest.approx(1 / 6)
     s = stopsearch.find_bias_sentence(df)
     assert "16.7% of no-further-action searches but 100.0% of the others" in s and "overstates" in s
+    assert stopsearch.find_bias_short(df) == ("overstates: the field is filled for 17% of no-further-action "
+                                              "searches and 100% of the others")
 
 
 def test_find_rate_over_all_searches_equals_a_direct_count_of_the_raw_cambridgeshire_files():

@@ -339,14 +339,30 @@ def field_recorded_by_outcome(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).sort_values(["searches", "outcome"], ascending=[False, True]).reset_index(drop=True)
 
 
+def find_field_shares(df: pd.DataFrame) -> tuple[float, float]:
+    """Share of no-further-action searches and of the other searches with the find field recorded."""
+    nfa, other = df[df["nfa"]], df[~df["nfa"]]
+    share = lambda g: float(g["outcome_linked"].notna().mean()) if len(g) else float("nan")  # noqa: E731
+    return share(nfa), share(other)
+
+
+def find_bias_short(df: pd.DataFrame) -> str:
+    """A short clause on the recorded-field rate's bias for the Summary table, from the data."""
+    a, b = find_field_shares(df)
+    if a != a or b != b:
+        return "direction of its bias not shown (no no-further-action searches, or no others)"
+    word = "overstates" if a < b else "may understate" if a > b else "no clear bias"
+    return (f"{word}: the field is filled for {100 * a:.0f}% of no-further-action searches and {100 * b:.0f}% of "
+            f"the others")
+
+
 def find_bias_sentence(df: pd.DataFrame) -> str:
     """The direction of the recorded-field find rate's bias, from the data: the share of no-further-action
     searches with the field filled against the share of the other searches."""
-    nfa, other = df[df["nfa"]], df[~df["nfa"]]
-    if nfa.empty or other.empty:
+    a, b = find_field_shares(df)
+    if a != a or b != b:
         return ("The find field cannot be compared between no-further-action and other searches here (one of "
                 "them is empty), so the direction of the recorded-field rate's bias is not shown.")
-    a, b = nfa["outcome_linked"].notna().mean(), other["outcome_linked"].notna().mean()
     direction = ("overstates" if a < b else "may understate" if a > b else "is not obviously biased relative to")
     return (f"The field is filled for {100 * a:.1f}% of no-further-action searches but {100 * b:.1f}% of the "
             f"others (arrests, community resolutions and other outcomes, where an object is more often found), so "
