@@ -33,7 +33,7 @@ period = (p.period.start, p.period.end)
 data_end = period[1]
 cats = outcomes.load_categories(params.paths.resolve(po.categories))
 street = pd.read_parquet(f"{work_dir}/police_uk_street.parquet",
-                         columns=["crime_id", "month", "crime_type", "last_outcome"])
+                         columns=["crime_id", "month", "crime_type", "last_outcome", "source_file", "source_row"])
 outs = pd.read_parquet(f"{work_dir}/police_uk_outcomes.parquet", columns=["crime_id", "month", "outcome_type"])
 linked, link_counts = outcomes.link(street, outs, cats, data_end, po.same_period_window)
 cohort = outcomes.cohort(linked, k)
@@ -45,8 +45,8 @@ head = outcomes.headline(cohort, k, data_end)
 med_all = medians.loc[medians["crime_type"] == outcomes.ALL_CRIME, "median_months"].iloc[0]
 med_all = None if pd.isna(med_all) else int(med_all)
 # the cohort counts in exactly the issue's columns; every other column is in tables/outcomes_cohort_rates.csv
-nb.write_table(cohort[["crime_type", "recorded_month", "crimes", "outcomed_by_window_end", "first_outcome_within_k",
-                       "charged_within_k"]], "outcomes_cohort", out_dir)
+nb.write_table(cohort[["crime_type", "recorded_month", "crimes", "rows_as_published", "outcomed_by_window_end",
+                       "first_outcome_within_k", "charged_within_k"]], "outcomes_cohort", out_dir)
 nb.write_table(outcomes.summary_rows(head, med_all), "outcomes_summary", out_dir)
 window_words = {"month": "the month of recording", "quarter": "the financial quarter of recording (Q1 = April–June, "
                 "Q2 = July–September, Q3 = October–December, Q4 = January–March)", "financial_year": "the financial year of recording "
@@ -57,10 +57,7 @@ nb.para(f"Source: data.police.uk street files (the crimes, one row per crime wit
         f"behaviour has none and is not included) and outcomes files (one row per outcome assigned to a Crime ID, "
         f"in the month it was assigned) for {p.pack.force}, {months.label(period[0])} to {months.label(data_end)}. "
         f"Outcomes are known up to {months.label(data_end)} (the data end).")
-if "gwent" in p.inputs["police_uk_outcomes"].path.lower():
-    nb.note("The shipped Gwent files are a custom download (data/raw/PROVENANCE.md): they hold outcomes only for "
-            "crimes recorded from July 2022, so outcomes of older crimes are absent. Rates here are for crimes "
-            "recorded in the period, which the download covers in full.")
+nb.note(outcomes.coverage_sentence(outcomes.first_month_coverage(street, outs, period[0])))
 nb.note(f"Definitions. First outcome = the earliest month in the outcomes files for that Crime ID. Same-period "
         f"rate = crimes with a first outcome by the end of {window_words} ÷ crimes recorded (the basis forces and "
         f"the Home Office publish: recent months look worse only because they have had less time). Fixed "
@@ -74,8 +71,13 @@ c = link_counts
 nb.para(f"Linkage: {nb.count(c['outcome_rows'])} outcome rows for {nb.count(c['outcome_crime_ids'])} Crime IDs. "
         f"{nb.count(c['unmatched_rows'])} outcome rows ({nb.count(c['unmatched_crime_ids'])} Crime IDs) have no "
         f"street record in the analysed months: they are counted here and left out of the rates, because their "
-        f"month of recording is unknown. {nb.count(c['duplicate_crime_ids'])} street rows repeat a Crime ID already "
-        f"seen (each row counts as a crime, as police.uk counts them, with the same outcomes); "
+        f"month of recording is unknown. A crime is a distinct Crime ID within its recording month: the street files "
+        f"have {nb.count(c['rows_as_published'])} rows with a Crime ID as published, of which "
+        f"{nb.count(c['repeat_rows_within_month'])} repeat a Crime ID already in the same month's file and are not "
+        f"counted again (where the repeats differ, the row that appears last in the file is kept; "
+        f"tables/outcomes_cohort.csv gives crimes and rows_as_published for every type and month); "
+        f"{nb.count(c['crime_ids_in_several_months'])} Crime IDs appear in more than one month and count once in "
+        f"each; "
         f"{nb.count(c['before_recording_rows'])} crimes have a first outcome dated before their recorded month "
         f"(treated as lag 0).")
 nb.write_table(pd.DataFrame([link_counts]), "outcomes_linkage", out_dir)
@@ -152,28 +154,53 @@ nb.table(medians.rename(columns={"median_months": "median (months)", "by_lag_0":
 nb.write_table(km, "outcomes_km", out_dir)
 
 # %%
-nb.heading("Last outcome mix: reporting quarter vs the same quarter last year", 2, anchor="mix")
+nb.heading("Outcome mix: like for like at a fixed follow-up", 2, anchor="mix")
+ff = outcomes.fixed_followup_months(data_end, k, period[0])
+if ff is None:
+    nb.para(f"The period holds no three recording months with {k} months of follow-up whose same months a year "
+            f"earlier are also in the period: no like-for-like comparison of the outcome mix.")
+else:
+    fnow, fbefore = ff
+    fmix = outcomes.mix_fixed_followup(linked, outs, cats, k, fnow, fbefore)
+    m_tests, thr = fmix.attrs["tests"], fmix.attrs["threshold"]
+    n_sig = int(fmix["judgement"].str.startswith("significant").sum())
+    nb.para(f"Each crime recorded {months.label(fnow[0])} to {months.label(fnow[-1])} (the latest three months "
+            f"with {k} months of follow-up) and {months.label(fbefore[0])} to {months.label(fbefore[-1])} (the same "
+            f"months a year earlier) counts once, in the category of its latest police.uk outcome within {k} months "
+            f"of its recording month, or '{outcomes.NO_OUTCOME.format(k=k)}'. Both groups have had the same "
+            f"{k} months, so "
+            f"the comparison is like for like. {n_sig} of the {m_tests} categories tested changed significantly "
+            f"(p < {thr:.2g}, Bonferroni); with {m_tests} tests at that level, chance alone would flag about "
+            f"{m_tests * thr:.2f} of them (at p < 0.05 without the correction, about {0.05 * m_tests:.1f}).")
+    nb.note(f"Test per category: two-sided two-proportion z-test (pooled standard error; statistic z), or "
+            f"Fisher's exact test (statistic: the sample odds ratio) when an expected cell is below 5; the 'test' "
+            f"and 'statistic name' columns say which was used on each row. With {m_tests} categories tested, "
+            f"'significant' means p < 0.05/{m_tests} = {thr:.4f} (Bonferroni).")
+    nb.table(fmix.rename(columns={"outcome_within_k": f"latest outcome within {k} months",
+                                  "crimes_now": "crimes (now)", "share_now": "share (now)",
+                                  "crimes_before": "crimes (year before)", "share_before": "share (year before)",
+                                  "change_pp": "change (points)", "statistic_name": "statistic name",
+                                  "p_value": "p"}),
+             "outcomes_mix_fixed_followup", out_dir,
+             formats={"share (now)": "{:.1%}", "share (year before)": "{:.1%}", "change (points)": "{:+.1f}",
+                      "statistic": "{:.3g}", "p": "{:.3g}"})
+
+nb.heading("Last outcome mix as published: reporting quarter and the same quarter last year", 3)
 now = months.span(months.shift(data_end, -2), data_end)
 before = [months.shift(m_, -12) for m_ in now]
 if before[0] < period[0]:
     nb.para("The period holds no full quarter a year before the reporting quarter: no comparison.")
 else:
     mix = outcomes.mix_compare(street, now, before)
-    m_tests = int(mix["p_value"].notna().sum())
-    alpha = 0.05 / max(m_tests, 1)
-    mix["significant"] = mix["p_value"] < alpha
     nb.note(f"police.uk 'Last outcome category' in the street files, for crimes recorded {months.label(now[0])} to "
-            f"{months.label(now[-1])} vs {months.label(before[0])} to {months.label(before[-1])}. Each share's "
-            f"change is tested with a two-proportion z-test (pooled standard error); with {m_tests} categories "
-            f"tested, 'significant' means p < 0.05/{m_tests} = {alpha:.4f} (Bonferroni). The last outcome is the "
-            f"status when the file was produced, so the later quarter has had a year less to reach an outcome: "
-            f"this comparison is not like for like (use the fixed follow-up rates above for that).")
+            f"{months.label(now[-1])} and {months.label(before[0])} to {months.label(before[-1])}. Descriptive "
+            f"only, with no test: the last outcome is the status when the file was produced, so the later quarter "
+            f"has had a year less to reach an outcome and the two are not like for like (the section above is).")
     nb.table(mix.rename(columns={"last_outcome_category": "last outcome category", "crimes_now": "crimes (now)",
                                  "share_now": "share (now)", "crimes_before": "crimes (year before)",
-                                 "share_before": "share (year before)", "change_pp": "change (points)",
-                                 "p_value": "p (two-proportion z)"}),
+                                 "share_before": "share (year before)", "change_pp": "change (points)"}),
              "outcomes_mix", out_dir, formats={"share (now)": "{:.1%}", "share (year before)": "{:.1%}",
-                                               "change (points)": "{:+.1f}", "z": "{:.2f}"})
+                                               "change (points)": "{:+.1f}"})
 
 # %%
 nb.heading("Home Office outcomes open data: force vs England and Wales", 2, anchor="home-office")

@@ -19,7 +19,6 @@ work_dir = ""     # prepared tables written by the validation step
 out_dir = ""      # the pack folder being built
 
 # %%
-import altair as alt
 import pandas as pd
 
 from scrutiny import charts, funnel, nb, params, peers, pfa
@@ -58,10 +57,9 @@ comp_at = at[at["force"].isin(comparable)]
 rates_tbl = peers.rate_table(comp_at)[["period_end", "force", "offence", "count", "population", "rate_per_1000",
                                        "ci_low", "ci_high"]].assign(period_end=lambda d: d["period_end"].dt.date)
 nb.write_table(rates_tbl, "peers_rates", out_dir)
-cmp = peers.compare(at, focal, group)
-nb.write_table(cmp, "peers_comparison", out_dir)
-
 funnel_tbl, od_tbl = peers.funnels_by_offence(at, comp_at, [pfa.TOTAL] + pfa.GROUPS)
+cmp = peers.compare(at, focal, group, dict(zip(od_tbl["offence"], od_tbl["tau2"])))
+nb.write_table(cmp, "peers_comparison", out_dir)
 funnel_tbl["period_end"] = end.date()
 funnel_tbl = funnel_tbl[["period_end", "offence", "force", "count", "population", "rate", "expected", "z",
                          "lower_95", "upper_95", "lower_998", "upper_998", "position", "position_unadjusted"]]
@@ -122,22 +120,34 @@ else:
 # %%
 nb.heading("Rates per 1,000 residents", 2, anchor="rates")
 nb.para(f"{focal} recorded {int(tot['count']):,} crimes (excluding fraud) in the 12 months ending {end_label}: "
-        f"{tot['rate_per_1000']:.1f} per 1,000 residents (95% interval {tot['ci_low']:.1f} to {tot['ci_high']:.1f}). "
+        f"{tot['rate_per_1000']:.1f} per 1,000 residents (exact Poisson 95% interval of its own count, {tot['ci_low']:.1f} to "
+        f"{tot['ci_high']:.1f}). "
         f"The peer average is {tot['peer_average']:.1f} and England and Wales {tot['england_wales']:.1f}. "
-        f"{focal} is {tot['vs_peer_average']} the peer average and ranks {tot['rank_in_group']} of "
+        f"{peers.peer_sentence(tot, focal)}, and ranks {tot['rank_in_group']} of "
         f"{tot['group_size']} in its peer group and {tot['rank_national']} of {tot['forces_ranked']} nationally "
         f"(1 = highest rate).")
-nb.note("Method. Interval: exact Poisson 95% (Garwood, χ²-based) for the count, divided by the population. "
-        "Peer average: weighted, Σcounts ÷ Σpopulation of the peers, shown WITHOUT the force itself "
-        "(the 'with force' column includes it). 'Significantly above/below' means the force's 95% interval "
-        "excludes the peer average. Recorded crime is a full count; the Poisson interval treats it as one outcome "
-        "of an underlying rate and ignores extra-Poisson variation between forces, so with counts this large almost "
-        "every difference is 'significant'. The funnel plot below allows for that variation.")
+n_sig = int((cmp["vs_peer_average"] != "not significantly different from").sum())
+n_ci = int(((cmp["ci_low"] > cmp["peer_average"]) | (cmp["ci_high"] < cmp["peer_average"])).sum())
+nb.para(f"Against the peer average, {n_sig} of the {len(cmp)} rows (total and offence groups) are significantly "
+        f"above or below it by the {peers.PEER_TEST_SHORT} (p < 0.05); {peers.chance_flags(len(cmp))}.")
+nb.note("Method. The verdict against the peer average is one test, used in the table, the sentences and the "
+        "Summary: the force's count O against the count it would have at the peer average, E = peer average × "
+        "population ÷ 1,000, on the log scale with the between-force variance τ² that the funnel below estimates "
+        "for the same offence over all comparable forces: z = ln(O/E) ÷ √(1/E + τ²), two-sided p = 2Φ(−|z|); "
+        "'significantly above/below' means p < 0.05 (|z| ≥ 1.96). This is the Spiegelhalter (2005) funnel form "
+        "with the DerSimonian–Laird τ² of FunnelPlotR (R/od_adjustment.R), so the peer verdict and the funnel "
+        "allow for the same extra-Poisson variation between forces. Peer average: weighted, Σcounts ÷ Σpopulation "
+        "of the peers, shown WITHOUT the force itself (the 'with force' column includes it). The '95% low/high' "
+        "columns are the force's own exact Poisson interval (Garwood, χ²-based), descriptive only: it ignores "
+        "the variation between forces, and judged by it alone "
+        f"{n_ci} of the {len(cmp)} rows would have been called significant.")
 nb.table(cmp.rename(columns={"rate_per_1000": "rate", "ci_low": "95% low", "ci_high": "95% high",
                              "peer_average": "peer avg (excl. force)", "peer_average_incl_force": "peer avg (incl. force)",
                              "england_wales": "England and Wales", "rank_in_group": "rank in group",
                              "group_size": "group size", "rank_national": "rank nationally",
-                             "forces_ranked": "forces ranked", "vs_peer_average": "against peer average"}),
+                             "forces_ranked": "forces ranked", "tau2": "τ² (between forces)",
+                             "expected_at_peer_average": "count at peer average", "p_value": "p",
+                             "vs_peer_average": "against peer average"}),
          decimals=2, caption=f"Rates per 1,000 residents, 12 months ending {end_label}. All comparable forces' rates: "
                  f"tables/peers_rates.csv.")
 
@@ -158,27 +168,8 @@ nb.note("Method: Spiegelhalter (2005) funnel plot. Limits at 95% (z = 1.959964) 
         "tables/peers_funnel.csv.")
 cv = funnel.curve(od_tot["target_rate_per_1000"], ft["population"].min() * 0.8, ft["population"].max() * 1.2,
                   od_tot["tau2"])
-lines = cv.melt("population", var_name="limit", value_name="rate")
-lines["limit"] = lines["limit"].map({"lower_95": "95%", "upper_95": "95% ", "lower_998": "99.8%",
-                                     "upper_998": "99.8% "})
-pts = ft.drop(columns="period_end").assign(group=ft["force"].map(lambda f: "focal force" if f == focal else
-                                      ("peer" if f in group else "other force")))
-x = alt.X("population:Q", scale=alt.Scale(type="log", domain=[float(cv["population"].min()),
-                                                              float(cv["population"].max())], nice=False),
-          title="resident population (log scale)")
-base_l = alt.Chart(lines).mark_line(strokeWidth=1, color="#505a5f").encode(
-    x=x, y=alt.Y("rate:Q", title="rate per 1,000"), detail="limit:N",
-    strokeDash=alt.condition(alt.FieldOneOfPredicate("limit", ["95%", "95% "]), alt.value([4, 3]), alt.value([1, 0])))
-target = alt.Chart(pd.DataFrame({"y": [od_tot["target_rate_per_1000"]]})).mark_rule(color="#0b0c0c").encode(y="y:Q")
-dots = alt.Chart(pts).mark_circle(size=60, opacity=1).encode(
-    x=x, y="rate:Q", color=alt.Color("group:N", title=None, scale=alt.Scale(
-        domain=["focal force", "peer", "other force"], range=[charts.PALETTE["vermillion"], charts.PALETTE["blue"],
-                                                         charts.PALETTE["grey"]])),
-    tooltip=["force:N", "rate:Q", "position:N"])
-labels = alt.Chart(pts[(pts["group"] != "other force") | pts["position"].str.contains("99.8")]).mark_text(
-    align="left", dx=6, fontSize=10).encode(x=x, y="rate:Q", text="force:N")
-nb.chart(alt.layer(base_l, target, dots, labels).properties(
-    width=640, height=380, title=f"Total recorded crime per 1,000, 12 months ending {end_label}"),
+nb.chart(charts.funnel_chart(ft, cv, float(od_tot["target_rate_per_1000"]), focal, group,
+                            f"Total recorded crime per 1,000, 12 months ending {end_label}"),
     f"Funnel plot of total recorded crime per 1,000 residents against population for {len(ft)} forces; "
     f"{focal} in orange, peers in blue, other forces in grey; dashed lines 95% limits, solid 99.8%. Values in tables/peers_funnel.csv.")
 nb.table(ft.sort_values("rate", ascending=False)[["force", "count", "population", "rate", "lower_998",
@@ -198,49 +189,33 @@ first = tt["period_end"].min()
 nb.para(f"Total recorded crime per 1,000 at each 12 months ending date from {first:%B %Y} to {end_label}: "
         f"{focal}, its peer average (weighted, excluding {focal}; today's peer group throughout) and England and "
         f"Wales. Annual points to March 2007, quarterly after.")
-tl = tt.melt(["period_end", "offence"], var_name="series", value_name="rate")
-tl["series"] = tl["series"].map({"force": focal, "peer_average": "peer average", "england_wales": "England and Wales"})
-tl["period_end"] = pd.to_datetime(tl["period_end"])
-nb.chart(alt.Chart(tl).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-    x=alt.X("period_end:T", title="12 months ending"), y=alt.Y("rate:Q", title="rate per 1,000"),
-    color=alt.Color("series:N", title=None, scale=alt.Scale(
-        domain=[focal, "peer average", "England and Wales"], range=[charts.PALETTE["vermillion"], charts.PALETTE["blue"],
-                                                             charts.PALETTE["grey"]])))
-    .properties(width=640, height=260, title="Total recorded crime per 1,000 residents"),
+nb.chart(charts.peer_trend_chart(tt, focal, "Total recorded crime per 1,000 residents"),
     f"Line chart of total recorded crime per 1,000 for {focal}, peer average and England and Wales; values in "
     f"tables/peers_trend.csv.")
 nb.note("Recording practice changed over these years (notably after HMICFRS crime-data-integrity inspections from "
         "2014), so rises in recorded crime are not by themselves rises in crime. Offence group series for every "
         "group are in tables/peers_trend.csv.")
 yt = yoy[yoy["offence"] == pfa.TOTAL].iloc[0]
-nb.para(f"Change on the previous year: {int(yt['count']):,} against {int(yt['previous_count']):,} in the 12 months "
-        f"ending {end_label.replace(str(end.year), str(end.year - 1))} ({yt['change']:+,}, {yt['change_pct']:+.1f}%): "
-        f"{yt['judgement']} (exact conditional Poisson test, p = {yt['p_value']:.3g}).")
-nb.note("Method: exact conditional Poisson test of equal rates (statsmodels test_poisson_2indep, method exact-cond), "
-        "exposures the two mid-year populations; 'significant' means p < 0.05. The test assumes Poisson variation "
-        "only, so small percentage changes in large counts can be 'significant'.")
+prev_label = end_label.replace(str(end.year), str(end.year - 1))
+n_yoy = int(yoy["judgement"].str.startswith("significant").sum())
+nb.para(f"Change on the previous year: {peers.yoy_sentence(yt, end_label, prev_label)} Over the {len(yoy)} rows "
+        f"(total and offence groups), {n_yoy} are significant rises or falls by the same test; "
+        f"{peers.chance_flags(len(yoy))}.")
+nb.note("Method: quasi-Poisson z-test on the two 12-month counts, z = (x₁ − x₀) ÷ √(φ(x₁ + x₀)), two-sided "
+        "p = 2Φ(−|z|); 'significant' means p < 0.05. φ (the dispersion) is estimated from the force's own series: "
+        "the mean of the squared Poisson z, (x_t − x_{t−1}) ÷ √(x_t + x_{t−1}), over its earlier year-on-year "
+        "changes for the 12 months ending on the same date in earlier years (not the change tested), floored "
+        f"at 1; at least {peers.YOY_MIN_HISTORY} earlier changes are needed (project domain notes §3.8). "
+        "Recorded crime varies far more from year to year than a Poisson count would (φ well above 1), and a "
+        "Poisson-only test would call most changes in large counts significant; φ also absorbs real past "
+        "trends, such as recording improvements, so the test asks whether this year's change is unusual for this "
+        "force. The test is on counts; the rates are shown for information (the populations barely change).")
 nb.table(yoy.rename(columns={"previous_count": "previous 12 months", "change_pct": "change %",
                              "rate_per_1000": "rate", "previous_rate_per_1000": "previous rate",
-                             "rate_ratio": "rate ratio", "p_value": "p (exact Poisson)"}),
+                             "phi": "φ (dispersion)", "phi_changes": "earlier changes used for φ",
+                             "p_value": "p"}),
          caption=f"{focal}: 12 months ending {end_label} against the same 12 months a year earlier.")
 
 # %%
-summary = []
-link = "peers.html#rates"
-for r in cmp.itertuples():
-    f = funnel_tbl[(funnel_tbl["force"] == focal) & (funnel_tbl["offence"] == r.offence)].iloc[0]
-    y = yoy[yoy["offence"] == r.offence].iloc[0]
-    summary.append({
-        "topic": f"Peers: {r.offence}",
-        "measure": "peers_" + "_".join(r.offence.lower().replace("(", "").replace(")", "").split()),
-        "inclusion": "Always" if r.offence == pfa.TOTAL else "When outside the 99.8% funnel limits",
-        "shown": r.offence == pfa.TOTAL or "99.8" in f.position,
-        "data": f"{r.rate_per_1000:.1f} per 1,000 (peer avg {r.peer_average:.1f}; E&W {r.england_wales:.1f}), "
-                f"12 months ending {end_label}",
-        "commentary": f"{r.vs_peer_average.capitalize()} the peer average ({group_label}; exact Poisson 95% "
-                      f"interval); funnel against England and Wales: {f.position} "
-                      f"({'overdispersion-adjusted' if bool(od_tbl.set_index('offence').loc[r.offence, 'overdispersion_adjusted']) else 'exact Poisson'} limits); "
-                      f"rank {r.rank_national} of {r.forces_ranked}; on previous year {y.judgement} "
-                      f"({y.change_pct:+.1f}%).",
-        "link": link})
-nb.write_table(pd.DataFrame(summary), "peers_summary", out_dir)
+summary = peers.summary_rows(cmp, funnel_tbl, od_tbl, yoy, focal, group_label, end_label)
+nb.write_table(summary, "peers_summary", out_dir)

@@ -78,7 +78,8 @@ n_rq = int(df["month"].between(*rq).sum())
 n_cq = int(df["month"].between(*cq).sum()) if cq else None
 strip_total = int((df["removal_more_than_outer"] == True).sum())  # noqa: E712
 strip_child = int(((df["removal_more_than_outer"] == True) & df["child"]).sum())  # noqa: E712
-fr = R.loc["find rate"]
+fr = R.loc[stopsearch.FIND_ALL]
+frr = R.loc[stopsearch.FIND_RECORDED]
 summary = pd.DataFrame([
     {"topic": "Stop and search: searches", "measure": "stop_search_volume", "inclusion": "Quarter unless exceptional",
      "data": f"{nb.count(n_rq)} searches in {stopsearch.quarter_label(rq)}"
@@ -86,11 +87,14 @@ summary = pd.DataFrame([
      "commentary": (f"{months.label(period[1])} is outside the SPC limits ({last['special_cause']})."
                     if last["rule"] == "outside limits" else "No exceptional monthly volume (XmR chart).")},
     {"topic": "Stop and search: find rate", "measure": "stop_search_find_rate", "inclusion": "Quarter unless exceptional",
-     "data": (f"{pct(fr['period_rate'])} of searches with the field recorded found the object searched for "
-              f"({ci(fr['period_ci_low'], fr['period_ci_high'])})" if pd.notna(fr["period_rate"]) else
-              f"Find rate suppressed: fewer than {MIN} searches with the field recorded")
+     "data": (f"{pct(fr['period_rate'])} of all searches found the object searched for "
+              f"({ci(fr['period_ci_low'], fr['period_ci_high'])}; {nb.count(fr['period_count'])} of "
+              f"{nb.count(int(fr['period_n']))})" if pd.notna(fr["period_rate"]) else
+              f"Find rate suppressed: fewer than {MIN} searches")
+             + (f"; {pct(frr['period_rate'])} of the searches with the field recorded "
+                f"({stopsearch.find_bias_short(df)})" if pd.notna(frr["period_rate"]) else "")
              + f"; not recorded for {pct(R.loc['find not recorded', 'period_rate'])}",
-     "commentary": ("Reporting quarter vs " + q["comparison_kind"].split(" (")[0] + ": " +
+     "commentary": ("Find rate over all searches, reporting quarter vs " + q["comparison_kind"].split(" (")[0] + ": " +
                     ("significant change" if fr["significant"] else "no significant change") +
                     f" ({fr['test']}, p = {fr['pvalue']:.3g})") if cq and pd.notna(fr.get("pvalue")) else
      "No comparison quarter in the data."},
@@ -130,11 +134,12 @@ nb.table(x[["month", "value", "centre", "lower", "upper", "rule", "variation"]].
 
 by_leg = stopsearch.breakdown(df, "legislation_group", stopsearch.LEGISLATION_ORDER, MIN)
 nb.heading("By power (legislation)", 3)
-nb.para(f"Counts are shown in full; a find rate is left blank (find_suppressed) where fewer than {MIN} searches have "
-        f"the find field recorded, an arrest rate (arrest_suppressed) where there are fewer than {MIN} searches.")
-nb.table(by_leg, "stop_search_legislation", out_dir, formats={"share": "{:.1%}", "find_rate": "{:.1%}",
-         "find_ci_low": "{:.1%}", "find_ci_high": "{:.1%}", "arrest_rate": "{:.1%}", "arrest_ci_low": "{:.1%}",
-         "arrest_ci_high": "{:.1%}"},
+nb.para(f"Counts are shown in full; the recorded-field find rate is left blank (find_suppressed) where fewer than "
+        f"{MIN} searches have the find field recorded, the find rate over all searches and the arrest rate "
+        f"(arrest_suppressed) where there are fewer than {MIN} searches.")
+nb.table(by_leg, "stop_search_legislation", out_dir, formats={c: "{:.1%}" for c in [
+         "share", "find_rate_all", "find_all_ci_low", "find_all_ci_high", "find_rate_recorded",
+         "find_recorded_ci_low", "find_recorded_ci_high", "arrest_rate", "arrest_ci_low", "arrest_ci_high"]},
          caption="PACE s1: Police and Criminal Evidence Act 1984 section 1; s23: Misuse of Drugs Act 1971; s60: "
                  "Criminal Justice and Public Order Act 1994 (no suspicion needed); s47: Firearms Act 1968; other "
                  "powers listed in tables/stop_search_legislation_detail.csv.")
@@ -142,32 +147,48 @@ nb.write_table(df["legislation"].fillna("Not recorded").value_counts().rename_ax
                .reset_index(name="searches"), "stop_search_legislation_detail", out_dir)
 by_obj = stopsearch.breakdown(df, "object_of_search", None, MIN)
 nb.heading("By object of search", 3)
-PCT = {c: "{:.1%}" for c in ["share", "find_rate", "find_ci_low", "find_ci_high", "arrest_rate", "arrest_ci_low",
+PCT = {c: "{:.1%}" for c in ["share", "find_rate_all", "find_all_ci_low", "find_all_ci_high", "find_rate_recorded",
+                             "find_recorded_ci_low", "find_recorded_ci_high", "arrest_rate", "arrest_ci_low",
                              "arrest_ci_high"]}
 nb.table(by_obj, "stop_search_object", out_dir, formats=PCT)
 
 # %%
 nb.heading("Find, arrest and no further action", 2, anchor="ss-find_rate")
-nb.para((f"Find rate: {pct(fr['period_rate'])} ({ci(fr['period_ci_low'], fr['period_ci_high'])}) of the "
-         if pd.notna(fr["period_rate"]) else f"Find rate suppressed (fewer than {MIN} searches to base it on): ")
-        + f"{nb.count(int(fr['period_n']))} searches where 'Outcome linked to object of search' is recorded; it is empty "
-        f"(not recorded) for {pct(R.loc['find not recorded', 'period_rate'])} of searches, so the find rate "
-        f"describes a minority of searches and may not represent the rest. Arrest rate: "
+nb.para((f"Find rate: the object searched for was found in {nb.count(fr['period_count'])} of the "
+         f"{nb.count(int(fr['period_n']))} searches, {pct(fr['period_rate'])} "
+         f"({ci(fr['period_ci_low'], fr['period_ci_high'])}; 'Outcome linked to object of search' = True, over all "
+         f"searches). " if pd.notna(fr["period_rate"]) else
+         f"Find rate suppressed (fewer than {MIN} searches to base it on). ")
+        + (f"Over the {nb.count(int(frr['period_n']))} searches where that field is recorded it is "
+           f"{pct(frr['period_rate'])} ({ci(frr['period_ci_low'], frr['period_ci_high'])}); the field is empty "
+           f"for {pct(R.loc['find not recorded', 'period_rate'])} of searches. " if pd.notna(frr["period_rate"]) else "")
+        + stopsearch.find_bias_sentence(df) + " Arrest rate: "
         f"{pct(R.loc['arrest rate', 'period_rate'])} of all searches; no further action: "
         f"{pct(R.loc['no further action', 'period_rate'])}.")
 if cq:
-    for m in ["find rate", "arrest rate", "no further action"]:
+    for m in [stopsearch.FIND_ALL, stopsearch.FIND_RECORDED, "arrest rate", "no further action"]:
         r = R.loc[m]
         if pd.notna(r["pvalue"]):
             nb.para(f"{m.capitalize()}: {pct(r['reporting_quarter_rate'])} in {stopsearch.quarter_label(rq)} against "
                     f"{pct(r['comparison_quarter_rate'])} in {stopsearch.quarter_label(cq)}: "
                     + ("a statistically significant difference" if r["significant"] else
                        "not a statistically significant difference") + f" ({r['test']}, p = {r['pvalue']:.3g}).")
+    n_t = int(rates_t["pvalue"].notna().sum())
+    if n_t:
+        nb.note(f"{n_t} measures are compared between the two quarters in the table below "
+                f"({int(rates_t['significant'].sum())} significant at p < 0.05); with {n_t} tests at the 5% level, "
+                f"chance alone would flag about {0.05 * n_t:.1f} of them even if nothing had changed. The two find "
+                f"rates share their finds, so their tests are not independent.")
 show = rates_t.copy()
 nb.table(show, "stop_search_rates", out_dir, formats={c: "{:.1%}" for c in show.columns
                                                       if c.endswith(("_rate", "_ci_low", "_ci_high"))},
-         caption="count = searches meeting the measure, n = its denominator (find rate: searches with the field "
-                 "recorded; strip search: searches with the field recorded; arrest and NFA: all searches).")
+         caption="count = searches meeting the measure, n = its denominator (find rate (all searches), arrest and "
+                 "NFA: all searches; find rate (field recorded) and strip search: searches with the field "
+                 "recorded). test names the test behind pvalue; significant = p < 0.05.")
+nb.table(stopsearch.field_recorded_by_outcome(df), "stop_search_find_field_by_outcome", out_dir,
+         formats={"share_recorded": "{:.1%}"},
+         caption="How often 'Outcome linked to object of search' is filled in, by search outcome: the direction of "
+                 "the recorded-field find rate's bias.")
 
 # %%
 nb.heading("By age range and gender", 2, anchor="ss-age-gender")
@@ -216,12 +237,17 @@ nb.table(stopsearch.self_defined_mapping(df), "stop_search_self_defined_mapping"
 # %%
 nb.heading("Find rate by ethnic group", 2, anchor="ss-find-by-ethnicity")
 nb.para("If searches of one group find the object searched for less often, the grounds for searching that group "
-        "may be weaker. Find rates with Wilson 95% intervals; overlapping intervals mean no clear difference.")
+        "may be weaker. Find rates with Wilson 95% intervals, over all searches of the group (find_rate_all) and "
+        "over the group's searches with the find field recorded (find_rate_recorded, which overstates: the field "
+        "is filled less often for no-further-action searches). No test is applied: overlapping intervals mean no "
+        "clear difference, and intervals that do not overlap are a difference worth asking about, not a "
+        "significance test.")
 fe = pd.concat([stopsearch.breakdown(df, "officer_group", stopsearch.CENSUS_GROUPS + [stopsearch.NOT_STATED], MIN)
                 .rename(columns={"officer_group": "ethnic_group"}).assign(definition="officer-defined"),
                 stopsearch.breakdown(df, "self_group", stopsearch.CENSUS_GROUPS + [stopsearch.NOT_STATED], MIN)
                 .rename(columns={"self_group": "ethnic_group"}).assign(definition="self-defined")])
-fe = fe[["definition", "ethnic_group", "searches", "find_recorded", "find_rate", "find_ci_low", "find_ci_high",
+fe = fe[["definition", "ethnic_group", "searches", "found", "find_rate_all", "find_all_ci_low", "find_all_ci_high",
+         "find_recorded", "find_rate_recorded", "find_recorded_ci_low", "find_recorded_ci_high",
          "arrest_rate", "arrest_ci_low", "arrest_ci_high", "find_suppressed", "arrest_suppressed"]]
 nb.table(fe, "stop_search_find_by_ethnicity", out_dir, formats=PCT,
          caption=f"Find rate blank where fewer than {MIN} searches of the group have the field recorded.")

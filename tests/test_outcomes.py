@@ -46,8 +46,8 @@ def build(k=3, window="quarter"):
 
 def test_cohort_counts_by_hand():
     c, _, counts = build()
-    assert list(c.reset_index().columns[:6]) == ["crime_type", "recorded_month", "crimes", "outcomed_by_window_end",
-                                                 "first_outcome_within_k", "charged_within_k"]
+    assert list(c.reset_index().columns[:7]) == ["crime_type", "recorded_month", "crimes", "rows_as_published",
+                                                 "outcomed_by_window_end", "first_outcome_within_k", "charged_within_k"]
     b = c.loc[("Burglary", "2024-01")]
     assert (b["crimes"], b["outcomed_by_window_end"], b["first_outcome_within_k"], b["charged_within_k"]) == (2, 2, 2, 1)
     r = c.loc[("Robbery", "2024-01")]  # C outcomed in May (after the quarter end, lag 4 > 3); D never
@@ -193,8 +193,8 @@ def test_mix_compare():
     assert mix.loc["Suspect charged", "share_before"] == pytest.approx(0.25)
     assert mix.loc["Suspect charged", "change_pp"] == pytest.approx(25)
     assert "Offender given penalty notice" in mix.index  # API spelling normalised
-    t = rates.two_proportion_test(1, 2, 1, 4)
-    assert mix.loc["Suspect charged", "p_value"] == pytest.approx(t.pvalue)
+    # not like for like (the later months have had less time): descriptive, no test or significance column
+    assert list(mix.columns) == ["crimes_now", "share_now", "crimes_before", "share_before", "change_pp"]
 
 
 def test_headline_and_summary_rows():
@@ -250,3 +250,77 @@ def test_group_shares_by_quarter_by_hand():
     assert out.loc["Evidential difficulties", q1] == pytest.approx(0.5)
     assert out.loc["Evidential difficulties", q2] == pytest.approx(1.0)
     assert out.loc["Charged/Summonsed", q2] == 0
+
+
+# A month whose street file repeats Crime IDs: G twice (identical), H twice with different last outcomes.
+REPEATS = pd.DataFrame([
+    ("G", "2024-01", "Burglary", "Under investigation", "2024-01-street.csv", 1),
+    ("H", "2024-01", "Burglary", "Under investigation", "2024-01-street.csv", 2),
+    ("G", "2024-01", "Burglary", "Under investigation", "2024-01-street.csv", 3),
+    ("J", "2024-01", "Robbery", "Suspect charged", "2024-01-street.csv", 4),
+    ("H", "2024-01", "Burglary", "Suspect charged", "2024-01-street.csv", 5),
+    ("H", "2024-02", "Burglary", "Suspect charged", "2024-02-street.csv", 1),  # same ID, next month: counts there
+], columns=["crime_id", "month", "crime_type", "last_outcome", "source_file", "source_row"])
+
+
+def test_cohort_counts_distinct_crime_ids_within_a_month():
+    shuffled = REPEATS.iloc[[4, 0, 5, 2, 1, 3]]  # the file order, not the frame order, decides which row is kept
+    linked, counts = outcomes.link(shuffled, OUTCOMES.iloc[:0], CATS, END)
+    c = outcomes.cohort(linked, 3).set_index(["crime_type", "recorded_month"])
+    assert (c.loc[("Burglary", "2024-01"), "crimes"], c.loc[("Burglary", "2024-01"), "rows_as_published"]) == (2, 4)
+    assert (c.loc[("All crime", "2024-01"), "crimes"], c.loc[("All crime", "2024-01"), "rows_as_published"]) == (3, 5)
+    assert c.loc[("Burglary", "2024-02"), "crimes"] == 1
+    assert counts["rows_as_published"] == 6 and counts["crimes"] == 4
+    assert counts["repeat_rows_within_month"] == 2 and counts["crime_ids_in_several_months"] == 1
+    # H has two last outcomes in January: the row that appears last in the file (row 5, Suspect charged) is kept
+    mix = outcomes.mix_compare(shuffled, ["2024-01"], ["2024-02"]).set_index("last_outcome_category")
+    assert mix.loc["Suspect charged", "crimes_now"] == 2 and mix.loc["Under investigation", "crimes_now"] == 1
+    assert mix["crimes_now"].sum() == 3
+
+
+def test_like_for_like_mix_names_the_test_and_its_statistic():
+    # 2024-01 crimes A-D and 2024-02 crime E, each followed up 1 month: A (lag 0), E (lag 0) have an outcome
+    linked, _ = outcomes.link(STREET, OUTCOMES, CATS, END)
+    mix = outcomes.mix_fixed_followup(linked, OUTCOMES, CATS, 1, ["2024-02"], ["2024-01"]).set_index(
+        "outcome_within_k")
+    none = mix.loc["No outcome within 1 months"]
+    assert none["crimes_before"] == 3 and none["crimes_now"] == 0
+    assert mix.loc["Local resolution", "crimes_now"] == 1  # E's charge (lag 2) is after the 1-month follow-up
+    assert {"test", "statistic_name", "statistic", "p_value", "judgement"} <= set(mix.columns)
+    assert "significant" not in mix.columns and mix["judgement"].map(type).eq(str).all()  # words, not True/False
+    # tiny counts: Fisher's exact test, whose statistic is the odds ratio, labelled as such
+    row = mix.loc["Local resolution"]
+    odds, p = stats.fisher_exact([[1, 0], [0, 4]])
+    assert row["test"] == "Fisher's exact test" and row["statistic_name"] == "odds ratio"
+    assert row["statistic"] == odds and row["p_value"] == pytest.approx(p)
+    # large counts: the pooled z-test, statistic z
+    z = outcomes.tested_columns(rates.two_proportion_test(60, 100, 40, 100))
+    assert (z["test"], z["statistic_name"]) == ("two-proportion z-test (pooled)", "z")
+    assert z["statistic"] == pytest.approx(0.2 / math.sqrt(0.25 * 0.02))
+    assert mix.attrs["tests"] == int(mix["p_value"].notna().sum())
+    assert outcomes.fixed_followup_months("2025-06", 3, "2022-07") == (
+        ["2025-01", "2025-02", "2025-03"], ["2024-01", "2024-02", "2024-03"])
+    assert outcomes.fixed_followup_months("2025-06", 3, "2024-04") is None
+
+
+def test_gwent_january_2023_burglary_is_118_distinct_crimes_of_137_rows():
+    raw = pd.read_csv(paths.REPO_ROOT / "data" / "raw" / "police_uk" / "gwent" / "2023-01-gwent-street.csv.gz",
+                      dtype=str, keep_default_na=False)
+    b = raw[(raw["Crime type"] == "Burglary") & (raw["Crime ID"] != "")]
+    assert (len(b), b["Crime ID"].nunique()) == (137, 118)  # direct count of the shipped file
+    frame = pd.DataFrame({"crime_id": raw["Crime ID"].replace("", None), "month": raw["Month"],
+                          "crime_type": raw["Crime type"], "source_file": "2023-01-gwent-street.csv.gz",
+                          "source_row": range(1, len(raw) + 1)})
+    linked, counts = outcomes.link(frame, OUTCOMES.iloc[:0], CATS, "2023-04")
+    c = outcomes.cohort(linked, 3).set_index(["crime_type", "recorded_month"]).loc[("Burglary", "2023-01")]
+    assert (c["crimes"], c["rows_as_published"]) == (118, 137)
+
+
+def test_coverage_caveat_depends_on_the_data():
+    # Z's outcome has no street record: in March 2024, 1 of 2 outcome rows (50%) is unmatched
+    cov = outcomes.first_month_coverage(STREET, OUTCOMES, "2024-03")
+    assert (cov["rows"], cov["unmatched"]) == (2, 1)
+    text = outcomes.coverage_sentence(cov)
+    assert "1 (50.0%)" in text and "cut by recording date" not in text
+    cut = outcomes.first_month_coverage(STREET, OUTCOMES, "2024-01")  # A's outcome only: all matched
+    assert cut["unmatched"] == 0 and "cut by recording date" in outcomes.coverage_sentence(cut)

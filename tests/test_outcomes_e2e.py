@@ -39,7 +39,7 @@ def read(kind: str, month: str):
 
 def test_cohort_count_equals_direct_count_of_raw_rows(pack):
     month, crime_type, k = "2024-09", "Burglary", 3
-    ids = [r["Crime ID"] for r in read("street", month) if r["Crime type"] == crime_type and r["Crime ID"]]
+    ids = sorted({r["Crime ID"] for r in read("street", month) if r["Crime type"] == crime_type and r["Crime ID"]})
     first: dict[str, str] = {}
     for m in months.span(*PERIOD):
         for r in read("outcomes", m):
@@ -48,16 +48,25 @@ def test_cohort_count_equals_direct_count_of_raw_rows(pack):
     window_end = "2024-09"  # end of the calendar quarter July–September
     k_end = months.shift(month, k)
     cohort = pd.read_csv(pack / "tables" / "outcomes_cohort.csv", dtype={"recorded_month": str})
-    assert list(cohort.columns) == ["crime_type", "recorded_month", "crimes", "outcomed_by_window_end",
-                                        "first_outcome_within_k", "charged_within_k"]
+    assert list(cohort.columns) == ["crime_type", "recorded_month", "crimes", "rows_as_published",
+                                    "outcomed_by_window_end", "first_outcome_within_k", "charged_within_k"]
     row = cohort[(cohort["crime_type"] == crime_type) & (cohort["recorded_month"] == month)].iloc[0]
     assert row["crimes"] == len(ids)
     assert row["outcomed_by_window_end"] == sum(1 for i in ids if i in first and first[i] <= window_end)
     assert row["first_outcome_within_k"] == sum(1 for i in ids if i in first and first[i] <= k_end)
-    # all crime in one month = every street row with a Crime ID
+    # all crime in one month = the distinct Crime IDs of that month's street file; rows as published beside it
     allc = cohort[(cohort["crime_type"] == "All crime") & (cohort["recorded_month"] == "2025-06")].iloc[0]
-    assert allc["crimes"] == sum(1 for r in read("street", "2025-06") if r["Crime ID"])
+    assert allc["crimes"] == len({r["Crime ID"] for r in read("street", "2025-06") if r["Crime ID"]})
     assert pd.isna(allc["first_outcome_within_k"])  # June 2025 has no 3 months of follow-up
+    # May 2024 repeats Crime IDs: each counts once
+    may = cohort[(cohort["crime_type"] == "All crime") & (cohort["recorded_month"] == "2024-05")].iloc[0]
+    raw = [r["Crime ID"] for r in read("street", "2024-05") if r["Crime ID"]]
+    assert may["crimes"] == len(set(raw)) < len(raw) == may["rows_as_published"]
+    link = pd.read_csv(pack / "tables" / "outcomes_linkage.csv").iloc[0]
+    repeats = sum(len(rs) - len(set(rs)) for rs in (
+        [r["Crime ID"] for r in read("street", m) if r["Crime ID"]] for m in months.span(*PERIOD)))
+    assert link["repeat_rows_within_month"] == repeats
+    assert f"{repeats:,} repeat a Crime ID already in the same month" in (pack / "outcomes.html").read_text()
 
 
 def test_unmatched_outcomes_are_counted_not_dropped(pack):
@@ -75,8 +84,14 @@ def test_page_labels_fixture_and_mapping_and_summary_rows(pack):
     html = (pack / "outcomes.html").read_text()
     assert "ILLUSTRATIVE FIXTURE — not real data" in html
     assert 'class="banner synthetic"' in html
-    assert "analyst-defined" in html and "two-proportion z-test" in html and "Kaplan–Meier" in html
-    assert "custom download" in html
+    assert "analyst-defined" in html and "Kaplan–Meier" in html
+    # the caveat on the shipped Gwent download comes from the logs (docs/aqa), not from the file path
+    assert "The shipped Gwent outcomes cover only crimes recorded from July 2022" in html
+    assert "outcome rows dated April 2024, the first month of the period" in html
+    # 15 months cannot hold a like-for-like (fixed follow-up) comparison a year apart: no test is printed
+    assert "no like-for-like comparison of the outcome mix" in html and "Descriptive only, with no test" in html
+    mix = pd.read_csv(pack / "tables" / "outcomes_mix.csv")
+    assert not {"z", "p", "significant", "p (two-proportion z)"} & set(mix.columns)
     for t in ("outcomes_cohort", "outcomes_quarters", "outcomes_time_to_outcome", "outcomes_mix",
               "outcomes_ho_summary", "outcomes_categories", "outcomes_summary"):
         assert (pack / "tables" / f"{t}.csv").is_file(), t

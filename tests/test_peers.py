@@ -156,3 +156,40 @@ def test_funnels_by_offence_targets_are_weighted_national_rates():
     assert od.loc["x", "target_rate_per_1000"] == pytest.approx(1000 * 1000 / 60_000)
     assert od.loc["y", "target_rate_per_1000"] == pytest.approx(1000 * 60 / 60_000)
     assert len(f) == 6 and set(f["offence"]) == {"x", "y"} and "force" in f.columns
+
+
+def test_peer_z_uses_between_force_variance_by_hand():
+    # O = 1,200 crimes, population 100,000, peer average 10 per 1,000 -> E = 1,000; ln(1.2) = 0.182322
+    t = peers.peer_z(1200, 100_000, 10.0, tau2=0.01)
+    assert t["expected_at_peer_average"] == pytest.approx(1000)
+    assert t["se"] == pytest.approx(0.104881, rel=1e-5)           # √(1/1000 + 0.01) = √0.011
+    assert t["z"] == pytest.approx(0.182322 / 0.104881, rel=1e-5)  # 1.73838
+    assert t["p_value"] == pytest.approx(0.082138, rel=1e-3)
+    assert t["verdict"] == "not significantly different from"
+    # the same force with no between-force variation: z = 0.182322 / √0.001 = 5.7655, significantly above
+    t0 = peers.peer_z(1200, 100_000, 10.0, tau2=0.0)
+    assert t0["z"] == pytest.approx(5.76552, rel=1e-5) and t0["verdict"] == "significantly above"
+    assert peers.peer_z(800, 100_000, 10.0, tau2=0.0)["verdict"] == "significantly below"
+    assert peers.peer_z(0, 100_000, 10.0, tau2=0.0)["verdict"].startswith("not tested")
+
+
+def test_quasi_poisson_z_by_hand():
+    z, p = peers.quasi_poisson_z(1100, 1000, phi=4.0)
+    assert z == pytest.approx(100 / (4 * 2100) ** 0.5)   # 1.09109
+    assert p == pytest.approx(0.275233, rel=1e-4)
+    z1, p1 = peers.quasi_poisson_z(1100, 1000, phi=1.0)  # Poisson: 100 / √2100 = 2.18218
+    assert z1 == pytest.approx(2.18218, rel=1e-5) and p1 == pytest.approx(0.029090, rel=1e-3)
+
+
+def test_dispersion_from_earlier_changes_at_the_same_quarter_end():
+    s = pd.Series({pd.Timestamp("2010-12-31"): 100, pd.Timestamp("2011-06-30"): 500,
+                   pd.Timestamp("2011-12-31"): 120, pd.Timestamp("2012-12-31"): 100,
+                   pd.Timestamp("2013-12-31"): 110, pd.Timestamp("2014-12-31"): 400})
+    phi, n = peers.dispersion_from_history(s, pd.Timestamp("2014-12-31"))
+    # z² = 20²/220, 20²/220, 10²/210; the June value and the tested change (2014) are not used
+    assert n == 3
+    assert phi == pytest.approx((400 / 220 + 400 / 220 + 100 / 210) / 3)  # 1.370851
+    phi2, n2 = peers.dispersion_from_history(s, pd.Timestamp("2013-12-31"))
+    assert n2 == 2 and phi2 != phi2  # too few earlier changes: NaN, not tested
+    flat = pd.Series({pd.Timestamp(f"{y}-12-31"): 1000 for y in range(2010, 2016)})
+    assert peers.dispersion_from_history(flat, pd.Timestamp("2015-12-31")) == (1.0, 4)  # floored at 1

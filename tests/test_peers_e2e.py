@@ -8,6 +8,7 @@ import gzip
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -177,3 +178,36 @@ def test_contract_rejects_population_gap(tmp_path):
     assert not rep.ok
     msg = rep.error_message()
     assert "every year of an edition must cover all 43" in msg and "ons_population_pfa" in msg
+
+
+def test_one_verdict_against_the_peer_average_uses_the_funnel_tau2(warks):
+    c = pd.read_csv(warks / "tables" / "peers_comparison.csv").set_index("offence")
+    od = pd.read_csv(warks / "tables" / "peers_overdispersion.csv").set_index("offence")
+    summary = pd.read_csv(warks / "tables" / "summary.csv").set_index("topic")
+    for off, r in c.iterrows():
+        assert r["tau2"] == pytest.approx(od.loc[off, "tau2"])
+        e = r["peer_average"] * r["population"] / 1000
+        z = np.log(r["count"] / e) / np.sqrt(1 / e + od.loc[off, "tau2"])
+        assert r["z"] == pytest.approx(z, rel=1e-5, abs=1e-5)  # the CSV keeps 6 significant digits
+        want = ("significantly above" if z >= 1.959964 else "significantly below" if z <= -1.959964
+                else "not significantly different from")
+        assert r["vs_peer_average"] == want
+        assert summary.loc[f"Peers: {off}", "commentary"].startswith(want.capitalize() + " the peer average")
+    html = (warks / "peers.html").read_text()
+    assert "z-test with between-force variance τ², as the funnel" in html
+    assert "chance alone would flag about 0.5 of them" in html
+
+
+def test_year_on_year_tests_the_counts_it_quotes(warks):
+    def dec(year):  # the published file dates December 2017 as 30-12-2017 (the contract warns; ingest reads it)
+        return raw_total("Warwickshire", "30-12-2017" if year == 2017 else f"31-12-{year}")
+
+    y = pd.read_csv(warks / "tables" / "peers_change.csv").set_index("offence").loc[TOTAL]
+    assert y["count"] == dec(2018) and y["previous_count"] == dec(2017)
+    zs = [(dec(t) - dec(t - 1)) / np.sqrt(dec(t) + dec(t - 1)) for t in range(2008, 2018)]
+    phi = max(1.0, float(np.mean(np.square(zs))))
+    assert y["phi"] == pytest.approx(phi, rel=1e-5) and y["phi_changes"] == 10
+    x1, x0 = y["count"], y["previous_count"]
+    assert y["z"] == pytest.approx((x1 - x0) / np.sqrt(phi * (x1 + x0)), rel=1e-5)
+    html = (warks / "peers.html").read_text()
+    assert f"{y['change_pct']:+.1f}% in the count" in html and "quasi-Poisson z-test on the counts" in html

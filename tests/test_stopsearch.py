@@ -275,3 +275,54 @@ def test_stop_search_params_section(tmp_path):
         params.load(write_params(tmp_path / "b.yaml", stop_search={"census_year": 2001}))
     with pytest.raises(params.ParamsError, match="stop_search.min_cuont: unknown key"):
         params.load(write_params(tmp_path / "c.yaml", stop_search={"min_cuont": 5}))
+
+
+# --- find rate over all searches -----------------------------------------------------------------------------
+
+def _searches(linked: list, outcomes: list) -> pd.DataFrame:
+    df = pd.DataFrame({"outcome_linked": pd.Series(linked, dtype="object"), "outcome": outcomes,
+                       "removal_more_than_outer": None, "month": "2024-01", "ethnic": "White"})
+    df["arrest"] = df["outcome"].isin(stopsearch.ARREST_OUTCOMES)
+    df["nfa"] = df["outcome"].isin(stopsearch.NFA_OUTCOMES)
+    return df
+
+
+def test_find_rate_over_all_searches_and_over_the_recorded_field_by_hand():
+    nfa = "A no further action disposal"
+    # 10 searches: 3 found (all arrests), 1 arrest not found, 6 NFA of which 1 has the field filled (False)
+    df = _searches([True, True, True, False, False, None, None, None, None, None],
+                   ["Arrest"] * 4 + [nfa] * 6)
+    t = stopsearch.rates_table(df, ("2024-01", "2024-01"), {"reporting": ("2024-01", "2024-01"), "comparison": None},
+                               min_count=1).set_index("measure")
+    assert (t.loc[stopsearch.FIND_ALL, "period_count"], t.loc[stopsearch.FIND_ALL, "period_n"]) == (3, 10)
+    assert (t.loc[stopsearch.FIND_RECORDED, "period_count"], t.loc[stopsearch.FIND_RECORDED, "period_n"]) == (3, 5)
+    assert t.loc[stopsearch.FIND_ALL, "period_rate"] == pytest.approx(0.3)
+    assert t.loc[stopsearch.FIND_RECORDED, "period_rate"] == pytest.approx(0.6)
+    b = stopsearch.breakdown(df, "ethnic", ["White"], min_count=1).iloc[0]
+    assert (b["found"], b["searches"], b["find_recorded"]) == (3, 10, 5)
+    assert b["find_rate_all"] == pytest.approx(0.3) and b["find_rate_recorded"] == pytest.approx(0.6)
+    assert (b["find_all_ci_low"], b["find_all_ci_high"]) == pytest.approx(rates.wilson_ci(3, 10))
+    f = stopsearch.field_recorded_by_outcome(df).set_index("outcome")
+    assert f.loc["Arrest", "share_recorded"] == 1.0 and f.loc[nfa, "share_recorded"] == pytest.approx(1 / 6)
+    s = stopsearch.find_bias_sentence(df)
+    assert "16.7% of no-further-action searches but 100.0% of the others" in s and "overstates" in s
+    assert stopsearch.find_bias_short(df) == ("overstates: the field is filled for 17% of no-further-action "
+                                              "searches and 100% of the others")
+
+
+def test_find_rate_over_all_searches_equals_a_direct_count_of_the_raw_cambridgeshire_files():
+    found = total = 0
+    for f in sorted(CAMBS.glob("2024-*-stop-and-search.csv.gz")):
+        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                total += 1
+                found += r["Outcome linked to object of search"] == "True"
+    assert (found, total) == (919, 2855)
+    assert round(100 * found / total, 1) == 32.2
+    raw = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
+                     for f in sorted(CAMBS.glob("2024-*-stop-and-search.csv.gz"))], ignore_index=True)
+    df = _searches(raw["Outcome linked to object of search"].map({"True": True, "False": False, "": None}).tolist(),
+                   raw["Outcome"].tolist())
+    t = stopsearch.rates_table(df, ("2024-01", "2024-01"), {"reporting": ("2024-01", "2024-01"), "comparison": None},
+                               min_count=10).set_index("measure")
+    assert (t.loc[stopsearch.FIND_ALL, "period_count"], t.loc[stopsearch.FIND_ALL, "period_n"]) == (found, total)

@@ -78,9 +78,24 @@ def test_find_rate_and_strip_searches_equal_direct_counts(cambs):
     found, recorded = linked.count("True"), linked.count("True") + linked.count("False")
     strip = sum(r["Removal of more than just outer clothing"] == "True" for r in rows)
     t = pd.read_csv(cambs / "tables" / "stop_search_rates.csv").set_index("measure")
-    assert t.loc["find rate", "period_count"] == found
-    assert t.loc["find rate", "period_n"] == recorded
-    assert t.loc["find rate", "period_rate"] == pytest.approx(found / recorded, rel=1e-5)
+    # headline: found over ALL searches (919 of 2,855 = 32.2%); the recorded-field rate beside it overstates
+    assert (found, len(rows)) == (919, 2855)
+    assert t.loc["find rate (all searches)", "period_count"] == found
+    assert t.loc["find rate (all searches)", "period_n"] == len(rows)
+    assert t.loc["find rate (all searches)", "period_rate"] == pytest.approx(found / len(rows), rel=1e-5)
+    assert t.loc["find rate (field recorded)", "period_count"] == found
+    assert t.loc["find rate (field recorded)", "period_n"] == recorded
+    assert t.loc["find rate (field recorded)", "period_rate"] == pytest.approx(found / recorded, rel=1e-5)
+    summary = pd.read_csv(cambs / "tables" / "summary.csv").set_index("measure")
+    assert summary.loc["stop_search_find_rate", "data"].startswith("32.2% of all searches found the object")
+    html = (cambs / "stop_search.html").read_text()
+    assert "919 of the 2,855 searches, 32.2%" in html and "overstates the find rate" in html
+    fe = pd.read_csv(cambs / "tables" / "stop_search_find_by_ethnicity.csv")
+    white = fe[(fe["definition"] == "officer-defined") & (fe["ethnic_group"] == "White")].iloc[0]
+    w_rows = [r for r in rows if r["Officer-defined ethnicity"] == "White"]
+    w_found = sum(r["Outcome linked to object of search"] == "True" for r in w_rows)
+    assert (white["found"], white["searches"]) == (w_found, len(w_rows))
+    assert white["find_rate_all"] == pytest.approx(w_found / len(w_rows), rel=1e-5)
     assert t.loc["find not recorded", "period_count"] == len(rows) - recorded
     assert t.loc["strip search", "period_count"] == strip == 42
     assert t.loc["arrest rate", "period_count"] == sum(r["Outcome"] == "Arrest" for r in rows)

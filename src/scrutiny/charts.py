@@ -288,3 +288,46 @@ def step_curve(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, target: float, focal: str, group: list[str],
+                 title: str, width: int = 640, height: int = 380) -> alt.LayerChart:
+    """Funnel plot: units (columns force, population, rate, position) against population on a log scale, the
+    95% (dashed) and 99.8% (solid) limit lines from funnel.curve() (`limits`) and the target line; the focal force
+    red, its peers blue, and labels for them and for any unit outside 99.8%."""
+    lines = limits.melt("population", var_name="limit", value_name="rate")
+    lines["limit"] = lines["limit"].map({"lower_95": "95%", "upper_95": "95% ", "lower_998": "99.8%",
+                                         "upper_998": "99.8% "})
+    pts = points[["force", "population", "rate", "position"]].assign(group=points["force"].map(
+        lambda f: "focal force" if f == focal else ("peer" if f in group else "other force")))
+    x = alt.X("population:Q", scale=alt.Scale(type="log", domain=[float(limits["population"].min()),
+                                                                  float(limits["population"].max())], nice=False),
+              title="Resident population (log scale)")
+    base_l = alt.Chart(lines).mark_line(strokeWidth=1, color="#505a5f").encode(
+        x=x, y=alt.Y("rate:Q", title="Rate per 1,000 residents"), detail="limit:N",
+        strokeDash=alt.condition(alt.FieldOneOfPredicate("limit", ["95%", "95% "]), alt.value([4, 3]),
+                                 alt.value([1, 0])))
+    tline = alt.Chart(pd.DataFrame({"y": [target]})).mark_rule(color="#0b0c0c").encode(y="y:Q")
+    dots = alt.Chart(pts).mark_circle(size=60, opacity=1).encode(
+        x=x, y="rate:Q", color=alt.Color("group:N", title=None, scale=alt.Scale(
+            domain=["focal force", "peer", "other force"], range=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["grey"]])),
+        tooltip=["force:N", "rate:Q", "position:N"])
+    labels = alt.Chart(pts[(pts["group"] != "other force") | pts["position"].str.contains("99.8")]).mark_text(
+        align="left", dx=6, fontSize=10).encode(x=x, y="rate:Q", text="force:N")
+    return alt.layer(base_l, tline, dots, labels).properties(width=width, height=height, title=title)
+
+
+def peer_trend_chart(trend: pd.DataFrame, focal: str, title: str, width: int = 640,
+                     height: int = 260) -> alt.Chart:
+    """Rate per 1,000 over time for the force, its peer average and England and Wales (columns period_end,
+    force, peer_average, england_wales, as peers.trend() returns)."""
+    tl = trend[["period_end", "force", "peer_average", "england_wales"]].melt(
+        "period_end", var_name="series", value_name="rate")
+    tl["series"] = tl["series"].map({"force": focal, "peer_average": "peer average",
+                                     "england_wales": "England and Wales"})
+    tl["period_end"] = pd.to_datetime(tl["period_end"])
+    return alt.Chart(tl).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("period_end:T", title="12 months ending"), y=alt.Y("rate:Q", title="Rate per 1,000 residents"),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(
+            domain=[focal, "peer average", "England and Wales"], range=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["grey"]])),
+    ).properties(width=width, height=height, title=title)

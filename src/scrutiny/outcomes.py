@@ -2,9 +2,11 @@
 
 Definitions (months are calendar months; a lag of 0 means "in the month of recording"):
 
-- A crime is a police.uk street row with a Crime ID (anti-social behaviour has none). Its recorded month
-  is the street file's Month. Crimes are counted as rows, as police.uk counts them (the performance page
-  counts the same rows); a Crime ID that appears on two street rows gives both rows the same outcomes.
+- A crime is a distinct Crime ID within a recording month of the police.uk street files (anti-social behaviour
+  has no Crime ID). Its recorded month is the street file's Month. Published files repeat some Crime IDs within a
+  month (identical rows, or the same crime with a different last outcome; project domain notes §3.8): each counts
+  once, the row that appears last in the file (highest source file and row) is kept, and the as-published row
+  count is kept beside it (rows_as_published). A Crime ID in two different months counts once in each.
 - Its **first outcome** is the earliest Month of any row for that Crime ID in the outcomes files; its
   **first charge** is the earliest Month of an outcome row whose category is flagged `charged_summonsed`
   in data/reference/outcome_categories.csv (an analyst-defined mapping).
@@ -79,9 +81,24 @@ def window_end(month_idx: pd.Series, window: str) -> pd.Series:
     raise ValueError(f"window must be one of {WINDOWS}")
 
 
+def distinct_crimes(crimes: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """One row per Crime ID within a recording month, with `rows` = the street rows it had as published.
+
+    Rows without a Crime ID are dropped (anti-social behaviour). When a Crime ID repeats within a month (with the
+    same or a different last outcome) the row that appears last in the file is kept: the highest
+    (source_file, source_row) when those columns are present, else the last in frame order. Deterministic."""
+    c = crimes[crimes["crime_id"].notna()]
+    if {"source_file", "source_row"} <= set(c.columns):
+        c = c.sort_values(["source_file", "source_row"], kind="stable")
+    rows = c.groupby(["crime_id", "month"], sort=False).size().rename("rows")
+    c = c.drop_duplicates(["crime_id", "month"], keep="last")
+    return c[columns].join(rows, on=["crime_id", "month"])
+
+
 def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
          data_end: str, window: str = "quarter") -> tuple[pd.DataFrame, dict]:
-    """One row per crime with its recorded month, first outcome and first charge lags and censoring.
+    """One row per crime (distinct Crime ID within a recording month; distinct_crimes) with its recorded month,
+    the street rows it had as published (rows), first outcome and first charge lags and censoring.
 
     crimes: crime_id, month, crime_type (rows without a crime_id are ignored: anti-social behaviour).
     outcomes: crime_id, month, outcome_type (police.uk categories; API spellings are normalised).
@@ -89,7 +106,8 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     is dropped silently.
     """
     pmap = police_uk_map(categories)
-    c = crimes.loc[crimes["crime_id"].notna(), ["crime_id", "month", "crime_type"]].copy()
+    street_rows = int(crimes["crime_id"].notna().sum())
+    c = distinct_crimes(crimes, ["crime_id", "month", "crime_type"])
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
     o["outcome_type"] = o["outcome_type"].map(policeuk.normalise_outcome)
     unknown = sorted(set(o["outcome_type"]) - set(pmap.index))
@@ -115,8 +133,10 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
         "unmatched_rows": int(unmatched.sum()),
         "unmatched_crime_ids": int(o.loc[unmatched, "crime_id"].nunique()),
         "before_recording_rows": int((c["lag"] < 0).sum()),
+        "rows_as_published": street_rows,
         "crimes": int(len(c)),
-        "duplicate_crime_ids": int(c["crime_id"].duplicated().sum()),
+        "repeat_rows_within_month": street_rows - int(len(c)),
+        "crime_ids_in_several_months": int((c.groupby("crime_id").size() > 1).sum()),
     }
     return c, counts
 
@@ -128,7 +148,8 @@ def _with_all(linked: pd.DataFrame) -> pd.DataFrame:
 def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
     """Per crime type (and All crime) × recorded month: the counts behind every outcome rate.
 
-    Columns: crime_type, recorded_month, crimes, outcomed_by_window_end, first_outcome_within_k,
+    Columns: crime_type, recorded_month, crimes (distinct Crime IDs), rows_as_published (street rows as
+    published; more than crimes where a Crime ID repeats in the month), outcomed_by_window_end, first_outcome_within_k,
     charged_within_k, followed_up_k (True when the month has had k months of follow-up; otherwise the two
     within_k counts are empty, never a smaller number), outcomed_by_data_end.
     """
@@ -141,6 +162,7 @@ def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
     g = d.groupby(["crime_type", "recorded_month"], sort=True)
     out = pd.DataFrame({
         "crimes": g.size(),
+        "rows_as_published": g["rows"].sum() if "rows" in d.columns else g.size(),
         "outcomed_by_window_end": g["by_window"].sum(),
         "first_outcome_within_k": g["within_k"].sum(),
         "charged_within_k": g["charged_k"].sum(),
@@ -155,8 +177,8 @@ def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
     out["crime_type"] = pd.Categorical(out["crime_type"], order, ordered=True)
     out = out.sort_values(["crime_type", "recorded_month"]).reset_index(drop=True)
     out["crime_type"] = out["crime_type"].astype(str)
-    return out[["crime_type", "recorded_month", "crimes", "outcomed_by_window_end", "first_outcome_within_k",
-                "charged_within_k", "followed_up_k", "outcomed_by_data_end"]]
+    return out[["crime_type", "recorded_month", "crimes", "rows_as_published", "outcomed_by_window_end",
+                "first_outcome_within_k", "charged_within_k", "followed_up_k", "outcomed_by_data_end"]]
 
 
 def with_rates(cohort_: pd.DataFrame) -> pd.DataFrame:
@@ -289,26 +311,81 @@ def time_to_outcome(linked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def mix_compare(street: pd.DataFrame, now: list[str], before: list[str]) -> pd.DataFrame:
-    """police.uk Last outcome category shares among crimes recorded in two sets of months, with the change
-    in each share and a two-proportion z-test (rates.two_proportion_test) per category."""
-    s = street[street["crime_id"].notna()].copy()
+    """police.uk Last outcome category shares among crimes (distinct Crime IDs within a month, distinct_crimes)
+    recorded in two sets of months, with the change in each share. Descriptive only: no test, because the last
+    outcome is the status when the file was produced, so the later months have had less time (not like for
+    like); mix_fixed_followup is the like-for-like comparison."""
+    s = distinct_crimes(street, ["crime_id", "month", "last_outcome"])
     s["last_outcome"] = s["last_outcome"].map(policeuk.normalise_outcome).fillna("(blank)")
     a = s[s["month"].isin(now)]["last_outcome"].value_counts()
     b = s[s["month"].isin(before)]["last_outcome"].value_counts()
     n1, n2 = int(a.sum()), int(b.sum())
     rows = []
-    for cat in sorted(set(a.index) | set(b.index), key=lambda c: -(a.get(c, 0) + b.get(c, 0))):
+    for cat in sorted(set(a.index) | set(b.index), key=lambda c: (-(a.get(c, 0) + b.get(c, 0)), c)):
         x1, x2 = int(a.get(cat, 0)), int(b.get(cat, 0))
-        if n1 and n2:
-            t = rates.two_proportion_test(x1, n1, x2, n2)
-            z, p = t.statistic, t.pvalue
-        else:
-            z = p = np.nan
         rows.append({"last_outcome_category": cat, "crimes_now": x1, "share_now": x1 / n1 if n1 else np.nan,
                      "crimes_before": x2, "share_before": x2 / n2 if n2 else np.nan,
-                     "change_pp": 100 * ((x1 / n1 if n1 else np.nan) - (x2 / n2 if n2 else np.nan)),
-                     "z": z, "p_value": p})
+                     "change_pp": 100 * ((x1 / n1 if n1 else np.nan) - (x2 / n2 if n2 else np.nan))})
     return pd.DataFrame(rows)
+
+
+NO_OUTCOME = "No outcome within {k} months"  # .format(k=k)
+STATISTIC_NAME = {"two-proportion z-test (pooled)": "z", "Fisher's exact test": "odds ratio"}
+
+
+def tested_columns(t: rates.ProportionTest) -> dict:
+    """The test actually used, the name of its statistic, the statistic and p (rates.two_proportion_test
+    switches to Fisher's exact test, whose statistic is the sample odds ratio, when an expected cell is below 5)."""
+    return {"test": t.method, "statistic_name": STATISTIC_NAME.get(t.method, ""), "statistic": t.statistic,
+            "p_value": t.pvalue}
+
+
+def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame, k: int,
+                       now: list[str], before: list[str], alpha: float = 0.05) -> pd.DataFrame:
+    """Like-for-like outcome mix: for crimes recorded in two sets of months, each crime's latest police.uk outcome
+    within k months of its recording month (lag ≤ k; ties in a month broken by category name, as group_shares),
+    or NO_OUTCOME (with k filled in); the share of each category, its change, and per category a two-sided
+    two-proportion test
+    (rates.two_proportion_test: pooled z, or Fisher's exact test when an expected cell is below 5).
+    Both sets must have had k months of follow-up, so both have had the same time.
+
+    'judgement' uses a Bonferroni threshold alpha / m over the m categories tested (Bonferroni 1936)."""
+    o = outcomes[["crime_id", "month", "outcome_type"]].copy()
+    o["outcome_type"] = o["outcome_type"].map(policeuk.normalise_outcome)
+    o["midx"] = month_index(o["month"])
+    keys = linked.loc[linked["recorded_month"].isin(list(now) + list(before)),
+                      ["crime_id", "recorded_month", "recorded_idx"]].reset_index(names="crime_row")
+    j = keys.merge(o, on="crime_id", how="inner")
+    j = j[j["midx"] <= j["recorded_idx"] + k]
+    j = j.sort_values(["crime_row", "midx", "outcome_type"]).drop_duplicates("crime_row", keep="last")
+    keys["category"] = keys["crime_row"].map(j.set_index("crime_row")["outcome_type"]).fillna(NO_OUTCOME.format(k=k))
+    a = keys.loc[keys["recorded_month"].isin(now), "category"].value_counts()
+    b = keys.loc[keys["recorded_month"].isin(before), "category"].value_counts()
+    n1, n2 = int(a.sum()), int(b.sum())
+    rows = []
+    for cat in sorted(set(a.index) | set(b.index), key=lambda c: (-(a.get(c, 0) + b.get(c, 0)), c)):
+        x1, x2 = int(a.get(cat, 0)), int(b.get(cat, 0))
+        rows.append({"outcome_within_k": cat, "crimes_now": x1, "share_now": x1 / n1 if n1 else np.nan,
+                     "crimes_before": x2, "share_before": x2 / n2 if n2 else np.nan,
+                     "change_pp": 100 * ((x1 / n1 if n1 else np.nan) - (x2 / n2 if n2 else np.nan)),
+                     **tested_columns(rates.two_proportion_test(x1, n1, x2, n2))})
+    out = pd.DataFrame(rows)
+    m = int(out["p_value"].notna().sum()) if len(out) else 0
+    thr = alpha / max(m, 1)
+    out["judgement"] = [("not tested" if pd.isna(p) else
+                         f"significant change (p < {thr:.2g}, Bonferroni over {m})" if p < thr else
+                         "no significant change") for p in out.get("p_value", [])]
+    out.attrs.update(tests=m, threshold=thr, alpha=alpha)
+    return out
+
+
+def fixed_followup_months(data_end: str, k: int, start: str) -> tuple[list[str], list[str]] | None:
+    """The latest three recording months with k months of follow-up (ending k months before the data end) and
+    the same three months a year earlier; None when the earlier months are before `start`."""
+    last = months.shift(data_end, -k)
+    now = months.span(months.shift(last, -2), last)
+    before = [months.shift(m, -12) for m in now]
+    return None if before[0] < start else (now, before)
 
 
 def pct(x: float | None, digits: int = 1) -> str:
@@ -418,3 +495,35 @@ def summary_rows(h: dict, med_all: int | None, link: str = "outcomes.html") -> p
                  "commentary": "Kaplan–Meier estimate; crimes without an outcome yet are censored at the data end.",
                  "link": f"{link}#time-to-outcome"})
     return pd.DataFrame(rows, columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])
+
+
+def first_month_coverage(crimes: pd.DataFrame, outcomes: pd.DataFrame, first_month: str) -> dict:
+    """Outcome rows dated in the first month of the period, and how many of them have no street record in the
+    analysed months. A full data.police.uk download holds many outcomes of crimes recorded before the period in
+    its early months; a share near zero means the outcomes files hold (almost) only crimes recorded from the
+    first month on (a download cut by recording date)."""
+    ids = set(crimes.loc[crimes["crime_id"].notna(), "crime_id"])
+    o = outcomes[outcomes["month"] == first_month]
+    un = int((~o["crime_id"].isin(ids)).sum())
+    return {"month": first_month, "rows": int(len(o)), "unmatched": un,
+            "share": un / len(o) if len(o) else float("nan")}
+
+
+def coverage_sentence(cov: dict) -> str:
+    """The caveat on what the outcomes files cover, from the data (first_month_coverage)."""
+    if not cov["rows"]:
+        return (f"The outcomes files hold no outcome rows dated {months.label(cov['month'])}, the first month of "
+                f"the period.")
+    text = (f"Of the {cov['rows']:,} outcome rows dated {months.label(cov['month'])}, the first month of the period, "
+            f"{cov['unmatched']:,} ({100 * cov['share']:.1f}%) belong to crimes with no street record in the "
+            f"analysed months (crimes recorded earlier, or elsewhere).")
+    if cov["share"] < 0.05:
+        text += (" So few suggests the outcomes files hold outcomes only of crimes recorded from that month on (a "
+                 "download cut by recording date; see the caveats and data log entries at the top of this page): "
+                 "outcomes of "
+                 "older crimes are absent, which does not affect the rates here, all of crimes recorded in the "
+                 "period.")
+    else:
+        text += (" They are counted in the linkage below and left out of the rates, which are of crimes recorded "
+                 "in the period.")
+    return text

@@ -147,10 +147,39 @@ def rate_table(d: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
-def compare(at: pd.DataFrame, focal: str, peers: list[str]) -> pd.DataFrame:
-    """Per offence: the focal force's rate and interval, peer weighted averages without and with the focal
-    force, the England and Wales rate (all 43 territorial forces), ranks (1 = highest rate) among the peer group
-    and among the comparable forces, and the judgement against the peer average (exact Poisson 95% interval)."""
+PEER_TEST = ("z-test against the peer average allowing for between-force variation (τ² as the funnel; "
+             "Spiegelhalter 2005, FunnelPlotR od_adjustment.R)")
+PEER_TEST_SHORT = "z-test with between-force variance τ², as the funnel"
+PEER_Z = funnel.Z95  # two-sided 5%: the level of the verdict against the peer average
+YOY_TEST = "quasi-Poisson z-test on the counts"
+YOY_MIN_HISTORY = 3  # earlier year-on-year changes needed to estimate φ
+
+
+def peer_z(count: float, population: float, peer_rate: float, tau2: float, per: float = 1000.0) -> dict:
+    """The force's count against the count it would have at the peer average, allowing for between-force
+    variation as the funnel does (Spiegelhalter 2005 §3; FunnelPlotR R/od_adjustment.R, SHMI form):
+
+    E = peer_rate × population / per, y = ln(O / E), se = √(1/E + τ²), z = y / se, p = 2·Φ(−|z|).
+    τ² is the DerSimonian–Laird between-force variance the funnel estimates over all comparable forces
+    (funnel.overdispersion); with τ² = 0 this is the log-scale normal approximation to a Poisson count.
+    |z| ≥ 1.959964 (p < 0.05) gives "significantly above/below"."""
+    from scipy import stats
+
+    e = peer_rate / per * population
+    y = float(np.log(count / e)) if count > 0 and e > 0 else float("nan")
+    se = float(np.sqrt(1 / e + tau2)) if e > 0 else float("nan")
+    z = y / se
+    p = float(2 * stats.norm.sf(abs(z))) if z == z else float("nan")
+    verdict = ("not tested (zero count) against" if z != z else "significantly above" if z >= PEER_Z
+               else "significantly below" if z <= -PEER_Z else "not significantly different from")
+    return {"expected_at_peer_average": e, "log_ratio": y, "se": se, "z": z, "p_value": p, "verdict": verdict}
+
+
+def compare(at: pd.DataFrame, focal: str, peers: list[str], tau2: dict[str, float]) -> pd.DataFrame:
+    """Per offence: the focal force's rate and its own Poisson interval (descriptive), peer weighted averages
+    without and with the focal force, the England and Wales rate (all 43 territorial forces), ranks (1 = highest
+    rate) among the peer group and among the comparable forces, and ONE verdict against the peer average:
+    peer_z with the funnel's between-force variance τ² for that offence (`tau2`: offence -> τ²)."""
     rows = []
     comp = comparable_forces()
     for off, g in at.groupby("offence", sort=False):
@@ -164,20 +193,56 @@ def compare(at: pd.DataFrame, focal: str, peers: list[str]) -> pd.DataFrame:
         r = 1000 * g["count"] / g["population"]
         rank_peer = int((r.loc[peers] > rate).sum() + 1)
         rank_nat = int((r.loc[comp] > rate).sum() + 1)
-        verdict = ("significantly above" if lo > p_ex else "significantly below" if hi < p_ex
-                   else "not significantly different from")
+        t = peer_z(float(f["count"]), float(f["population"]), p_ex, float(tau2[off]))
         rows.append({"offence": off, "count": int(f["count"]), "population": int(f["population"]),
                      "rate_per_1000": rate, "ci_low": lo, "ci_high": hi,
                      "peer_average": p_ex, "peer_average_incl_force": p_in, "england_wales": ew,
                      "rank_in_group": rank_peer, "group_size": len(peers) + 1,
                      "rank_national": rank_nat, "forces_ranked": len(comp),
-                     "vs_peer_average": verdict})
+                     "tau2": float(tau2[off]), "expected_at_peer_average": t["expected_at_peer_average"],
+                     "z": t["z"], "p_value": t["p_value"], "test": PEER_TEST_SHORT,
+                     "vs_peer_average": t["verdict"]})
     return pd.DataFrame(rows)
 
 
-def year_on_year(long: pd.DataFrame, focal: str, period_end: pd.Timestamp) -> pd.DataFrame:
-    """Change on the same 12 months a year earlier for the focal force, exact conditional Poisson test
-    (rates.poisson_2indep, exposures = the two populations)."""
+def quasi_poisson_z(x1: float, x0: float, phi: float) -> tuple[float, float]:
+    """Quasi-Poisson test of equal counts over equal periods: z = (x1 − x0) / √(φ·(x1 + x0)), p = 2·Φ(−|z|).
+
+    Var(x) = φ·μ (McCullagh & Nelder 1989 §9.2; project domain notes §3.8); φ = 1 is the Poisson case."""
+    from scipy import stats
+
+    if x1 + x0 <= 0 or not phi > 0:
+        return float("nan"), float("nan")
+    z = (x1 - x0) / np.sqrt(phi * (x1 + x0))
+    return float(z), float(2 * stats.norm.sf(abs(z)))
+
+
+def dispersion_from_history(series: pd.Series, period_end: pd.Timestamp) -> tuple[float, int]:
+    """φ for a year-on-year count test, from the force's own earlier year-on-year changes.
+
+    series: counts indexed by period_end (12-month totals). The comparable periods are the 12 months ending at
+    the same month and day in each earlier year; for each earlier pair (t, t − 1 year) z_i = (x_t − x_{t−1})/
+    √(x_t + x_{t−1}) (the Poisson z) and φ = mean(z_i²), floored at 1 (no under-dispersion is assumed).
+    The tested change itself is not used. Returns (φ, number of earlier changes); φ is NaN when there are fewer
+    than YOY_MIN_HISTORY. Real trends in earlier years raise φ, so the test asks whether this year's change is
+    unusual against the force's own history (a conservative reading)."""
+    s = series.sort_index()
+    zs = []
+    for t in s.index:
+        if t >= period_end or (t.month, t.day) != (period_end.month, period_end.day):
+            continue
+        t0 = t - pd.DateOffset(years=1)
+        if t0 in s.index and s[t] + s[t0] > 0:
+            zs.append((s[t] - s[t0]) / np.sqrt(s[t] + s[t0]))
+    if len(zs) < YOY_MIN_HISTORY:
+        return float("nan"), len(zs)
+    return max(1.0, float(np.mean(np.square(zs)))), len(zs)
+
+
+def year_on_year(long: pd.DataFrame, focal: str, period_end: pd.Timestamp, alpha: float = 0.05) -> pd.DataFrame:
+    """Change in the count on the same 12 months a year earlier for the focal force, quasi-Poisson z-test on
+    the counts (quasi_poisson_z) with φ from the force's earlier year-on-year changes of that offence
+    (dispersion_from_history). Rates are shown beside it; the test is on the counts, as the sentence quotes."""
     prev = period_end - pd.DateOffset(years=1)
     f = long[long["force"] == focal].set_index(["offence", "period_end"])
     rows = []
@@ -185,15 +250,20 @@ def year_on_year(long: pd.DataFrame, focal: str, period_end: pd.Timestamp) -> pd
         if (off, prev) not in f.index or (off, period_end) not in f.index:
             continue
         a, b = f.loc[(off, period_end)], f.loc[(off, prev)]
-        t = rates.poisson_2indep(int(a["count"]), int(b["count"]), float(a["population"]), float(b["population"]))
+        hist = long[(long["force"] == focal) & (long["offence"] == off)].set_index("period_end")["count"]
+        phi, n_hist = dispersion_from_history(hist, period_end)
+        z, p = quasi_poisson_z(float(a["count"]), float(b["count"]), phi)
+        rise = a["count"] > b["count"]
+        judgement = ((f"not tested (fewer than {YOY_MIN_HISTORY} earlier year-on-year changes to estimate φ)")
+                     if p != p else "significant rise" if p < alpha and rise else
+                     "significant fall" if p < alpha else "no significant change")
         rows.append({"offence": off, "count": int(a["count"]), "previous_count": int(b["count"]),
                      "change": int(a["count"] - b["count"]),
                      "change_pct": 100 * (a["count"] - b["count"]) / b["count"] if b["count"] else np.nan,
                      "rate_per_1000": 1000 * a["count"] / a["population"],
                      "previous_rate_per_1000": 1000 * b["count"] / b["population"],
-                     "rate_ratio": t.ratio, "p_value": t.pvalue,
-                     "judgement": ("significant rise" if t.significant() and t.ratio > 1 else
-                                   "significant fall" if t.significant() else "no significant change")})
+                     "test": YOY_TEST, "phi": phi, "phi_changes": n_hist, "z": z, "p_value": p,
+                     "judgement": judgement})
     return pd.DataFrame(rows)
 
 
@@ -224,3 +294,51 @@ def funnels_by_offence(at: pd.DataFrame, comparable: pd.DataFrame, offences: lis
         od_rows.append({"offence": off, "target_rate_per_1000": ew, "forces": od.k, "phi": od.phi, "tau2": od.tau2,
                         "overdispersion_adjusted": od.applied})
     return pd.concat(funnels, ignore_index=True).rename(columns={"unit": "force"}), pd.DataFrame(od_rows)
+
+
+def chance_flags(n_tests: int, alpha: float = 0.05) -> str:
+    """How many of n independent tests at level alpha chance alone would flag (n × alpha), in words."""
+    return (f"with {n_tests} tests each at the {100 * alpha:g}% level, chance alone would flag "
+            f"about {n_tests * alpha:.1f} of them even if nothing differed")
+
+
+def peer_sentence(r, focal: str) -> str:
+    """'<force> is significantly above the peer average (z-test …: z = 2.10, p = 0.036).' for one compare() row."""
+    return (f"{focal} is {r['vs_peer_average']} the peer average ({PEER_TEST_SHORT}, τ² = {r['tau2']:.4g}: "
+            f"z = {r['z']:.2f}, p = {r['p_value']:.3g})")
+
+
+def yoy_sentence(y, period: str, previous: str) -> str:
+    """The year-on-year sentence for one year_on_year() row: it quotes the count change, the quantity tested."""
+    head = (f"{int(y['count']):,} crimes in the 12 months ending {period} against {int(y['previous_count']):,} in "
+            f"the 12 months ending {previous} ({y['change']:+,}, {y['change_pct']:+.1f}% in the count): "
+            f"{y['judgement']}")
+    if y["p_value"] != y["p_value"]:
+        return head + "."
+    return (head + f" ({YOY_TEST}, dispersion φ = {y['phi']:.1f} from {int(y['phi_changes'])} earlier "
+            f"year-on-year changes: z = {y['z']:.2f}, p = {y['p_value']:.3g}).")
+
+
+def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFrame, yoy: pd.DataFrame,
+                 focal: str, group_label: str, end_label: str, link: str = "peers.html#rates") -> pd.DataFrame:
+    """Front-page Summary rows, one per offence: the same verdict as the comparison table (compare())."""
+    adjusted = od_tbl.set_index("offence")["overdispersion_adjusted"]
+    out = []
+    for r in cmp.itertuples():
+        f = funnel_tbl[(funnel_tbl["force"] == focal) & (funnel_tbl["offence"] == r.offence)].iloc[0]
+        y = yoy[yoy["offence"] == r.offence]
+        yy = (f"on previous year {y.iloc[0]['judgement']} in the count ({y.iloc[0]['change_pct']:+.1f}%; "
+              f"{YOY_TEST}, φ = {y.iloc[0]['phi']:.1f})" if len(y) else "no previous year in the data")
+        out.append({
+            "topic": f"Peers: {r.offence}",
+            "measure": "peers_" + "_".join(r.offence.lower().replace("(", "").replace(")", "").split()),
+            "inclusion": "Always" if r.offence == TOTAL else "When outside the 99.8% funnel limits",
+            "shown": r.offence == TOTAL or "99.8" in f.position,
+            "data": f"{r.rate_per_1000:.1f} per 1,000 (peer avg {r.peer_average:.1f}; E&W {r.england_wales:.1f}), "
+                    f"12 months ending {end_label}",
+            "commentary": f"{r.vs_peer_average.capitalize()} the peer average ({group_label}; {PEER_TEST_SHORT}, "
+                          f"p = {r.p_value:.3g}); funnel against England and Wales: {f.position} "
+                          f"({'overdispersion-adjusted' if bool(adjusted[r.offence]) else 'exact Poisson'} limits); "
+                          f"rank {r.rank_national} of {r.forces_ranked}; {yy}.",
+            "link": link})
+    return pd.DataFrame(out)

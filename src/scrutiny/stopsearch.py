@@ -6,8 +6,12 @@ interval (rates.rate_ratio_ci, log RR ± 1.96·√(1/a+1/b)); cells whose count 
 (blanked, with `suppressed = True`), never silently dropped.
 
 Definitions (data.police.uk fields):
-  find rate     searches with "Outcome linked to object of search" = True ÷ searches where that field is
-                recorded (True or False); the share where it is empty is reported beside it.
+  find rate (all searches)    searches with "Outcome linked to object of search" = True ÷ all searches (the
+                headline: a blank field counts as not found, so it understates if some blanks were finds).
+  find rate (field recorded)  the same finds ÷ searches where that field is recorded (True or False). The field
+                is filled far more often for arrests and community resolutions than for no-further-action
+                searches, so this rate overstates (field_recorded_by_outcome shows by how much); it is shown
+                beside the headline, with the share where the field is empty.
   arrest rate   searches with Outcome "Arrest" (or the older "Suspect arrested") ÷ all searches.
   NFA share     searches with Outcome "A no further action disposal" (or the older NFA labels) ÷ all searches.
   strip search  "Removal of more than just outer clothing" = True; the share is of searches where it is recorded.
@@ -152,11 +156,17 @@ def proportion(x: int, n: int, min_count: int) -> dict:
             "rate": float("nan") if sup or n == 0 else x / n, "ci_low": lo, "ci_high": hi, "suppressed": sup}
 
 
+FIND_ALL = "find rate (all searches)"
+FIND_RECORDED = "find rate (field recorded)"
+
+
 def _measures(df: pd.DataFrame) -> dict[str, tuple[int, int]]:
     rec = df["outcome_linked"].notna()
     strip_rec = df["removal_more_than_outer"].notna()
+    found = int((df["outcome_linked"] == True).sum())  # noqa: E712
     return {
-        "find rate": (int((df["outcome_linked"] == True).sum()), int(rec.sum())),  # noqa: E712
+        FIND_ALL: (found, len(df)),
+        FIND_RECORDED: (found, int(rec.sum())),
         "find not recorded": (int((~rec).sum()), len(df)),
         "arrest rate": (int(df["arrest"].sum()), len(df)),
         "no further action": (int(df["nfa"].sum()), len(df)),
@@ -193,10 +203,12 @@ def rates_table(df: pd.DataFrame, period: tuple[str, str], q: dict, min_count: i
 
 
 def breakdown(df: pd.DataFrame, column: str, order: list[str] | None = None, min_count: int = 10) -> pd.DataFrame:
-    """Searches by a column, with share of all searches, find rate (Wilson) and arrest rate (Wilson).
+    """Searches by a column, with share of all searches, the find rate over all searches and over searches with
+    the find field recorded (both Wilson), and the arrest rate (Wilson).
 
     Counts are always shown (they are counts of published records, and a zero is information); a rate whose
-    denominator is below `min_count` is blanked and flagged (find_suppressed, arrest_suppressed)."""
+    denominator is below `min_count` is blanked and flagged (find_suppressed for the recorded-field rate,
+    arrest_suppressed for the rates over all searches of the row)."""
     total = len(df)
     out = []
     keys = order if order is not None else list(df[column].fillna("Not recorded").value_counts().index)
@@ -207,10 +219,12 @@ def breakdown(df: pd.DataFrame, column: str, order: list[str] | None = None, min
         rec = int(g["outcome_linked"].notna().sum())
         found = int((g["outcome_linked"] == True).sum())  # noqa: E712
         f = proportion(found, rec, min_count)
+        fa = proportion(found, n, min_count)
         a = proportion(int(g["arrest"].sum()), n, min_count)
-        out.append({column: k, "searches": n, "share": n / total if total else float("nan"),
-                    "find_recorded": rec, "find_rate": f["rate"], "find_ci_low": f["ci_low"],
-                    "find_ci_high": f["ci_high"], "arrest_rate": a["rate"], "arrest_ci_low": a["ci_low"],
+        out.append({column: k, "searches": n, "share": n / total if total else float("nan"), "found": found,
+                    "find_rate_all": fa["rate"], "find_all_ci_low": fa["ci_low"], "find_all_ci_high": fa["ci_high"],
+                    "find_recorded": rec, "find_rate_recorded": f["rate"], "find_recorded_ci_low": f["ci_low"],
+                    "find_recorded_ci_high": f["ci_high"], "arrest_rate": a["rate"], "arrest_ci_low": a["ci_low"],
                     "arrest_ci_high": a["ci_high"], "find_suppressed": f["suppressed"],
                     "arrest_suppressed": a["suppressed"]})
     return pd.DataFrame(out)
@@ -317,3 +331,45 @@ def strip_searches(df: pd.DataFrame, min_count: int) -> dict[str, pd.DataFrame]:
                          "suppressed": pr["suppressed"]})
         out[name] = pd.DataFrame(rows)
     return out
+
+
+def field_recorded_by_outcome(df: pd.DataFrame) -> pd.DataFrame:
+    """How often "Outcome linked to object of search" is filled in, by search outcome: searches, field recorded,
+    share recorded, object found. Shows the direction of the bias of the recorded-field find rate."""
+    out = []
+    for k, g in df.groupby(df["outcome"].fillna("Not recorded"), sort=False):
+        rec = int(g["outcome_linked"].notna().sum())
+        out.append({"outcome": k, "searches": len(g), "field_recorded": rec, "share_recorded": rec / len(g),
+                    "found": int((g["outcome_linked"] == True).sum())})  # noqa: E712
+    return pd.DataFrame(out).sort_values(["searches", "outcome"], ascending=[False, True]).reset_index(drop=True)
+
+
+def find_field_shares(df: pd.DataFrame) -> tuple[float, float]:
+    """Share of no-further-action searches and of the other searches with the find field recorded."""
+    nfa, other = df[df["nfa"]], df[~df["nfa"]]
+    share = lambda g: float(g["outcome_linked"].notna().mean()) if len(g) else float("nan")  # noqa: E731
+    return share(nfa), share(other)
+
+
+def find_bias_short(df: pd.DataFrame) -> str:
+    """A short clause on the recorded-field rate's bias for the Summary table, from the data."""
+    a, b = find_field_shares(df)
+    if a != a or b != b:
+        return "direction of its bias not shown (no no-further-action searches, or no others)"
+    word = "overstates" if a < b else "may understate" if a > b else "no clear bias"
+    return (f"{word}: the field is filled for {100 * a:.0f}% of no-further-action searches and {100 * b:.0f}% of "
+            f"the others")
+
+
+def find_bias_sentence(df: pd.DataFrame) -> str:
+    """The direction of the recorded-field find rate's bias, from the data: the share of no-further-action
+    searches with the field filled against the share of the other searches."""
+    a, b = find_field_shares(df)
+    if a != a or b != b:
+        return ("The find field cannot be compared between no-further-action and other searches here (one of "
+                "them is empty), so the direction of the recorded-field rate's bias is not shown.")
+    direction = ("overstates" if a < b else "may understate" if a > b else "is not obviously biased relative to")
+    return (f"The field is filled for {100 * a:.1f}% of no-further-action searches but {100 * b:.1f}% of the "
+            f"others (arrests, community resolutions and other outcomes, where an object is more often found), so "
+            f"the rate over searches with the field recorded {direction} the find rate; the rate over all searches "
+            f"counts every blank as not found, so it is a lower bound.")
