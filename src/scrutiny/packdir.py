@@ -19,6 +19,7 @@ import ctypes.util
 import datetime as dt
 import errno
 import fcntl
+import json
 import os
 import shutil
 from pathlib import Path
@@ -31,10 +32,33 @@ class OutError(Exception):
     """The output folder cannot be used (refused before anything is written)."""
 
 
+def _listed(folder: Path) -> set[str] | None:
+    """The paths a folder's MANIFEST.json lists, or None when it has no readable manifest."""
+    man = folder / "MANIFEST.json"
+    if man.is_symlink() or not man.is_file():
+        return None
+    try:
+        files = json.loads(man.read_text(encoding="utf-8")).get("files")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    return set(files) if isinstance(files, dict) else None
+
+
 def is_pack(folder: Path) -> bool:
-    """A folder written by `scrutiny run`: its MANIFEST.json and marker file are there (regular files)."""
-    return (folder.is_dir() and not folder.is_symlink() and (folder / "MANIFEST.json").is_file()
-            and (folder / MARKER).is_file())
+    """A folder written by `scrutiny run`: a readable MANIFEST.json and the marker file (packs written before the
+    marker existed are recognised by a manifest listing provenance.json and index.html)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    listed = _listed(folder)
+    return listed is not None and ((folder / MARKER).is_file() or {"provenance.json", "index.html"} <= listed)
+
+
+def unlisted(folder: Path) -> list[str]:
+    """Files in a pack folder that its MANIFEST.json does not list (someone else's files: replacing the pack
+    would delete them)."""
+    listed = (_listed(folder) or set()) | {"MANIFEST.json", "MANIFEST.sha256"}
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if (p.is_file() or p.is_symlink()) and p.relative_to(folder).as_posix() not in listed)
 
 
 def write_marker(build: Path) -> None:
@@ -66,6 +90,13 @@ def check_target(target: Path, repo_root: Path, protected: list[Path]) -> None:
         raise OutError(f"{flag} {target} is a folder that is not a scrutiny pack (no MANIFEST.json and "
                        f"{MARKER}) and is not empty: a pack replaces its whole output folder, so it is "
                        "left as it is; choose a new or empty folder")
+    if target.is_dir() and is_pack(target):
+        extra = unlisted(target)
+        if extra:
+            shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+            raise OutError(f"{flag} {target} is a pack that also holds files it did not write (not in its "
+                           f"MANIFEST.json): {shown}; replacing the pack would delete them, so it is left as it is: "
+                           "move them out, or choose another folder")
 
 
 # --- one writer per pack ----------------------------------------------------------------------------------

@@ -196,17 +196,16 @@ def _run_locked(p: Params, params_path: Path, target: Path, run_date: str, log) 
         raise PackError(msg + untouched + (f"\nThe failed build is kept at {keep}." if keep else ""),
                         e.code) from None
     except OSError as e:  # disk full, folder made read-only mid-run, file vanished
+        what = f"cannot read or write {e.filename or f'a file under {parent}'}: {e.strerror or e} {_FULL_HINT}"
         if _disk_full(e):
-            raise PackError(f"cannot read or write {e.filename or f'a file under {parent}'}: {e.strerror or e} {_FULL_HINT}" +
-                            untouched + _drop_build(build), EXIT_FAILURE) from None
+            raise PackError(what + untouched + _drop_build(build), EXIT_FAILURE) from None
         keep = _keep_failed(build, failed)
-        raise PackError(f"cannot read or write {e.filename or f'a file under {parent}'}: {e.strerror or e} {_FULL_HINT}" +
-                        untouched + (f"\nThe failed build is kept at {keep}." if keep else ""),
+        raise PackError(what + untouched + (f"\nThe failed build is kept at {keep}." if keep else ""),
                         EXIT_FAILURE) from None
     except Exception as e:  # anything unexpected: still keep the last good pack
         if _disk_full(e):  # e.g. DuckDB's IOException when the disk fills while it writes
-            raise PackError(f"cannot read or write a file under {parent}: {str(e).splitlines()[0]} {_FULL_HINT}" + untouched +
-                            _drop_build(build), EXIT_FAILURE) from None
+            raise PackError(f"cannot read or write a file under {parent}: {str(e).splitlines()[0]} {_FULL_HINT}" +
+                            untouched + _drop_build(build), EXIT_FAILURE) from None
         keep = _keep_failed(build, failed)
         raise PackError(f"unexpected error: {type(e).__name__}: {e}" + untouched +
                         (f"\nThe failed build is kept at {keep}." if keep else ""), EXIT_FAILURE) from e

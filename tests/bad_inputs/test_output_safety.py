@@ -124,6 +124,25 @@ def test_out_pack_holding_params_refused(sandbox, capsys):
     refused(tmp, code, text, before, [str(good), "p.yaml", "which this run reads"])
 
 
+def test_out_pack_with_a_user_file_refused(sandbox, capsys):
+    """A file saved into a pack folder is not the pack's: replacing the pack would delete it."""
+    tmp, pfile, good = sandbox
+    (good / "tables" / "my-notes.xlsx").write_bytes(b"PK\x03\x04 notes")
+    before = tree(tmp)
+    code, text = run(pfile, good, capsys)
+    refused(tmp, code, text, before, [str(good), "holds files it did not write", "tables/my-notes.xlsx"])
+
+
+def test_pack_recognised_by_marker_or_by_an_older_manifest(tmp_path, reference_pack):
+    good = Path(shutil.copytree(reference_pack[0], tmp_path / "pack"))
+    assert packdir.is_pack(good)
+    packdir.check_target(good, REPO, [])
+    (good / packdir.MARKER).unlink()  # a pack written before the marker: its manifest lists the pack's files
+    assert packdir.is_pack(good) and packdir.unlisted(good) == []
+    (good / "MANIFEST.json").write_text('{"files": {"notes.txt": {}}}')
+    assert not packdir.is_pack(good)
+
+
 def test_out_symlink_refused(sandbox, capsys):
     tmp, pfile, good = sandbox
     (tmp / "link").symlink_to(good)
@@ -161,7 +180,7 @@ def test_interrupted_swap_is_recovered(sandbox, capsys):
 
 def _pack(d: Path, text: str) -> Path:
     d.mkdir()
-    (d / "MANIFEST.json").write_text("{}")
+    (d / "MANIFEST.json").write_text('{"files": {"page.html": {}, ".scrutiny-pack": {}}}')
     packdir.write_marker(d)
     (d / "page.html").write_text(text)
     return d
