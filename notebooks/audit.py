@@ -83,6 +83,7 @@ nb.note("Severity rule (mechanical, not a judgement of importance): major when t
 
 # %%
 nb.heading("Discrepancy register", 2, anchor="register")
+nb.write_table(audit.findings(register), "audit_findings", out_dir, counts=[])
 if len(register):
     nb.table(register.drop(columns=["doc_id", "location"]), caption="Every printed figure that its own "
              "document does not reproduce. where = page and table or row in the document (the line of its text "

@@ -162,6 +162,9 @@ if ff is None:
 else:
     fnow, fbefore = ff
     fmix = outcomes.mix_fixed_followup(linked, outs, cats, k, fnow, fbefore)
+    nb.write_table(outcomes.findings(fmix, k, months.period_label(fnow[0], fnow[-1]),
+                                     months.period_label(fbefore[0], fbefore[-1])), "outcomes_findings", out_dir,
+                   counts=[])
     m_tests, thr = fmix.attrs["tests"], fmix.attrs["threshold"]
     n_sig = int(fmix["judgement"].str.startswith("significant").sum())
     nb.para(f"Each crime recorded {months.label(fnow[0])} to {months.label(fnow[-1])} (the latest three months "

@@ -72,6 +72,8 @@ rates_t = stopsearch.rates_table(df, period, q, MIN)
 nb.write_table(rates_t, "stop_search_rates", out_dir)
 R = rates_t.set_index("measure")
 disp = stopsearch.disproportionality(df, pfa, MIN)
+nb.write_table(stopsearch.findings(disp, f"{months.label(period[0])} to {months.label(period[1])}"),
+               "stop_search_findings", out_dir, counts=[])
 D = disp.set_index(["definition", "ethnic_group"])
 bw = D.loc[("officer-defined", "Black")]
 n_rq = int(df["month"].between(*rq).sum())

@@ -79,3 +79,40 @@ def test_revisions_and_signals_between_two_packs(tmp_path):
 def test_previous_pack_must_be_a_pack(tmp_path):
     with pytest.raises(changes.PreviousPackError, match="not a pack folder"):
         changes.compare(tmp_path, tmp_path)
+
+
+def test_stop_search_and_audit_findings_feed_questions():
+    from scrutiny import audit, stopsearch
+
+    disp = pd.DataFrame([
+        {"ethnic_group": "Black", "definition": "officer-defined", "ratio_to_white": 6.0, "ci_low": 5.3, "ci_high": 6.8},
+        {"ethnic_group": "Asian", "definition": "officer-defined", "ratio_to_white": 1.1, "ci_low": 0.9, "ci_high": 1.3},
+        {"ethnic_group": "Black", "definition": "self-defined", "ratio_to_white": 5.0, "ci_low": 4.0, "ci_high": 6.0},
+        {"ethnic_group": "White", "definition": "officer-defined", "ratio_to_white": 1.0, "ci_low": float("nan"),
+         "ci_high": float("nan")}])
+    f = stopsearch.findings(disp, "2024")
+    assert f["row_key"].tolist() == ["ethnic_group=Black;definition=officer-defined"]  # Asian's interval holds 1
+    reg = pd.DataFrame([{"id": "R1", "document": "Panel pack", "where": "p4", "printed": "71% of 18",
+                         "explanation": "71% of 18 is not a whole number of people.", "check": "share_of_n",
+                         "severity": "major"},
+                        {"id": "R2", "document": "Panel pack", "where": "p5", "printed": "12.4%",
+                         "explanation": "rounding", "check": "share", "severity": "minor"}])
+    q = questions.from_findings(pd.concat([f, audit.findings(reg)], ignore_index=True))
+    assert [x.split(".")[0] for x in q["question"]] == ["Black people (officer-defined) were searched at 6",
+                                                         "In Panel pack (p4) the document prints 71% of 18; 71% of 18 is not a whole number of people"]
+
+
+def test_outcome_findings_only_for_a_significant_fall_in_charges_or_rise_in_no_outcome():
+    from scrutiny import outcomes
+
+    fmix = pd.DataFrame([
+        {"outcome_within_k": "Suspect charged", "share_now": 0.05, "share_before": 0.06, "change_pp": -1.0,
+         "test": "two-proportion z-test (pooled)", "p_value": 0.0001, "judgement": "significant change"},
+        {"outcome_within_k": "No outcome within 3 months", "share_now": 0.20, "share_before": 0.25, "change_pp": -5.0,
+         "test": "two-proportion z-test (pooled)", "p_value": 0.0001, "judgement": "significant change"},
+        {"outcome_within_k": "Local resolution", "share_now": 0.02, "share_before": 0.03, "change_pp": -1.0,
+         "test": "two-proportion z-test (pooled)", "p_value": 0.0001, "judgement": "significant change"}])
+    f = outcomes.findings(fmix, 3, "January–March 2025", "January–March 2024")
+    assert f["measure"].tolist() == ["charged_within_k"]
+    assert f.iloc[0]["finding"].startswith("Suspect charged within 3 months: 5.0% of crimes recorded January–March 2025 "
+                                           "against 6.0% a year earlier")

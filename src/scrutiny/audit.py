@@ -1147,3 +1147,19 @@ def summary_counts(checks: pd.DataFrame, reg: pd.DataFrame) -> dict:
             "unchecked": int((checks["status"] == STATUS_UNCHECKED).sum()),
             "ambiguous": int((checks["status"] == STATUS_AMBIGUOUS).sum()),
             "ok": int((checks["status"] == STATUS_OK).sum())}
+
+
+def findings(register: pd.DataFrame, link: str = "audit.html") -> pd.DataFrame:
+    """Findings for questions to the force (questions.FINDING_COLUMNS): every major discrepancy in the register."""
+    from .questions import FINDING_COLUMNS
+
+    rows = []
+    for r in register[register["severity"] == "major"].itertuples():
+        doc = getattr(r, "document", "") or getattr(r, "doc_id", "")
+        where = getattr(r, "where", "") or getattr(r, "location", "")
+        rows.append({"section": "audit", "kind": "audit", "priority": "Published figures",
+                     "measure": r.check, "label": "Published figures", "area": "",
+                     "finding": f"In {doc} ({where}) the document prints {r.printed}; {r.explanation}",
+                     "evidence": f"{link}#register", "link": f"{link}#register", "csv": "tables/audit_register.csv",
+                     "row_key": f"id={r.id}"})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)

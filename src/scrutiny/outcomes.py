@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import months, paths, policeuk, rates
+from . import months, narrative, paths, policeuk, rates
 
 CATEGORIES = paths.REPO_ROOT / "data" / "reference" / "outcome_categories.csv"
 ALL_CRIME = "All crime"
@@ -527,3 +527,28 @@ def coverage_sentence(cov: dict) -> str:
         text += (" They are counted in the linkage below and left out of the rates, which are of crimes recorded "
                  "in the period.")
     return text
+
+
+def findings(fmix: pd.DataFrame, k: int, now_label: str, before_label: str,
+             link: str = "outcomes.html") -> pd.DataFrame:
+    """Findings for questions to the force (questions.FINDING_COLUMNS) from the like-for-like outcome mix: a
+    significant fall in the share charged within k months, or a significant rise in the share with no outcome
+    (judged by mix_fixed_followup's Bonferroni-corrected test)."""
+    from .questions import FINDING_COLUMNS
+
+    rows = []
+    for r in fmix.to_dict(orient="records"):
+        cat, ch = r["outcome_within_k"], r["change_pp"]
+        if not str(r.get("judgement", "")).startswith("significant"):
+            continue
+        if not ((cat == "Suspect charged" and ch < 0) or (cat.startswith("No outcome") and ch > 0)):
+            continue
+        rows.append({"section": "outcomes", "kind": "outcome_rate", "priority": "Bring offenders to justice",
+                     "measure": "charged_within_k" if cat == "Suspect charged" else "outcome_within_k",
+                     "label": cat, "area": "force",
+                     "finding": f"{cat} within {k} months: {100 * r['share_now']:.1f}% of crimes recorded {now_label} "
+                                f"against {100 * r['share_before']:.1f}% a year earlier ({r['test']}, "
+                                f"{narrative.fmt_p(r['p_value'])}, Bonferroni-corrected).",
+                     "evidence": f"{link}#mix", "link": f"{link}#mix", "csv": "tables/outcomes_mix_fixed_followup.csv",
+                     "row_key": f"outcome_within_k={cat}"})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)

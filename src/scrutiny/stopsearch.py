@@ -373,3 +373,23 @@ def find_bias_sentence(df: pd.DataFrame) -> str:
             f"others (arrests, community resolutions and other outcomes, where an object is more often found), so "
             f"the rate over searches with the field recorded {direction} the find rate; the rate over all searches "
             f"counts every blank as not found, so it is a lower bound.")
+
+
+def findings(disp: pd.DataFrame, period_label: str, link: str = "stop_search.html") -> pd.DataFrame:
+    """Findings for questions to the force (questions.FINDING_COLUMNS): each officer-defined ethnic group searched
+    at a significantly higher rate than White residents (the lower end of the rate ratio's 95% interval above 1)."""
+    from .questions import FINDING_COLUMNS
+
+    rows = []
+    d = disp[(disp["definition"] == "officer-defined") & (disp["ethnic_group"] != "White")]
+    for r in d.itertuples():
+        if r.ci_low == r.ci_low and r.ci_low > 1:
+            rows.append({"section": "stop_search", "kind": "disproportionality", "priority": "Fair and legitimate policing",
+                         "measure": "stop_search_rate", "label": "Stop and search", "area": "force",
+                         "finding": f"{r.ethnic_group} people (officer-defined) were searched at {r.ratio_to_white:.1f} "
+                                    f"times the rate of White people per 1,000 residents in {period_label} "
+                                    f"(95% interval {r.ci_low:.1f} to {r.ci_high:.1f}; Census denominators).",
+                         "evidence": f"{link}#ss-disproportionality", "link": f"{link}#ss-disproportionality",
+                         "csv": "tables/stop_search_disproportionality.csv",
+                         "row_key": f"ethnic_group={r.ethnic_group};definition=officer-defined"})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
