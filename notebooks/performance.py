@@ -56,14 +56,14 @@ nb.note(f"How judgements are made. Counts: one crime per Crime ID in its month (
         f"IDs; {nb.count(performance.repeated_rows(monthly))} repeated rows in the period are not counted again). "
         f"Series breaks: a level shift in a series (binary segmentation on the square-root counts, a step tested "
         f"against a straight-line trend at the 0.1% level, Bonferroni over candidate months; the level before and "
-        f"after must differ by at least 1.5 times) or a break declared in the params (spc.breaks); after a break the "
+        f"after must differ by at least 1.5 times) or a break declared in the params; after a break the "
         f"limits are rebased on the months after it and no comparison across it is judged. Control limits: XmR "
         f"chart, mean ± 2.66 × mean moving range over the first {min(p.spc.baseline_months, n_months)} months of "
         f"each segment (the 'monthly average' is that mean); count limits below zero are shown as zero. "
         + (f"The period has only {n_months} months, fewer than the {p.spc.baseline_months}-month baseline set in "
            f"the params, so the limits are computed from all {n_months} months, the reporting month included: they "
            f"are provisional and will move as months are added. " if short else "")
-        + f"Rule set {rs.name}: {rs.description} 'Exceptional' means the month is outside the process limits. "
+        + f"Control-chart rules: {rs.description} 'Exceptional' means the month is outside the process limits. "
         + (f"Rolling 12 months are compared with the previous 12 by a quasi-Poisson test: monthly counts vary far "
            f"more than Poisson, so the variance is taken as φ times the mean, with φ estimated from the moving range "
            f"of the 24 months compared; 'significant' is used only when p < 0.05." if n_months >= 24 else

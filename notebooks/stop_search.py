@@ -64,7 +64,8 @@ nb.note(f"How judgements are made. Proportions (find, arrest, no further action,
 
 # %%
 volume = stopsearch.monthly_volume(df, period)
-x = spc.xmr(volume["value"].to_numpy(), baseline=p.spc.baseline_months, rules=p.spc.rules, improvement="neutral")
+x = spc.xmr(volume["value"].to_numpy(), baseline=p.spc.baseline_months, rules=p.spc.rules, improvement="neutral",
+            counts=True)
 x.insert(0, "month", volume["month"].to_numpy())
 nb.write_table(x, "stop_search_spc", out_dir)
 last = x.iloc[-1]
@@ -124,9 +125,9 @@ nb.para(f"{nb.count(len(df))} searches in the period; {nb.count(n_rq)} in the re
         + (f", against {nb.count(n_cq)} in {stopsearch.quarter_label(cq)} ({q['comparison_kind']})." if cq else "."))
 short = n_months < p.spc.baseline_months
 nb.note(f"XmR chart: centre = mean of the first {x.attrs['baseline_points']} months, limits = centre ± 2.66 × mean "
-        f"moving range; rule set {spc.rule_set(p.spc.rules).name}: {spc.rule_set(p.spc.rules).description}"
+        f"moving range; control-chart rules: {spc.rule_set(p.spc.rules).description}"
         + (f" The period has only {n_months} months, fewer than the {p.spc.baseline_months}-month baseline set "
-           f"(spc.baseline_months): the limits use all {n_months}, the reporting month included, and are "
+           f"in the params: the limits use all {n_months}, the reporting month included, and are "
            f"provisional." if short else ""))
 nb.chart(charts.xmr_chart(x, f"Stop and searches: {p.pack.force}, monthly (XmR)", y_title="Searches per month"),
          "XmR chart of monthly stop and searches; values are in tables/stop_search_spc.csv.")
