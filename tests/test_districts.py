@@ -187,3 +187,10 @@ def test_small_multiples_one_panel_per_measure_shared_months_axis_from_zero_and_
     assert any(layer["mark"]["type"] == "rule" for layer in layers)
     no_breaks = charts.small_multiples(f.drop(columns="break_before"), {"burglary": "Burglary"}, "t").to_dict()
     assert len(no_breaks["spec"]["layer"]) == 1
+
+
+def test_rate_table_leaves_out_rates_of_suppressed_counts():
+    t = districts.rate_table(*hand_frames()[:3], CAT, hand_frames()[3], "2025-06", min_count=40).set_index("measure")
+    assert math.isnan(t.loc["burglary", "quarter_rate_per_1000"])  # 30 crimes: suppressed
+    assert t.loc["burglary", "last12_rate_per_1000"] == pytest.approx(0.6)  # 120 crimes: shown
+    assert t.loc["robbery", "quarter_rate_per_1000"] == pytest.approx(69 / 200)

@@ -24,8 +24,8 @@ from .performance import reporting_quarter
 POPULATION_FILE = "data/reference/population_la_mye.csv"
 POPULATION_COLUMNS = ["edition", "year", "lad_code", "lad_name", "population"]
 EDITIONS = {
-    "mye2019": "ONS mid-year estimates, mid-2019 edition (Census 2011-based, April 2020 district codes)",
-    "mye2023": "ONS mid-year estimates, mid-2023 edition (rebased after Census 2021, April 2023 district boundaries)",
+    "mye2019": "the mid-2019 edition, Census 2011-based, on April 2020 district codes",
+    "mye2023": "the mid-2023 edition, rebased after Census 2021, on April 2023 district boundaries",
 }
 RATE_COLUMNS = ["district", "area", "lad_code", "population_edition", "population_year", "population", "measure",
                 "label", "quarter", "quarter_value", "same_quarter_last_year", "quarter_rate_per_1000",
@@ -118,14 +118,16 @@ def verdict(row) -> str:
 
 
 def rate_table(monthly: pd.DataFrame, summary: pd.DataFrame, found: pd.DataFrame, catalogue: Catalogue,
-               populations: pd.DataFrame, reporting_month: str) -> pd.DataFrame:
+               populations: pd.DataFrame, reporting_month: str, min_count: int | None = None) -> pd.DataFrame:
     """tables/districts_rates.csv: one row per district × measure (RATE_COLUMNS).
 
     monthly: measures.monthly; summary: performance.summarise; found: performance.find_breaks; populations:
     match_population for the districts shown. Quarter: performance.reporting_quarter of the reporting month,
     against the same three months a year earlier (missing when outside the period); `quarters_comparable` is False
     when a series break starts after the first month of last year's quarter and by the end of this one.
-    Last 12 months: the 12 months ending in the reporting month (missing when the period is shorter)."""
+    Last 12 months: the 12 months ending in the reporting month (missing when the period is shorter).
+    min_count (params disclosure.min_count): a rate whose count is from 1 to min_count - 1 is left out (missing), so
+    the rate and the population cannot give back a suppressed count."""
     q = reporting_quarter(reporting_month)
     ly = [months.shift(m, -12) for m in q]
     last12 = months.span(months.shift(reporting_month, -11), reporting_month)
@@ -150,7 +152,11 @@ def rate_table(monthly: pd.DataFrame, summary: pd.DataFrame, found: pd.DataFrame
                 "spc_verdict": verdict(sm.iloc[0]) if len(sm) else "not judged (no series)",
                 "breaks": "; ".join(months.label(b) for b in bm),
                 "quarters_comparable": not any(ly[0] < b <= q[-1] for b in bm)})
-    return pd.DataFrame(rows, columns=RATE_COLUMNS)
+    out = pd.DataFrame(rows, columns=RATE_COLUMNS)
+    if min_count:
+        for c, r in (("quarter_value", "quarter_rate_per_1000"), ("last12", "last12_rate_per_1000")):
+            out.loc[(out[c] > 0) & (out[c] < min_count), r] = float("nan")
+    return out
 
 
 def display(t: pd.DataFrame, min_count: int | None = None) -> pd.DataFrame:
@@ -188,9 +194,9 @@ def population_sentence(row, force: str | None = None) -> str:
     if pd.isna(row["population"]):
         return (f"No rate per 1,000 residents for {row['district']}: no local authority of that name (ignoring case "
                 f"and spaces) is in the ONS population file for edition {ed}, mid-{row['population_year']}.")
-    return (f"{row['district']} ({row['lad_code']}): {row['population']:,.0f} residents, ONS mid-year estimate for "
-            f"mid-{row['population_year']}, edition {ed} ({EDITIONS.get(ed, ed)}). Rates per 1,000 residents use "
-            f"this population.")
+    return (f"{row['district']} ({row['lad_code']}): {row['population']:,.0f} residents at mid-{row['population_year']} "
+            f"(ONS mid-year population estimates, edition {ed}: {EDITIONS.get(ed, ed)}). Rates per 1,000 residents "
+            f"use this population.")
 
 
 def anchor(name: str) -> str:
@@ -199,3 +205,46 @@ def anchor(name: str) -> str:
 
     slug = re.sub(r"[^a-z0-9]+", "-", str(name).casefold()).strip("-")
     return f"district-{slug or 'unnamed'}"
+
+
+def intro(rates: pd.DataFrame, populations: pd.DataFrame, force: str, period: tuple[str, str],
+          min_share: float) -> str:
+    """The page's opening paragraph: reporting month and quarter, which districts, which have no rate."""
+    q = reporting_quarter(period[1])
+    names = list(populations["district"])
+    none = list(populations.loc[populations["population"].isna(), "district"])
+    return (f"Reporting month: {months.label(period[1])}; reporting quarter: {months.financial_quarter_long(q[-1])}, "
+            f"the latest complete financial quarter. Period analysed: {months.label(period[0])} to "
+            f"{months.label(period[1])}. One section per local authority district (the LSOA name in the data.police.uk "
+            f"street-level files for {force}, without its code) holding at least {min_share:.0%} of the rows: "
+            f"{', '.join(names) if names else 'none'}. Rows in other districts or with no LSOA count only in the "
+            f"force total (performance page)."
+            + (f" No ONS population matched {', '.join(none)}: no rate per 1,000 residents is given for "
+               f"{'it' if len(none) == 1 else 'them'}." if none else ""))
+
+
+def method_note(populations: pd.DataFrame, rules: str, n_months: int | None = None,
+                baseline: int | None = None) -> str:
+    """How the rates, verdicts and breaks on the page are made, naming the population edition and year.
+    n_months, baseline: the period's length and params spc.baseline_months (a shorter period: provisional limits)."""
+    from .spc import rule_set
+
+    ed = populations["population_edition"].iloc[0] if len(populations) else ""
+    year = populations["population_year"].iloc[0] if len(populations) else ""
+    return (f"How the figures are made. Counts: one crime per Crime ID in its month, as on the performance page. "
+            f"Rate per 1,000 residents = crimes ÷ resident population × 1,000, with the ONS mid-year population "
+            f"estimate for mid-{year}, edition {ed} ({EDITIONS.get(ed, ed)}), the latest mid-year of that edition not "
+            f"after the reporting year (params districts.population_edition). The quarter rate is the quarter's "
+            f"crimes per 1,000 residents, not annualised; the 12-month rate uses the 12 months ending in the "
+            f"reporting month. District names are matched to ONS local authority names ignoring case and spaces. "
+            f"Residents are not everyone present: a district that draws many visitors or commuters has a higher "
+            f"rate per resident for that reason alone. SPC verdict: the reporting month against the process limits "
+            f"of the district's own XmR chart (rule set {rule_set(rules).name}, rebased after a series break), as on "
+            f"the performance page; exceptional means outside the limits. "
+            + (f"The period has only {n_months} months, fewer than the {baseline}-month baseline, so the limits "
+               f"come from all {n_months} months and are provisional. " if n_months and baseline and
+               n_months < baseline else "")
+            + f"Series breaks: found in the district's "
+            f"series or carried from the force level or from a crime type inside the measure; where one falls "
+            f"between the same quarter last year and the reporting quarter the two counts are not comparable. In "
+            f"the small charts a dashed vertical line marks a series break.")
