@@ -38,7 +38,7 @@ rates = districts.rate_table(monthly, summary, found, cat, pops, period[1], min_
 nb.write_table(rates, "districts_rates", out_dir, counts=["quarter_value", "same_quarter_last_year", "last12"])
 
 # %%
-nb.para(districts.intro(rates, pops, p.pack.force, period, p.performance.district_min_share))
+nb.para(districts.intro(pops, p.pack.force, period, p.performance.district_min_share))
 nb.note(districts.method_note(pops, p.spc.rules, len(months.span(*period)), p.spc.baseline_months))
 
 # %%

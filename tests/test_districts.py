@@ -194,3 +194,16 @@ def test_rate_table_leaves_out_rates_of_suppressed_counts():
     assert math.isnan(t.loc["burglary", "quarter_rate_per_1000"])  # 30 crimes: suppressed
     assert t.loc["burglary", "last12_rate_per_1000"] == pytest.approx(0.6)  # 120 crimes: shown
     assert t.loc["robbery", "quarter_rate_per_1000"] == pytest.approx(69 / 200)
+
+
+def test_intro_and_method_note_name_edition_year_and_unmatched():
+    pops = pd.DataFrame([{"district": "Newport", "lad_code": "W06000022", "population": 200000.0,
+                          "population_year": 2023, "population_edition": "mye2023"},
+                         {"district": "Nowhere", "lad_code": None, "population": float("nan"),
+                          "population_year": 2023, "population_edition": "mye2023"}])
+    text = districts.intro(pops, "Gwent Police", ("2024-05", "2025-04"), 0.01)
+    assert "Q4 2024/25 (January–March 2025)" in text and "Newport, Nowhere" in text
+    assert "No ONS population matched Nowhere" in text and "for it." in text
+    note = districts.method_note(pops, "mdc_7pt", 12, 24)
+    assert "mid-2023, edition mye2023" in note and "only 12 months, fewer than the 24-month baseline" in note
+    assert "only 12 months" not in districts.method_note(pops, "mdc_7pt", 36, 24)

@@ -207,7 +207,7 @@ def anchor(name: str) -> str:
     return f"district-{slug or 'unnamed'}"
 
 
-def intro(rates: pd.DataFrame, populations: pd.DataFrame, force: str, period: tuple[str, str],
+def intro(populations: pd.DataFrame, force: str, period: tuple[str, str],
           min_share: float) -> str:
     """The page's opening paragraph: reporting month and quarter, which districts, which have no rate."""
     q = reporting_quarter(period[1])
