@@ -150,6 +150,8 @@ def test_display_suppresses_rate_with_its_count_and_writes_no_program_values():
     assert d.loc[0, "Per 1,000 residents, 12 months"] == pytest.approx(0.6)  # 120 is shown
     assert d.loc[1, "Series breaks"] == "October 2024 (the two quarters are not comparable)"
     assert d.loc[0, "Series breaks"] == "none"
+    no_last_year = districts.display(t.assign(same_quarter_last_year=float("nan")))
+    assert no_last_year.loc[1, "Series breaks"] == "October 2024"  # nothing compared, nothing to warn about
     body, _ = present.html_table(d)
     for word in ("None", "nan", "True", "False"):
         assert f">{word}<" not in body

@@ -354,7 +354,7 @@ def small_multiples(frame: pd.DataFrame, labels: dict[str, str], title: str, col
     line = alt.Chart().mark_line(color=PALETTE["blue"], strokeWidth=1.5).encode(
         x=alt.X("i:Q", scale=x_scale, axis=axis),
         y=alt.Y("value:Q", scale=alt.Scale(zero=True, nice=True), title=y_title,
-                axis=alt.Axis(format=",~f", tickMinStep=1, tickCount=3, labelOverlap="greedy",
+                axis=alt.Axis(format=",~f", tickMinStep=1, tickCount=2, labelOverlap="greedy",
                               labelFontSize=11)))
     layers = [line]
     if bool(d["brk"].any()):

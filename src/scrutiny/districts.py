@@ -170,10 +170,10 @@ def display(t: pd.DataFrame, min_count: int | None = None) -> pd.DataFrame:
             return MARKER
         return r
 
-    def breaks(b, ok):
+    def breaks(b, ok, last_year):
         if not b:
             return "none"
-        return b + ("" if ok else " (the two quarters are not comparable)")
+        return b + ("" if ok or pd.isna(last_year) else " (the two quarters are not comparable)")
 
     return pd.DataFrame({
         "Measure": t["label"].to_numpy(),
@@ -184,7 +184,8 @@ def display(t: pd.DataFrame, min_count: int | None = None) -> pd.DataFrame:
         "Last 12 months": t["last12"].to_numpy(),
         "Per 1,000 residents, 12 months": [rate(c, r) for c, r in zip(t["last12"], t["last12_rate_per_1000"])],
         f"SPC verdict, {month}": t["spc_verdict"].to_numpy(),
-        "Series breaks": [breaks(b, ok) for b, ok in zip(t["breaks"], t["quarters_comparable"])],
+        "Series breaks": [breaks(b, ok, ly) for b, ok, ly in zip(t["breaks"], t["quarters_comparable"],
+                                                                 t["same_quarter_last_year"])],
     })
 
 
