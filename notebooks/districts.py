@@ -51,7 +51,7 @@ for row in pops.to_dict("records"):
     nb.table(shown, caption=f"{name}: every measure. All districts in tables/districts_rates.csv.",
              counts=list(shown.columns[[1, 2, 4]]), formats={c: "{:,.2f}" for c in shown.columns[[3, 5]]})
     nb.chart(charts.small_multiples(chart_frame[chart_frame["area"] == area], {m.id: m.label for m in cat.measures},
-                                    f"{name}: crimes recorded per month, {months.label(period[0])} to "
+                                    f"{name}: every measure, count per month, {months.label(period[0])} to "
                                     f"{months.label(period[1])}"),
              f"Small line charts of monthly counts of every measure for {name}; each has its own count axis from 0. "
              f"Values are in tables/performance_monthly.csv.", counts=["value"])

@@ -124,12 +124,12 @@ def test_rate_table_reporting_month_mid_quarter_and_short_period():
     t = districts.rate_table(short, summary, found, CAT, pops, "2024-08").set_index("measure")
     assert t.loc["robbery", "quarter"] == "Q1 2024/25 (April–June 2024)"
     assert t.loc["robbery", "quarter_value"] == 10 + 11 + 12
-    assert math.isnan(t.loc["robbery", "same_quarter_last_year"])  # April–June 2023 is before the period
+    assert pd.isna(t.loc["robbery", "same_quarter_last_year"])  # April–June 2023 is before the period
     assert t.loc["robbery", "last12"] == sum(range(3, 15))  # September 2023–August 2024
     assert t.loc["robbery", "quarters_comparable"]  # the break is after the months compared
     tiny = monthly[monthly["month"] <= "2023-12"]
     t = districts.rate_table(tiny, summary, found, CAT, pops, "2023-12").set_index("measure")
-    assert math.isnan(t.loc["robbery", "last12"]) and math.isnan(t.loc["robbery", "last12_rate_per_1000"])
+    assert pd.isna(t.loc["robbery", "last12"]) and math.isnan(t.loc["robbery", "last12_rate_per_1000"])
 
 
 def test_rate_table_unmatched_district_has_counts_but_no_rate():
@@ -209,3 +209,11 @@ def test_intro_and_method_note_name_edition_year_and_unmatched():
     note = districts.method_note(pops, "mdc_7pt", 12, 24)
     assert "mid-2023, edition mye2023" in note and "only 12 months, fewer than the 24-month baseline" in note
     assert "only 12 months" not in districts.method_note(pops, "mdc_7pt", 36, 24)
+
+
+def test_rate_table_counts_and_population_are_whole_numbers():
+    monthly, summary, found, pops = hand_frames()
+    t = districts.rate_table(monthly, summary, found, CAT, pops.assign(population=1_150_000.0), "2025-06")
+    assert str(t["population"].dtype) == "Int64" and str(t["last12"].dtype) == "Int64"
+    assert t["population"].iloc[0] == 1_150_000  # written as 1150000 in the CSV, never 1.15e+06
+    assert t["last12_rate_per_1000"].iloc[0] == pytest.approx(120 / 1150)

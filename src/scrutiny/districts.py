@@ -153,9 +153,12 @@ def rate_table(monthly: pd.DataFrame, summary: pd.DataFrame, found: pd.DataFrame
                 "breaks": "; ".join(months.label(b) for b in bm),
                 "quarters_comparable": not any(ly[0] < b <= q[-1] for b in bm)})
     out = pd.DataFrame(rows, columns=RATE_COLUMNS)
+    for c in ("population", "quarter_value", "same_quarter_last_year", "last12"):  # whole numbers in the CSV
+        out[c] = out[c].round().astype("Int64")
     if min_count:
         for c, r in (("quarter_value", "quarter_rate_per_1000"), ("last12", "last12_rate_per_1000")):
-            out.loc[(out[c] > 0) & (out[c] < min_count), r] = float("nan")
+            v = out[c].fillna(0)
+            out.loc[(v > 0) & (v < min_count), r] = float("nan")
     return out
 
 
