@@ -183,7 +183,7 @@ else:
                                   "p_value": "p"}),
              "outcomes_mix_fixed_followup", out_dir,
              formats={"share (now)": "{:.1%}", "share (year before)": "{:.1%}", "change (points)": "{:+.1f}",
-                      "statistic": "{:.3g}", "p": "{:.3g}"})
+                      "statistic": "{:.3g}"})
 
 nb.heading("Last outcome mix as published: reporting quarter and the same quarter last year", 3)
 now = months.span(months.shift(data_end, -2), data_end)

@@ -22,7 +22,7 @@ out_dir = ""      # the pack folder being built
 import altair as alt
 import pandas as pd
 
-from scrutiny import charts, months, nb, params, spc, stopsearch
+from scrutiny import charts, months, narrative, nb, params, spc, stopsearch
 
 nb.setup()
 p = params.load(params_file)
@@ -96,7 +96,7 @@ summary = pd.DataFrame([
              + f"; not recorded for {pct(R.loc['find not recorded', 'period_rate'])}",
      "commentary": ("Find rate over all searches, reporting quarter vs " + q["comparison_kind"].split(" (")[0] + ": " +
                     ("significant change" if fr["significant"] else "no significant change") +
-                    f" ({fr['test']}, p = {fr['pvalue']:.3g})") if cq and pd.notna(fr.get("pvalue")) else
+                    f" ({fr['test']}, {narrative.fmt_p(fr['pvalue'])})") if cq and pd.notna(fr.get("pvalue")) else
      "No comparison quarter in the data."},
     {"topic": "Stop and search: ethnic disproportionality", "measure": "stop_search_disproportionality",
      "inclusion": "Quarter unless exceptional",
@@ -172,7 +172,7 @@ if cq:
             nb.para(f"{m.capitalize()}: {pct(r['reporting_quarter_rate'])} in {stopsearch.quarter_label(rq)} against "
                     f"{pct(r['comparison_quarter_rate'])} in {stopsearch.quarter_label(cq)}: "
                     + ("a statistically significant difference" if r["significant"] else
-                       "not a statistically significant difference") + f" ({r['test']}, p = {r['pvalue']:.3g}).")
+                       "not a statistically significant difference") + f" ({r['test']}, {narrative.fmt_p(r['pvalue'])}).")
     n_t = int(rates_t["pvalue"].notna().sum())
     if n_t:
         nb.note(f"{n_t} measures are compared between the two quarters in the table below "

@@ -61,7 +61,7 @@ def test_x3_step_found_within_a_month(seed, crime_type, month):
 @pytest.mark.e2e
 def test_pack_on_simulated_files(tmp_path):
     """The whole pack on police.uk-shaped files with no change and repeated rows: no break, counts recount."""
-    counts = simulate.monthly_counts(7, ("2023-07", "2025-06"), mean=800)
+    counts = simulate.monthly_counts(7, ("2023-07", "2025-06"), mean=800, overdispersion=10)
     files = simulate.write_street_files(counts, tmp_path / "data", seed=7)
     params = write_params(tmp_path / "p.yaml", pack={"id": "sim", "title": "Simulated", "force": simulate.FORCE},
                           period={"start": "2023-07", "end": "2025-06"},

@@ -101,3 +101,49 @@ def test_tidy_text_writes_p_values_and_no_e_notation():
     assert present.tidy_text("p = 0.2") == "p = 0.200"
     assert present.tidy_text("total 1.5e+06 and 2.5e-05") == "total 1,500,000 and 0.000025"
     assert present.tidy_text("sha 3e5a1 and 2024-06 and 12.5%") == "sha 3e5a1 and 2024-06 and 12.5%"
+
+
+CTX = {"pack": {"title": "t", "force": "Gwent Police"}, "period_label": "x", "run_date": "2025-07-15", "nav": []}
+
+
+@pytest.mark.parametrize("notebooks", [["performance", "outcomes"], ["performance", "outcomes", "stop_search"],
+                                       ["peers"], ["audit"]])
+def test_how_to_read_has_every_linked_entry_and_only_the_packs_own(notebooks, tmp_path):
+    from scrutiny import report
+    from scrutiny.spc import rule_set
+
+    out = tmp_path / "h.html"
+    report.render("how_to_read.html.j2", out, page_title="How to read this pack", current="how-to-read.html",
+                  baseline=24, rules=rule_set("mdc_7pt"), topics=present.topics(notebooks), **CTX)
+    ids = set(re.findall(r'<h2 id="([^"]+)"', out.read_text()))
+    linkable = {a for w, a in present.TERMS.items() if present.term_link(w, notebooks=notebooks) != w}
+    assert linkable <= ids  # every link a page can make lands on an entry
+    assert ids - {"synthetic", "assumptions"} == present.topics(notebooks)
+    if notebooks in (["peers"], ["audit"]):
+        assert not {"exceptional", "average", "outcomes", "charts"} & ids  # no crime-pack text
+
+
+def test_judgement_words_link_only_where_the_pack_has_the_entry():
+    crime = ["performance", "outcomes"]
+    text = "Exceptional volumes; not significant (p = 7.37e-44); exceptional again"
+    linked = present.link_terms(text, crime)
+    assert linked.count('href="how-to-read.html#exceptional"') == 1  # first use only
+    assert 'href="how-to-read.html#significant"' in linked and "p &lt; 0.001" in linked
+    assert 'title="Exceptional: the month is outside' in linked
+    assert "href" not in present.link_terms("exceptional", ["audit"])
+    assert present.link_terms("<b>exceptional</b>", ["peers"]) == "&lt;b&gt;exceptional&lt;/b&gt;"
+
+
+def test_nb_para_links_terms_from_the_packs_notebooks(monkeypatch):
+    shown = []
+    monkeypatch.setattr(nb, "_display_html", shown.append)
+    nb.setup(notebooks=["performance"])
+    try:
+        nb.para("A month is exceptional <here>.")
+        assert nb.term("significant").startswith('<a class="term" href="how-to-read.html#significant"')
+        assert nb.term("funnel plot") == "funnel plot"  # a peers entry: not in a performance pack
+    finally:
+        nb.setup()
+    assert shown[0] == ('<p>A month is <a class="term" href="how-to-read.html#exceptional" title="Exceptional: the '
+                        'month is outside the process limits of its control chart. It does not say why.">exceptional'
+                        '</a> &lt;here&gt;.</p>')

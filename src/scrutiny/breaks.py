@@ -143,15 +143,17 @@ def neighbour_ratio(values, neighbours: int = 3, exclude=None) -> np.ndarray:
     return out
 
 
-def implausible_volume(values, low: float = 0.6, high: float = 1 / 0.6, neighbours: int = 3,
+def implausible_volume(values, low: float = 0.5, high: float = 2.0, neighbours: int = 3,
                        exclude=None) -> np.ndarray:
     """Months whose count is below `low` or above `high` times the median of up to `neighbours` months on each
-    side: a file cut short, a month loaded twice. Returns the ratio where implausible, else NaN.
+    side: a file cut short, a month loaded twice (2.0 itself is not flagged). Returns the ratio where implausible,
+    else NaN.
 
     The most extreme month is flagged first and left out of its neighbours' medians before looking again, so one
     short month does not make the months around it look implausibly high. `exclude`: months known to be unusual
     (declared), left out of the medians and never flagged. Real monthly totals stay within about 0.85–1.2 of their
-    neighbours (the shipped Gwent and Cambridgeshire files); the thresholds leave room for seasons and small forces.
+    neighbours (the shipped Gwent and Cambridgeshire files); the thresholds (half, double) leave room for seasons,
+    events and small forces whose months vary more.
     Only meaningful on totals large enough that chance cannot halve them (callers: whole files, series of at least
     50 a month).
     """

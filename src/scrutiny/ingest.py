@@ -279,7 +279,7 @@ class PoliceUkMonthly:
 
     def file_stats(self, rows: pd.DataFrame, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
         """One row per file, from its rows: rows, repeated Crime IDs and their share, and the month's volume
-        against its neighbouring months (breaks.implausible_volume: below 0.6 or above 1.67 times the median of up
+        against its neighbouring months (breaks.implausible_volume: below half or above twice the median of up
         to three months either side is implausible, for files whose neighbours hold at least MIN_FILE_ROWS rows).
         `accepted`: months declared right in params (data_quality.accept_volume), with the reason."""
         from .breaks import implausible_volume, neighbour_ratio

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import funnel, rates
+from . import funnel, narrative, rates
 from .pfa import CITY_OF_LONDON, GROUPS, TERRITORIAL, TOTAL, force_name
 
 NEIGHBOUR_LABEL = "statistical neighbours (not the Home Office MSG)"
@@ -305,7 +305,7 @@ def chance_flags(n_tests: int, alpha: float = 0.05) -> str:
 def peer_sentence(r, focal: str) -> str:
     """'<force> is significantly above the peer average (z-test …: z = 2.10, p = 0.036).' for one compare() row."""
     return (f"{focal} is {r['vs_peer_average']} the peer average ({PEER_TEST_SHORT}, τ² = {r['tau2']:.4g}: "
-            f"z = {r['z']:.2f}, p = {r['p_value']:.3g})")
+            f"z = {r['z']:.2f}, {narrative.fmt_p(r['p_value'])})")
 
 
 def yoy_sentence(y, period: str, previous: str) -> str:
@@ -316,7 +316,7 @@ def yoy_sentence(y, period: str, previous: str) -> str:
     if y["p_value"] != y["p_value"]:
         return head + "."
     return (head + f" ({YOY_TEST}, dispersion φ = {y['phi']:.1f} from {int(y['phi_changes'])} earlier "
-            f"year-on-year changes: z = {y['z']:.2f}, p = {y['p_value']:.3g}).")
+            f"year-on-year changes: z = {y['z']:.2f}, {narrative.fmt_p(y['p_value'])}).")
 
 
 def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFrame, yoy: pd.DataFrame,
@@ -337,7 +337,7 @@ def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFra
             "data": f"{r.rate_per_1000:.1f} per 1,000 (peer avg {r.peer_average:.1f}; E&W {r.england_wales:.1f}), "
                     f"12 months ending {end_label}",
             "commentary": f"{r.vs_peer_average.capitalize()} the peer average ({group_label}; {PEER_TEST_SHORT}, "
-                          f"p = {r.p_value:.3g}); funnel against England and Wales: {f.position} "
+                          f"{narrative.fmt_p(r.p_value)}); funnel against England and Wales: {f.position} "
                           f"({'overdispersion-adjusted' if bool(adjusted[r.offence]) else 'exact Poisson'} limits); "
                           f"rank {r.rank_national} of {r.forces_ranked}; {yy}.",
             "link": link})

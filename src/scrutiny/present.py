@@ -225,6 +225,8 @@ TOPICS = {
                          "say why."),
     "series-break": (SPC, "A series break: a month from which the series is not comparable with earlier months "
                           "(limits are recomputed after it)."),
+    "verdict": (frozenset({"performance"}), "Verdict on the front page: data problem, series break, worse, better, "
+                                            "changed or no clear change, by stated rules."),
     "interval": (TESTS, "A 95% interval: the values the underlying figure could plausibly take, given the numbers."),
     "significant": (TESTS, "Significant: a named test gives p < 0.05. It does not mean large or important."),
     "overdispersion": (frozenset({"performance", "peers"}),

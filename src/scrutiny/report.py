@@ -117,29 +117,49 @@ def quarter_rows(path: Path) -> tuple[list[dict], list[dict]]:
     from .narrative import fmt_p
     from .performance import VERDICT_ORDER
 
-    d = pd.read_csv(path)
+    raw = pd.read_csv(path, keep_default_na=False, dtype=str)
+    d = raw.copy()
+    numeric = ["quarter_value", "same_quarter_last_year", "quarter_change_pct", "quarter_pvalue", "ytd_value",
+               "ytd_last_year", "ytd_change_pct", "r12", "prev12", "r12_change_pct", "r12_pvalue"]
+    for c in numeric:
+        d[c] = pd.to_numeric(d[c].str.lstrip("'"), errors="coerce")
+    suppressed = raw[["quarter_value", "same_quarter_last_year", "ytd_value", "ytd_last_year", "r12", "prev12"]]\
+        .apply(lambda col: col.str.contains(r"\[c\]", regex=True))
+    for c in ["quarter_change_pct", "ytd_change_pct", "r12_change_pct"]:  # a change would give a suppressed count back
+        d.loc[suppressed.any(axis=1), c] = float("nan")
     rows = []
-    for r in d.to_dict(orient="records"):
-        num = (lambda v: "–" if v != v else f"{v:,.0f}")
+    for i, r in enumerate(d.to_dict(orient="records")):
+        shown = raw.iloc[i]
+
+        def num(v, col=None):
+            if col is not None and suppressed.iloc[i].get(col, False):
+                return "[c]"
+            return "–" if v != v else f"{v:,.0f}"
         qc = ("not judged (series break)" if r["quarter_change_pct"] != r["quarter_change_pct"] and
               r["same_quarter_last_year"] == r["same_quarter_last_year"] else _signed_pct(r["quarter_change_pct"]))
         if r["quarter_pvalue"] == r["quarter_pvalue"] and qc and not qc.startswith("not"):
-            qc += f" ({fmt_p(r['quarter_pvalue'])})"
-        ytd = f"{num(r['ytd_value'])} ({r['ytd_label']})"
-        if r["ytd_last_year"] == r["ytd_last_year"]:
-            ytd += f"; a year earlier {num(r['ytd_last_year'])}" + (
-                f", {_signed_pct(r['ytd_change_pct'])}" if r["ytd_change_pct"] == r["ytd_change_pct"] else
-                ", not judged (series break)")
-        if r["r12"] != r["r12"]:
+            qc += f", {fmt_p(r['quarter_pvalue'])}"
+        if suppressed.iloc[i].any():
+            qc = "withheld (small numbers)"
+        ytd = num(r["ytd_value"], "ytd_value")
+        if r["ytd_last_year"] == r["ytd_last_year"] or shown["ytd_last_year"]:
+            ytd += f" vs {num(r['ytd_last_year'], 'ytd_last_year')}" + (
+                f" ({_signed_pct(r['ytd_change_pct'])})" if r["ytd_change_pct"] == r["ytd_change_pct"] else
+                " (not judged: series break)")
+        if r["r12"] != r["r12"] and not shown["r12"]:
             r12 = "fewer than 24 months of data"
-        elif isinstance(r["r12_note"], str) and r["r12_note"].startswith("not judged"):
-            r12 = f"{num(r['r12'])} vs {num(r['prev12'])}: {r['r12_note']}"
+        elif r["r12_note"].startswith("not judged"):
+            r12 = f"{num(r['r12'], 'r12')} vs {num(r['prev12'], 'prev12')}: {r['r12_note']}"
+        elif r["r12_pvalue"] == r["r12_pvalue"]:
+            r12 = (f"{num(r['r12'], 'r12')} vs {num(r['prev12'], 'prev12')}: "
+                   + (f"{_signed_pct(r['r12_change_pct'])}, " if r["r12_change_pct"] == r["r12_change_pct"] else "")
+                   + fmt_p(r["r12_pvalue"]) + (" (significant)" if r["r12_pvalue"] < 0.05 else ""))
         else:
-            r12 = (f"{num(r['r12'])} vs {num(r['prev12'])}: {_signed_pct(r['r12_change_pct'])}, "
-                   f"{fmt_p(r['r12_pvalue'])}" + (" (significant)" if r["r12_pvalue"] < 0.05 else ""))
+            r12 = f"{num(r['r12'], 'r12')} vs {num(r['prev12'], 'prev12')}"
         rows.append({**r, "quarter_short": str(r["quarter"]).split(" (")[0],
-                     "quarter_value_text": num(r["quarter_value"]),
-                     "same_quarter_last_year_text": num(r["same_quarter_last_year"]), "quarter_change_text": qc,
+                     "quarter_value_text": num(r["quarter_value"], "quarter_value"),
+                     "same_quarter_last_year_text": num(r["same_quarter_last_year"], "same_quarter_last_year"),
+                     "quarter_change_text": qc,
                      "ytd_text": ytd, "r12_text": r12,
                      "direction_text": {"down": "Lower is better", "up": "Higher is better"}.get(
                          r["direction"], "No desired direction"),
