@@ -331,3 +331,38 @@ def peer_trend_chart(trend: pd.DataFrame, focal: str, title: str, width: int = 6
         color=alt.Color("series:N", title=None, scale=alt.Scale(
             domain=[focal, "peer average", "England and Wales"], range=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["grey"]])),
     ).properties(width=width, height=height, title=title)
+
+
+def small_multiples(frame: pd.DataFrame, labels: dict[str, str], title: str, columns: int = 4, width: int = 200,
+                    height: int = 70, y_title: str | None = None) -> alt.FacetChart:
+    """Small multiples: one small line chart per measure (panels in the order of `labels`, measure id -> label),
+    every panel on the same month axis, each count axis from 0 on its own scale.
+
+    Reads columns measure, month, value and, when present, break_before (bool: a series break before this month,
+    drawn as a dashed vertical rule labelled "break"). Drawn from the frame, never recomputed."""
+    d = frame[frame["measure"].isin(labels)].copy()
+    month_list = sorted(d["month"].astype(str).unique())
+    pos = {m: float(k) for k, m in enumerate(month_list)}
+    d["i"] = d["month"].astype(str).map(pos)
+    d["label"] = d["measure"].map(labels)
+    d["brk"] = d["break_before"].fillna(False).astype(bool) if "break_before" in d else False
+    d["xb"] = d["i"] - 0.5
+    d = d[["label", "month", "i", "value", "brk", "xb"]]
+    n = len(month_list)
+    x_scale = alt.Scale(domain=[-0.5, n - 0.5], nice=False, zero=False)
+    axis = month_axis(month_list, None, max_labels=7)
+    line = alt.Chart().mark_line(color=PALETTE["blue"], strokeWidth=1.5).encode(
+        x=alt.X("i:Q", scale=x_scale, axis=axis),
+        y=alt.Y("value:Q", scale=alt.Scale(zero=True, nice=True), title=y_title,
+                axis=alt.Axis(format=",~f", tickMinStep=1, tickCount=2, labelOverlap="greedy",
+                              labelFontSize=11)))
+    layers = [line]
+    if bool(d["brk"].any()):
+        breaks = alt.Chart().transform_filter("datum.brk").encode(x=alt.X("xb:Q", scale=x_scale))
+        layers += [breaks.mark_rule(color=PALETTE["black"], strokeWidth=1.2, strokeDash=[2, 2]),
+                   breaks.mark_text(align="left", baseline="top", dx=2, dy=1, fontSize=10,
+                                    color=PALETTE["black"]).encode(y=alt.value(0), text=alt.value("break"))]
+    return alt.layer(*layers, data=d).properties(width=width, height=height).facet(
+        facet=alt.Facet("label:N", sort=list(labels.values()), title=None,
+                        header=alt.Header(labelFontSize=12, labelAnchor="start", labelLimit=width)),
+        columns=columns, title=title).resolve_scale(y="independent").configure_facet(spacing=18)

@@ -126,6 +126,13 @@ class Performance(_Strict):
     district_min_share: float = Field(0.01, ge=0, le=1)
 
 
+class Districts(_Strict):
+    """The districts section (notebook `districts`): rates per 1,000 residents by local authority district."""
+
+    population_edition: Literal["mye2019", "mye2023"] = Field(
+        "mye2023", description="ONS mid-year estimates edition (data/reference/population_la_mye.csv)")
+
+
 class Aqa(_Strict):
     logs: str = Field("docs/aqa", description="folder holding assumptions.yaml and data_log.yaml")
 
@@ -201,6 +208,7 @@ class Params(_Strict):
     notebooks: list[str] = Field(min_length=1)
     spc: Spc = Spc()
     performance: Performance = Performance()
+    districts: Districts = Districts()
     stop_search: StopSearch = StopSearch()
     outcomes: Outcomes = Outcomes()
     peers: Peers = Peers()
@@ -278,7 +286,7 @@ class Params(_Strict):
 
     @model_validator(mode="after")
     def _notebook_inputs(self):
-        needs = {"outcomes": ["police_uk_street", "police_uk_outcomes"],
+        needs = {"outcomes": ["police_uk_street", "police_uk_outcomes"], "districts": ["police_uk_street"],
                  "audit": ["published_figures", "published_relations"]}
         for nb, wanted in needs.items():
             missing = [w for w in wanted if nb in self.notebooks and w not in self.inputs]
