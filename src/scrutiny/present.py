@@ -208,10 +208,10 @@ def html_table(df: pd.DataFrame, decimals: int = 1, formats: dict | None = None,
 # --- judgement words and their how-to-read entries ----------------------------------------------------------------
 # A word links to how-to-read.html#<anchor> only in packs whose how-to-read page has that entry: the entries
 # shown depend on the notebooks in the pack (`topics`), so a peers or audit pack gets no crime-pack text.
-SPC = frozenset({"performance", "stop_search"})
+SPC = frozenset({"performance", "stop_search", "districts"})
 TESTS = frozenset({"performance", "outcomes", "stop_search", "peers"})
-QUARTERS = frozenset({"performance", "outcomes", "stop_search"})
-EVERY = frozenset({"performance", "outcomes", "stop_search", "peers", "audit"})
+QUARTERS = frozenset({"performance", "outcomes", "stop_search", "districts"})
+EVERY = frozenset({"performance", "outcomes", "stop_search", "peers", "audit", "districts"})
 
 # anchor -> (notebooks whose pages need it, tooltip)
 TOPICS = {
