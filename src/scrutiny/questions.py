@@ -27,8 +27,8 @@ class Rule:
 
 
 RULES = [
-    Rule("data_problem", "an input failed a data-quality check that changes a figure (a month's volume implausible "
-         "against its neighbours, a file repeating Crime IDs)",
+    Rule("data_problem", "a month's volume is implausible against its neighbouring months (a file cut short or loaded "
+         "twice), so the figures for it cannot be judged",
          "{finding} Will the force confirm the complete figures for this month, and re-publish the file if it is "
          "wrong?", 1),
     Rule("series_break", "a series steps to a new level at once (detected or declared series break)",
