@@ -25,12 +25,9 @@ nb.setup()
 p = params.load(params_file)
 period = (p.period.start, p.period.end)
 cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
-counts = measures.type_counts(f"{work_dir}/police_uk_street.parquet", period)
-monthly = measures.monthly(counts, cat, period, p.performance.district_min_share)
-names = measures.districts(counts, p.performance.district_min_share)
-found = performance.find_breaks(monthly, cat, [b.model_dump() for b in p.spc.breaks])
-chart_frame = performance.spc_table(monthly, cat, p.spc.baseline_months, p.spc.rules, found)
-summary = performance.summarise(chart_frame, cat, min_count=nb.min_count(), monthly=monthly)
+series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=nb.min_count())
+monthly, names, found, summary = series["monthly"], series["districts"], series["breaks"], series["summary"]
+chart_frame = series["chart_frame"]
 edition = p.districts.population_edition
 pop = districts.read_population()
 pops = districts.match_population(names, pop, edition, districts.population_year(pop, edition, period[1]))

@@ -786,6 +786,15 @@ def _blank(rel: Relation, kind: str, fs: list[Figure]) -> Check | None:
     return None
 
 
+def _product(k: Decimal, parts: list[Figure]) -> tuple[Interval, Decimal]:
+    """k × the inputs: the interval of values their printed rounding allows (Moore 1966, corners), and the point."""
+    iv, point = Interval.point(k), k
+    for f in parts:
+        iv = iv * f.scaled
+        point = point * f.value * SCALE.get(f.unit, Decimal(1))
+    return iv, point
+
+
 def check_product(rel: Relation, figs: dict[str, Figure]) -> Check:
     """product: target = inputs multiplied together (× the relation's constant, if given): e.g. a nine-month
     volume against 9 × the printed monthly average. Rounded inputs: interval product (Moore 1966, corners)."""
@@ -794,10 +803,7 @@ def check_product(rel: Relation, figs: dict[str, Figure]) -> Check:
     if blank:
         return blank
     k = rel.constant if rel.constant is not None else Decimal(1)
-    iv, point = Interval.point(k), k
-    for f in parts:
-        iv = iv * f.scaled
-        point = point * f.value * SCALE.get(f.unit, Decimal(1))
+    iv, point = _product(k, parts)
     ts = SCALE.get(target.unit, Decimal(1))
     what = " × ".join(([fmt(k)] if rel.constant is not None else []) + [f.num for f in parts])
     return _judge(rel.id, "product", target, iv.scale(_div(Decimal(1), ts)), parts, what, _div(point, ts))
@@ -870,10 +876,7 @@ def check_bound(rel: Relation, figs: dict[str, Figure]) -> Check:
     if blank:
         return blank
     k = rel.constant if rel.constant is not None else Decimal(1)
-    iv, point = Interval.point(k), k
-    for f in parts:
-        iv = iv * f.scaled
-        point = point * f.value * SCALE.get(f.unit, Decimal(1))
+    iv, point = _product(k, parts)
     t = target.scaled
     sign = BOUND_WORDS.get(rel.claim or "at_most")
     word = "at most" if sign < 0 else "at least"

@@ -60,6 +60,14 @@ class InputSpec(_Strict):
                                  description="a suite name in data_contracts/ (e.g. police_uk_street.v1), not a path")
 
 
+def _month_text(v) -> str:
+    """A month written YYYY-MM (YAML may read 2023-10 as text or a date-like value)."""
+    v = str(v)
+    if not MONTH_RE.match(v):
+        raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
+    return v
+
+
 class DeclaredBreak(_Strict):
     """A known series break (a recording change the force has told the OPCC about)."""
 
@@ -68,13 +76,7 @@ class DeclaredBreak(_Strict):
     reason: str = Field(min_length=1, description="why: shown on the data-quality page and in performance_breaks.csv")
     area: str | None = Field(None, description="one district; by default every area")
 
-    @field_validator("month", mode="before")
-    @classmethod
-    def _month(cls, v):
-        v = str(v)
-        if not MONTH_RE.match(v):
-            raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
-        return v
+    _month = field_validator("month", mode="before")(classmethod(lambda cls, v: _month_text(v)))
 
 
 class AcceptedMonth(_Strict):
@@ -83,13 +85,7 @@ class AcceptedMonth(_Strict):
     month: str
     reason: str = Field(min_length=1)
 
-    @field_validator("month", mode="before")
-    @classmethod
-    def _month(cls, v):
-        v = str(v)
-        if not MONTH_RE.match(v):
-            raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
-        return v
+    _month = field_validator("month", mode="before")(classmethod(lambda cls, v: _month_text(v)))
 
 
 class Spc(_Strict):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import breaks, dispersion, months, narrative, spc
+from . import measures
 from .measures import Catalogue
 
 QUARTER_END = {"03", "06", "09", "12"}
@@ -32,6 +33,21 @@ def _series(monthly: pd.DataFrame):
 
 def _window_means(values, at: int, window: int = breaks.WINDOW) -> tuple[float, float]:
     return float(values[max(0, at - window):at].mean()), float(values[at:at + window].mean())
+
+
+def prepare(street_parquet, p, catalogue: Catalogue, min_count: int | None = None) -> dict:
+    """Everything the performance and districts pages share, from the prepared street table and the params:
+    counts, monthly (one crime per Crime ID in its month), districts, breaks (detected and declared), the XmR
+    frame rebased after breaks, and the per-series summary."""
+    period = (p.period.start, p.period.end)
+    counts = measures.type_counts(street_parquet, period)
+    monthly = measures.monthly(counts, catalogue, period, p.performance.district_min_share)
+    found = find_breaks(monthly, catalogue, [b.model_dump() for b in p.spc.breaks])
+    chart_frame = spc_table(monthly, catalogue, p.spc.baseline_months, p.spc.rules, found)
+    return {"counts": counts, "monthly": monthly,
+            "districts": measures.districts(counts, p.performance.district_min_share), "breaks": found,
+            "chart_frame": chart_frame,
+            "summary": summarise(chart_frame, catalogue, min_count=min_count, monthly=monthly)}
 
 
 def find_breaks(monthly: pd.DataFrame, catalogue: Catalogue, declared=()) -> pd.DataFrame:
