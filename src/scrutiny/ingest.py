@@ -278,8 +278,8 @@ class PoliceUkMonthly:
         return df
 
     def file_stats(self, rows: pd.DataFrame, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
-        """One row per file, from its rows: rows, repeated Crime IDs and their share, and the month's volume
-        against its neighbouring months (breaks.implausible_volume: below half or above twice the median of up
+        """One row per file, from its rows: rows, repeated Crime IDs and their share, and the month's volume (its
+        distinct records: rows less repeated Crime IDs) against its neighbouring months (breaks.implausible_volume: below half or above twice the median of up
         to three months either side is implausible, for files whose neighbours hold at least MIN_FILE_ROWS rows).
         `accepted`: months declared right in params (data_quality.accept_volume), with the reason."""
         from .breaks import implausible_volume, neighbour_ratio
@@ -294,10 +294,13 @@ class PoliceUkMonthly:
         st["repeated_crime_ids"] = (st["crime_ids"] - st["distinct_crime_ids"]).astype("int64")
         st["repeat_share"] = (st["repeated_crime_ids"] / st["rows"]).round(4)
         declared = st["file_month"].isin(list(accepted)).to_numpy()
-        bad = implausible_volume(st["rows"].to_numpy(), exclude=declared)
-        ratio = neighbour_ratio(st["rows"].to_numpy(), exclude=declared | ~np.isnan(bad))
+        # volume on crimes, not rows: a month loaded twice repeats its Crime IDs and is counted once (the repeat
+        # check names it), so only a month with too few or too many distinct records is implausible
+        st["crimes"] = st["rows"] - st["repeated_crime_ids"]
+        bad = implausible_volume(st["crimes"].to_numpy(), exclude=declared)
+        ratio = neighbour_ratio(st["crimes"].to_numpy(), exclude=declared | ~np.isnan(bad))
         ratio = np.where(np.isnan(bad), ratio, bad)
-        judged = st["rows"].rolling(7, center=True, min_periods=3).median().to_numpy() >= MIN_FILE_ROWS
+        judged = st["crimes"].rolling(7, center=True, min_periods=3).median().to_numpy() >= MIN_FILE_ROWS
         st["volume_ratio"] = [round(float(r), 3) if r == r else "not judged (too few months)" for r in ratio]
         st["volume_check"] = ["accepted" if m in accepted else
                               "implausibly low" if j and b == b and b < 1 else

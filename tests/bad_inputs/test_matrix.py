@@ -423,6 +423,10 @@ CASES = [
          ["column 'Crime ID'", "2025-05-gwent-street.csv.gz", "All critical expectations met"], cmd="validate",
          why="published data.police.uk files repeat about 0.7% of Crime IDs; a warning, each crime counted once",
          check=_warned("Crime ID")),
+    Case("month_loaded_twice", lambda c: (c.edit("2025-05", lambda h, r: (h, r + r)), c.params())[1], 0,
+         ["column 'repeat_share'", "2025-05-gwent-street.csv.gz", "All critical expectations met"], cmd="validate",
+         why="a month appended to itself repeats every Crime ID: each crime is counted once, the file is named with "
+             "its repeats, and its volume (distinct records) is plausible", check=_warned("repeat_share")),
     Case("month_file_cut_short", lambda c: (c.edit("2025-05", lambda h, r: (h, r[:2])), c.params())[1], 2,
          ["2025-05-gwent-street.csv.gz", "column 'volume_check'", "plausible number of rows", "rows=2",
           "volume_ratio=0.02"]),
