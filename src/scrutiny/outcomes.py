@@ -472,7 +472,8 @@ def summary_rows(h: dict, med_all: int | None, link: str = "outcomes.html") -> p
         comm = ("Like-for-like: every month shown has had the same follow-up.")
         if lc is not None:
             d = 100 * (lq["naive_rate"] - lc["fixed_k_rate"])
-            comm += (f" The same-period rate for {lq['label']} ({pct(lq['naive_rate'])}) is {abs(d):.1f} points "
+            comm += (f" The same-period rate for crimes recorded {lq['label']} ({pct(lq['naive_rate'])}) is "
+                     f"{abs(d):.1f} points "
                      f"{'below' if d < 0 else 'above'} the latest complete quarter's fixed rate "
                      f"({pct(lc['fixed_k_rate'])}); those crimes have had less time.")
         rows.append({"topic": f"Crime outcomes: outcome within {k} months", "measure": "outcome_within_k",
