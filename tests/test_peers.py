@@ -135,7 +135,7 @@ def test_peers_params_errors(tmp_path):
         params.load(_peers_params(tmp_path, peers={"population_edition": "mye2031"}))
     with pytest.raises(params.ParamsError, match="must be the month of peers.period_end"):
         params.load(_peers_params(tmp_path, period={"start": "2018-01", "end": "2018-11"}))
-    with pytest.raises(params.ParamsError, match="needs the input"):
+    with pytest.raises(params.ParamsError, match=r"notebook 'peers' needs input\(s\) \['ons_population_pfa'\]"):
         params.load(_peers_params(tmp_path, inputs={"ho_prc_pfa": {"path": "x"}}))
     with pytest.raises(params.ParamsError, match="43 territorial"):
         params.load(_peers_params(tmp_path, pack={"id": "x", "title": "x", "force": "British Transport Police"}))

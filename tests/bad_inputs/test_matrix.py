@@ -511,6 +511,12 @@ CASES = [
          ["p.yaml", "pack.id"]),
     Case("params_unknown_notebook", lambda c: c.params(notebooks=["performanse"]), 1,
          ["p.yaml", "notebooks", "unknown notebook(s) ['performanse']"]),
+    Case("params_section_without_its_input", lambda c: c.params(notebooks=["performance", "stop_search"]), 1,
+         ["p.yaml", "notebook 'stop_search' needs input(s) ['police_uk_stop_search'] under inputs"], cmd="validate"),
+    Case("params_no_inputs", lambda c: c.params_text("pack: {id: small, title: t, force: Gwent Police}\n"
+                                                      "period: {start: '2024-04', end: '2024-06'}\n"
+                                                      "notebooks: [performance]\n"), 1,
+         ["p.yaml", "notebook 'performance' needs input(s) ['police_uk_street'] under inputs"], cmd="validate"),
     Case("params_disclosure_zero", lambda c: c.params(disclosure={"min_count": 0}), 1,
          ["p.yaml", "disclosure.min_count"]),
     Case("params_file_missing", lambda c: c.tmp / "absent.yaml", 1, ["absent.yaml", "params file not found"]),
