@@ -120,6 +120,8 @@ def test_normalisers_and_force_name():
     assert ho_outcomes.normalise_quarter("Q5") is None
     assert ho_outcomes.ho_force_name("Gwent Police") == "Gwent"
     assert ho_outcomes.ho_force_name("Cambridgeshire Constabulary") == "Cambridgeshire"
+    assert ho_outcomes.ho_force_name("Devon & Cornwall Police") == "Devon and Cornwall"  # pfa.force_name
+    assert ho_outcomes.ho_force_name("British Transport Police") == "British Transport Police"  # no PFA: as written
 
 
 def test_fixture_is_marked_and_follows_the_layout():

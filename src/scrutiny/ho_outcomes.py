@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .pfa import force_name
 
 # ingest registers this dataset, so ingest's helpers are imported where they are used (no import cycle)
 
@@ -228,8 +229,12 @@ class HomeOfficeOutcomes:
 
 def ho_force_name(force: str) -> str:
     """The Home Office spelling of a police.uk force name: 'Gwent Police' -> 'Gwent',
-    'Cambridgeshire Constabulary' -> 'Cambridgeshire' (the trailing force word dropped)."""
-    return re.sub(r"\s+(Police(\s+Service)?|Constabulary)$", "", force.strip())
+    'Cambridgeshire Constabulary' -> 'Cambridgeshire' (pfa.force_name; a name that is none of the 43
+    territorial forces is kept as written, and then matches no row of the file)."""
+    try:
+        return force_name(force)
+    except ValueError:
+        return force.strip()
 
 
 # ---- analysis ---------------------------------------------------------------------------------------

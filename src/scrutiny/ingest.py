@@ -12,7 +12,6 @@ import codecs
 import csv
 import glob
 import gzip
-import hashlib
 import io
 import zlib
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import months, paths, policeuk, published
+from .files import sha256_file
 from .ho_outcomes import HomeOfficeOutcomes
 
 zlib_error = zlib.error
@@ -33,14 +33,6 @@ MIN_FILE_ROWS = 50  # a volume check needs neighbouring files this large: below 
 
 class InputError(Exception):
     """An input that cannot be read at all (no files, unreadable); exit code 2."""
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def connect() -> duckdb.DuckDBPyConnection:

@@ -77,15 +77,18 @@ TOTAL = "Total recorded crime (excluding fraud)"
 POP_EDITIONS = ["mye2019", "mye2023"]
 
 
-def _norm(name: str) -> str:
+def force_key(name: str) -> str:
+    """A force name reduced for matching, the one way force names are compared: lower case, '&' read as 'and',
+    hyphens and punctuation as spaces, the words police/constabulary/service/force/the dropped
+    ("Devon & Cornwall Police" and "devon and cornwall" -> "devon and cornwall")."""
     s = name.lower().replace("&", " and ").replace("-", " ")
     s = re.sub(r"[^a-z ]", " ", s)
     drop = {"police", "constabulary", "service", "force", "the"}
     return " ".join(w for w in s.split() if w not in drop)
 
 
-_NORMED = {_norm(n): n for n in TERRITORIAL}
-_NORMED[_norm("London, City of")] = CITY_OF_LONDON
+_NORMED = {force_key(n): n for n in TERRITORIAL}
+_NORMED[force_key("London, City of")] = CITY_OF_LONDON
 
 
 def force_name(name: str) -> str:
@@ -93,7 +96,7 @@ def force_name(name: str) -> str:
 
     Case, '&'/'and', hyphens and the words Police/Constabulary/Service are ignored; anything else must match one
     of the 43 territorial PFAs exactly, or ValueError names the choices."""
-    hit = _NORMED.get(_norm(name))
+    hit = _NORMED.get(force_key(name))
     if hit is None:
         raise ValueError(f"{name!r} does not name one of the 43 territorial police force areas; set peers.force "
                          f"to one of: {', '.join(TERRITORIAL)}")

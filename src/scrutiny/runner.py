@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import aqa, changes, months, packdir, paths, provenance, report
-from .contracts import ContractError, Report, validate
+from .contracts import Report, validate
 from .csvsafe import neutralise, restore
 from .ingest import DATASETS, InputError
 from .params import Params, ParamsError, load
