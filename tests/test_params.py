@@ -1,7 +1,7 @@
 import pytest
 
-from scrutiny import params
 from conftest import GWENT, write_params
+from scrutiny import params
 from scrutiny.sections import SECTIONS, Section
 
 STREET = {"police_uk_street": {"path": str(GWENT / "*-street.csv.gz")}}

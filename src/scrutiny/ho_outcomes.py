@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
 from .pfa import force_name
 
 # ingest registers this dataset, so ingest's helpers are imported where they are used (no import cycle)

@@ -364,7 +364,7 @@ class PoliceUkStopSearch(PoliceUkMonthly):
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
         con = connect()
         con.register("rows", rows)
-        n = write_parquet(con, f"""
+        n = write_parquet(con, """
               SELECT "Type" AS type, "Date" AS date, date_month AS month, file_month,
                      "Part of a policing operation" = 'True' AS part_of_operation,
                      "Policing operation" AS policing_operation,

@@ -24,8 +24,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import paths
-
 HO_HEADER = ["12 months ending", "PFA", "Region", "Offence", "Rolling year total number of offences"]
 POP_HEADER = ["year", "pfa_code", "pfa_name", "country", "population", "edition", "la_boundaries", "n_lads",
               "preferred"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import audit, paths
+from . import audit
 
 
 def _ingest():

@@ -337,7 +337,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     step("preparing tables")
     rows_per_file = {}
     for name, frame in rep.frames.items():
-        n = DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
+        DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
         rows_per_file[name] = frame.groupby("source_file").size().to_dict()
     rep.frames.clear()
     step.done()

@@ -185,7 +185,7 @@ def rates_table(df: pd.DataFrame, period: tuple[str, str], q: dict, min_count: i
     rows = []
     for m in got["period"]:
         row = {"measure": m}
-        for w, rng in windows:
+        for w, _ in windows:
             x, n = got[w][m]
             pr = proportion(x, n, min_count)
             key = w.replace(" ", "_")

@@ -16,16 +16,31 @@ import errno
 import gzip
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from conftest import GWENT, REPO, RUN_DATE
 from scrutiny import cli, contracts, params, report
-from .support import (FORCE, HO_QUARTER, MONTHS, ROWS, SS_FORCE, SS_MONTHS, csv_bytes, make_inputs, pack_params,
-                      real_rows, reference_params, shipped, small_params, snapshot, write_csv, write_gz)
+from .support import (
+    FORCE,
+    MONTHS,
+    ROWS,
+    SS_FORCE,
+    SS_MONTHS,
+    csv_bytes,
+    make_inputs,
+    pack_params,
+    real_rows,
+    reference_params,
+    shipped,
+    small_params,
+    snapshot,
+    write_csv,
+    write_gz,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("badinputs")]
 
