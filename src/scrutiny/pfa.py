@@ -24,6 +24,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .files import InputError, connect, discover_files, file_record
+
 HO_HEADER = ["12 months ending", "PFA", "Region", "Offence", "Rolling year total number of offences"]
 POP_HEADER = ["year", "pfa_code", "pfa_name", "country", "population", "edition", "la_boundaries", "n_lads",
               "preferred"]
@@ -124,21 +126,15 @@ class _CsvTable:
     contract: str
 
     def discover(self, pattern: str) -> list[Path]:
-        from .ingest import discover_files
-
         return discover_files(self.name, pattern)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        from .ingest import file_record
-
         return pd.DataFrame([{**file_record(f)[0], "in_period": True} for f in files])
 
     def expected_header(self) -> str:
         return "|".join(self.header)
 
     def _read(self, files: pd.DataFrame) -> pd.DataFrame:
-        from .ingest import InputError, connect
-
         cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.header) + "}"
         sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
                "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")

@@ -312,9 +312,9 @@ def _bomb(c: Ctx) -> Path:
 
 def _guard(name: str, value: int):
     def patch(monkeypatch, ctx=None):
-        from scrutiny import ingest
+        from scrutiny import files
 
-        monkeypatch.setattr(ingest, name, value)
+        monkeypatch.setattr(files, name, value)
     return patch
 
 
@@ -680,16 +680,16 @@ def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
 def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
     """The stream is read in chunks: the offset and line are exact when the bad byte falls in a later chunk,
     and when a multi-byte character is split between two chunks it is still UTF-8."""
-    from scrutiny import ingest
+    from scrutiny import files
 
-    monkeypatch.setattr(ingest, "CHUNK", 7)
+    monkeypatch.setattr(files, "CHUNK", 7)
     data = "\ufeffa,b\n1,caf\u00e9\n2,\u00e9t\u00e9\n".encode("utf-8")
     p = tmp_path / "ok.csv"
     p.write_bytes(data)
-    assert ingest.inspect_file(p) == ("ok", ["a", "b"], 2)
+    assert files.inspect_file(p) == ("ok", ["a", "b"], 2)
     bad = data + "3,caf\u00e9\n".encode("cp1252")
     p.write_bytes(bad)
-    verdict = ingest.inspect_file(p)[0]
+    verdict = files.inspect_file(p)[0]
     assert f"byte 0xe9 at byte offset {len(bad) - 2} (line 4)" in verdict, verdict
 
 
