@@ -9,7 +9,7 @@ export TQDM_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup dev report validate test test-fast clean
+.PHONY: help setup dev report validate lint test test-fast clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,10 @@ report: setup ## run the default pack on the shipped Gwent data (PARAMS=... for 
 validate: setup ## check the default pack's inputs against their contracts only
 	$(VENV)/bin/scrutiny validate $(PARAMS)
 
-test: dev ## run the whole test suite
+lint: dev ## ruff check (rules in pyproject.toml) over src, tests and notebooks
+	$(VENV)/bin/ruff check src tests notebooks
+
+test: lint ## lint, then run the whole test suite
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 test-fast: dev ## unit tests only (no end-to-end pack runs, no browser)

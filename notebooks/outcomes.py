@@ -19,8 +19,6 @@ work_dir = ""     # prepared tables written by the validation step
 out_dir = ""      # the pack folder being built
 
 # %%
-from pathlib import Path
-
 import pandas as pd
 
 from scrutiny import charts, ho_outcomes, months, nb, outcomes, params

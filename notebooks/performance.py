@@ -19,8 +19,6 @@ work_dir = ""     # prepared tables written by the validation step
 out_dir = ""      # the pack folder being built
 
 # %%
-import pandas as pd
-
 from scrutiny import measures, months, nb, params, performance
 
 nb.setup()
@@ -61,9 +59,9 @@ nb.note(f"How judgements are made. Counts: one crime per Crime ID in its month (
            f"the params, so the limits are computed from all {n_months} months, the reporting month included: they "
            f"are provisional and will move as months are added. " if short else "")
         + f"Control-chart rules: {rs.description} 'Exceptional' means the month is outside the process limits. "
-        + (f"Rolling 12 months are compared with the previous 12 by a quasi-Poisson test: monthly counts vary far "
-           f"more than Poisson, so the variance is taken as φ times the mean, with φ estimated from the moving range "
-           f"of the 24 months compared; 'significant' is used only when p < 0.05." if n_months >= 24 else
+        + ("Rolling 12 months are compared with the previous 12 by a quasi-Poisson test: monthly counts vary far "
+           "more than Poisson, so the variance is taken as φ times the mean, with φ estimated from the moving range "
+           "of the 24 months compared; 'significant' is used only when p < 0.05." if n_months >= 24 else
            f"No rolling 12-month comparison and no same month last year: they need 24 months of data and the "
            f"period has {n_months}."))
 nb.note(performance.chance_note(summary))

@@ -3,7 +3,6 @@ against raw police.uk rows), and a hand-typed figures file that breaks its contr
 
 from __future__ import annotations
 
-import collections
 import csv
 import gzip
 import shutil

@@ -120,6 +120,8 @@ def test_normalisers_and_force_name():
     assert ho_outcomes.normalise_quarter("Q5") is None
     assert ho_outcomes.ho_force_name("Gwent Police") == "Gwent"
     assert ho_outcomes.ho_force_name("Cambridgeshire Constabulary") == "Cambridgeshire"
+    assert ho_outcomes.ho_force_name("Devon & Cornwall Police") == "Devon and Cornwall"  # pfa.force_name
+    assert ho_outcomes.ho_force_name("British Transport Police") == "British Transport Police"  # no PFA: as written
 
 
 def test_fixture_is_marked_and_follows_the_layout():
@@ -131,12 +133,15 @@ def test_fixture_is_marked_and_follows_the_layout():
 
 
 def _params(path_pattern: str) -> params.Params:
-    return params.parse({
+    """Params whose only input is the Home Office file (no section reads it alone, so the section check is
+    passed with a street input that is then replaced: only the Home Office file is validated)."""
+    p = params.parse({
         "pack": {"id": "ho", "title": "t", "force": "Gwent Police"},
         "period": {"start": "2024-04", "end": "2025-03"},
-        "inputs": {"ho_outcomes": {"path": path_pattern}},
+        "inputs": {"police_uk_street": {"path": path_pattern}},
         "notebooks": ["performance"],
     })
+    return p.model_copy(update={"inputs": {"ho_outcomes": params.InputSpec(path=path_pattern)}})
 
 
 def test_contract_passes_fixture_with_negative_count_warning():

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 import json
+import math
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from scrutiny import outcomes, params, paths, policeuk, rates
 from conftest import write_params
+from scrutiny import outcomes, params, paths, policeuk, rates
 
 CATS = outcomes.load_categories()
 

@@ -59,6 +59,13 @@ def test_force_name_matching():
         pfa.force_name("Gwentshire")
 
 
+def test_one_force_key_for_every_matcher():
+    """pfa.force_key is the one normalisation: peers, stop and search and Home Office outcomes all use it."""
+    assert pfa.force_key("Devon & Cornwall Police") == "devon and cornwall" == pfa.force_key("Devon and Cornwall")
+    assert pfa.force_key("Metropolitan Police Service") == "metropolitan" == pfa.force_key("Metropolitan Police")
+    assert pfa.force_key("Dyfed-Powys Police") == "dyfed powys"
+
+
 def test_population_year_is_the_30_june_inside_the_12_months():
     assert pfa.population_year(dt.date(2018, 12, 31)) == 2018
     assert pfa.population_year(dt.date(2019, 3, 31)) == 2018
@@ -135,7 +142,7 @@ def test_peers_params_errors(tmp_path):
         params.load(_peers_params(tmp_path, peers={"population_edition": "mye2031"}))
     with pytest.raises(params.ParamsError, match="must be the month of peers.period_end"):
         params.load(_peers_params(tmp_path, period={"start": "2018-01", "end": "2018-11"}))
-    with pytest.raises(params.ParamsError, match="needs the input"):
+    with pytest.raises(params.ParamsError, match=r"notebook 'peers' needs input\(s\) \['ons_population_pfa'\]"):
         params.load(_peers_params(tmp_path, inputs={"ho_prc_pfa": {"path": "x"}}))
     with pytest.raises(params.ParamsError, match="43 territorial"):
         params.load(_peers_params(tmp_path, pack={"id": "x", "title": "x", "force": "British Transport Police"}))

@@ -35,7 +35,7 @@ def raw_searches() -> list[dict]:
     for f in sorted(CAMBS.glob("2024-*-stop-and-search.csv.gz")):
         with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
             for r in csv.DictReader(fh):
-                t = dt.datetime.fromisoformat(r["Date"]).astimezone(dt.timezone.utc)
+                t = dt.datetime.fromisoformat(r["Date"]).astimezone(dt.UTC)
                 r["utc_month"] = f"{t.year:04d}-{t.month:02d}"
                 r["file_month"] = f.name[:7]
                 rows.append(r)

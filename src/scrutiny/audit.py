@@ -141,28 +141,28 @@ class Interval:
     hi: Decimal
 
     @classmethod
-    def point(cls, x: Decimal) -> "Interval":
+    def point(cls, x: Decimal) -> Interval:
         return cls(x, x)
 
     @property
     def exact(self) -> bool:
         return self.lo == self.hi
 
-    def __add__(self, o: "Interval") -> "Interval":
+    def __add__(self, o: Interval) -> Interval:
         return Interval(self.lo + o.lo, self.hi + o.hi)
 
-    def __sub__(self, o: "Interval") -> "Interval":
+    def __sub__(self, o: Interval) -> Interval:
         return Interval(self.lo - o.hi, self.hi - o.lo)
 
-    def scale(self, k: Decimal) -> "Interval":
+    def scale(self, k: Decimal) -> Interval:
         a, b = self.lo * k, self.hi * k
         return Interval(min(a, b), max(a, b))
 
-    def __mul__(self, o: "Interval") -> "Interval":
+    def __mul__(self, o: Interval) -> Interval:
         corners = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
         return Interval(min(corners), max(corners))
 
-    def __truediv__(self, o: "Interval") -> "Interval":
+    def __truediv__(self, o: Interval) -> Interval:
         if o.lo <= 0 <= o.hi:
             raise ZeroDivisionError("divisor interval contains zero")
         with localcontext() as c:
@@ -896,7 +896,7 @@ def check_bound(rel: Relation, figs: dict[str, Figure]) -> Check:
         c.status, c.severity = STATUS_FLAG, "major"
         c.explanation = (f"{target.num} should be {word} {what}"
                          + (f" = {fmt(point)}" if len(parts) > 1 or rel.constant is not None else "")
-                         + f", but it is not, for any values consistent with the printed rounding.")
+                         + ", but it is not, for any values consistent with the printed rounding.")
     return c
 
 

@@ -160,7 +160,6 @@ def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 2
     d["left"], d["right"] = d["i"] - 0.5, d["i"] + 0.5
     months = d["month"].astype(str).tolist()
     x_scale = alt.Scale(domain=[-0.5, n - 0.5], nice=False, zero=False)
-    x = alt.X("i:Q", scale=x_scale, axis=month_axis(months, x_title))
     y_scale = alt.Scale(zero=True, nice=True)
     layers = []
 

@@ -11,7 +11,6 @@ Great Expectations is imported here, lazily, and nowhere else: notebooks never i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -21,14 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .files import sha256_file
 from .ingest import DATASETS, InputError
 
 CONTRACTS_DIR = paths.REPO_ROOT / "data_contracts"
 MAX_EXAMPLES = 10
-
-
-class ContractError(Exception):
-    """An input broke a critical expectation; exit code 2. The message names file, column, rule and rows."""
 
 
 @dataclass
@@ -70,7 +66,6 @@ class InputResult:
     contract_sha256: str
     files: list[dict]
     rows_checked: int
-    rows_outside_period: int
     outcomes: list[Outcome]
 
     @property
@@ -295,11 +290,10 @@ def validate(params) -> Report:
         report.inputs.append(InputResult(
             dataset=name, pattern=spec.path, contract=cname,
             contract_path=str(cpath.relative_to(paths.REPO_ROOT)),
-            contract_sha256=hashlib.sha256(cpath.read_bytes()).hexdigest(),
+            contract_sha256=sha256_file(cpath),
             files=fdf[["source_file", "file_month", "in_period", "readable", "bytes", "sha256"]]
             .assign(path=[_display(p) for p in fdf["path"]]).to_dict(orient="records"),
             rows_checked=rows_checked,
-            rows_outside_period=0,
             outcomes=outcomes))
     return report
 

@@ -618,7 +618,7 @@ class Draft:
             if u == "percent" and d == 0:
                 continue
             groups[(v, u)].append(f)
-        for (v, u), fs in groups.items():
+        for (_, u), fs in groups.items():
             lines = {f["location"] for f in fs}
             if all(f["note"] != "text" for f in fs) and (u in ("percent", "pp") or int(fs[0]["decimals"]) == 0):
                 continue  # the same whole number or percentage in two table cells is as often chance as not

@@ -30,9 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-
-# ingest registers this dataset, so ingest's helpers are imported where they are used (no import cycle)
+from .files import InputError, check_readable, connect, discover_files, file_record, read_header, sql_string
+from .pfa import force_name
 
 FIELDS = ["financial_year", "financial_quarter", "force_name", "offence_description", "offence_group",
           "offence_subgroup", "offence_code", "offence_code_expired", "outcome_description", "outcome_group",
@@ -115,8 +114,6 @@ def read_file(path: str | Path) -> pd.DataFrame:
     """Read one outcomes CSV into the canonical fields (strings as published) plus source_file and row.
 
     Raises HeaderError on an unknown header. Use `typed` to get counts and flags."""
-    from .ingest import check_readable, read_header
-
     path = Path(path)
     readable = check_readable(path)
     if readable != "ok":
@@ -181,13 +178,9 @@ class HomeOfficeOutcomes:
         return FIELDS
 
     def discover(self, pattern: str) -> list[Path]:
-        from .ingest import discover_files
-
         return discover_files(self.name, pattern)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        from .ingest import file_record
-
         rows = []
         for f in files:
             rec, header = file_record(f, strip_header=True)
@@ -199,8 +192,6 @@ class HomeOfficeOutcomes:
         return ["|".join(v) for v in HEADER_VARIANTS.values()]
 
     def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
-        from .ingest import InputError
-
         try:
             df = pd.concat([read_file(p) for p in files["path"]], ignore_index=True)
         except HeaderError as e:
@@ -210,8 +201,6 @@ class HomeOfficeOutcomes:
         return df
 
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
-        from .ingest import connect, sql_string
-
         t = typed(rows, warn=False)
         t = t.rename(columns={"row": "source_row"}).drop(columns=["count_recorded_number", "count_closed_number"],
                                                           errors="ignore")
@@ -228,8 +217,12 @@ class HomeOfficeOutcomes:
 
 def ho_force_name(force: str) -> str:
     """The Home Office spelling of a police.uk force name: 'Gwent Police' -> 'Gwent',
-    'Cambridgeshire Constabulary' -> 'Cambridgeshire' (the trailing force word dropped)."""
-    return re.sub(r"\s+(Police(\s+Service)?|Constabulary)$", "", force.strip())
+    'Cambridgeshire Constabulary' -> 'Cambridgeshire' (pfa.force_name; a name that is none of the 43
+    territorial forces is kept as written, and then matches no row of the file)."""
+    try:
+        return force_name(force)
+    except ValueError:
+        return force.strip()
 
 
 # ---- analysis ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 
 from . import months, policeuk
-from .ingest import connect
+from .files import connect
 
 DIRECTIONS = ("up", "down", "neutral")
 INCLUSIONS = ("Month & quarter", "Quarter unless exceptional")

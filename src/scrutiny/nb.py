@@ -23,6 +23,7 @@ import pandas as pd
 from . import charts
 from .csvsafe import neutralise
 from .narrative import MARKER, fmt_count
+
 _UNSET = object()
 _min_count = _UNSET
 _notebooks = _UNSET

@@ -111,7 +111,7 @@ class Lock:
         self.path = target.parent / f".lock-{target.name}"
         self.fd: int | None = None
 
-    def acquire(self) -> "Lock":
+    def acquire(self) -> Lock:
         for _ in range(20):
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import paths
+from .sections import SECTIONS, missing_inputs
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -200,7 +201,8 @@ class Audit(_Strict):
 class Params(_Strict):
     pack: Pack
     period: Period
-    inputs: dict[str, InputSpec]
+    inputs: dict[str, InputSpec] = Field(default_factory=dict, description="dataset name -> its files; each "
+                                         "section's required inputs are in sections.SECTIONS")
     notebooks: list[str] = Field(min_length=1)
     spc: Spc = Spc()
     performance: Performance = Performance()
@@ -233,16 +235,20 @@ class Params(_Strict):
         return data
 
     @model_validator(mode="after")
+    def _section_inputs(self):
+        """Each listed section has its required inputs (sections.SECTIONS), else the first lacking is named."""
+        for name, lacking in missing_inputs(self.notebooks, self.inputs).items():
+            raise ValueError(f"notebook {name!r} needs input(s) {lacking} under inputs (the {name} section "
+                             f"reads {', '.join(SECTIONS[name].required)})")
+        return self
+
+    @model_validator(mode="after")
     def _peers_ready(self):
         if "peers" not in self.notebooks:
             return self
         from . import peers as peers_mod
         from .pfa import force_name
 
-        need = {"ho_prc_pfa", "ons_population_pfa"} - set(self.inputs)
-        if need:
-            raise ValueError(f"the peers notebook needs the input(s) {sorted(need)} (Home Office recorded crime by "
-                             "PFA and ONS population by PFA); see params/peers_example.yaml")
         end = self.peers.period_end
         if self.period.end != f"{end.year:04d}-{end.month:02d}":
             raise ValueError(f"period.end ({self.period.end}) must be the month of peers.period_end ({end}): the "
@@ -272,23 +278,13 @@ class Params(_Strict):
     @field_validator("notebooks")
     @classmethod
     def _known_notebooks(cls, v):
-        known = sorted(p.stem for p in (paths.REPO_ROOT / "notebooks").glob("*.py"))
+        known = sorted(SECTIONS)
         unknown = [n for n in v if n not in known]
         if unknown:
             raise ValueError(f"unknown notebook(s) {unknown}; known: {known}")
         if len(set(v)) != len(v):
             raise ValueError("a notebook is listed twice")
         return v
-
-    @model_validator(mode="after")
-    def _notebook_inputs(self):
-        needs = {"outcomes": ["police_uk_street", "police_uk_outcomes"], "districts": ["police_uk_street"],
-                 "audit": ["published_figures", "published_relations"]}
-        for nb, wanted in needs.items():
-            missing = [w for w in wanted if nb in self.notebooks and w not in self.inputs]
-            if missing:
-                raise ValueError(f"notebook {nb!r} needs input(s) {missing} under inputs")
-        return self
 
 
 def _format(err: ValidationError, source: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import paths
+from .files import InputError, connect, discover_files, file_record
 
 HO_HEADER = ["12 months ending", "PFA", "Region", "Offence", "Rolling year total number of offences"]
 POP_HEADER = ["year", "pfa_code", "pfa_name", "country", "population", "edition", "la_boundaries", "n_lads",
@@ -77,15 +77,18 @@ TOTAL = "Total recorded crime (excluding fraud)"
 POP_EDITIONS = ["mye2019", "mye2023"]
 
 
-def _norm(name: str) -> str:
+def force_key(name: str) -> str:
+    """A force name reduced for matching, the one way force names are compared: lower case, '&' read as 'and',
+    hyphens and punctuation as spaces, the words police/constabulary/service/force/the dropped
+    ("Devon & Cornwall Police" and "devon and cornwall" -> "devon and cornwall")."""
     s = name.lower().replace("&", " and ").replace("-", " ")
     s = re.sub(r"[^a-z ]", " ", s)
     drop = {"police", "constabulary", "service", "force", "the"}
     return " ".join(w for w in s.split() if w not in drop)
 
 
-_NORMED = {_norm(n): n for n in TERRITORIAL}
-_NORMED[_norm("London, City of")] = CITY_OF_LONDON
+_NORMED = {force_key(n): n for n in TERRITORIAL}
+_NORMED[force_key("London, City of")] = CITY_OF_LONDON
 
 
 def force_name(name: str) -> str:
@@ -93,7 +96,7 @@ def force_name(name: str) -> str:
 
     Case, '&'/'and', hyphens and the words Police/Constabulary/Service are ignored; anything else must match one
     of the 43 territorial PFAs exactly, or ValueError names the choices."""
-    hit = _NORMED.get(_norm(name))
+    hit = _NORMED.get(force_key(name))
     if hit is None:
         raise ValueError(f"{name!r} does not name one of the 43 territorial police force areas; set peers.force "
                          f"to one of: {', '.join(TERRITORIAL)}")
@@ -123,21 +126,15 @@ class _CsvTable:
     contract: str
 
     def discover(self, pattern: str) -> list[Path]:
-        from .ingest import discover_files
-
         return discover_files(self.name, pattern)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        from .ingest import file_record
-
         return pd.DataFrame([{**file_record(f)[0], "in_period": True} for f in files])
 
     def expected_header(self) -> str:
         return "|".join(self.header)
 
     def _read(self, files: pd.DataFrame) -> pd.DataFrame:
-        from .ingest import InputError, connect
-
         cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.header) + "}"
         sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
                "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")

@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import paths
+from .files import sha256_file
 
 PACKAGES = ["scrutiny", "great_expectations", "pandas", "numpy", "scipy", "statsmodels", "duckdb", "pyarrow",
             "altair", "vl-convert-python", "papermill", "nbconvert", "nbformat", "ipykernel", "jupytext"]
@@ -20,12 +21,7 @@ def sha256_bytes(b: bytes) -> str:
     return hashlib.sha256(b).hexdigest()
 
 
-def sha256_path(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+sha256_path = sha256_file  # the one file hash (files.sha256_file), under the name runner and verify use
 
 
 CODE_ROOTS = ("src", "notebooks", "data_contracts", "params")

@@ -14,14 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import audit, paths
-
-
-def _ingest():
-    # imported at call time: ingest imports this module to register the datasets
-    from . import ingest
-
-    return ingest
+from . import audit
+from .files import InputError, connect, discover_files, file_record, open_text, sql_string
 
 
 @dataclass
@@ -35,7 +29,7 @@ class PublishedCsv:
     optional: tuple[str, ...] = ("note",)
 
     def discover(self, pattern: str) -> list[Path]:
-        return _ingest().discover_files(self.name, pattern)
+        return discover_files(self.name, pattern)
 
     def accepted_headers(self) -> list[str]:
         """The full header, and the header without any of the optional columns (note, as_at, window,
@@ -51,14 +45,13 @@ class PublishedCsv:
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
         # a transcription is not split by month
-        return pd.DataFrame([{**_ingest().file_record(f, strip_header=True)[0], "in_period": True} for f in files])
+        return pd.DataFrame([{**file_record(f, strip_header=True)[0], "in_period": True} for f in files])
 
     def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
         """Every row of every file as text (blank cells as missing), with source_file and 1-based row."""
-        ing = _ingest()
         frames = []
         for path, name in zip(files["path"], files["source_file"]):
-            with ing._open_text(Path(path)) as fh:
+            with open_text(Path(path)) as fh:
                 reader = csv.reader(fh)
                 header = [h.strip() for h in next(reader)]
                 recs = []
@@ -66,8 +59,8 @@ class PublishedCsv:
                     if not any(c.strip() for c in rec):
                         continue  # blank spreadsheet rows
                     if len(rec) != len(header):
-                        raise ing.InputError(f"input {self.name}: {path}: data row {i} has {len(rec)} cells, the "
-                                         f"header has {len(header)} (a comma inside a cell needs quotes)")
+                        raise InputError(f"input {self.name}: {path}: data row {i} has {len(rec)} cells, the "
+                                     f"header has {len(header)} (a comma inside a cell needs quotes)")
                     recs.append({**{h: (c.strip() or None) for h, c in zip(header, rec)}, "row": i})
             df = pd.DataFrame(recs, columns=header + ["row"])
             for c in self.header:
@@ -83,9 +76,9 @@ class PublishedCsv:
         for c in self.header + ["source_file"]:
             df[c] = df[c].astype("string")
         df = df.rename(columns={"row": "source_row"})
-        con = _ingest().connect()
+        con = connect()
         con.register("rows", df)
-        con.execute(f"COPY (SELECT * FROM rows) TO {_ingest().sql_string(out)} (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * FROM rows) TO {sql_string(out)} (FORMAT parquet)")
         con.close()
         return len(df)
 

@@ -131,7 +131,7 @@ def quarter_rows(path: Path) -> tuple[list[dict], list[dict]]:
     for i, r in enumerate(d.to_dict(orient="records")):
         shown = raw.iloc[i]
 
-        def num(v, col=None):
+        def num(v, col=None, i=i):
             if col is not None and suppressed.iloc[i].get(col, False):
                 return "[c]"
             return "–" if v != v else f"{v:,.0f}"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import aqa, changes, months, packdir, paths, provenance, report
-from .contracts import ContractError, Report, validate
+from .contracts import Report, validate
 from .csvsafe import neutralise, restore
 from .ingest import DATASETS, InputError
 from .params import Params, ParamsError, load
@@ -337,7 +337,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     step("preparing tables")
     rows_per_file = {}
     for name, frame in rep.frames.items():
-        n = DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
+        DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
         rows_per_file[name] = frame.groupby("source_file").size().to_dict()
     rep.frames.clear()
     step.done()

@@ -45,7 +45,7 @@ def monthly_counts(seed: int, period: tuple[str, str], mean: float = 5500, overd
     dists = list(DISTRICTS)
     p_dist = np.array([DISTRICTS[d] for d in dists])
     rows = []
-    for i, m in enumerate(ms):
+    for m in ms:
         level = rng.gamma(shape, mean / shape)
         lam = level * p_type
         if step and months_.to_index(m) >= months_.to_index(step[1]):

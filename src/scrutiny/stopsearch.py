@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import months, paths, rates
+from .pfa import force_key
 
 CENSUS_GROUPS = ["Asian", "Black", "Mixed", "White", "Other"]
 NOT_STATED = "Not stated"
@@ -184,7 +185,7 @@ def rates_table(df: pd.DataFrame, period: tuple[str, str], q: dict, min_count: i
     rows = []
     for m in got["period"]:
         row = {"measure": m}
-        for w, rng in windows:
+        for w, _ in windows:
             x, n = got[w][m]
             pr = proportion(x, n, min_count)
             key = w.replace(" ", "_")
@@ -232,22 +233,14 @@ def breakdown(df: pd.DataFrame, column: str, order: list[str] | None = None, min
 
 def find_pfa(census: pd.DataFrame, force: str, pfa_code: str | None = None) -> pd.Series:
     """The Census row of a force: by PFA code when given, else by name ("Cambridgeshire Constabulary" matches
-    the ONS PFA name "Cambridgeshire"; "&" and "and" are treated alike)."""
+    the ONS PFA name "Cambridgeshire"; names compared by pfa.force_key)."""
     if pfa_code:
         hit = census[census["pfa_code"] == pfa_code]
         if len(hit) != 1:
             raise ValueError(f"PFA code {pfa_code!r} is not in the Census table")
         return hit.iloc[0]
-
-    def norm(s: str) -> str:
-        s = s.lower().replace("&", "and").strip()
-        for suffix in (" police service", " constabulary", " police"):
-            if s.endswith(suffix):
-                s = s[: -len(suffix)]
-        return " ".join(s.split())
-
-    names = census["pfa_name"].map(norm)
-    hit = census[names == norm(force)]
+    names = census["pfa_name"].map(force_key)
+    hit = census[names == force_key(force)]
     if len(hit) != 1:
         raise ValueError(f"cannot find the police force area of {force!r} in the Census table; "
                          f"set stop_search.pfa_code in the params (e.g. E23000023)")

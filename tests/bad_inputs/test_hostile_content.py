@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .support import FORCE_H as FORCE, FORMULA, IMG, LABEL, PAYLOADS, SCRIPT, TITLE
+from .support import FORCE_H as FORCE
+from .support import FORMULA, IMG, LABEL, PAYLOADS, SCRIPT, TITLE
 
 pytestmark = [pytest.mark.xdist_group("badinputs")]
 

@@ -16,16 +16,31 @@ import errno
 import gzip
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from conftest import GWENT, REPO, RUN_DATE
 from scrutiny import cli, contracts, params, report
-from .support import (FORCE, HO_QUARTER, MONTHS, ROWS, SS_FORCE, SS_MONTHS, csv_bytes, make_inputs, pack_params,
-                      real_rows, reference_params, shipped, small_params, snapshot, write_csv, write_gz)
+from .support import (
+    FORCE,
+    MONTHS,
+    ROWS,
+    SS_FORCE,
+    SS_MONTHS,
+    csv_bytes,
+    make_inputs,
+    pack_params,
+    real_rows,
+    reference_params,
+    shipped,
+    small_params,
+    snapshot,
+    write_csv,
+    write_gz,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("badinputs")]
 
@@ -297,9 +312,9 @@ def _bomb(c: Ctx) -> Path:
 
 def _guard(name: str, value: int):
     def patch(monkeypatch, ctx=None):
-        from scrutiny import ingest
+        from scrutiny import files
 
-        monkeypatch.setattr(ingest, name, value)
+        monkeypatch.setattr(files, name, value)
     return patch
 
 
@@ -515,6 +530,12 @@ CASES = [
          ["p.yaml", "pack.id"]),
     Case("params_unknown_notebook", lambda c: c.params(notebooks=["performanse"]), 1,
          ["p.yaml", "notebooks", "unknown notebook(s) ['performanse']"]),
+    Case("params_section_without_its_input", lambda c: c.params(notebooks=["performance", "stop_search"]), 1,
+         ["p.yaml", "notebook 'stop_search' needs input(s) ['police_uk_stop_search'] under inputs"], cmd="validate"),
+    Case("params_no_inputs", lambda c: c.params_text("pack: {id: small, title: t, force: Gwent Police}\n"
+                                                      "period: {start: '2024-04', end: '2024-06'}\n"
+                                                      "notebooks: [performance]\n"), 1,
+         ["p.yaml", "notebook 'performance' needs input(s) ['police_uk_street'] under inputs"], cmd="validate"),
     Case("params_disclosure_zero", lambda c: c.params(disclosure={"min_count": 0}), 1,
          ["p.yaml", "disclosure.min_count"]),
     Case("params_file_missing", lambda c: c.tmp / "absent.yaml", 1, ["absent.yaml", "params file not found"]),
@@ -663,16 +684,16 @@ def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
 def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
     """The stream is read in chunks: the offset and line are exact when the bad byte falls in a later chunk,
     and when a multi-byte character is split between two chunks it is still UTF-8."""
-    from scrutiny import ingest
+    from scrutiny import files
 
-    monkeypatch.setattr(ingest, "CHUNK", 7)
+    monkeypatch.setattr(files, "CHUNK", 7)
     data = "\ufeffa,b\n1,caf\u00e9\n2,\u00e9t\u00e9\n".encode("utf-8")
     p = tmp_path / "ok.csv"
     p.write_bytes(data)
-    assert ingest.inspect_file(p) == ("ok", ["a", "b"], 2)
+    assert files.inspect_file(p) == ("ok", ["a", "b"], 2)
     bad = data + "3,caf\u00e9\n".encode("cp1252")
     p.write_bytes(bad)
-    verdict = ingest.inspect_file(p)[0]
+    verdict = files.inspect_file(p)[0]
     assert f"byte 0xe9 at byte offset {len(bad) - 2} (line 4)" in verdict, verdict
 
 
