@@ -248,7 +248,7 @@ def method_note(populations: pd.DataFrame, rules: str, n_months: int | None = No
             + (f"The period has only {n_months} months, fewer than the {baseline}-month baseline, so the limits "
                f"come from all {n_months} months and are provisional. " if n_months and baseline and
                n_months < baseline else "")
-            + f"Series breaks: found in the district's "
-            f"series or carried from the force level or from a crime type inside the measure; where one falls "
-            f"between the same quarter last year and the reporting quarter the two counts are not comparable. In "
-            f"the small charts a dashed vertical line marks a series break.")
+            + "Series breaks: found in the district's "
+            "series or carried from the force level or from a crime type inside the measure; where one falls "
+            "between the same quarter last year and the reporting quarter the two counts are not comparable. In "
+            "the small charts a dashed vertical line marks a series break.")

@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import breaks, dispersion, months, narrative, spc
-from . import measures
+from . import breaks, dispersion, measures, months, narrative, spc
 from .measures import Catalogue
 
 QUARTER_END = {"03", "06", "09", "12"}
