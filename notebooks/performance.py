@@ -44,7 +44,7 @@ nb.write_table(performance.quarter_view(chart_frame, summary, cat, p.plan.priori
 rs = performance.spc.rule_set(p.spc.rules)
 nb.para(f"Reporting month: {months.label(period[1])}. Period analysed: {months.label(period[0])} to "
         f"{months.label(period[1])}. Source: data.police.uk street-level crime files for {p.pack.force} "
-        f"(one row = one crime or anti-social behaviour incident, as police.uk counts them).")
+        f"(a crime is one Crime ID in its month; each anti-social behaviour row is one incident).")
 n_months = len(months.span(*period))
 short = n_months < p.spc.baseline_months
 nb.note(f"How judgements are made. Counts: one crime per Crime ID in its month (police.uk files repeat some Crime "
