@@ -102,3 +102,11 @@ def test_theme_sets_palette_and_tick_size():
                       .to_json())
     assert spec["config"]["axis"]["labelFontSize"] >= 11
     assert spec["config"]["range"]["category"] == charts.SERIES
+
+
+def test_funnel_labels_close_together_are_moved_apart():
+    from scrutiny.charts import _label_shifts
+
+    # Gwent (96.4, 590k) and Durham (98.9, 640k) are close on both axes: the higher label moves up a line;
+    # Surrey (62.0, 1.2m) is far from both and stays
+    assert _label_shifts([590_000, 640_000, 1_200_000], [96.4, 98.9, 62.0], 160) == [0, -11, 0]

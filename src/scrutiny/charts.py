@@ -289,31 +289,56 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _label_shifts(population, rate, y_max: float, gap: float = 0.035) -> list[int]:
+    """Vertical offsets (px) for point labels so that two labels close in population (log scale) and rate do not
+    print over each other: a label within `gap` of the axis height of the one below it moves up a line."""
+    import math
+
+    shifts, placed = [], []
+    for pop, r in zip(population, rate):
+        sh = 0
+        for (p2, r2, s2) in placed:
+            if abs(math.log10(pop) - math.log10(p2)) < 0.15 and abs(r - r2) / max(y_max, 1e-9) < gap and s2 == sh:
+                sh = -11 if sh == 0 else 0
+        placed.append((pop, r, sh))
+        shifts.append(sh)
+    return shifts
+
+
 def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, target: float, focal: str, group: list[str],
                  title: str, width: int = 640, height: int = 380) -> alt.LayerChart:
     """Funnel plot: units (columns force, population, rate, position) against population on a log scale, the
     95% (dashed) and 99.8% (solid) limit lines from funnel.curve() (`limits`) and the target line; the focal force
     red, its peers blue, and labels for them and for any unit outside 99.8%."""
-    lines = limits.melt("population", var_name="limit", value_name="rate")
-    lines["limit"] = lines["limit"].map({"lower_95": "95%", "upper_95": "95% ", "lower_998": "99.8%",
-                                         "upper_998": "99.8% "})
+    lines = limits.melt("population", var_name="line", value_name="rate")
+    lines["limits"] = lines["line"].map({"lower_95": "95% limits", "upper_95": "95% limits",
+                                         "lower_998": "99.8% limits", "upper_998": "99.8% limits"})
     pts = points[["force", "population", "rate", "position"]].assign(group=points["force"].map(
         lambda f: "focal force" if f == focal else ("peer" if f in group else "other force")))
     x = alt.X("population:Q", scale=alt.Scale(type="log", domain=[float(limits["population"].min()),
                                                                   float(limits["population"].max())], nice=False),
               title="Resident population (log scale)")
-    base_l = alt.Chart(lines).mark_line(strokeWidth=1, color="#505a5f").encode(
-        x=x, y=alt.Y("rate:Q", title="Rate per 1,000 residents"), detail="limit:N",
-        strokeDash=alt.condition(alt.FieldOneOfPredicate("limit", ["95%", "95% "]), alt.value([4, 3]),
-                                 alt.value([1, 0])))
-    tline = alt.Chart(pd.DataFrame({"y": [target]})).mark_rule(color="#0b0c0c").encode(y="y:Q")
+    # limits and the target told apart by line style and named in a legend, not drawn alike
+    base_l = alt.Chart(lines).mark_line(strokeWidth=1.2, color=PALETTE["grey"]).encode(
+        x=x, y=alt.Y("rate:Q", title="Rate per 1,000 residents"), detail="line:N",
+        strokeDash=alt.StrokeDash("limits:N", title=None, scale=alt.Scale(
+            domain=["95% limits", "99.8% limits"], range=[[5, 3], [1, 0]]),
+            legend=alt.Legend(orient="bottom", symbolStrokeColor=PALETTE["grey"])))
+    t = pd.DataFrame({"y": [target], "label": [f"England and Wales rate {target:,.1f}"]})
+    tline = alt.Chart(t).mark_rule(color=PALETTE["black"], strokeWidth=1.5).encode(y="y:Q")
+    tlabel = alt.Chart(t).mark_text(align="right", baseline="bottom", dy=-3, fontSize=11,
+                                    color=PALETTE["black"]).encode(y="y:Q", x=alt.value(width), text="label:N")
     dots = alt.Chart(pts).mark_circle(size=60, opacity=1).encode(
         x=x, y="rate:Q", color=alt.Color("group:N", title=None, scale=alt.Scale(
-            domain=["focal force", "peer", "other force"], range=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["grey"]])),
+            domain=["focal force", "peer", "other force"],
+            range=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["grey"]])),
         tooltip=["force:N", "rate:Q", "position:N"])
-    labels = alt.Chart(pts[(pts["group"] != "other force") | pts["position"].str.contains("99.8")]).mark_text(
-        align="left", dx=6, fontSize=10).encode(x=x, y="rate:Q", text="force:N")
-    return alt.layer(base_l, tline, dots, labels).properties(width=width, height=height, title=title)
+    lab = pts[(pts["group"] != "other force") | pts["position"].str.contains("99.8")].sort_values("rate").copy()
+    lab["shift"] = _label_shifts(lab["population"].to_numpy(), lab["rate"].to_numpy(),
+                                 float(max(limits.drop(columns="population").max().max(), pts["rate"].max())))
+    labels = [alt.Chart(lab[lab["shift"] == sh]).mark_text(align="left", dx=6, dy=sh, fontSize=10).encode(
+        x=x, y="rate:Q", text="force:N") for sh in sorted(set(lab["shift"]))]
+    return alt.layer(base_l, tline, tlabel, dots, *labels).properties(width=width, height=height, title=title)
 
 
 def peer_trend_chart(trend: pd.DataFrame, focal: str, title: str, width: int = 640,
