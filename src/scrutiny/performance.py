@@ -505,6 +505,9 @@ def quarter_view(chart_frame: pd.DataFrame, summary: pd.DataFrame, catalogue: Ca
             verdict = "worse" if bad and not good else "better" if good and not bad else "no clear change"
             why = "; ".join(bad or good) if verdict != "no clear change" else "signals point both ways: " + \
                 "; ".join(w for _, w in moves)
+        elif lyv != lyv and (sm["r12"] is None or sm["r12"] != sm["r12"]):
+            verdict, why = "no clear change", ("no data a year earlier to compare with, and no SPC signal in the "
+                                               "quarter")
         else:
             verdict, why = "no clear change", "no significant change and no SPC signal in the quarter"
         if verdict not in ("data problem", "series break") and (r12_break or broken):

@@ -139,6 +139,8 @@ def quarter_rows(path: Path) -> tuple[list[dict], list[dict]]:
               r["same_quarter_last_year"] == r["same_quarter_last_year"] else _signed_pct(r["quarter_change_pct"]))
         if r["quarter_pvalue"] == r["quarter_pvalue"] and qc and not qc.startswith("not"):
             qc += f", {fmt_p(r['quarter_pvalue'])}"
+        if r["same_quarter_last_year"] != r["same_quarter_last_year"] and not shown["same_quarter_last_year"]:
+            qc = "no data a year earlier"
         if suppressed.iloc[i].any():
             qc = "withheld (small numbers)"
         ytd = num(r["ytd_value"], "ytd_value")
