@@ -23,11 +23,9 @@ import pandas as pd
 
 from scrutiny import charts, ho_outcomes, months, nb, outcomes, params
 
-nb.setup()
-p = params.load(params_file)
+p, period = nb.start(params_file)
 po = p.outcomes
 k = po.follow_up_months
-period = (p.period.start, p.period.end)
 data_end = period[1]
 cats = outcomes.load_categories(params.paths.resolve(po.categories))
 street = pd.read_parquet(f"{work_dir}/police_uk_street.parquet",

@@ -23,8 +23,7 @@ import pandas as pd
 
 from scrutiny import charts, funnel, nb, params, peers, pfa
 
-nb.setup()
-p = params.load(params_file)
+p, _ = nb.start(params_file)
 focal = p.peers_force()
 end = pd.Timestamp(p.peers.period_end)
 end_label = f"{end.day} {end:%B %Y}"

@@ -22,11 +22,9 @@ out_dir = ""      # the pack folder being built
 import altair as alt
 import pandas as pd
 
-from scrutiny import charts, months, narrative, nb, params, spc, stopsearch
+from scrutiny import charts, months, narrative, nb, spc, stopsearch
 
-nb.setup()
-p = params.load(params_file)
-period = (p.period.start, p.period.end)
+p, period = nb.start(params_file)
 ss = p.stop_search
 MIN = ss.min_count
 raw = stopsearch.load(f"{work_dir}/police_uk_stop_search.parquet")
