@@ -102,3 +102,16 @@ def test_theme_sets_palette_and_tick_size():
                       .to_json())
     assert spec["config"]["axis"]["labelFontSize"] >= 11
     assert spec["config"]["range"]["category"] == charts.SERIES
+
+
+def test_rate_ratio_chart_draws_every_group_but_white_and_none_when_all_suppressed():
+    disp = pd.DataFrame({"definition": ["officer-defined"] * 3 + ["self-defined"],
+                         "ethnic_group": ["White", "Black", "Mixed", "Black"],
+                         "ratio_to_white": [1.0, 2.5, float("nan"), 2.0], "ci_low": [float("nan"), 1.3, None, 1.1],
+                         "ci_high": [float("nan"), 5.0, None, 3.6]})
+    spec, ls, data = layers(charts.rate_ratio_chart(disp, "t"))
+    rows = [r for rs in data.values() for r in rs if "ethnic_group" in r]
+    assert sorted((r["ethnic_group"], r["definition"]) for r in rows) == [("Black", "officer-defined"),
+                                                                          ("Black", "self-defined")]
+    assert any(r.get("x") == 1.0 for rs in data.values() for r in rs)  # the reference line at ratio 1
+    assert charts.rate_ratio_chart(disp[disp["ethnic_group"].isin(["White", "Mixed"])], "t") is None
