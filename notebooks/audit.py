@@ -25,8 +25,7 @@ import pandas as pd
 
 from scrutiny import audit, measures, months, nb, params
 
-nb.setup()
-p = params.load(params_file)
+p, period = nb.start(params_file)
 figures = pd.read_parquet(f"{work_dir}/published_figures.parquet")
 relations = pd.read_parquet(f"{work_dir}/published_relations.parquet")
 tol = audit.Tolerance(relative=audit.D(p.audit.tolerance.relative), points=audit.D(p.audit.tolerance.points))
@@ -37,7 +36,6 @@ register = audit.register(checks, titles)
 raw = pd.DataFrame()
 street = Path(work_dir) / "police_uk_street.parquet"
 if street.is_file():
-    period = (p.period.start, p.period.end)
     cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
     monthly = measures.monthly(measures.type_counts(street, period), cat, period, p.performance.district_min_share)
     raw = audit.raw_compare(figures, monthly)

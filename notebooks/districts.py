@@ -21,9 +21,7 @@ out_dir = ""      # the pack folder being built
 # %%
 from scrutiny import charts, districts, measures, months, nb, params, performance
 
-nb.setup()
-p = params.load(params_file)
-period = (p.period.start, p.period.end)
+p, period = nb.start(params_file)
 cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
 series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=nb.min_count())
 monthly, names, found, summary = series["monthly"], series["districts"], series["breaks"], series["summary"]

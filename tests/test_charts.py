@@ -110,3 +110,16 @@ def test_funnel_labels_close_together_are_moved_apart():
     # Gwent (96.4, 590k) and Durham (98.9, 640k) are close on both axes: the higher label moves up a line;
     # Surrey (62.0, 1.2m) is far from both and stays
     assert _label_shifts([590_000, 640_000, 1_200_000], [96.4, 98.9, 62.0], 160) == [0, -11, 0]
+
+
+def test_rate_ratio_chart_draws_every_group_but_white_and_none_when_all_suppressed():
+    disp = pd.DataFrame({"definition": ["officer-defined"] * 3 + ["self-defined"],
+                         "ethnic_group": ["White", "Black", "Mixed", "Black"],
+                         "ratio_to_white": [1.0, 2.5, float("nan"), 2.0], "ci_low": [float("nan"), 1.3, None, 1.1],
+                         "ci_high": [float("nan"), 5.0, None, 3.6]})
+    spec, ls, data = layers(charts.rate_ratio_chart(disp, "t"))
+    rows = [r for rs in data.values() for r in rs if "ethnic_group" in r]
+    assert sorted((r["ethnic_group"], r["definition"]) for r in rows) == [("Black", "officer-defined"),
+                                                                          ("Black", "self-defined")]
+    assert any(r.get("x") == 1.0 for rs in data.values() for r in rs)  # the reference line at ratio 1
+    assert charts.rate_ratio_chart(disp[disp["ethnic_group"].isin(["White", "Mixed"])], "t") is None

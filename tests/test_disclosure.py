@@ -119,3 +119,14 @@ def test_count_in_text_follows_threshold(threshold):
     assert [nb.count(n) for n in (0, 1, 9, 10, 1234)] == ["0", "[c]", "[c]", "10", "1,234"]
     threshold(None)
     assert nb.count(3) == "3"
+
+
+def test_start_loads_params_and_period(tmp_path):
+    f = write_params(tmp_path / "p.yaml", period={"start": "2024-04", "end": "2025-03"})
+    try:
+        p, period = nb.start(f, min_count=3)
+        assert period == ("2024-04", "2025-03")
+        assert p.period.end == "2025-03"
+        assert nb.min_count() == 3
+    finally:
+        nb._min_count = nb._UNSET

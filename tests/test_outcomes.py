@@ -323,3 +323,73 @@ def test_coverage_caveat_depends_on_the_data():
     assert "1 (50.0%)" in text and "cut by recording date" not in text
     cut = outcomes.first_month_coverage(STREET, OUTCOMES, "2024-01")  # A's outcome only: all matched
     assert cut["unmatched"] == 0 and "cut by recording date" in outcomes.coverage_sentence(cut)
+
+
+# --- page text and tables ---------------------------------------------------------------------------------------
+
+def test_page_text_by_hand():
+    assert outcomes.source_sentence("Somewhere Police", ("2024-01", "2024-06")).endswith(
+        "for Somewhere Police, January 2024 to June 2024. Outcomes are known up to June 2024 (the data end).")
+    d = outcomes.definitions_note("month", 3)
+    assert "by the end of the month of recording ÷ crimes recorded" in d and "within 3 months (by the end" in d
+    assert "(April to March)" in outcomes.definitions_note("financial_year", 3)
+    _, _, counts = build()
+    s = outcomes.linkage_sentence(counts, disclosure=2)
+    # 7 outcome rows for 6 Crime IDs; Z (1 row, 1 Crime ID) has no street record: shown as [c] below 2
+    assert s.startswith("Linkage: 7 outcome rows for 6 Crime IDs. [c] outcome rows ([c] Crime IDs) have no street")
+    # E is the only Crime ID with two outcome rows
+    assert "(only 1 Crime IDs here have more than one outcome row)" in outcomes.reissue_note(OUTCOMES)
+    assert "(only [c] Crime IDs" in outcomes.reissue_note(OUTCOMES, disclosure=2)
+    assert outcomes.quarters_caption(6).endswith("without 6 months of follow-up for every month.")
+    assert list(outcomes.quarters_formats(6)) == ["same-period rate", "outcome within 6 months (rate)",
+                                                  "charged within 6 months (rate)"]
+    assert outcomes.rate_series(6)["charged_k_rate"] == "charged within 6 months"
+
+
+def test_page_tables_by_hand():
+    c, linked, _ = build()
+    rated = outcomes.with_rates(c.reset_index())
+    assert list(outcomes.cohort_table(c.reset_index()).columns) == [
+        "crime_type", "recorded_month", "crimes", "rows_as_published", "outcomed_by_window_end",
+        "first_outcome_within_k", "charged_within_k"]
+    t = outcomes.by_type_table(rated, "2024-01").set_index("crime_type")
+    assert t.loc["Burglary", "crimes"] == 2 and t.loc["Robbery", "first_outcome_within_k"] == 0
+    assert "2024-02" not in outcomes.by_type_table(rated, "2024-01").to_string()
+    q = outcomes.quarters_table(outcomes.quarters(c.reset_index()), 3)
+    assert {"same-period rate", "outcome within 3 months (rate)", "3 months follow-up"} <= set(q.columns)
+    _, medians = outcomes.time_to_outcome(linked)
+    assert "median (months)" in outcomes.time_to_outcome_table(medians).columns
+    mix = outcomes.mix_compare(STREET, ["2024-02", "2024-04"], ["2024-01"])
+    assert list(outcomes.mix_compare_table(mix).columns) == ["last outcome category", "crimes (now)", "share (now)", "crimes (year before)",
+                                                             "share (year before)", "change (points)"]
+    assert outcomes.mix_compare_note(["2024-04", "2024-06"], ["2023-04", "2023-06"]).startswith(
+        "police.uk 'Last outcome category' in the street files, for crimes recorded April 2024 to June 2024 and "
+        "April 2023 to June 2023.")
+
+
+def test_median_all_none_when_not_reached():
+    m = pd.DataFrame({"crime_type": [outcomes.ALL_CRIME, "Burglary"], "median_months": [float("nan"), 2.0]})
+    assert outcomes.median_all(m) is None
+    assert outcomes.median_all(m.assign(median_months=[4.0, 2.0])) == 4
+
+
+def test_like_for_like_paragraph_counts_chance_flags():
+    linked, _ = outcomes.link(STREET, OUTCOMES, CATS, END)
+    fmix = outcomes.mix_fixed_followup(linked, OUTCOMES, CATS, 1, ["2024-02"], ["2024-01"])
+    m, thr = fmix.attrs["tests"], fmix.attrs["threshold"]
+    assert thr == pytest.approx(0.05 / m)
+    p = outcomes.mix_fixed_paragraph(fmix, 1, ["2024-02"], ["2024-01"])
+    assert p.startswith("Each crime recorded February 2024 to February 2024 (the latest three months with 1 months")
+    assert f"0 of the {m} categories tested changed significantly" in p
+    assert f"chance alone would flag about {m * thr:.2f} of them" in p and f"about {0.05 * m:.1f})" in p
+    assert f"'significant' means p < 0.05/{m} = {thr:.4f} (Bonferroni)" in outcomes.mix_test_note(fmix)
+    assert "latest outcome within 1 months" in outcomes.mix_fixed_table(fmix, 1).columns
+
+
+def test_home_office_note_counts_negative_rows():
+    ho = pd.DataFrame({"financial_year": ["2024/25", "2023/24", None], "count_recorded": [5, -1, None],
+                       "count_closed": [3, 2, -4]})
+    n = outcomes.ho_note(ho, "closed")
+    assert n.startswith("Financial year(s) 2023/24, 2024/25; closed basis ('outcomes for offences closed in the "
+                        "quarter').")
+    assert "2 row(s) carry a negative count" in n

@@ -200,3 +200,102 @@ def test_dispersion_from_earlier_changes_at_the_same_quarter_end():
     assert n2 == 2 and phi2 != phi2  # too few earlier changes: NaN, not tested
     flat = pd.Series({pd.Timestamp(f"{y}-12-31"): 1000 for y in range(2010, 2016)})
     assert peers.dispersion_from_history(flat, pd.Timestamp("2015-12-31")) == (1.0, 4)  # floored at 1
+
+
+# --- page text and tables ---------------------------------------------------------------------------------------
+
+END = pd.Timestamp("2024-03-31")
+
+
+def _long():
+    """Three forces and City of London at one reporting date, total only."""
+    return pd.DataFrame({"period_end": [END] * 4, "force": ["Gwent", "Kent", "Dorset", pfa.CITY_OF_LONDON],
+                         "offence": [pfa.TOTAL] * 4, "count": [50_000, 150_000, 40_000, 9_000],
+                         "population": [600_000, 1_900_000, 780_000, 8_600]})
+
+
+def test_at_period_end_and_its_errors():
+    long = _long()
+    assert len(peers.at_period_end(long, END, "mye2022", 2023)) == 4
+    with pytest.raises(ValueError, match="no 12 months ending 2023-03-31"):
+        peers.at_period_end(long, pd.Timestamp("2023-03-31"), "mye2022", 2022)
+    with pytest.raises(ValueError, match="ONS edition mye2019 has no mid-2023 population"):
+        peers.at_period_end(long.assign(population=[600_000, None, 1, 1]), END, "mye2019", 2023)
+
+
+def test_intro_and_definitions_by_hand():
+    assert peers.end_label(END) == "31 March 2024"
+    s = peers.intro_sentence("31 March 2024", 2023, "mye2019", "Gwent Police", peers.NEIGHBOUR_LABEL)
+    assert "ONS mid-2023 population estimate, edition mye2019 (Census 2011-based" in s
+    assert s.endswith("Force: Gwent Police. Peer group: statistical neighbours (not the Home Office MSG).")
+    assert "(rebased after Census 2021)" in peers.intro_sentence("x", 2023, "mye2023", "F", "G")
+    d = peers.definitions_note(_long(), 41)
+    assert "City of London (about 8,600 residents" in d and "cover the other 41 forces" in d
+
+
+def test_rates_paragraph_and_peer_tests_by_hand():
+    tot = pd.Series({"count": 50_000, "rate_per_1000": 83.333, "ci_low": 82.6, "ci_high": 84.1,
+                     "peer_average": 70.04, "england_wales": 75.96, "vs_peer_average": "significantly above",
+                     "tau2": 0.01, "z": 2.5, "p_value": 0.0124, "rank_in_group": 1, "group_size": 3,
+                     "rank_national": 5, "forces_ranked": 41})
+    s = peers.rates_paragraph(tot, "Gwent Police", "31 March 2024")
+    assert s.startswith("Gwent Police recorded 50,000 crimes (excluding fraud) in the 12 months ending 31 March "
+                        "2024: 83.3 per 1,000 residents (exact Poisson 95% interval of its own count, 82.6 to 84.1). "
+                        "The peer average is 70.0 and England and Wales 76.0. Gwent Police is significantly above")
+    assert s.endswith("and ranks 1 of 3 in its peer group and 5 of 41 nationally (1 = highest rate).")
+    cmp = pd.DataFrame({"vs_peer_average": ["significantly above", "not significantly different from"],
+                        "ci_low": [80.0, 9.0], "ci_high": [85.0, 11.0], "peer_average": [70.0, 10.5]})
+    assert peers.peer_tests_sentence(cmp).startswith("Against the peer average, 1 of the 2 rows")
+    # the force's own interval excludes the peer average in the first row only
+    assert peers.peer_method_note(cmp).endswith("judged by it alone 1 of the 2 rows would have been called "
+                                                "significant.")
+
+
+def test_funnel_paragraph_lists_forces_outside_and_unadjusted_count():
+    ft = pd.DataFrame({"force": ["A", "B", "C"], "rate": [90.0, 60.0, 40.0],
+                       "position": ["above 99.8%", "within 95%", "below 99.8%"],
+                       "position_unadjusted": ["above 99.8%", "above 99.8%", "below 99.8%"]})
+    od = pd.Series({"target_rate_per_1000": 62.5, "overdispersion_adjusted": True})
+    s = peers.funnel_paragraph(ft, od, "31 March 2024")
+    assert ("around the England and Wales rate of 62.5. Outside the 99.8% limits: A (90.0, above 99.8%); C (40.0, "
+            "below 99.8%). Against unadjusted exact Poisson limits 3 of the 3 forces") in s
+    s = peers.funnel_paragraph(ft.assign(position="within 95%"), od.copy().replace({True: False}), "x")
+    assert s.endswith("Outside the 99.8% limits: none.")
+    n = peers.funnel_note(pd.Series({"forces": 41, "phi": 1.0, "tau2": 0.0}))
+    assert "not overdispersed (k·φ = 41.0 against k − 1 = 40)" in n
+
+
+def test_page_tables_by_hand():
+    f = pd.DataFrame({"x": [0.0, 1.0, -1.0, 2.0, -2.0]},
+                     index=pd.Index(["Gwent", "Kent", "Dorset", "Essex", "Surrey"], name="force"))
+    n = peers.nearest(f, "Gwent", 2)
+    t = peers.neighbour_table(f, n, "Gwent")
+    assert list(t["force"]) == ["Gwent", "Dorset", "Kent"] and list(t["distance"]) == pytest.approx(
+        [0, 2 ** -0.5, 2 ** -0.5])
+    d = peers.distances(f, "Gwent")
+    assert list(d["force"]) == ["Dorset", "Kent", "Essex", "Surrey"]
+    assert list(d["distance"]) == pytest.approx([2 ** -0.5, 2 ** -0.5, 2 ** 0.5, 2 ** 0.5])
+    funnel_tbl = pd.DataFrame({"offence": [pfa.TOTAL, "Robbery", pfa.TOTAL], "force": ["Gwent", "Gwent", "Kent"],
+                               "rate": [80.0, 1.0, 70.0], "lower_998": [60.0, 0.5, 61.0],
+                               "upper_998": [90.0, 2.0, 89.0], "position": ["within 95%"] * 3})
+    od = pd.DataFrame({"offence": [pfa.TOTAL, "Robbery"], "overdispersion_adjusted": [True, False]})
+    fp = peers.focal_positions(funnel_tbl, od, "Gwent")
+    assert list(fp.columns) == ["offence", "rate per 1,000", "99.8% lower", "99.8% upper", "position",
+                                "limits overdispersion-adjusted"]
+    assert list(fp["limits overdispersion-adjusted"]) == [True, False]
+    ft = funnel_tbl[funnel_tbl["offence"] == pfa.TOTAL].assign(count=[1, 2], population=[3, 4])
+    assert list(peers.funnel_force_table(ft)["force"]) == ["Gwent", "Kent"]
+    tt = pd.DataFrame({"period_end": [dt.date(2003, 3, 31), dt.date(2024, 3, 31)]})
+    assert peers.trend_sentence(tt, "Gwent", "31 March 2024").startswith(
+        "Total recorded crime per 1,000 at each 12 months ending date from March 2003 to 31 March 2024: Gwent, its")
+
+
+def test_yoy_paragraph_counts_significant_rows():
+    yoy = pd.DataFrame({"offence": [pfa.TOTAL, "Robbery"], "count": [1100, 50], "previous_count": [1000, 40],
+                        "change": [100, 10], "change_pct": [10.0, 25.0], "judgement": ["significant rise", "no change"],
+                        "p_value": [float("nan")] * 2})
+    s = peers.yoy_paragraph(yoy, END)
+    assert s.startswith("Change on the previous year: 1,100 crimes in the 12 months ending 31 March 2024 against "
+                        "1,000 in the 12 months ending 31 March 2023 (+100, +10.0% in the count): significant rise.")
+    assert "Over the 2 rows (total and offence groups), 1 are significant rises or falls" in s
+    assert f"at least {peers.YOY_MIN_HISTORY} earlier changes" in peers.YOY_NOTE

@@ -325,3 +325,138 @@ def test_find_rate_over_all_searches_equals_a_direct_count_of_the_raw_cambridges
     t = stopsearch.rates_table(df, ("2024-01", "2024-01"), {"reporting": ("2024-01", "2024-01"), "comparison": None},
                                min_count=10).set_index("measure")
     assert (t.loc[stopsearch.FIND_ALL, "period_count"], t.loc[stopsearch.FIND_ALL, "period_n"]) == (found, total)
+
+
+# --- page text and Summary rows, on a hand-built period of 20 searches -------------------------------------------
+
+PERIOD = ("2024-07", "2024-12")
+
+
+def _page_frame() -> pd.DataFrame:
+    """10 searches in August (comparison quarter), 10 in November (reporting quarter). November: 4 arrests with
+    the object found, 6 NFA with the find field empty; August: 1 arrest found, 9 NFA empty. Strip searches: 2 in
+    November (1 of a child); every other search has the field recorded as False."""
+    nfa = "A no further action disposal"
+    df = pd.DataFrame({"month": ["2024-08"] * 10 + ["2024-11"] * 10,
+                       "outcome": ["Arrest"] + [nfa] * 9 + ["Arrest"] * 4 + [nfa] * 6,
+                       "outcome_linked": pd.Series([True] + [None] * 9 + [True] * 4 + [None] * 6, dtype="object"),
+                       "removal_more_than_outer": pd.Series([False] * 18 + [True, True], dtype="object"),
+                       "child": [False] * 19 + [True],
+                       "legislation": [None] * 5 + ["Misuse of Drugs Act 1971 (section 23)"] * 15,
+                       "officer_group": ["White"] * 15 + ["Black"] * 5, "self_group": ["White"] * 20})
+    df["arrest"] = df["outcome"].isin(stopsearch.ARREST_OUTCOMES)
+    df["nfa"] = df["outcome"].isin(stopsearch.NFA_OUTCOMES)
+    return df
+
+
+def _page_parts():
+    df = _page_frame()
+    q = stopsearch.quarters(PERIOD, PERIOD)
+    rates_t = stopsearch.rates_table(df, PERIOD, q, min_count=5)
+    return df, q, rates_t
+
+
+def test_pct_and_ci_text():
+    assert stopsearch.pct(0.1234) == "12.3%" and stopsearch.pct(float("nan")) == ""
+    assert stopsearch.ci_text(0.1, 0.25) == "95% CI 10.0% to 25.0%"
+    assert stopsearch.ci_text(float("nan"), 0.2) == ""
+    assert stopsearch.ci_text(1.26, 5.0, lambda v: f"{v:.1f}") == "95% CI 1.3 to 5.0"
+
+
+def test_counts_by_quarter_and_strip_searches():
+    df, q, _ = _page_parts()
+    assert stopsearch.quarter_counts(df, q) == (10, 10)
+    assert stopsearch.quarter_counts(df, {"reporting": ("2024-11", "2024-11"), "comparison": None}) == (10, None)
+    assert stopsearch.strip_counts(df) == (2, 1)
+
+
+def test_intro_volume_and_month_sentences():
+    df, q, _ = _page_parts()
+    assert stopsearch.intro_sentence(PERIOD, q["reporting"], "Somewhere Police", len(df)) == (
+        "Period analysed: July 2024 to December 2024; reporting quarter Q3 2024/25 (October–December 2024). Source: "
+        "data.police.uk stop and search files for Somewhere Police (one row = one search of a person, a vehicle, or "
+        "both). 20 searches in the period.")
+    assert stopsearch.volume_sentence(df, q) == ("20 searches in the period; 10 in the reporting quarter, against 10 "
+                                                 "in Q2 2024/25 (July–September 2024) (previous quarter (the same "
+                                                 "quarter a year earlier is not in the data)).")
+    note = stopsearch.month_note({"month_differs_from_file": 2, "rows": 25, "outside_period": 5}, disclosure=3)
+    assert "[c] of the 25 rows in the files" in note and "; 5 fall outside the period" in note
+
+
+def test_summary_rows_by_hand():
+    df, q, rates_t = _page_parts()
+    x = pd.DataFrame({"rule": ["", "outside limits"], "special_cause": ["", "above the upper limit"]})
+    disp = pd.DataFrame({"definition": ["officer-defined"], "ethnic_group": ["Black"], "ratio_to_white": [2.5],
+                         "ci_low": [1.26], "ci_high": [5.0]})
+    rows = stopsearch.summary_rows(df, PERIOD, q, x, rates_t, disp, 2021, 5)
+    s = rows.set_index("measure")
+    assert list(rows.columns) == ["topic", "measure", "inclusion", "shown", "data", "commentary", "link"]
+    assert s.loc["stop_search_volume", "data"] == ("10 searches in Q3 2024/25 (October–December 2024) (10 in Q2 "
+                                                   "2024/25 (July–September 2024)); 20 in the period")
+    assert s.loc["stop_search_volume", "commentary"] == "December 2024 is outside the SPC limits (above the upper limit)."
+    lo, hi = rates.wilson_ci(5, 20)  # 5 finds in 20 searches
+    assert s.loc["stop_search_find_rate", "data"].startswith(
+        f"25.0% of all searches found the object searched for (95% CI {100 * lo:.1f}% to {100 * hi:.1f}%; 5 of 20); "
+        f"100.0% of the searches with the field recorded")
+    assert s.loc["stop_search_find_rate", "data"].endswith("; not recorded for 75.0%")
+    assert s.loc["stop_search_disproportionality", "data"] == ("Black people were searched at 2.5 times the White "
+                                                               "rate (officer-defined, Census 2021; 95% CI 1.3 to 5.0)")
+    assert s.loc["stop_search_disproportionality", "commentary"].startswith("Rates per 1,000 residents over 6 months")
+    assert s.loc["stop_search_strip", "data"] == ("2 searches removed more than outer clothing in the period (10.0% "
+                                                  "of searches with the field recorded)")
+    assert s.loc["stop_search_strip", "commentary"] == "1 of them of children (under 18)."
+    assert s.loc["stop_search_strip", "link"] == "stop_search.html#ss-strip"
+
+
+def test_find_paragraph_comparisons_and_strip_paragraph():
+    df, q, rates_t = _page_parts()
+    para = stopsearch.find_paragraph(df, rates_t, 5)
+    assert para.startswith("Find rate: the object searched for was found in 5 of the 20 searches, 25.0% (95% CI")
+    assert "Arrest rate: 25.0% of all searches; no further action: 75.0%." in para
+    sents = stopsearch.comparison_sentences(rates_t, q)
+    r = rates_t.set_index("measure").loc["arrest rate"]  # 4 of 10 against 1 of 10
+    assert ("Arrest rate: 40.0% in Q3 2024/25 (October–December 2024) against 10.0% in Q2 2024/25 "
+            "(July–September 2024)") in " ".join(sents) and r["test"] in " ".join(sents)
+    assert stopsearch.comparison_sentences(rates_t, {**q, "comparison": None}) == []
+    n_t = int(rates_t["pvalue"].notna().sum())
+    assert stopsearch.multiple_tests_note(rates_t).startswith(f"{n_t} measures are compared")
+    assert stopsearch.multiple_tests_note(rates_t.assign(pvalue=float("nan"))) is None
+    lo, hi = rates.wilson_ci(2, 20)
+    assert stopsearch.strip_paragraph(df, rates_t, disclosure=3) == (
+        f"[c] searches removed more than outer clothing in the period: 10.0% (95% CI {100 * lo:.1f}% to "
+        f"{100 * hi:.1f}%) of the 20 searches where this is recorded. Children: [c] of the strip searches were of "
+        f"people under 18 (age range under 10 or 10-17).")
+
+
+def test_tables_for_the_page():
+    df, q, _ = _page_parts()
+    assert stopsearch.legislation_detail(df).values.tolist() == [["Misuse of Drugs Act 1971 (section 23)", 15],
+                                                                 ["Not recorded", 5]]
+    fe = stopsearch.find_by_ethnicity(df, 1)
+    assert fe["definition"].tolist()[:6] == ["officer-defined"] * 6 and len(fe) == 12
+    o = fe[fe["definition"] == "officer-defined"].set_index("ethnic_group")
+    # the last 5 searches (Black, officer-defined) are all NFA; the 5 finds are among the 15 White searches
+    assert (o.loc["Black", "searches"], o.loc["Black", "found"]) == (5, 0)
+    assert (o.loc["White", "searches"], o.loc["White", "found"]) == (15, 5)
+    x = pd.DataFrame({"month": ["2024-07"], "value": [3], "centre": [3.0], "lower": [0.0], "upper": [7.6],
+                      "rule": [""], "variation": ["common"]})
+    assert list(stopsearch.monthly_table(x).columns) == ["month", "searches", "monthly average", "lower limit",
+                                                        "upper limit", "SPC rule", "variation"]
+    x.attrs["baseline_points"] = 6
+    assert stopsearch.xmr_note(x, 6, 24, "R").endswith("The period has only 6 months, fewer than the 24-month "
+                                                       "baseline set in the params: the limits use all 6, the "
+                                                       "reporting month included, and are provisional.")
+    assert stopsearch.xmr_note(x, 24, 24, "R").endswith("control-chart rules: R")
+
+
+def test_population_and_method_text():
+    cov = pd.DataFrame({"definition": ["officer-defined", "self-defined"], "group": ["Not stated"] * 2,
+                        "share": [0.05, 0.125]})
+    pfa = pd.Series({"pfa_name": "Somewhere", "pfa_code": "E23000000", "Total": 1234567})
+    t = stopsearch.population_paragraph(cov, pfa, 6, 2021)
+    assert ("Census 2021 usual residents of the Somewhere police force area (E23000000), 1,234,567 people. Ethnicity "
+            "not stated: 5.0% of searches (officer-defined), 12.5% (self-defined)") in t
+    assert "Census 2011 puts Chinese in Asian" in stopsearch.mapping_note(2011)
+    q = stopsearch.quarters(PERIOD, PERIOD)
+    m = stopsearch.method_note(q, 7)
+    assert "compared with the previous quarter (the same quarter a year earlier" in m and "(params stop_search.min_count = 7)" in m

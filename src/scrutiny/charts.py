@@ -357,6 +357,22 @@ def peer_trend_chart(trend: pd.DataFrame, focal: str, title: str, width: int = 6
     ).properties(width=width, height=height, title=title)
 
 
+def rate_ratio_chart(disp: pd.DataFrame, title: str, width: int = 560, height: int = 200) -> alt.LayerChart | None:
+    """Rate ratios to White with their 95% intervals (log scale), one row per ethnic group other than White and
+    one point per definition, from stopsearch.disproportionality(); a dashed line at ratio 1. None when no
+    group has a ratio (all suppressed)."""
+    plot = disp[disp["ratio_to_white"].notna() & (disp["ethnic_group"] != "White")]
+    if not len(plot):
+        return None
+    base = alt.Chart(plot).encode(y=alt.Y("ethnic_group:N", title=None), yOffset="definition:N",
+                                  color=alt.Color("definition:N", title="ethnicity"))
+    return (base.mark_rule().encode(x=alt.X("ci_low:Q", scale=alt.Scale(type="log"),
+                                            title="rate ratio to White (log scale), 95% interval"), x2="ci_high:Q")
+            + base.mark_point(filled=True, size=60).encode(x="ratio_to_white:Q")
+            + alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="#231f20").encode(x="x:Q")
+            ).properties(width=width, height=height, title=title)
+
+
 def small_multiples(frame: pd.DataFrame, labels: dict[str, str], title: str, columns: int = 4, width: int = 200,
                     height: int = 70, y_title: str | None = None) -> alt.FacetChart:
     """Small multiples: one small line chart per measure (panels in the order of `labels`, measure id -> label),

@@ -43,6 +43,17 @@ def setup(min_count=_UNSET, notebooks=_UNSET) -> None:
     _notebooks = notebooks
 
 
+def start(params_file, min_count=_UNSET, notebooks=_UNSET):
+    """A pack notebook's first step: `setup(...)`, then the pack's params loaded from params_file.
+
+    Returns (p, period): the params object and period = (p.period.start, p.period.end) as 'YYYY-MM' strings."""
+    from . import params
+
+    setup(min_count=min_count, notebooks=notebooks)
+    p = params.load(params_file)
+    return p, (p.period.start, p.period.end)
+
+
 def pack_notebooks() -> list | None:
     """The notebooks of the pack being built: setup(notebooks=...), else params.yaml's notebooks, else None."""
     if _notebooks is not _UNSET:

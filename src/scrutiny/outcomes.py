@@ -553,3 +553,196 @@ def findings(fmix: pd.DataFrame, k: int, now_label: str, before_label: str,
                      "evidence": f"{link}#mix", "link": f"{link}#mix", "csv": "tables/outcomes_mix_fixed_followup.csv",
                      "row_key": f"outcome_within_k={cat}"})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+# --- page text and tables (the notebook only places them) -------------------------------------------------------
+
+WINDOW_WORDS = {"month": "the month of recording",
+                "quarter": "the financial quarter of recording (Q1 = April–June, Q2 = July–September, Q3 = "
+                           "October–December, Q4 = January–March)",
+                "financial_year": "the financial year of recording (April to March)"}
+
+
+def median_all(medians: pd.DataFrame) -> int | None:
+    """All crime's median months to a first outcome from time_to_outcome()'s medians; None when not reached."""
+    m = medians.loc[medians["crime_type"] == ALL_CRIME, "median_months"].iloc[0]
+    return None if pd.isna(m) else int(m)
+
+
+def cohort_table(cohort_: pd.DataFrame) -> pd.DataFrame:
+    """The cohort counts written as tables/outcomes_cohort.csv (every other column is in outcomes_cohort_rates)."""
+    return cohort_[["crime_type", "recorded_month", "crimes", "rows_as_published", "outcomed_by_window_end",
+                    "first_outcome_within_k", "charged_within_k"]]
+
+
+def source_sentence(force: str, period: tuple[str, str]) -> str:
+    """Where the crimes and outcomes come from, for which force and months, and the data end."""
+    return (f"Source: data.police.uk street files (the crimes, one row per crime with a Crime ID; anti-social "
+            f"behaviour has none and is not included) and outcomes files (one row per outcome assigned to a Crime "
+            f"ID, in the month it was assigned) for {force}, {months.label(period[0])} to "
+            f"{months.label(period[1])}. Outcomes are known up to {months.label(period[1])} (the data end).")
+
+
+def definitions_note(window: str, k: int) -> str:
+    """Definitions of first outcome, the same-period and fixed follow-up rates, charged and the intervals."""
+    return (f"Definitions. First outcome = the earliest month in the outcomes files for that Crime ID. Same-period "
+            f"rate = crimes with a first outcome by the end of {WINDOW_WORDS[window]} ÷ crimes recorded (the basis "
+            f"forces and the Home Office publish: recent months look worse only because they have had less time). "
+            f"Fixed follow-up rate = crimes with a first outcome within {k} months (by the end of the calendar month "
+            f"{k} months after the month of recording) ÷ crimes recorded; shown only for months with {k} months of "
+            f"follow-up before the data end, so every month shown had the same time. Charged = an outcome category "
+            f"mapped to Home Office type 1 (charged/summonsed) in data/reference/outcome_categories.csv. Intervals: "
+            f"Wilson score 95%.")
+
+
+def linkage_sentence(c: dict, disclosure=None) -> str:
+    """What link() matched and left out (its counts dict), and how a crime is counted."""
+    n = lambda x: narrative.fmt_count(x, disclosure)  # noqa: E731
+    return (f"Linkage: {n(c['outcome_rows'])} outcome rows for {n(c['outcome_crime_ids'])} Crime IDs. "
+            f"{n(c['unmatched_rows'])} outcome rows ({n(c['unmatched_crime_ids'])} Crime IDs) have no "
+            f"street record in the analysed months: they are counted here and left out of the rates, because their "
+            f"month of recording is unknown. A crime is a distinct Crime ID within its recording month: the street "
+            f"files have {n(c['rows_as_published'])} rows with a Crime ID as published, of which "
+            f"{n(c['repeat_rows_within_month'])} repeat a Crime ID already in the same month's file and are not "
+            f"counted again (where the repeats differ, the row that appears last in the file is kept; "
+            f"tables/outcomes_cohort.csv gives crimes and rows_as_published for every type and month); "
+            f"{n(c['crime_ids_in_several_months'])} Crime IDs appear in more than one month and count once in "
+            f"each; {n(c['before_recording_rows'])} crimes have a first outcome dated before their recorded month "
+            f"(treated as lag 0).")
+
+
+def reissue_note(outs: pd.DataFrame, disclosure=None) -> str:
+    """Why older months' fixed follow-up rates may be understated, with the Crime IDs carrying several outcomes."""
+    several = int((outs.groupby("crime_id").size() > 1).sum())
+    return ("Caution on older months: data.police.uk re-issues its files, and a crime whose outcome was later "
+            f"changed may carry only its later outcome row (only {narrative.fmt_count(several, disclosure)} Crime "
+            "IDs here have more than one outcome row). Its first outcome is then dated late, and older recording "
+            "months have had more time for such changes, so their fixed follow-up rate may be understated. Treat "
+            "the rise over the earliest months with care.")
+
+
+def quarters_table(quarters_: pd.DataFrame, k: int) -> pd.DataFrame:
+    """quarters() with the page's column names."""
+    return quarters_.rename(columns={"same_period_rate": "same-period rate",
+                                     "fixed_k_rate": f"outcome within {k} months (rate)",
+                                     "charged_k_rate": f"charged within {k} months (rate)",
+                                     "first_outcome_within_k": f"outcome within {k} months",
+                                     "charged_within_k": f"charged within {k} months",
+                                     "outcomed_by_window_end": "outcomed by window end",
+                                     "outcomed_by_data_end": "outcomed by data end",
+                                     "complete": f"{k} months follow-up"})
+
+
+def by_type_table(rated: pd.DataFrame, month: str) -> pd.DataFrame:
+    """Crimes recorded in one month by crime type, with outcome and charge within k months (with_rates())."""
+    return rated[rated["recorded_month"] == month][["crime_type", "crimes", "first_outcome_within_k", "fixed_k_rate",
+                                                    "fixed_k_lower", "fixed_k_upper", "charged_within_k",
+                                                    "charged_k_rate"]]
+
+
+TIME_COLUMNS = {"median_months": "median (months)", "by_lag_0": "same month", "by_lag_1": "by 1 month",
+                "by_lag_3": "by 3 months", "by_lag_6": "by 6 months", "by_lag_12": "by 12 months"}
+
+
+def time_to_outcome_table(medians: pd.DataFrame) -> pd.DataFrame:
+    """time_to_outcome()'s medians with the page's column names (TIME_COLUMNS)."""
+    return medians.rename(columns=TIME_COLUMNS)
+
+
+def mix_fixed_paragraph(fmix: pd.DataFrame, k: int, fnow: list[str], fbefore: list[str]) -> str:
+    """What the like-for-like mix compares, how many categories changed significantly, and how many chance
+    alone would flag (m tests at the Bonferroni threshold, and at 0.05 uncorrected)."""
+    m_tests, thr = fmix.attrs["tests"], fmix.attrs["threshold"]
+    n_sig = int(fmix["judgement"].str.startswith("significant").sum())
+    return (f"Each crime recorded {months.label(fnow[0])} to {months.label(fnow[-1])} (the latest three months "
+            f"with {k} months of follow-up) and {months.label(fbefore[0])} to {months.label(fbefore[-1])} (the same "
+            f"months a year earlier) counts once, in the category of its latest police.uk outcome within {k} months "
+            f"of its recording month, or '{NO_OUTCOME.format(k=k)}'. Both groups have had the same {k} months, so "
+            f"the comparison is like for like. {n_sig} of the {m_tests} categories tested changed significantly "
+            f"(p < {thr:.2g}, Bonferroni); with {m_tests} tests at that level, chance alone would flag about "
+            f"{m_tests * thr:.2f} of them (at p < 0.05 without the correction, about {0.05 * m_tests:.1f}).")
+
+
+def mix_test_note(fmix: pd.DataFrame) -> str:
+    """The test behind each category's p and the Bonferroni threshold."""
+    m_tests, thr = fmix.attrs["tests"], fmix.attrs["threshold"]
+    return (f"Test per category: two-sided two-proportion z-test (pooled standard error; statistic z), or "
+            f"Fisher's exact test (statistic: the sample odds ratio) when an expected cell is below 5; the 'test' "
+            f"and 'statistic name' columns say which was used on each row. With {m_tests} categories tested, "
+            f"'significant' means p < 0.05/{m_tests} = {thr:.4f} (Bonferroni).")
+
+
+def mix_fixed_table(fmix: pd.DataFrame, k: int) -> pd.DataFrame:
+    """mix_fixed_followup() with the page's column names."""
+    return fmix.rename(columns={"outcome_within_k": f"latest outcome within {k} months",
+                                "crimes_now": "crimes (now)", "share_now": "share (now)",
+                                "crimes_before": "crimes (year before)", "share_before": "share (year before)",
+                                "change_pp": "change (points)", "statistic_name": "statistic name", "p_value": "p"})
+
+
+def mix_compare_note(now: list[str], before: list[str]) -> str:
+    """Why the as-published last-outcome mix is descriptive only."""
+    return (f"police.uk 'Last outcome category' in the street files, for crimes recorded {months.label(now[0])} to "
+            f"{months.label(now[-1])} and {months.label(before[0])} to {months.label(before[-1])}. Descriptive "
+            f"only, with no test: the last outcome is the status when the file was produced, so the later quarter "
+            f"has had a year less to reach an outcome and the two are not like for like (the section above is).")
+
+
+def mix_compare_table(mix: pd.DataFrame) -> pd.DataFrame:
+    """mix_compare() with the page's column names."""
+    return mix.rename(columns={"last_outcome_category": "last outcome category", "crimes_now": "crimes (now)",
+                               "share_now": "share (now)", "crimes_before": "crimes (year before)",
+                               "share_before": "share (year before)", "change_pp": "change (points)"})
+
+
+def ho_note(ho: pd.DataFrame, basis: str) -> str:
+    """The Home Office outcomes section's definitions: years, basis, rates and the negative-count rows."""
+    years = ", ".join(sorted(ho["financial_year"].dropna().unique()))
+    neg = int(((ho["count_recorded"] < 0).fillna(False) | (ho["count_closed"] < 0).fillna(False)).sum())
+    return (f"Financial year(s) {years}; {basis} basis ('outcomes for offences "
+            f"{'recorded' if basis == 'recorded' else 'closed'} in the quarter'). Charge/summons rate = type 1 ÷ "
+            f"offences recorded, where offences recorded = outcomes assigned (types 1–22) + not yet assigned "
+            f"(type 0). Evidential difficulties (types 14, 15, 16) and Outcome 16 are shares of outcomes assigned. "
+            f"Type 0 is never counted as an outcome; 1A/2A/3A ('of which', alternate offence) are never added to "
+            f"types 1/2/3. England and Wales = every force row in the file. {neg} row(s) carry a negative count "
+            f"(kept as published; flagged on the data-quality page). Descriptive only: no test is applied.")
+
+
+SAWTOOTH_NOTE = ("The saw-tooth in the same-period line is the window itself: crimes recorded in the first month of a "
+                 "quarter have up to two more months to be outcomed by the quarter end than crimes recorded in its "
+                 "last month. The fixed follow-up line gives every month the same time.")
+KM_NOTE = ("Kaplan–Meier estimate (Kaplan & Meier 1958) on whole months since the month of recording: a crime with "
+           "no outcome yet is censored at the data end (counted as at risk up to the months it has been followed). "
+           "Cumulative share = 1 − Π(1 − outcomes at lag j ÷ crimes still at risk at lag j). Median = the first lag "
+           "at which the cumulative share reaches 50%.")
+CATEGORIES_NOTE = ("police.uk outcome categories → Home Office outcome type(s) → Home Office outcome group, with the "
+                   "flags used above. The police.uk mapping is analyst-defined (basis column); Home Office type → "
+                   "group rows are 'official' only where the Home Office states the membership. Source notes: "
+                   "data/reference/PROVENANCE.md.")
+NO_HO_NOTE = ("No Home Office outcomes file is configured for this pack (inputs: ho_outcomes), so this section is "
+              "not computed. The adapter, its contract (data_contracts/ho_outcomes.v1.json) and this section are "
+              "tested on an illustrative fixture (data/sample/ho_outcomes/).")
+FIXTURE_BANNER = ("ILLUSTRATIVE FIXTURE — not real data. Every Home Office figure in this section comes from an "
+                  "invented test file (data/sample/ho_outcomes/), not from the Home Office.")
+BY_TYPE_FORMATS = {c: "{:.1%}" for c in ("fixed_k_rate", "fixed_k_lower", "fixed_k_upper", "charged_k_rate")}
+TIME_FORMATS = {c: "{:.1%}" for c in list(TIME_COLUMNS.values())[1:]}
+MIX_FORMATS = {"share (now)": "{:.1%}", "share (year before)": "{:.1%}", "change (points)": "{:+.1f}"}
+HO_FORMATS = {c: "{:.1%}" for c in ("charge_rate", "evidential_share", "outcome16_share", "not_yet_assigned_share")}
+
+
+def rate_series(k: int) -> dict[str, str]:
+    """The with_rates() columns drawn on the outcome-rate chart and their legend labels."""
+    return {"same_period_rate": "same-period rate", "fixed_k_rate": f"outcome within {k} months",
+            "charged_k_rate": f"charged within {k} months"}
+
+
+def quarters_caption(k: int) -> str:
+    """Caption of the table by financial quarter of recording."""
+    return (f"All crime by financial quarter of recording (Q1 = April–June). Rates are shares of crimes recorded; "
+            f"the fixed {k}-month columns are empty for quarters without {k} months of follow-up for every month.")
+
+
+def quarters_formats(k: int) -> dict[str, str]:
+    """Percentage formats for quarters_table()'s rate columns."""
+    return {c: "{:.1%}" for c in ("same-period rate", f"outcome within {k} months (rate)",
+                                  f"charged within {k} months (rate)")}

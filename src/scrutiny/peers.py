@@ -342,3 +342,217 @@ def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFra
                           f"rank {r.rank_national} of {r.forces_ranked}; {yy}.",
             "link": link})
     return pd.DataFrame(out)
+
+
+# --- page text and tables (the notebook only places them) -------------------------------------------------------
+
+def at_period_end(long: pd.DataFrame, end: pd.Timestamp, edition: str, pop_year: int) -> pd.DataFrame:
+    """The rows of crime_with_population() for the 12 months ending `end`; a clear error when the Home Office
+    data have no such point or the ONS edition has no population for it."""
+    at = long[long["period_end"] == end]
+    if at.empty:
+        raise ValueError(f"the Home Office data have no 12 months ending {end.date()}")
+    if at["population"].isna().any():
+        raise ValueError(f"ONS edition {edition} has no mid-{pop_year} population; choose another edition or date")
+    return at
+
+
+def rates_out(comp_at: pd.DataFrame) -> pd.DataFrame:
+    """rate_table() for the comparable forces in the columns of tables/peers_rates.csv (period_end as a date)."""
+    return rate_table(comp_at)[["period_end", "force", "offence", "count", "population", "rate_per_1000", "ci_low",
+                                "ci_high"]].assign(period_end=lambda d: d["period_end"].dt.date)
+
+
+def funnel_out(funnel_tbl: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """funnels_by_offence()'s points with the reporting date, in the columns of tables/peers_funnel.csv."""
+    return funnel_tbl.assign(period_end=end.date())[
+        ["period_end", "offence", "force", "count", "population", "rate", "expected", "z", "lower_95", "upper_95",
+         "lower_998", "upper_998", "position", "position_unadjusted"]]
+
+
+def trend_all(long: pd.DataFrame, focal: str, group: list[str], offences: list[str]) -> pd.DataFrame:
+    """trend() for every offence stacked, period_end as a date."""
+    t = pd.concat([trend(long, focal, group, off) for off in offences], ignore_index=True)
+    t["period_end"] = t["period_end"].dt.date
+    return t
+
+
+def end_label(end: pd.Timestamp) -> str:
+    """'31 March 2024' for a reporting date."""
+    return f"{end.day} {end:%B %Y}"
+
+
+def intro_sentence(label: str, pop_year: int, edition: str, focal: str, group_label: str) -> str:
+    """Reporting point, sources (with the population edition's basis), force and peer group."""
+    basis = ("Census 2011-based, as used in Home Office rates published before about 2023" if edition == "mye2019"
+             else "rebased after Census 2021")
+    return (f"Reporting point: the 12 months ending {label}. Source: Home Office police recorded crime by police "
+            f"force area (rolling 12-month totals), divided by the ONS mid-{pop_year} population estimate, edition "
+            f"{edition} ({basis}). Force: {focal}. Peer group: {group_label}.")
+
+
+def definitions_note(at: pd.DataFrame, n_comparable: int) -> str:
+    """What total recorded crime is, the population date, and the forces left out of per-resident comparisons
+    (with City of London's resident population from `at`)."""
+    city = int(at.loc[(at["force"] == CITY_OF_LONDON) & (at["offence"] == TOTAL), "population"].iloc[0])
+    return (f"Definitions. Total recorded crime excludes fraud (the sum of every Home Office offence line except "
+            f"'Fraud offences'; fraud recorded centrally by Action Fraud, CIFAS and UK Finance has no force or "
+            f"resident population). Offence groups follow the ONS presentation. The mid-year population used is the "
+            f"30 June that falls inside the 12 months. British Transport Police (no resident population) and City of "
+            f"London (about {city:,} residents against a large daytime population, so per-resident rates mean "
+            f"little) are excluded from every per-resident comparison: ranks, funnel plots and peer selection cover "
+            f"the other {n_comparable} forces. The England and Wales rate is all 43 territorial forces' crime over "
+            f"their whole population.")
+
+
+def neighbours_sentence(group: list[str], group_label: str) -> str:
+    """Who the statistical neighbours are, and that they are not the Home Office MSG."""
+    return (f"The peers are {len(group)} {group_label}: {', '.join(group)}. They are NOT the Home Office most "
+            f"similar group (MSG), whose membership is not published with these data; supply it as peers.msg_file "
+            f"to use it instead.")
+
+
+def neighbours_note(n_comparable: int, n_variables: int, k: int, focal: str) -> str:
+    """How nearest() chooses the neighbours, and why they resemble the force in crime by construction."""
+    return (f"How neighbours are chosen: each of the {n_comparable} comparable forces is described by "
+            f"{n_variables} variables from the pack's own data; each variable is standardised (minus its "
+            f"mean over the forces, divided by its standard deviation) and the k = {k} forces with the "
+            f"smallest Euclidean distance to {focal} are taken (equal weights; ties broken by name, so the choice is "
+            f"deterministic). Variables: " + "; ".join(f"{n}: {v}" for n, v in NEIGHBOUR_VARIABLES.items()) +
+            ". Because crime rate and offence mix are among the variables, peers resemble the force in crime by "
+            "construction, which narrows the gap to the peer average; the funnel plot against England and Wales "
+            "below does not depend on this choice.")
+
+
+def neighbour_table(features: pd.DataFrame, neighbours: pd.DataFrame, focal: str) -> pd.DataFrame:
+    """The force and its neighbours' unstandardised variables, with each one's distance (the force's is 0)."""
+    show = features.loc[[focal] + list(neighbours["force"])].reset_index()
+    show.insert(1, "distance", [0.0] + list(neighbours["distance"]))
+    return show
+
+
+def distances(features: pd.DataFrame, focal: str) -> pd.DataFrame:
+    """Every other force's Euclidean distance to the force on the standardised variables, nearest first."""
+    allf = standardise(features.sort_index())
+    d = ((allf - allf.loc[focal]) ** 2).sum(axis=1) ** 0.5
+    return d.drop(focal).sort_values().rename("distance").reset_index()
+
+
+def rates_paragraph(tot, focal: str, label: str) -> str:
+    """The force's total rate with its interval, the peer average, England and Wales, the verdict and ranks, from
+    the compare() row for total recorded crime."""
+    return (f"{focal} recorded {int(tot['count']):,} crimes (excluding fraud) in the 12 months ending {label}: "
+            f"{tot['rate_per_1000']:.1f} per 1,000 residents (exact Poisson 95% interval of its own count, "
+            f"{tot['ci_low']:.1f} to {tot['ci_high']:.1f}). The peer average is {tot['peer_average']:.1f} and "
+            f"England and Wales {tot['england_wales']:.1f}. {peer_sentence(tot, focal)}, and ranks "
+            f"{tot['rank_in_group']} of {tot['group_size']} in its peer group and {tot['rank_national']} of "
+            f"{tot['forces_ranked']} nationally (1 = highest rate).")
+
+
+def peer_tests_sentence(cmp: pd.DataFrame) -> str:
+    """How many compare() rows differ significantly from the peer average, and how many chance would flag."""
+    n_sig = int((cmp["vs_peer_average"] != "not significantly different from").sum())
+    return (f"Against the peer average, {n_sig} of the {len(cmp)} rows (total and offence groups) are significantly "
+            f"above or below it by the {PEER_TEST_SHORT} (p < 0.05); {chance_flags(len(cmp))}.")
+
+
+def peer_method_note(cmp: pd.DataFrame) -> str:
+    """The peer-average test (Spiegelhalter 2005 with the DerSimonian–Laird τ²) and how many rows the force's own
+    Poisson interval alone would have called significant."""
+    n_ci = int(((cmp["ci_low"] > cmp["peer_average"]) | (cmp["ci_high"] < cmp["peer_average"])).sum())
+    return ("Method. The verdict against the peer average is one test, used in the table, the sentences and the "
+            "Summary: the force's count O against the count it would have at the peer average, E = peer average × "
+            "population ÷ 1,000, on the log scale with the between-force variance τ² that the funnel below "
+            "estimates for the same offence over all comparable forces: z = ln(O/E) ÷ √(1/E + τ²), two-sided "
+            "p = 2Φ(−|z|); 'significantly above/below' means p < 0.05 (|z| ≥ 1.96). This is the Spiegelhalter "
+            "(2005) funnel form with the DerSimonian–Laird τ² of FunnelPlotR (R/od_adjustment.R), so the peer "
+            "verdict and the funnel allow for the same extra-Poisson variation between forces. Peer average: "
+            "weighted, Σcounts ÷ Σpopulation of the peers, shown WITHOUT the force itself (the 'with force' column "
+            "includes it). The '95% low/high' columns are the force's own exact Poisson interval (Garwood, "
+            "χ²-based), descriptive only: it ignores the variation between forces, and judged by it alone "
+            f"{n_ci} of the {len(cmp)} rows would have been called significant.")
+
+
+COMPARISON_COLUMNS = {"rate_per_1000": "rate", "ci_low": "95% low", "ci_high": "95% high",
+                      "peer_average": "peer avg (excl. force)", "peer_average_incl_force": "peer avg (incl. force)",
+                      "england_wales": "England and Wales", "rank_in_group": "rank in group",
+                      "group_size": "group size", "rank_national": "rank nationally", "forces_ranked": "forces ranked",
+                      "tau2": "τ² (between forces)", "expected_at_peer_average": "count at peer average",
+                      "p_value": "p", "vs_peer_average": "against peer average"}
+
+
+def funnel_paragraph(ft: pd.DataFrame, od_tot, label: str) -> str:
+    """Total recorded crime on the funnel: the forces outside 99.8%, and how many unadjusted limits would flag
+    when the limits are overdispersion-adjusted (ft: funnel_out() rows for the total, od_tot its overdispersion row)."""
+    out998 = ft[ft["position"].isin(["above 99.8%", "below 99.8%"])].sort_values("rate", ascending=False)
+    n_unadj = int(ft["position_unadjusted"].isin(["above 99.8%", "below 99.8%"]).sum())
+    outside = "; ".join(f"{r.force} ({r.rate:.1f}, {r.position})" for r in out998.itertuples()) if len(out998) else "none"
+    return (f"Total recorded crime per 1,000, 12 months ending {label}, for the {len(ft)} comparable forces, "
+            f"around the England and Wales rate of {od_tot['target_rate_per_1000']:.1f}. Outside the 99.8% limits: "
+            f"{outside}." + (f" Against unadjusted exact Poisson limits {n_unadj} of the {len(ft)} forces "
+                             f"would be outside 99.8%: that is what overdispersion looks like, and why the adjusted "
+                             f"limits are the ones judged." if bool(od_tot["overdispersion_adjusted"]) else ""))
+
+
+def funnel_note(od_tot) -> str:
+    """The funnel method (Spiegelhalter 2005) with the overdispersion estimate for total recorded crime."""
+    return ("Method: Spiegelhalter (2005) funnel plot. Limits at 95% (z = 1.959964) and 99.8% (z = 3.090232) around "
+            "the England and Wales rate. " + funnel.Overdispersion(int(od_tot['forces']), float(od_tot['phi']),
+                                                                    float(od_tot['tau2'])).describe() +
+            " Without overdispersion the limits are exact Poisson. Overdispersion is estimated separately for each "
+            "offence group (tables/peers_overdispersion.csv); limits and positions for every group are in "
+            "tables/peers_funnel.csv.")
+
+
+FUNNEL_COLUMNS = {"rate": "rate per 1,000", "lower_998": "99.8% lower", "upper_998": "99.8% upper"}
+
+
+def funnel_force_table(ft: pd.DataFrame) -> pd.DataFrame:
+    """Every comparable force on the total funnel, highest rate first, with the page's column names."""
+    return ft.sort_values("rate", ascending=False)[["force", "count", "population", "rate", "lower_998",
+                                                    "upper_998", "position"]].rename(columns=FUNNEL_COLUMNS)
+
+
+def focal_positions(funnel_tbl: pd.DataFrame, od_tbl: pd.DataFrame, focal: str) -> pd.DataFrame:
+    """The force's funnel position for each offence group and whether its limits are overdispersion-adjusted."""
+    f = funnel_tbl[funnel_tbl["force"] == focal][["offence", "rate", "lower_998", "upper_998", "position"]]
+    return f.merge(od_tbl[["offence", "overdispersion_adjusted"]], on="offence").rename(
+        columns={**FUNNEL_COLUMNS, "overdispersion_adjusted": "limits overdispersion-adjusted"})
+
+
+def trend_sentence(tt: pd.DataFrame, focal: str, label: str) -> str:
+    """What the trend chart shows, from its first 12-months-ending date to the reporting date."""
+    return (f"Total recorded crime per 1,000 at each 12 months ending date from {tt['period_end'].min():%B %Y} to "
+            f"{label}: {focal}, its peer average (weighted, excluding {focal}; today's peer group throughout) and "
+            f"England and Wales. Annual points to March 2007, quarterly after.")
+
+
+TREND_NOTE = ("Recording practice changed over these years (notably after HMICFRS crime-data-integrity inspections "
+              "from 2014), so rises in recorded crime are not by themselves rises in crime. Offence group series for "
+              "every group are in tables/peers_trend.csv.")
+
+
+def yoy_paragraph(yoy: pd.DataFrame, end: pd.Timestamp) -> str:
+    """The total's year-on-year sentence and how many rows change significantly, with the chance count."""
+    label = end_label(end)
+    prev_label = label.replace(str(end.year), str(end.year - 1))
+    yt = yoy[yoy["offence"] == TOTAL].iloc[0]
+    n_yoy = int(yoy["judgement"].str.startswith("significant").sum())
+    return (f"Change on the previous year: {yoy_sentence(yt, label, prev_label)} Over the {len(yoy)} rows "
+            f"(total and offence groups), {n_yoy} are significant rises or falls by the same test; "
+            f"{chance_flags(len(yoy))}.")
+
+
+YOY_NOTE = ("Method: quasi-Poisson z-test on the two 12-month counts, z = (x₁ − x₀) ÷ √(φ(x₁ + x₀)), two-sided "
+            "p = 2Φ(−|z|); 'significant' means p < 0.05. φ (the dispersion) is estimated from the force's own "
+            "series: the mean of the squared Poisson z, (x_t − x_{t−1}) ÷ √(x_t + x_{t−1}), over its earlier "
+            "year-on-year changes for the 12 months ending on the same date in earlier years (not the change "
+            f"tested), floored at 1; at least {YOY_MIN_HISTORY} earlier changes are needed (project domain notes "
+            "§3.8). Recorded crime varies far more from year to year than a Poisson count would (φ well above 1), "
+            "and a Poisson-only test would call most changes in large counts significant; φ also absorbs real past "
+            "trends, such as recording improvements, so the test asks whether this year's change is unusual for "
+            "this force. The test is on counts; the rates are shown for information (the populations barely "
+            "change).")
+YOY_COLUMNS = {"previous_count": "previous 12 months", "change_pct": "change %", "rate_per_1000": "rate",
+               "previous_rate_per_1000": "previous rate", "phi": "φ (dispersion)",
+               "phi_changes": "earlier changes used for φ", "p_value": "p"}

@@ -386,3 +386,242 @@ def findings(disp: pd.DataFrame, period_label: str, link: str = "stop_search.htm
                          "csv": "tables/stop_search_disproportionality.csv",
                          "row_key": f"ethnic_group={r.ethnic_group};definition=officer-defined"})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+# --- page text, tables and Summary rows (the notebook only places them) ------------------------------------------
+
+RATE_COLUMNS = ["share", "find_rate_all", "find_all_ci_low", "find_all_ci_high", "find_rate_recorded",
+                "find_recorded_ci_low", "find_recorded_ci_high", "arrest_rate", "arrest_ci_low", "arrest_ci_high"]
+PCT_FORMATS = {c: "{:.1%}" for c in RATE_COLUMNS}  # breakdown() tables: every share and rate as a percentage
+
+
+def pct(x) -> str:
+    """A share as a percentage with one decimal ('12.3%'); blank for a missing value."""
+    return "" if pd.isna(x) else f"{100 * x:.1f}%"
+
+
+def ci_text(lo, hi, f=pct) -> str:
+    """'95% CI lo to hi' with each end formatted by f; blank when the interval is missing."""
+    return "" if pd.isna(lo) else f"95% CI {f(lo)} to {f(hi)}"
+
+
+def _count(n, disclosure):
+    from .narrative import fmt_count
+
+    return fmt_count(n, disclosure)
+
+
+def intro_sentence(period: tuple[str, str], rq, force: str, searches: int, disclosure=None) -> str:
+    """The page's opening sentence: period, reporting quarter, source and the number of searches."""
+    return (f"Period analysed: {months.label(period[0])} to {months.label(period[1])}; reporting quarter "
+            f"{quarter_label(rq)}. Source: data.police.uk stop and search files for {force} "
+            f"(one row = one search of a person, a vehicle, or both). {_count(searches, disclosure)} searches in the "
+            f"period.")
+
+
+def month_note(info: dict, disclosure=None) -> str:
+    """How a search's month is decided (UTC Date), with period_split's counts of rows moved or left out."""
+    c = lambda n: _count(n, disclosure)  # noqa: E731
+    return (f"Month of a search: the month of its Date, which the publisher writes in UTC. A search just after "
+            f"midnight British Summer Time on the 1st therefore sits in the previous month's file's month. "
+            f"{c(info['month_differs_from_file'])} of the {c(info['rows'])} rows in the files have a timestamp month "
+            f"different from their file's month (they are counted under the timestamp's month); "
+            f"{c(info['outside_period'])} fall outside the period by their timestamp and are not analysed.")
+
+
+def method_note(q: dict, min_count: int) -> str:
+    """How judgements are made: Wilson intervals, the quarter test, rate-ratio intervals, small numbers."""
+    return (f"How judgements are made. Proportions (find, arrest, no further action, strip search) carry a Wilson 95% "
+            f"confidence interval. The reporting quarter is compared with the {q['comparison_kind']} "
+            f"({quarter_label(q['comparison'])}) by a two-sided two-proportion z-test (pooled), or Fisher's exact "
+            f"test when an expected cell is below 5; 'significant' is used only when p < 0.05. Rate ratios carry a "
+            f"95% interval, log rate ratio ± 1.96 × √(1/a + 1/b), a and b the two groups' search counts. Small "
+            f"numbers (params stop_search.min_count = {min_count}): in the disproportionality table an ethnic group "
+            f"with fewer than {min_count} searches is suppressed (count, rate and ratio left blank, suppressed = "
+            f"True); elsewhere counts are shown in full and any rate or share resting on fewer than {min_count} "
+            f"searches is left blank, because rates on so few searches are unstable.")
+
+
+def quarter_counts(df: pd.DataFrame, q: dict) -> tuple[int, int | None]:
+    """Searches in the reporting quarter and in the comparison quarter (None when there is none)."""
+    rq, cq = q["reporting"], q["comparison"]
+    return int(df["month"].between(*rq).sum()), (int(df["month"].between(*cq).sum()) if cq else None)
+
+
+def strip_counts(df: pd.DataFrame) -> tuple[int, int]:
+    """Searches that removed more than outer clothing, and how many of them were of children."""
+    strip = df["removal_more_than_outer"] == True  # noqa: E712
+    return int(strip.sum()), int((strip & df["child"]).sum())
+
+
+def summary_rows(df: pd.DataFrame, period: tuple[str, str], q: dict, x: pd.DataFrame, rates_t: pd.DataFrame,
+                 disp: pd.DataFrame, census_year: int, min_count: int, disclosure=None) -> pd.DataFrame:
+    """The four Summary rows (volume, find rate, disproportionality, strip searches) with the pack's Summary
+    columns; x is the monthly XmR frame (spc.xmr), rates_t rates_table(), disp disproportionality()."""
+    from .narrative import fmt_p
+
+    c = lambda n: _count(n, disclosure)  # noqa: E731
+    rq, cq = q["reporting"], q["comparison"]
+    R = rates_t.set_index("measure")
+    fr, frr, last = R.loc[FIND_ALL], R.loc[FIND_RECORDED], x.iloc[-1]
+    bw = disp.set_index(["definition", "ethnic_group"]).loc[("officer-defined", "Black")]
+    n_rq, n_cq = quarter_counts(df, q)
+    strip_total, strip_child = strip_counts(df)
+    summary = pd.DataFrame([
+        {"topic": "Stop and search: searches", "measure": "stop_search_volume", "inclusion": "Quarter unless exceptional",
+         "data": f"{c(n_rq)} searches in {quarter_label(rq)}"
+                 + (f" ({c(n_cq)} in {quarter_label(cq)})" if cq else "") + f"; {c(len(df))} in the period",
+         "commentary": (f"{months.label(period[1])} is outside the SPC limits ({last['special_cause']})."
+                        if last["rule"] == "outside limits" else "No exceptional monthly volume (XmR chart).")},
+        {"topic": "Stop and search: find rate", "measure": "stop_search_find_rate", "inclusion": "Quarter unless exceptional",
+         "data": (f"{pct(fr['period_rate'])} of all searches found the object searched for "
+                  f"({ci_text(fr['period_ci_low'], fr['period_ci_high'])}; {c(fr['period_count'])} of "
+                  f"{c(int(fr['period_n']))})" if pd.notna(fr["period_rate"]) else
+                  f"Find rate suppressed: fewer than {min_count} searches")
+                 + (f"; {pct(frr['period_rate'])} of the searches with the field recorded "
+                    f"({find_bias_short(df)})" if pd.notna(frr["period_rate"]) else "")
+                 + f"; not recorded for {pct(R.loc['find not recorded', 'period_rate'])}",
+         "commentary": ("Find rate over all searches, reporting quarter vs " + q["comparison_kind"].split(" (")[0] + ": "
+                        + ("significant change" if fr["significant"] else "no significant change")
+                        + f" ({fr['test']}, {fmt_p(fr['pvalue'])})") if cq and pd.notna(fr.get("pvalue")) else
+         "No comparison quarter in the data."},
+        {"topic": "Stop and search: ethnic disproportionality", "measure": "stop_search_disproportionality",
+         "inclusion": "Quarter unless exceptional",
+         "data": ("Black people were searched at " + f"{bw['ratio_to_white']:.1f} times the White rate "
+                  f"(officer-defined, Census {census_year}; {ci_text(bw['ci_low'], bw['ci_high'], lambda v: f'{v:.1f}')})")
+         if pd.notna(bw["ratio_to_white"]) else "Black/White ratio suppressed (too few searches)",
+         "commentary": f"Rates per 1,000 residents over {len(months.span(*period))} months; see the page for every "
+                       f"group, both definitions."},
+        {"topic": "Strip searches", "measure": "stop_search_strip", "inclusion": "Quarter unless exceptional",
+         "data": f"{c(strip_total)} searches removed more than outer clothing in the period "
+                 f"({pct(R.loc['strip search', 'period_rate'])} of searches with the field recorded)",
+         "commentary": f"{c(strip_child)} of them of children (under 18)."},
+    ])
+    summary["shown"] = True
+    summary["link"] = "stop_search.html#" + summary["measure"].str.replace("stop_search_", "ss-")
+    return summary[["topic", "measure", "inclusion", "shown", "data", "commentary", "link"]]
+
+
+def volume_sentence(df: pd.DataFrame, q: dict, disclosure=None) -> str:
+    """Searches in the period and the reporting quarter, against the comparison quarter when there is one."""
+    n_rq, n_cq = quarter_counts(df, q)
+    return (f"{_count(len(df), disclosure)} searches in the period; {_count(n_rq, disclosure)} in the reporting "
+            f"quarter" + (f", against {_count(n_cq, disclosure)} in {quarter_label(q['comparison'])} "
+                          f"({q['comparison_kind']})." if q["comparison"] else "."))
+
+
+def xmr_note(x: pd.DataFrame, n_months: int, baseline_months: int, rules_description: str) -> str:
+    """How the XmR limits are set, saying when the period is shorter than the baseline."""
+    return (f"XmR chart: centre = mean of the first {x.attrs['baseline_points']} months, limits = centre ± 2.66 × mean "
+            f"moving range; control-chart rules: {rules_description}"
+            + (f" The period has only {n_months} months, fewer than the {baseline_months}-month baseline set "
+               f"in the params: the limits use all {n_months}, the reporting month included, and are "
+               f"provisional." if n_months < baseline_months else ""))
+
+
+def monthly_table(x: pd.DataFrame) -> pd.DataFrame:
+    """The monthly XmR frame as shown: searches, monthly average, limits, rule and variation."""
+    return x[["month", "value", "centre", "lower", "upper", "rule", "variation"]].rename(
+        columns={"value": "searches", "centre": "monthly average", "lower": "lower limit", "upper": "upper limit",
+                 "rule": "SPC rule"})
+
+
+def legislation_detail(df: pd.DataFrame) -> pd.DataFrame:
+    """Searches by legislation as published (empty as 'Not recorded'), most used first."""
+    return (df["legislation"].fillna("Not recorded").value_counts().rename_axis("legislation")
+            .reset_index(name="searches"))
+
+
+def find_paragraph(df: pd.DataFrame, rates_t: pd.DataFrame, min_count: int, disclosure=None) -> str:
+    """The find, arrest and no-further-action paragraph for the period (rates_table's period columns)."""
+    c = lambda n: _count(n, disclosure)  # noqa: E731
+    R = rates_t.set_index("measure")
+    fr, frr = R.loc[FIND_ALL], R.loc[FIND_RECORDED]
+    return ((f"Find rate: the object searched for was found in {c(fr['period_count'])} of the "
+             f"{c(int(fr['period_n']))} searches, {pct(fr['period_rate'])} "
+             f"({ci_text(fr['period_ci_low'], fr['period_ci_high'])}; 'Outcome linked to object of search' = True, "
+             f"over all searches). " if pd.notna(fr["period_rate"]) else
+             f"Find rate suppressed (fewer than {min_count} searches to base it on). ")
+            + (f"Over the {c(int(frr['period_n']))} searches where that field is recorded it is "
+               f"{pct(frr['period_rate'])} ({ci_text(frr['period_ci_low'], frr['period_ci_high'])}); the field is "
+               f"empty for {pct(R.loc['find not recorded', 'period_rate'])} of searches. "
+               if pd.notna(frr["period_rate"]) else "")
+            + find_bias_sentence(df) + " Arrest rate: "
+            f"{pct(R.loc['arrest rate', 'period_rate'])} of all searches; no further action: "
+            f"{pct(R.loc['no further action', 'period_rate'])}.")
+
+
+def comparison_sentences(rates_t: pd.DataFrame, q: dict) -> list[str]:
+    """One sentence per tested measure: reporting quarter against comparison quarter, with the test and p."""
+    from .narrative import fmt_p
+
+    rq, cq = q["reporting"], q["comparison"]
+    if not cq:
+        return []
+    R, out = rates_t.set_index("measure"), []
+    for m in [FIND_ALL, FIND_RECORDED, "arrest rate", "no further action"]:
+        r = R.loc[m]
+        if pd.notna(r["pvalue"]):
+            out.append(f"{m.capitalize()}: {pct(r['reporting_quarter_rate'])} in {quarter_label(rq)} against "
+                       f"{pct(r['comparison_quarter_rate'])} in {quarter_label(cq)}: "
+                       + ("a statistically significant difference" if r["significant"] else
+                          "not a statistically significant difference") + f" ({r['test']}, {fmt_p(r['pvalue'])}).")
+    return out
+
+
+def multiple_tests_note(rates_t: pd.DataFrame) -> str | None:
+    """How many quarter comparisons were tested and how many chance alone would flag (5% each); None if none."""
+    n_t = int(rates_t["pvalue"].notna().sum())
+    if not n_t:
+        return None
+    return (f"{n_t} measures are compared between the two quarters in the table below "
+            f"({int(rates_t['significant'].sum())} significant at p < 0.05); with {n_t} tests at the 5% level, "
+            f"chance alone would flag about {0.05 * n_t:.1f} of them even if nothing had changed. The two find "
+            f"rates share their finds, so their tests are not independent.")
+
+
+def population_paragraph(cov: pd.DataFrame, pfa: pd.Series, n_months: int, census_year: int) -> str:
+    """What the disproportionality rates are, their Census population, and the not-stated shares."""
+    C = cov.set_index(["definition", "group"])
+    return (f"Searches per 1,000 residents of each ethnic group over the {n_months} months, and each group's rate "
+            f"divided by the White rate. Population: Census {census_year} usual residents of the "
+            f"{pfa['pfa_name']} police force area ({pfa['pfa_code']}), {int(pfa['Total']):,} people. Ethnicity not "
+            f"stated: {pct(C.loc[('officer-defined', 'Not stated'), 'share'])} of searches (officer-defined), "
+            f"{pct(C.loc[('self-defined', 'Not stated'), 'share'])} (self-defined); these searches are in no group's "
+            f"rate, so every rate is a lower bound.")
+
+
+def mapping_note(census_year: int) -> str:
+    """How officer- and self-defined ethnicity map to Census groups, and the caveats of resident denominators."""
+    return ("Mapping. Officer-defined ethnicity is recorded by police.uk in the five Census high-level groups and is "
+            "used as it is (officers rarely record 'Mixed', so that group is usually suppressed). Self-defined "
+            "ethnicity is a Census category written '<group> - <category>'; its group prefix gives the Census group "
+            "(White, Black/African/Caribbean/Black British → Black, Asian/Asian British → Asian, Mixed/Multiple "
+            "ethnic groups → Mixed, Other ethnic group → Other); 'Other ethnic group - Not stated' and empty count "
+            f"as not stated. Census {census_year} puts Chinese in Asian and Arab in Other, as police.uk does. "
+            "Caveats: residents are not the people present where searches happen (visitors, commuters, the "
+            "night-time economy), and the Census ages; a ratio shows a difference in rates, not its cause.")
+
+
+def find_by_ethnicity(df: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """breakdown() by officer- and by self-defined Census group, stacked with a definition column."""
+    groups = CENSUS_GROUPS + [NOT_STATED]
+    fe = pd.concat([breakdown(df, "officer_group", groups, min_count)
+                    .rename(columns={"officer_group": "ethnic_group"}).assign(definition="officer-defined"),
+                    breakdown(df, "self_group", groups, min_count)
+                    .rename(columns={"self_group": "ethnic_group"}).assign(definition="self-defined")])
+    return fe[["definition", "ethnic_group", "searches", "found", "find_rate_all", "find_all_ci_low",
+               "find_all_ci_high", "find_recorded", "find_rate_recorded", "find_recorded_ci_low",
+               "find_recorded_ci_high", "arrest_rate", "arrest_ci_low", "arrest_ci_high", "find_suppressed",
+               "arrest_suppressed"]]
+
+
+def strip_paragraph(df: pd.DataFrame, rates_t: pd.DataFrame, disclosure=None) -> str:
+    """Strip searches in the period, their share of searches with the field recorded, and those of children."""
+    c = lambda n: _count(n, disclosure)  # noqa: E731
+    strip_total, strip_child = strip_counts(df)
+    sr = rates_t.set_index("measure").loc["strip search"]
+    return (f"{c(strip_total)} searches removed more than outer clothing in the period: {pct(sr['period_rate'])} "
+            f"({ci_text(sr['period_ci_low'], sr['period_ci_high'])}) of the {c(int(sr['period_n']))} searches "
+            f"where this is recorded. Children: {c(strip_child)} of the strip searches were of people under 18 (age "
+            f"range under 10 or 10-17).")
