@@ -107,6 +107,21 @@ def test_segmented_regression_finds_a_level_step():
     assert "Newey–West" in r.method
 
 
+def test_segmented_regression_standard_error_is_never_below_ordinary_least_squares():
+    import statsmodels.api as sm
+    from scipy import stats
+
+    months = [f"{2022 + (i + 3) // 12}-{(i + 3) % 12 + 1:02d}" for i in range(30)]
+    y = 50 + np.tile([1.0, -1.0], 15) + 0.5 * (np.arange(30) >= 18)  # strong negative autocorrelation
+    r = interrupted.segmented_regression(y, months, months[18], seasonal=False)
+    t = np.arange(30.0)
+    a = (t >= 18).astype(float)
+    ols = sm.OLS(y, np.column_stack([np.ones(30), t, a, (t - 18) * a])).fit()
+    se = (r.level_ci[1] - r.level_ci[0]) / 2 / stats.t.ppf(0.975, 26)
+    assert se >= ols.bse[2] - 1e-12
+    assert r.level_p >= ols.pvalues[2] - 1e-12
+
+
 def test_segmented_regression_matches_plain_ols_coefficients():
     import statsmodels.api as sm
 

@@ -52,7 +52,8 @@ def _query(sql: str, params: list | None = None, **tables) -> pd.DataFrame:
             if isinstance(src, pd.DataFrame):
                 con.register(name, src)
             else:
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet(?)", [str(Path(src))])
+                path = str(Path(src)).replace("'", "''")
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
         return con.execute(sql, params or []).df()
     finally:
         con.close()
@@ -317,6 +318,10 @@ def _p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
 def _n(x) -> str:
     return f"{int(x):,}"
 
@@ -354,7 +359,7 @@ def summary_rows(calls_t: pd.DataFrame, ba: pd.DataFrame, resp: pd.DataFrame, ch
                         f"{_p(r['level_p'])}, segmented regression)")
         rows.append({"topic": f"{line} calls answered within {thr}", "measure": f"cj_calls_{line}",
                      "inclusion": "Every month", "direction": "higher is better", "data": data,
-                     "commentary": "; ".join(comm).capitalize() + ".", "link": f"criminal_justice.html#calls-{line}"})
+                     "commentary": _sentence("; ".join(comm)), "link": f"criminal_justice.html#calls-{line}"})
     f = resp[(resp["area"] == "Force") & (resp["month"] == rm)]
     if len(f):
         f = f.iloc[0]

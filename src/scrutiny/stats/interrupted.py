@@ -32,14 +32,17 @@ class Segmented:
 def segmented_regression(values, months: list[str], start: str, seasonal: bool = True, hac_lags: int = 3,
                          min_each_side: int = 6) -> Segmented | None:
     """Interrupted time series: y_t = b0 + b1·t + b2·after_t + b3·(t − t0)·after_t [+ a·sin + c·cos of the
-    month of year], fitted by OLS with Newey–West (HAC) standard errors, `hac_lags` months; b2 is the level
-    change at the start month and b3 the change in slope per month, each tested with a two-sided z test.
+    month of year], fitted by OLS; b2 is the level change at the start month and b3 the change in slope per
+    month, each tested by a two-sided t test (n − k degrees of freedom). The standard error is the larger of the
+    ordinary and the Newey–West (HAC, `hac_lags` months) estimates, so autocorrelation can widen an interval but
+    a short series' chance negative autocorrelation never narrows one.
 
     Source: Wagner et al. 2002, "Segmented regression analysis of interrupted time series studies in medication
-    use research"; HAC errors (Newey & West 1987) for autocorrelated monthly series. The annual harmonic absorbs
-    a seasonal pattern. Returns None when either side has fewer than `min_each_side` months.
+    use research"; Newey & West 1987. The annual harmonic absorbs a seasonal pattern. Returns None when either
+    side has fewer than `min_each_side` months.
     """
     import statsmodels.api as sm
+    from scipy import stats
 
     y = np.asarray(values, dtype=float)
     t = np.arange(len(y), dtype=float)
@@ -47,23 +50,30 @@ def segmented_regression(values, months: list[str], start: str, seasonal: bool =
     keep = ~np.isnan(y)
     if int(after[keep].sum()) < min_each_side or int((1 - after[keep]).sum()) < min_each_side:
         return None
-    t0 = float(np.argmax(after)) if after.any() else float(len(y))
+    t0 = float(np.argmax(after))
     cols = {"const": np.ones_like(t), "t": t, "after": after, "t_after": (t - t0) * after}
     if seasonal:
         moy = np.array([int(m[5:7]) for m in months], dtype=float)
         cols["sin"] = np.sin(2 * np.pi * moy / 12)
         cols["cos"] = np.cos(2 * np.pi * moy / 12)
     X = pd.DataFrame(cols)[keep]
-    fit = sm.OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
-    ci = fit.conf_int()
-    name = ("segmented regression (level and slope change; OLS with Newey–West standard errors, "
-            f"{hac_lags} lags" + ("; annual harmonic for season" if seasonal else "") + ")")
+    ols = sm.OLS(y[keep], X).fit()
+    hac = sm.OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    se = np.maximum(ols.bse, hac.bse)
+    df = ols.df_resid
+    crit = stats.t.ppf(0.975, df)
+
+    def test(name):
+        b, e = float(ols.params[name]), float(se[name])
+        return b, (b - crit * e, b + crit * e), float(2 * stats.t.sf(abs(b / e), df))
+
+    lvl, slp = test("after"), test("t_after")
+    name = ("segmented regression (level and slope change; OLS, standard error the larger of the ordinary and "
+            f"Newey–West ({hac_lags} lags) estimates, t test" + ("; annual harmonic for season" if seasonal else "")
+            + ")")
     return Segmented(
         method=name, n_before=int((1 - after[keep]).sum()), n_after=int(after[keep].sum()),
-        level_change=float(fit.params["after"]), level_ci=(float(ci.loc["after", 0]), float(ci.loc["after", 1])),
-        level_p=float(fit.pvalues["after"]),
-        slope_change=float(fit.params["t_after"]),
-        slope_ci=(float(ci.loc["t_after", 0]), float(ci.loc["t_after", 1])), slope_p=float(fit.pvalues["t_after"]),
+        level_change=lvl[0], level_ci=lvl[1], level_p=lvl[2], slope_change=slp[0], slope_ci=slp[1], slope_p=slp[2],
         mean_before=float(np.nanmean(y[after == 0])), mean_after=float(np.nanmean(y[after == 1])))
 
 

@@ -239,7 +239,9 @@ def court_cases(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     results = {"guilty plea": 0.62, "convicted after trial": 0.12, "acquitted": 0.07, "discontinued": 0.12,
                "other": 0.07}
     parts = []
-    for m in months():
+    # cases charged in the two years before the sample starts are included, as a court extract holds every case
+    # open or completed in its window: without them the first months would see only fast completions
+    for m in months(str(pd.Period(START, freq="M") - 24), END):
         n = int(rng.poisson(COURT_CASES_PER_MONTH))
         charge = _dates(rng, m, n)
         offence = charge - np.rint(np.exp(rng.normal(np.log(25), 1.3, n))).astype("timedelta64[D]")
