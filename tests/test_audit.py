@@ -9,8 +9,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from scrutiny import audit
-from scrutiny.audit import D, Interval
+from scrutiny.analyses import audit
+from scrutiny.analyses.audit import D, Interval
 
 FIG_COLS = audit.FIGURES_HEADER
 
@@ -358,9 +358,9 @@ def test_truncation_hint():
 
 
 def test_figures_header_may_leave_out_the_optional_columns():
-    from scrutiny import published
+    from scrutiny.inputs import published_figures
 
-    heads = published.FIGURES.accepted_headers()
+    heads = published_figures.FIGURES.accepted_headers()
     core = "figure_id|doc_id|location|measure|geography|period|value|unit|value_text|decimals"
     assert core in heads and core + "|note" in heads and core + "|note|as_at|window" in heads
     assert core + "|window" in heads and len(heads) == 8

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from scrutiny import breaks, dispersion
+from scrutiny.stats import breaks, dispersion
 
 
 def noisy(level, n, seed, phi=4.0):

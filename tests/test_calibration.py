@@ -5,7 +5,10 @@ import pandas as pd
 import pytest
 
 from conftest import RUN_DATE, run_cli, write_params
-from scrutiny import measures, months, paths, performance, simulate
+from scrutiny import paths
+from scrutiny.analyses import measures, performance
+from scrutiny.reference import months
+from scrutiny.synthetic import street
 
 PERIOD = ("2022-07", "2025-06")
 CAT = measures.load_catalogue(paths.REPO_ROOT / "params" / "measures" / "police_uk.yaml")
@@ -20,7 +23,7 @@ def _summary(counts):
 def test_null_data_about_five_percent_significant_and_no_breaks():
     tested = flagged = 0
     for seed in range(10):
-        found, s = _summary(simulate.monthly_counts(seed, PERIOD, overdispersion=40))
+        found, s = _summary(street.monthly_counts(seed, PERIOD, overdispersion=40))
         assert found[found["area"] == "force"].empty, (seed, found)
         f = s[s["area"] == "force"]
         tested += int(f["r12_pvalue"].notna().sum())
@@ -32,11 +35,11 @@ def test_null_data_about_five_percent_significant_and_no_breaks():
 
 def test_poisson_test_would_not_be_calibrated():
     """The reason for the quasi-Poisson test: on the same null data the exact Poisson test flags far more."""
-    from scrutiny import rates
+    from scrutiny.stats import rates
 
     flagged = tested = 0
     for seed in range(5):
-        mon = measures.monthly(simulate.monthly_counts(seed, PERIOD), CAT, PERIOD, 0.01)
+        mon = measures.monthly(street.monthly_counts(seed, PERIOD), CAT, PERIOD, 0.01)
         for _, g in mon[mon["area"] == "force"].groupby("measure"):
             v = g.sort_values("month")["value"].to_numpy()
             tested += 1
@@ -47,7 +50,7 @@ def test_poisson_test_would_not_be_calibrated():
 @pytest.mark.parametrize("seed,crime_type,month", [(101, "Burglary", "2023-10"), (102, "Vehicle crime", "2024-05"),
                                                    (103, "Criminal damage and arson", "2022-11")])
 def test_x3_step_found_within_a_month(seed, crime_type, month):
-    found, s = _summary(simulate.monthly_counts(seed, PERIOD, step=(crime_type, month, 3.0)))
+    found, s = _summary(street.monthly_counts(seed, PERIOD, step=(crime_type, month, 3.0)))
     mid = next(m.id for m in CAT.measures if list(m.crime_types) == [crime_type])
     f = found[(found["measure"] == mid) & (found["area"] == "force")]
     assert len(f) == 1
@@ -61,9 +64,9 @@ def test_x3_step_found_within_a_month(seed, crime_type, month):
 @pytest.mark.e2e
 def test_pack_on_simulated_files(tmp_path):
     """The whole pack on police.uk-shaped files with no change and repeated rows: no break, counts recount."""
-    counts = simulate.monthly_counts(7, ("2023-07", "2025-06"), mean=800, overdispersion=10)
-    files = simulate.write_street_files(counts, tmp_path / "data", seed=7)
-    params = write_params(tmp_path / "p.yaml", pack={"id": "sim", "title": "Simulated", "force": simulate.FORCE},
+    counts = street.monthly_counts(7, ("2023-07", "2025-06"), mean=800, overdispersion=10)
+    files = street.write_street_files(counts, tmp_path / "data", seed=7)
+    params = write_params(tmp_path / "p.yaml", pack={"id": "sim", "title": "Simulated", "force": street.FORCE},
                           period={"start": "2023-07", "end": "2025-06"},
                           inputs={"police_uk_street": {"path": str(tmp_path / "data" / "*-street.csv.gz")}})
     res = run_cli("run", params, "--out", tmp_path / "pack", "--run-date", RUN_DATE)

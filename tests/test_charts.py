@@ -6,7 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from scrutiny import charts, months, spc
+from scrutiny.reference import months
+from scrutiny.report import charts
+from scrutiny.stats import spc
 
 
 def test_wcag_contrast_formula_on_known_values():
@@ -105,7 +107,7 @@ def test_theme_sets_palette_and_tick_size():
 
 
 def test_funnel_labels_close_together_are_moved_apart():
-    from scrutiny.charts import _label_shifts
+    from scrutiny.report.charts import _label_shifts
 
     # Gwent (96.4, 590k) and Durham (98.9, 640k) are close on both axes: the higher label moves up a line;
     # Surrey (62.0, 1.2m) is far from both and stays

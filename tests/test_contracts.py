@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import GWENT, run_cli, write_gz, write_params
-from scrutiny import contracts, params
-from scrutiny.ingest import InputError
+from scrutiny import contracts
+from scrutiny.config import params
+from scrutiny.inputs.police_uk import InputError
 
 MONTHS = ["2024-01", "2024-02", "2024-03"]
 

@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 
-from scrutiny import csvsafe, nb
+from scrutiny.report import csvsafe, page
 
 
 def test_text_cells_starting_with_a_trigger_get_a_quote():
@@ -30,8 +30,8 @@ def test_mixed_object_column_keeps_numbers_as_numbers():
 
 def test_write_table_neutralises(tmp_path):
     df = pd.DataFrame({"district": ['=HYPERLINK("http://evil/","Newport")', "Newport"], "change": [-12, 4]})
-    nb.setup(min_count=None)
-    nb.write_table(df, "t", tmp_path)
+    page.setup(min_count=None)
+    page.write_table(df, "t", tmp_path)
     text = (tmp_path / "tables" / "t.csv").read_text()
     assert text == 'district,change\n"\'=HYPERLINK(""http://evil/"",""Newport"")",-12\nNewport,4\n'
     back = pd.read_csv(io.StringIO(text))

@@ -7,15 +7,16 @@ import pandas as pd
 import pytest
 
 from conftest import write_params
-from scrutiny import nb, params
+from scrutiny.config import params
+from scrutiny.report import page
 
 
 @pytest.fixture
 def threshold():
     def set_(n):
-        nb.setup(min_count=n)
+        page.setup(min_count=n)
     yield set_
-    nb._min_count = nb._UNSET
+    page._min_count = page._UNSET
 
 
 def frame():
@@ -28,21 +29,21 @@ def test_default_is_off(tmp_path, monkeypatch):
     assert p.disclosure.min_count is None
     write_params(tmp_path / "params.yaml")
     monkeypatch.chdir(tmp_path)
-    nb._min_count = nb._UNSET
-    assert nb.min_count() is None
-    out, hidden = nb.suppress(frame())
+    page._min_count = page._UNSET
+    assert page.min_count() is None
+    out, hidden = page.suppress(frame())
     assert hidden == 0 and out.equals(frame())
 
 
 def test_counts_below_threshold_become_marker_zero_kept():
-    out, hidden = nb.suppress(frame(), threshold=5)
+    out, hidden = page.suppress(frame(), threshold=5)
     assert out["n"].tolist() == [0, "[c]", "[c]", 5, 12, "[c]"]
     assert hidden == 3
     assert out["rate"].tolist() == frame()["rate"].tolist()  # float columns are not counts by default
 
 
 def test_named_count_columns():
-    out, hidden = nb.suppress(frame(), counts=["rate"], threshold=5)
+    out, hidden = page.suppress(frame(), counts=["rate"], threshold=5)
     assert out["rate"].tolist() == [0.0, "[c]", "[c]", "[c]", "[c]", "[c]"]
     assert out["n"].tolist() == frame()["n"].tolist()
     assert hidden == 5
@@ -51,8 +52,8 @@ def test_named_count_columns():
 def test_write_table_and_table_suppress(tmp_path, threshold, monkeypatch):
     threshold(10)
     shown = []
-    monkeypatch.setattr(nb, "_display_html", shown.append)
-    nb.table(frame(), "t", tmp_path)
+    monkeypatch.setattr(page, "_display_html", shown.append)
+    page.table(frame(), "t", tmp_path)
     csv = (tmp_path / "tables" / "t.csv").read_text()
     assert csv.splitlines()[1:3] == ["a,0,0", "b,[c],1"]
     assert '<td class="num">[c]</td>' in shown[0]  # counts are right-aligned cells
@@ -66,11 +67,11 @@ def test_chart_data_blanked(threshold, monkeypatch):
     def fake_svg(spec):
         seen["spec"] = spec
         return "<svg></svg>"
-    monkeypatch.setattr(nb.charts, "to_svg", fake_svg)
+    monkeypatch.setattr(page.charts, "to_svg", fake_svg)
     shown = []
-    monkeypatch.setattr(nb, "_display_html", shown.append)
+    monkeypatch.setattr(page, "_display_html", shown.append)
     ch = alt.Chart(frame()).mark_bar().encode(x="area:N", y="n:Q")
-    nb.chart(ch, "bars")
+    page.chart(ch, "bars")
     import json
 
     spec = json.loads(seen["spec"])
@@ -83,12 +84,12 @@ def test_chart_data_blanked(threshold, monkeypatch):
 def test_threshold_read_from_params_yaml_in_working_folder(tmp_path, monkeypatch):
     write_params(tmp_path / "params.yaml", disclosure={"min_count": 10})
     monkeypatch.chdir(tmp_path)
-    nb._min_count = nb._UNSET
-    assert nb.min_count() == 10
+    page._min_count = page._UNSET
+    assert page.min_count() == 10
 
 
 def test_sentences_mark_small_counts():
-    from scrutiny import narrative
+    from scrutiny.analyses import narrative
 
     s = narrative.monthly_sentence("robberies", 3, "June 2025", "May 2025", 12, 6.25, min_count=5)
     assert s == ("[c] robberies were recorded in June 2025. This is a decrease compared to May 2025 (12) and below "
@@ -102,7 +103,7 @@ def test_sentences_mark_small_counts():
 
 
 def test_rolling_sentence_withholds_the_difference_when_a_total_is_suppressed():
-    from scrutiny import narrative
+    from scrutiny.analyses import narrative
 
     s = narrative.rolling_sentence(4, 30, "June 2025", 0.0001, min_count=5)
     assert s.startswith("In the 12 months to June 2025, [c] were recorded, against 30 in the previous 12 months: "
@@ -116,17 +117,17 @@ def test_rolling_sentence_withholds_the_difference_when_a_total_is_suppressed():
 
 def test_count_in_text_follows_threshold(threshold):
     threshold(10)
-    assert [nb.count(n) for n in (0, 1, 9, 10, 1234)] == ["0", "[c]", "[c]", "10", "1,234"]
+    assert [page.count(n) for n in (0, 1, 9, 10, 1234)] == ["0", "[c]", "[c]", "10", "1,234"]
     threshold(None)
-    assert nb.count(3) == "3"
+    assert page.count(3) == "3"
 
 
 def test_start_loads_params_and_period(tmp_path):
     f = write_params(tmp_path / "p.yaml", period={"start": "2024-04", "end": "2025-03"})
     try:
-        p, period = nb.start(f, min_count=3)
+        p, period = page.start(f, min_count=3)
         assert period == ("2024-04", "2025-03")
         assert p.period.end == "2025-03"
-        assert nb.min_count() == 3
+        assert page.min_count() == 3
     finally:
-        nb._min_count = nb._UNSET
+        page._min_count = page._UNSET

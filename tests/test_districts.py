@@ -7,8 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from scrutiny import charts, districts, months
-from scrutiny.measures import Catalogue, Measure
+from scrutiny.analyses import districts
+from scrutiny.analyses.measures import Catalogue, Measure
+from scrutiny.reference import months
+from scrutiny.report import charts
 
 
 def pop_frame():
@@ -141,7 +143,7 @@ def test_rate_table_unmatched_district_has_counts_but_no_rate():
 
 
 def test_display_suppresses_rate_with_its_count_and_writes_no_program_values():
-    from scrutiny import present
+    from scrutiny.report import present
 
     t = districts.rate_table(*hand_frames()[:3], CAT, hand_frames()[3], "2025-06")
     d = districts.display(t, min_count=40)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import GWENT, REPO, RUN_DATE, run_cli, write_params
-from scrutiny import months
+from scrutiny.reference import months
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pack")]
 

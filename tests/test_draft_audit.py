@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scrutiny import audit
-from scrutiny import draft_audit as da
+from scrutiny.analyses import audit
+from scrutiny.analyses import draft_audit as da
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_000 = SEEDS / "000_0a42c4e7dfe53d47.txt"

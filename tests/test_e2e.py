@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import GWENT, RUN_DATE, run_cli, write_params
-from scrutiny import months
+from scrutiny.reference import months
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pack")]
 
@@ -136,8 +136,8 @@ def test_notebook_failure_exit_1_keeps_notebook(tmp_path):
 
 def test_one_crime_per_crime_id_in_a_month(tmp_path):
     """2023-01 repeats 513 Crime IDs: each crime counts once, and the rows as published are kept beside it."""
-    from scrutiny import measures
-    from scrutiny.ingest import DATASETS
+    from scrutiny.analyses import measures
+    from scrutiny.inputs.registry import DATASETS
 
     ds = DATASETS["police_uk_street"]
     path = GWENT / "2023-01-gwent-street.csv.gz"

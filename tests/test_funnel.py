@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from scrutiny import funnel, peers, rates
+from scrutiny.analyses import peers
+from scrutiny.stats import funnel, rates
 
 
 def test_poisson_rate_interval_matches_chi_square_formula():

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny import contracts, ho_outcomes, params, paths
+from scrutiny import contracts, paths
+from scrutiny.config import params
+from scrutiny.inputs import ho_outcomes
 
 FIXTURE = paths.REPO_ROOT / "data" / "sample" / "ho_outcomes" / "FIXTURE-prc-outcomes-open-data-mar2025-illustrative.csv"
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from scrutiny import months
+from scrutiny.reference import months
 
 
 @pytest.mark.parametrize("month, fy, q, long", [

@@ -1,4 +1,4 @@
-from scrutiny import narrative
+from scrutiny.analyses import narrative
 
 
 def test_monthly_sentence_force_grammar():

@@ -11,7 +11,11 @@ import pytest
 from scipy import stats
 
 from conftest import write_params
-from scrutiny import outcomes, params, paths, policeuk, rates
+from scrutiny import paths
+from scrutiny.analyses import outcomes
+from scrutiny.config import params
+from scrutiny.reference import police_uk
+from scrutiny.stats import rates
 
 CATS = outcomes.load_categories()
 
@@ -147,10 +151,10 @@ def test_category_mapping():
     contract = json.loads((paths.REPO_ROOT / "data_contracts" / "police_uk_outcomes.v1.json").read_text())
     accepted = next(e["kwargs"]["value_set"] for e in contract["expectations"]
                     if e["kwargs"].get("column") == "Outcome type" and "value_set" in e["kwargs"])
-    assert set(accepted) == set(policeuk.OUTCOME_CATEGORIES)
+    assert set(accepted) == set(police_uk.OUTCOME_CATEGORIES)
     for c in accepted:
-        assert policeuk.normalise_outcome(c) in m.index, c
-    assert policeuk.normalise_outcome("Offender given a penalty notice") == "Offender given penalty notice"
+        assert police_uk.normalise_outcome(c) in m.index, c
+    assert police_uk.normalise_outcome("Offender given a penalty notice") == "Offender given penalty notice"
     assert m.loc["Suspect charged", "ho_outcome_types"] == "1" and m.loc["Suspect charged", "charged_summonsed"]
     assert not m.loc["Suspect charged as part of another case", "charged_summonsed"]  # TIC (type 4)
     assert m.loc["Unable to prosecute suspect", "evidential_difficulties"]
@@ -220,9 +224,9 @@ def test_outcomes_notebook_needs_outcomes_input(tmp_path):
 
 
 def test_prepared_outcomes_use_one_spelling(tmp_path):
-    from scrutiny.ingest import DATASETS
+    from scrutiny.inputs.registry import DATASETS
 
-    rows = pd.DataFrame({c: ["x", "y"] for c in policeuk.OUTCOMES_HEADER})
+    rows = pd.DataFrame({c: ["x", "y"] for c in police_uk.OUTCOMES_HEADER})
     rows["Month"] = ["2024-01", "2024-01"]
     rows["LSOA name"] = ["Newport 001A", "Newport 001A"]
     rows["Outcome type"] = ["Offender given a penalty notice", "Suspect charged"]

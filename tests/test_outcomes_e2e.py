@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import GWENT, RUN_DATE, run_cli, write_params
-from scrutiny import months, paths
+from scrutiny import paths
+from scrutiny.reference import months
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("outcomes_pack")]
 

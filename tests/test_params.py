@@ -1,8 +1,8 @@
 import pytest
 
 from conftest import GWENT, write_params
-from scrutiny import params
-from scrutiny.sections import SECTIONS, Section
+from scrutiny.config import params
+from scrutiny.config.sections import SECTIONS, Section
 
 STREET = {"police_uk_street": {"path": str(GWENT / "*-street.csv.gz")}}
 
@@ -82,7 +82,7 @@ def test_audit_tolerance_defaults_and_unknown_keys(tmp_path):
 
 
 def test_every_notebook_is_a_section_and_every_section_input_a_dataset():
-    from scrutiny.ingest import DATASETS
+    from scrutiny.inputs.registry import DATASETS
 
     notebooks = {p.stem for p in (params.paths.REPO_ROOT / "notebooks").glob("*.py")}
     assert set(SECTIONS) == notebooks
@@ -94,11 +94,11 @@ def test_every_notebook_is_a_section_and_every_section_input_a_dataset():
 def test_section_titles_are_the_notebook_titles():
     import jupytext
 
-    from scrutiny import report
+    from scrutiny.report import views
 
     for name, s in SECTIONS.items():
         nb = jupytext.read(params.paths.REPO_ROOT / "notebooks" / f"{name}.py")
-        assert report.notebook_title(nb) == s.title
+        assert views.notebook_title(nb) == s.title
 
 
 def test_section_missing_inputs():

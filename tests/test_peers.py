@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from scrutiny import params, peers, pfa
+from scrutiny.analyses import peers
+from scrutiny.config import params
+from scrutiny.inputs import msg_file, pfa_tables
+from scrutiny.reference import forces, offences
 
 REPO = params.paths.REPO_ROOT
 
@@ -47,31 +50,31 @@ def test_standardise_drops_constant_columns():
 
 
 def test_force_name_matching():
-    assert pfa.force_name("Gwent Police") == "Gwent"
-    assert pfa.force_name("Warwickshire Police") == "Warwickshire"
-    assert pfa.force_name("Devon & Cornwall Police") == "Devon and Cornwall"
-    assert pfa.force_name("Metropolitan Police Service") == "Metropolitan Police"
-    assert pfa.force_name("dyfed powys") == "Dyfed-Powys"
-    assert pfa.force_name("London, City of") == "City of London"
+    assert forces.force_name("Gwent Police") == "Gwent"
+    assert forces.force_name("Warwickshire Police") == "Warwickshire"
+    assert forces.force_name("Devon & Cornwall Police") == "Devon and Cornwall"
+    assert forces.force_name("Metropolitan Police Service") == "Metropolitan Police"
+    assert forces.force_name("dyfed powys") == "Dyfed-Powys"
+    assert forces.force_name("London, City of") == "City of London"
     with pytest.raises(ValueError, match="43 territorial"):
-        pfa.force_name("British Transport Police")
+        forces.force_name("British Transport Police")
     with pytest.raises(ValueError):
-        pfa.force_name("Gwentshire")
+        forces.force_name("Gwentshire")
 
 
 def test_one_force_key_for_every_matcher():
-    """pfa.force_key is the one normalisation: peers, stop and search and Home Office outcomes all use it."""
-    assert pfa.force_key("Devon & Cornwall Police") == "devon and cornwall" == pfa.force_key("Devon and Cornwall")
-    assert pfa.force_key("Metropolitan Police Service") == "metropolitan" == pfa.force_key("Metropolitan Police")
-    assert pfa.force_key("Dyfed-Powys Police") == "dyfed powys"
+    """forces.force_key is the one normalisation: peers, stop and search and Home Office outcomes all use it."""
+    assert forces.force_key("Devon & Cornwall Police") == "devon and cornwall" == forces.force_key("Devon and Cornwall")
+    assert forces.force_key("Metropolitan Police Service") == "metropolitan" == forces.force_key("Metropolitan Police")
+    assert forces.force_key("Dyfed-Powys Police") == "dyfed powys"
 
 
 def test_population_year_is_the_30_june_inside_the_12_months():
-    assert pfa.population_year(dt.date(2018, 12, 31)) == 2018
-    assert pfa.population_year(dt.date(2019, 3, 31)) == 2018
-    assert pfa.population_year(dt.date(2018, 6, 30)) == 2018
-    assert pfa.population_year(dt.date(2018, 9, 30)) == 2018
-    assert pfa.population_year(dt.date(2003, 3, 31)) == 2002
+    assert pfa_tables.population_year(dt.date(2018, 12, 31)) == 2018
+    assert pfa_tables.population_year(dt.date(2019, 3, 31)) == 2018
+    assert pfa_tables.population_year(dt.date(2018, 6, 30)) == 2018
+    assert pfa_tables.population_year(dt.date(2018, 9, 30)) == 2018
+    assert pfa_tables.population_year(dt.date(2003, 3, 31)) == 2002
 
 
 def _msg(path, rows):
@@ -82,7 +85,7 @@ def _msg(path, rows):
 def test_read_msg_ok_and_provenance(tmp_path):
     f = _msg(tmp_path / "msg.csv", [["Gwent", "South Wales", "Test list", "2021-01-01"],
                                     ["Gwent Police", "Durham", "Test list", "2021-01-01"]])
-    m = peers.read_msg(f)
+    m = msg_file.read_msg(f)
     assert m.peers_of("Gwent") == ["South Wales", "Durham"]
     assert "Test list" in m.provenance("Gwent") and "2021-01-01" in m.provenance("Gwent")
     with pytest.raises(ValueError, match="no peers"):
@@ -98,13 +101,13 @@ def test_read_msg_ok_and_provenance(tmp_path):
 ])
 def test_read_msg_rejects(tmp_path, rows, match):
     with pytest.raises(ValueError, match=match):
-        peers.read_msg(_msg(tmp_path / "m.csv", rows))
+        msg_file.read_msg(_msg(tmp_path / "m.csv", rows))
 
 
 def test_read_msg_missing_column(tmp_path):
     (tmp_path / "m.csv").write_text("force,peer\nGwent,Durham\n")
     with pytest.raises(ValueError, match="missing column"):
-        peers.read_msg(tmp_path / "m.csv")
+        msg_file.read_msg(tmp_path / "m.csv")
 
 
 def _peers_params(tmp_path, **over):
@@ -209,8 +212,8 @@ END = pd.Timestamp("2024-03-31")
 
 def _long():
     """Three forces and City of London at one reporting date, total only."""
-    return pd.DataFrame({"period_end": [END] * 4, "force": ["Gwent", "Kent", "Dorset", pfa.CITY_OF_LONDON],
-                         "offence": [pfa.TOTAL] * 4, "count": [50_000, 150_000, 40_000, 9_000],
+    return pd.DataFrame({"period_end": [END] * 4, "force": ["Gwent", "Kent", "Dorset", forces.CITY_OF_LONDON],
+                         "offence": [offences.TOTAL] * 4, "count": [50_000, 150_000, 40_000, 9_000],
                          "population": [600_000, 1_900_000, 780_000, 8_600]})
 
 
@@ -275,15 +278,15 @@ def test_page_tables_by_hand():
     d = peers.distances(f, "Gwent")
     assert list(d["force"]) == ["Dorset", "Kent", "Essex", "Surrey"]
     assert list(d["distance"]) == pytest.approx([2 ** -0.5, 2 ** -0.5, 2 ** 0.5, 2 ** 0.5])
-    funnel_tbl = pd.DataFrame({"offence": [pfa.TOTAL, "Robbery", pfa.TOTAL], "force": ["Gwent", "Gwent", "Kent"],
+    funnel_tbl = pd.DataFrame({"offence": [offences.TOTAL, "Robbery", offences.TOTAL], "force": ["Gwent", "Gwent", "Kent"],
                                "rate": [80.0, 1.0, 70.0], "lower_998": [60.0, 0.5, 61.0],
                                "upper_998": [90.0, 2.0, 89.0], "position": ["within 95%"] * 3})
-    od = pd.DataFrame({"offence": [pfa.TOTAL, "Robbery"], "overdispersion_adjusted": [True, False]})
+    od = pd.DataFrame({"offence": [offences.TOTAL, "Robbery"], "overdispersion_adjusted": [True, False]})
     fp = peers.focal_positions(funnel_tbl, od, "Gwent")
     assert list(fp.columns) == ["offence", "rate per 1,000", "99.8% lower", "99.8% upper", "position",
                                 "limits overdispersion-adjusted"]
     assert list(fp["limits overdispersion-adjusted"]) == [True, False]
-    ft = funnel_tbl[funnel_tbl["offence"] == pfa.TOTAL].assign(count=[1, 2], population=[3, 4])
+    ft = funnel_tbl[funnel_tbl["offence"] == offences.TOTAL].assign(count=[1, 2], population=[3, 4])
     assert list(peers.funnel_force_table(ft)["force"]) == ["Gwent", "Kent"]
     tt = pd.DataFrame({"period_end": [dt.date(2003, 3, 31), dt.date(2024, 3, 31)]})
     assert peers.trend_sentence(tt, "Gwent", "31 March 2024").startswith(
@@ -291,7 +294,7 @@ def test_page_tables_by_hand():
 
 
 def test_yoy_paragraph_counts_significant_rows():
-    yoy = pd.DataFrame({"offence": [pfa.TOTAL, "Robbery"], "count": [1100, 50], "previous_count": [1000, 40],
+    yoy = pd.DataFrame({"offence": [offences.TOTAL, "Robbery"], "count": [1100, 50], "previous_count": [1000, 40],
                         "change": [100, 10], "change_pct": [10.0, 25.0], "judgement": ["significant rise", "no change"],
                         "p_value": [float("nan")] * 2})
     s = peers.yoy_paragraph(yoy, END)

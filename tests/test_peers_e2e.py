@@ -15,7 +15,7 @@ from scipy import stats
 
 from conftest import REPO, RUN_DATE, run_cli
 from scrutiny import contracts
-from scrutiny.params import load as load_params
+from scrutiny.config.params import load as load_params
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("peers")]
 

@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from scrutiny import measures, months, performance
-from scrutiny.measures import Catalogue, Measure
+from scrutiny.analyses import measures, performance
+from scrutiny.analyses.measures import Catalogue, Measure
+from scrutiny.reference import months
 
 
 def catalogue():
@@ -93,11 +94,12 @@ def test_catalogue_errors(tmp_path):
 
 
 def test_shipped_catalogue_has_every_crime_type():
-    from scrutiny import paths, policeuk
+    from scrutiny import paths
+    from scrutiny.reference import police_uk
 
     cat = measures.load_catalogue(paths.REPO_ROOT / "params" / "measures" / "police_uk.yaml")
     ids = {m.id for m in cat.measures}
-    assert {policeuk.slug(t) for t in policeuk.CRIME_TYPES} <= ids
+    assert {police_uk.slug(t) for t in police_uk.CRIME_TYPES} <= ids
     assert {"all_crime", "neighbourhood_crime"} <= ids
     assert cat.get("neighbourhood_crime").types() == ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"]
     assert "Anti-social behaviour" not in cat.get("all_crime").types()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scrutiny import nb, present
+from scrutiny.report import page, present
 
 
 def cells(markup: str) -> list[str]:
@@ -82,13 +82,13 @@ def test_already_floored_limits_are_left_alone():
 
 def test_nb_table_formats_and_suppression(monkeypatch):
     shown = []
-    monkeypatch.setattr(nb, "_display_html", shown.append)
-    nb.setup(min_count=5)
+    monkeypatch.setattr(page, "_display_html", shown.append)
+    page.setup(min_count=5)
     try:
-        nb.table(pd.DataFrame({"crime_type": ["Robbery", "Burglary"], "crimes": [3, 1500],
+        page.table(pd.DataFrame({"crime_type": ["Robbery", "Burglary"], "crimes": [3, 1500],
                                "share": [0.002, 0.998], "flag": [False, True]}), formats={"share": "{:.1%}"})
     finally:
-        nb.setup()
+        page.setup()
     t = cells(shown[0])
     assert t == ["Robbery", "[c]", "0.2%", "No", "Burglary", "1,500", "99.8%", "Yes"]
     assert "Crime type" in headers(shown[0])
@@ -109,11 +109,11 @@ CTX = {"pack": {"title": "t", "force": "Gwent Police"}, "period_label": "x", "ru
 @pytest.mark.parametrize("notebooks", [["performance", "outcomes"], ["performance", "outcomes", "stop_search"],
                                        ["peers"], ["audit"]])
 def test_how_to_read_has_every_linked_entry_and_only_the_packs_own(notebooks, tmp_path):
-    from scrutiny import report
-    from scrutiny.spc import rule_set
+    from scrutiny.report import views
+    from scrutiny.stats.spc import rule_set
 
     out = tmp_path / "h.html"
-    report.render("how_to_read.html.j2", out, page_title="How to read this pack", current="how-to-read.html",
+    views.render("how_to_read.html.j2", out, page_title="How to read this pack", current="how-to-read.html",
                   baseline=24, rules=rule_set("mdc_7pt"), topics=present.topics(notebooks), **CTX)
     ids = set(re.findall(r'<h2 id="([^"]+)"', out.read_text()))
     linkable = {a for w, a in present.TERMS.items() if present.term_link(w, notebooks=notebooks) != w}
@@ -136,14 +136,14 @@ def test_judgement_words_link_only_where_the_pack_has_the_entry():
 
 def test_nb_para_links_terms_from_the_packs_notebooks(monkeypatch):
     shown = []
-    monkeypatch.setattr(nb, "_display_html", shown.append)
-    nb.setup(notebooks=["performance"])
+    monkeypatch.setattr(page, "_display_html", shown.append)
+    page.setup(notebooks=["performance"])
     try:
-        nb.para("A month is exceptional <here>.")
-        assert nb.term("significant").startswith('<a class="term" href="how-to-read.html#significant"')
-        assert nb.term("funnel plot") == "funnel plot"  # a peers entry: not in a performance pack
+        page.para("A month is exceptional <here>.")
+        assert page.term("significant").startswith('<a class="term" href="how-to-read.html#significant"')
+        assert page.term("funnel plot") == "funnel plot"  # a peers entry: not in a performance pack
     finally:
-        nb.setup()
+        page.setup()
     assert shown[0] == ('<p>A month is <a class="term" href="how-to-read.html#exceptional" title="Exceptional: the '
                         'month is outside the process limits of its control chart. It does not say why.">exceptional'
                         '</a> &lt;here&gt;.</p>')

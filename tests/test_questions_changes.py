@@ -5,7 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from scrutiny import changes, questions
+from scrutiny.analyses import questions
+from scrutiny.report import changes
 
 
 def finding(kind, measure="burglary", area="force", finding="Burglary rose.", priority="Neighbourhood crime"):
@@ -82,7 +83,7 @@ def test_previous_pack_must_be_a_pack(tmp_path):
 
 
 def test_stop_search_and_audit_findings_feed_questions():
-    from scrutiny import audit, stopsearch
+    from scrutiny.analyses import audit, stop_search
 
     disp = pd.DataFrame([
         {"ethnic_group": "Black", "definition": "officer-defined", "ratio_to_white": 6.0, "ci_low": 5.3, "ci_high": 6.8},
@@ -90,7 +91,7 @@ def test_stop_search_and_audit_findings_feed_questions():
         {"ethnic_group": "Black", "definition": "self-defined", "ratio_to_white": 5.0, "ci_low": 4.0, "ci_high": 6.0},
         {"ethnic_group": "White", "definition": "officer-defined", "ratio_to_white": 1.0, "ci_low": float("nan"),
          "ci_high": float("nan")}])
-    f = stopsearch.findings(disp, "2024")
+    f = stop_search.findings(disp, "2024")
     assert f["row_key"].tolist() == ["ethnic_group=Black;definition=officer-defined"]  # Asian's interval holds 1
     reg = pd.DataFrame([{"id": "R1", "document": "Panel pack", "where": "p4", "printed": "71% of 18",
                          "explanation": "71% of 18 is not a whole number of people.", "check": "share_of_n",
@@ -103,7 +104,7 @@ def test_stop_search_and_audit_findings_feed_questions():
 
 
 def test_outcome_findings_only_for_a_significant_fall_in_charges_or_rise_in_no_outcome():
-    from scrutiny import outcomes
+    from scrutiny.analyses import outcomes
 
     fmix = pd.DataFrame([
         {"outcome_within_k": "Suspect charged", "share_now": 0.05, "share_before": 0.06, "change_pp": -1.0,

@@ -3,7 +3,7 @@ import math
 import pytest
 from scipy import stats
 
-from scrutiny import rates
+from scrutiny.stats import rates
 
 
 def test_poisson_exact_ci_matches_chi_square_formula():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from scrutiny import spc
+from scrutiny.stats import spc
 
 
 def test_limits_by_hand():

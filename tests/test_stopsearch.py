@@ -13,7 +13,13 @@ import pytest
 from scipy import stats
 
 from conftest import REPO, write_gz, write_params
-from scrutiny import contracts, ingest, params, policeuk, rates, stopsearch
+from scrutiny import contracts
+from scrutiny.analyses import stop_search
+from scrutiny.config import params
+from scrutiny.inputs import police_uk as police_uk_input
+from scrutiny.inputs import registry
+from scrutiny.reference import police_uk
+from scrutiny.stats import rates
 
 CAMBS = REPO / "data" / "raw" / "police_uk" / "cambridgeshire"
 
@@ -22,11 +28,11 @@ CAMBS = REPO / "data" / "raw" / "police_uk" / "cambridgeshire"
 
 def test_officer_defined_maps_to_census_groups():
     for g in ["White", "Black", "Asian", "Mixed", "Other"]:
-        assert stopsearch.officer_group(g) == g
-    assert stopsearch.officer_group(None) == stopsearch.NOT_STATED
-    assert stopsearch.officer_group(float("nan")) == stopsearch.NOT_STATED
-    assert stopsearch.officer_group("") == stopsearch.NOT_STATED
-    assert stopsearch.officer_group("IC3") == stopsearch.UNMAPPED
+        assert stop_search.officer_group(g) == g
+    assert stop_search.officer_group(None) == stop_search.NOT_STATED
+    assert stop_search.officer_group(float("nan")) == stop_search.NOT_STATED
+    assert stop_search.officer_group("") == stop_search.NOT_STATED
+    assert stop_search.officer_group("IC3") == stop_search.UNMAPPED
 
 
 @pytest.mark.parametrize("label,group", [
@@ -51,7 +57,7 @@ def test_officer_defined_maps_to_census_groups():
     ("Prefer not to say", "Not mapped"),
 ])
 def test_self_defined_maps_by_prefix(label, group):
-    assert stopsearch.self_defined_group(label) == group
+    assert stop_search.self_defined_group(label) == group
 
 
 def test_every_self_defined_label_in_the_shipped_data_is_mapped():
@@ -59,14 +65,14 @@ def test_every_self_defined_label_in_the_shipped_data_is_mapped():
     for f in CAMBS.glob("*-stop-and-search.csv.gz"):
         with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
             seen |= {r["Self-defined ethnicity"] for r in csv.DictReader(fh)}
-    assert seen and all(stopsearch.self_defined_group(v) != stopsearch.UNMAPPED for v in seen)
+    assert seen and all(stop_search.self_defined_group(v) != stop_search.UNMAPPED for v in seen)
 
 
 def test_legislation_groups():
-    assert stopsearch.legislation_group("Misuse of Drugs Act 1971 (section 23)") == "Misuse of Drugs Act 1971 s23"
-    assert stopsearch.legislation_group("Criminal Justice and Public Order Act 1994 (section 60)") == "CJPOA 1994 s60"
-    assert stopsearch.legislation_group("Hunting Act 2004 (section 8)") == "Other powers"
-    assert stopsearch.legislation_group(None) == "Not recorded"
+    assert stop_search.legislation_group("Misuse of Drugs Act 1971 (section 23)") == "Misuse of Drugs Act 1971 s23"
+    assert stop_search.legislation_group("Criminal Justice and Public Order Act 1994 (section 60)") == "CJPOA 1994 s60"
+    assert stop_search.legislation_group("Hunting Act 2004 (section 8)") == "Other powers"
+    assert stop_search.legislation_group(None) == "Not recorded"
 
 
 # --- statistics ------------------------------------------------------------------------------------------------
@@ -108,9 +114,9 @@ def test_two_proportion_uses_fisher_for_small_expected_counts():
 
 
 def test_proportion_suppressed_below_min_count():
-    small = stopsearch.proportion(3, 9, 10)
+    small = stop_search.proportion(3, 9, 10)
     assert small["suppressed"] and np.isnan(small["rate"]) and np.isnan(small["ci_low"])
-    ok = stopsearch.proportion(3, 10, 10)
+    ok = stop_search.proportion(3, 10, 10)
     assert not ok["suppressed"] and ok["rate"] == pytest.approx(0.3)
     assert (ok["ci_low"], ok["ci_high"]) == pytest.approx(rates.wilson_ci(3, 10))
 
@@ -130,7 +136,7 @@ POP = pd.Series({"Asian": 70000, "Black": 20000, "Mixed": 25000, "White": 800000
 
 def test_disproportionality_table_and_suppression():
     df = frame({"White": 400, "Black": 50, "Asian": 10, "Mixed": 9, "Other": 0})
-    t = stopsearch.disproportionality(df, POP, min_count=10)
+    t = stop_search.disproportionality(df, POP, min_count=10)
     assert list(t.columns) == ["ethnic_group", "definition", "searches", "population", "rate_per_1000",
                                "ratio_to_white", "ci_low", "ci_high", "suppressed"]
     o = t[t["definition"] == "officer-defined"].set_index("ethnic_group")
@@ -149,37 +155,37 @@ def test_disproportionality_table_and_suppression():
 
 def test_no_ratio_when_white_is_too_small():
     df = frame({"White": 5, "Black": 50})
-    t = stopsearch.disproportionality(df, POP, min_count=10)
+    t = stop_search.disproportionality(df, POP, min_count=10)
     assert t["ratio_to_white"].isna().all()
     assert not t.set_index(["definition", "ethnic_group"]).loc[("officer-defined", "Black"), "suppressed"]
 
 
 def test_find_pfa_by_force_name_and_code():
-    census = pd.read_csv(stopsearch.census_table(2021))
-    assert stopsearch.find_pfa(census, "Cambridgeshire Constabulary")["pfa_code"] == "E23000023"
-    assert stopsearch.find_pfa(census, "Gwent Police")["pfa_name"] == "Gwent"
-    assert stopsearch.find_pfa(census, "anything", "E23000023")["pfa_name"] == "Cambridgeshire"
+    census = pd.read_csv(stop_search.census_table(2021))
+    assert stop_search.find_pfa(census, "Cambridgeshire Constabulary")["pfa_code"] == "E23000023"
+    assert stop_search.find_pfa(census, "Gwent Police")["pfa_name"] == "Gwent"
+    assert stop_search.find_pfa(census, "anything", "E23000023")["pfa_name"] == "Cambridgeshire"
     with pytest.raises(ValueError, match="pfa_code"):
-        stopsearch.find_pfa(census, "British Transport Police")
+        stop_search.find_pfa(census, "British Transport Police")
 
 
 def test_census_tables_have_five_groups_summing_to_total():
     for year in (2011, 2021):
-        c = pd.read_csv(stopsearch.census_table(year))
+        c = pd.read_csv(stop_search.census_table(year))
         assert len(c) == 43
-        assert (c[stopsearch.CENSUS_GROUPS].sum(axis=1) == c["Total"]).all()
+        assert (c[stop_search.CENSUS_GROUPS].sum(axis=1) == c["Total"]).all()
 
 
 def test_quarters():
-    q = stopsearch.quarters(("2024-01", "2024-12"), ("2024-01", "2024-12"))
+    q = stop_search.quarters(("2024-01", "2024-12"), ("2024-01", "2024-12"))
     assert q["reporting"] == ("2024-10", "2024-12") and q["comparison"] == ("2024-07", "2024-09")
     assert q["comparison_kind"].startswith("previous quarter")
-    q = stopsearch.quarters(("2023-01", "2024-12"), ("2023-01", "2024-12"))
+    q = stop_search.quarters(("2023-01", "2024-12"), ("2023-01", "2024-12"))
     assert q["comparison"] == ("2023-10", "2023-12") and q["comparison_kind"] == "same quarter a year earlier"
-    assert stopsearch.quarters(("2024-10", "2024-12"), ("2024-10", "2024-12"))["comparison"] is None
-    assert stopsearch.quarter_label(("2024-11", "2025-01")) == "November 2024 to January 2025"
-    assert stopsearch.quarter_label(("2024-10", "2024-12")) == "Q3 2024/25 (October–December 2024)"
-    assert stopsearch.quarter_label(("2025-01", "2025-03")) == "Q4 2024/25 (January–March 2025)"
+    assert stop_search.quarters(("2024-10", "2024-12"), ("2024-10", "2024-12"))["comparison"] is None
+    assert stop_search.quarter_label(("2024-11", "2025-01")) == "November 2024 to January 2025"
+    assert stop_search.quarter_label(("2024-10", "2024-12")) == "Q3 2024/25 (October–December 2024)"
+    assert stop_search.quarter_label(("2025-01", "2025-03")) == "Q4 2024/25 (January–March 2025)"
 
 
 # --- the UTC month rule -----------------------------------------------------------------------------------------
@@ -191,7 +197,7 @@ def test_month_comes_from_the_utc_timestamp():
                    "2024-12-31T23:59:59Z",
                    "2024-02-30T10:00:00+00:00",   # not a date
                    None])
-    got = ingest.utc_month(s).tolist()
+    got = police_uk_input.utc_month(s).tolist()
     assert got[:4] == ["2024-03", "2024-03", "2024-04", "2024-12"]
     assert got[4] is None and got[5] is None
 
@@ -230,13 +236,13 @@ def test_rows_from_the_previous_month_are_kept_and_counted(tmp_path, ss_dir):
     assert not rep.inputs[0].warnings, [o.line() for o in rep.inputs[0].warnings]
     rows_df = rep.frames["police_uk_stop_search"]
     out = tmp_path / "ss.parquet"
-    assert ingest.DATASETS["police_uk_stop_search"].prepare(rows_df, out) == 60
-    df, info = stopsearch.period_split(stopsearch.load(out), ("2024-03", "2024-04"))
+    assert registry.DATASETS["police_uk_stop_search"].prepare(rows_df, out) == 60
+    df, info = stop_search.period_split(stop_search.load(out), ("2024-03", "2024-04"))
     april_file_in_march = ((df["file_month"] == "2024-04") & (df["month"] == "2024-03")).sum()
     assert april_file_in_march == info["month_differs_from_file"] >= 1
     assert info["outside_period"] == 0 and info["in_period"] == 60
     # the same files with a period starting in April: the March-dated rows of the April file fall outside
-    _, info = stopsearch.period_split(stopsearch.load(out)[lambda d: d["file_month"] == "2024-04"],
+    _, info = stop_search.period_split(stop_search.load(out)[lambda d: d["file_month"] == "2024-04"],
                                       ("2024-04", "2024-04"))
     assert info["outside_period"] == april_file_in_march
 
@@ -261,10 +267,10 @@ def test_contract_value_sets_match_constants():
     s = contracts.load_suite_json("police_uk_stop_search.v1")
     sets = {e["kwargs"]["column"]: e["kwargs"]["value_set"] for e in s["expectations"]
             if e["type"] == "expect_column_values_to_be_in_set" and isinstance(e["kwargs"]["value_set"], list)}
-    assert sets["Type"] == policeuk.SEARCH_TYPES
-    assert sets["Age range"] == policeuk.AGE_RANGES
-    assert sets["Outcome"] == policeuk.STOP_SEARCH_OUTCOMES
-    assert sets["Legislation"] == policeuk.LEGISLATION
+    assert sets["Type"] == police_uk.SEARCH_TYPES
+    assert sets["Age range"] == police_uk.AGE_RANGES
+    assert sets["Outcome"] == police_uk.STOP_SEARCH_OUTCOMES
+    assert sets["Legislation"] == police_uk.LEGISLATION
 
 
 def test_stop_search_params_section(tmp_path):
@@ -281,8 +287,8 @@ def test_stop_search_params_section(tmp_path):
 def _searches(linked: list, outcomes: list) -> pd.DataFrame:
     df = pd.DataFrame({"outcome_linked": pd.Series(linked, dtype="object"), "outcome": outcomes,
                        "removal_more_than_outer": None, "month": "2024-01", "ethnic": "White"})
-    df["arrest"] = df["outcome"].isin(stopsearch.ARREST_OUTCOMES)
-    df["nfa"] = df["outcome"].isin(stopsearch.NFA_OUTCOMES)
+    df["arrest"] = df["outcome"].isin(stop_search.ARREST_OUTCOMES)
+    df["nfa"] = df["outcome"].isin(stop_search.NFA_OUTCOMES)
     return df
 
 
@@ -291,21 +297,21 @@ def test_find_rate_over_all_searches_and_over_the_recorded_field_by_hand():
     # 10 searches: 3 found (all arrests), 1 arrest not found, 6 NFA of which 1 has the field filled (False)
     df = _searches([True, True, True, False, False, None, None, None, None, None],
                    ["Arrest"] * 4 + [nfa] * 6)
-    t = stopsearch.rates_table(df, ("2024-01", "2024-01"), {"reporting": ("2024-01", "2024-01"), "comparison": None},
+    t = stop_search.rates_table(df, ("2024-01", "2024-01"), {"reporting": ("2024-01", "2024-01"), "comparison": None},
                                min_count=1).set_index("measure")
-    assert (t.loc[stopsearch.FIND_ALL, "period_count"], t.loc[stopsearch.FIND_ALL, "period_n"]) == (3, 10)
-    assert (t.loc[stopsearch.FIND_RECORDED, "period_count"], t.loc[stopsearch.FIND_RECORDED, "period_n"]) == (3, 5)
-    assert t.loc[stopsearch.FIND_ALL, "period_rate"] == pytest.approx(0.3)
-    assert t.loc[stopsearch.FIND_RECORDED, "period_rate"] == pytest.approx(0.6)
-    b = stopsearch.breakdown(df, "ethnic", ["White"], min_count=1).iloc[0]
+    assert (t.loc[stop_search.FIND_ALL, "period_count"], t.loc[stop_search.FIND_ALL, "period_n"]) == (3, 10)
+    assert (t.loc[stop_search.FIND_RECORDED, "period_count"], t.loc[stop_search.FIND_RECORDED, "period_n"]) == (3, 5)
+    assert t.loc[stop_search.FIND_ALL, "period_rate"] == pytest.approx(0.3)
+    assert t.loc[stop_search.FIND_RECORDED, "period_rate"] == pytest.approx(0.6)
+    b = stop_search.breakdown(df, "ethnic", ["White"], min_count=1).iloc[0]
     assert (b["found"], b["searches"], b["find_recorded"]) == (3, 10, 5)
     assert b["find_rate_all"] == pytest.approx(0.3) and b["find_rate_recorded"] == pytest.approx(0.6)
     assert (b["find_all_ci_low"], b["find_all_ci_high"]) == pytest.approx(rates.wilson_ci(3, 10))
-    f = stopsearch.field_recorded_by_outcome(df).set_index("outcome")
+    f = stop_search.field_recorded_by_outcome(df).set_index("outcome")
     assert f.loc["Arrest", "share_recorded"] == 1.0 and f.loc[nfa, "share_recorded"] == pytest.approx(1 / 6)
-    s = stopsearch.find_bias_sentence(df)
+    s = stop_search.find_bias_sentence(df)
     assert "16.7% of no-further-action searches but 100.0% of the others" in s and "overstates" in s
-    assert stopsearch.find_bias_short(df) == ("overstates: the field is filled for 17% of no-further-action "
+    assert stop_search.find_bias_short(df) == ("overstates: the field is filled for 17% of no-further-action "
                                               "searches and 100% of the others")
 
 
@@ -322,9 +328,9 @@ def test_find_rate_over_all_searches_equals_a_direct_count_of_the_raw_cambridges
                      for f in sorted(CAMBS.glob("2024-*-stop-and-search.csv.gz"))], ignore_index=True)
     df = _searches(raw["Outcome linked to object of search"].map({"True": True, "False": False, "": None}).tolist(),
                    raw["Outcome"].tolist())
-    t = stopsearch.rates_table(df, ("2024-01", "2024-01"), {"reporting": ("2024-01", "2024-01"), "comparison": None},
+    t = stop_search.rates_table(df, ("2024-01", "2024-01"), {"reporting": ("2024-01", "2024-01"), "comparison": None},
                                min_count=10).set_index("measure")
-    assert (t.loc[stopsearch.FIND_ALL, "period_count"], t.loc[stopsearch.FIND_ALL, "period_n"]) == (found, total)
+    assert (t.loc[stop_search.FIND_ALL, "period_count"], t.loc[stop_search.FIND_ALL, "period_n"]) == (found, total)
 
 
 # --- page text and Summary rows, on a hand-built period of 20 searches -------------------------------------------
@@ -344,42 +350,42 @@ def _page_frame() -> pd.DataFrame:
                        "child": [False] * 19 + [True],
                        "legislation": [None] * 5 + ["Misuse of Drugs Act 1971 (section 23)"] * 15,
                        "officer_group": ["White"] * 15 + ["Black"] * 5, "self_group": ["White"] * 20})
-    df["arrest"] = df["outcome"].isin(stopsearch.ARREST_OUTCOMES)
-    df["nfa"] = df["outcome"].isin(stopsearch.NFA_OUTCOMES)
+    df["arrest"] = df["outcome"].isin(stop_search.ARREST_OUTCOMES)
+    df["nfa"] = df["outcome"].isin(stop_search.NFA_OUTCOMES)
     return df
 
 
 def _page_parts():
     df = _page_frame()
-    q = stopsearch.quarters(PERIOD, PERIOD)
-    rates_t = stopsearch.rates_table(df, PERIOD, q, min_count=5)
+    q = stop_search.quarters(PERIOD, PERIOD)
+    rates_t = stop_search.rates_table(df, PERIOD, q, min_count=5)
     return df, q, rates_t
 
 
 def test_pct_and_ci_text():
-    assert stopsearch.pct(0.1234) == "12.3%" and stopsearch.pct(float("nan")) == ""
-    assert stopsearch.ci_text(0.1, 0.25) == "95% CI 10.0% to 25.0%"
-    assert stopsearch.ci_text(float("nan"), 0.2) == ""
-    assert stopsearch.ci_text(1.26, 5.0, lambda v: f"{v:.1f}") == "95% CI 1.3 to 5.0"
+    assert stop_search.pct(0.1234) == "12.3%" and stop_search.pct(float("nan")) == ""
+    assert stop_search.ci_text(0.1, 0.25) == "95% CI 10.0% to 25.0%"
+    assert stop_search.ci_text(float("nan"), 0.2) == ""
+    assert stop_search.ci_text(1.26, 5.0, lambda v: f"{v:.1f}") == "95% CI 1.3 to 5.0"
 
 
 def test_counts_by_quarter_and_strip_searches():
     df, q, _ = _page_parts()
-    assert stopsearch.quarter_counts(df, q) == (10, 10)
-    assert stopsearch.quarter_counts(df, {"reporting": ("2024-11", "2024-11"), "comparison": None}) == (10, None)
-    assert stopsearch.strip_counts(df) == (2, 1)
+    assert stop_search.quarter_counts(df, q) == (10, 10)
+    assert stop_search.quarter_counts(df, {"reporting": ("2024-11", "2024-11"), "comparison": None}) == (10, None)
+    assert stop_search.strip_counts(df) == (2, 1)
 
 
 def test_intro_volume_and_month_sentences():
     df, q, _ = _page_parts()
-    assert stopsearch.intro_sentence(PERIOD, q["reporting"], "Somewhere Police", len(df)) == (
+    assert stop_search.intro_sentence(PERIOD, q["reporting"], "Somewhere Police", len(df)) == (
         "Period analysed: July 2024 to December 2024; reporting quarter Q3 2024/25 (October–December 2024). Source: "
         "data.police.uk stop and search files for Somewhere Police (one row = one search of a person, a vehicle, or "
         "both). 20 searches in the period.")
-    assert stopsearch.volume_sentence(df, q) == ("20 searches in the period; 10 in the reporting quarter, against 10 "
+    assert stop_search.volume_sentence(df, q) == ("20 searches in the period; 10 in the reporting quarter, against 10 "
                                                  "in Q2 2024/25 (July–September 2024) (previous quarter (the same "
                                                  "quarter a year earlier is not in the data)).")
-    note = stopsearch.month_note({"month_differs_from_file": 2, "rows": 25, "outside_period": 5}, disclosure=3)
+    note = stop_search.month_note({"month_differs_from_file": 2, "rows": 25, "outside_period": 5}, disclosure=3)
     assert "[c] of the 25 rows in the files" in note and "; 5 fall outside the period" in note
 
 
@@ -388,7 +394,7 @@ def test_summary_rows_by_hand():
     x = pd.DataFrame({"rule": ["", "outside limits"], "special_cause": ["", "above the upper limit"]})
     disp = pd.DataFrame({"definition": ["officer-defined"], "ethnic_group": ["Black"], "ratio_to_white": [2.5],
                          "ci_low": [1.26], "ci_high": [5.0]})
-    rows = stopsearch.summary_rows(df, PERIOD, q, x, rates_t, disp, 2021, 5)
+    rows = stop_search.summary_rows(df, PERIOD, q, x, rates_t, disp, 2021, 5)
     s = rows.set_index("measure")
     assert list(rows.columns) == ["topic", "measure", "inclusion", "shown", "data", "commentary", "link"]
     assert s.loc["stop_search_volume", "data"] == ("10 searches in Q3 2024/25 (October–December 2024) (10 in Q2 "
@@ -410,19 +416,19 @@ def test_summary_rows_by_hand():
 
 def test_find_paragraph_comparisons_and_strip_paragraph():
     df, q, rates_t = _page_parts()
-    para = stopsearch.find_paragraph(df, rates_t, 5)
+    para = stop_search.find_paragraph(df, rates_t, 5)
     assert para.startswith("Find rate: the object searched for was found in 5 of the 20 searches, 25.0% (95% CI")
     assert "Arrest rate: 25.0% of all searches; no further action: 75.0%." in para
-    sents = stopsearch.comparison_sentences(rates_t, q)
+    sents = stop_search.comparison_sentences(rates_t, q)
     r = rates_t.set_index("measure").loc["arrest rate"]  # 4 of 10 against 1 of 10
     assert ("Arrest rate: 40.0% in Q3 2024/25 (October–December 2024) against 10.0% in Q2 2024/25 "
             "(July–September 2024)") in " ".join(sents) and r["test"] in " ".join(sents)
-    assert stopsearch.comparison_sentences(rates_t, {**q, "comparison": None}) == []
+    assert stop_search.comparison_sentences(rates_t, {**q, "comparison": None}) == []
     n_t = int(rates_t["pvalue"].notna().sum())
-    assert stopsearch.multiple_tests_note(rates_t).startswith(f"{n_t} measures are compared")
-    assert stopsearch.multiple_tests_note(rates_t.assign(pvalue=float("nan"))) is None
+    assert stop_search.multiple_tests_note(rates_t).startswith(f"{n_t} measures are compared")
+    assert stop_search.multiple_tests_note(rates_t.assign(pvalue=float("nan"))) is None
     lo, hi = rates.wilson_ci(2, 20)
-    assert stopsearch.strip_paragraph(df, rates_t, disclosure=3) == (
+    assert stop_search.strip_paragraph(df, rates_t, disclosure=3) == (
         f"[c] searches removed more than outer clothing in the period: 10.0% (95% CI {100 * lo:.1f}% to "
         f"{100 * hi:.1f}%) of the 20 searches where this is recorded. Children: [c] of the strip searches were of "
         f"people under 18 (age range under 10 or 10-17).")
@@ -430,9 +436,9 @@ def test_find_paragraph_comparisons_and_strip_paragraph():
 
 def test_tables_for_the_page():
     df, q, _ = _page_parts()
-    assert stopsearch.legislation_detail(df).values.tolist() == [["Misuse of Drugs Act 1971 (section 23)", 15],
+    assert stop_search.legislation_detail(df).values.tolist() == [["Misuse of Drugs Act 1971 (section 23)", 15],
                                                                  ["Not recorded", 5]]
-    fe = stopsearch.find_by_ethnicity(df, 1)
+    fe = stop_search.find_by_ethnicity(df, 1)
     assert fe["definition"].tolist()[:6] == ["officer-defined"] * 6 and len(fe) == 12
     o = fe[fe["definition"] == "officer-defined"].set_index("ethnic_group")
     # the last 5 searches (Black, officer-defined) are all NFA; the 5 finds are among the 15 White searches
@@ -440,23 +446,23 @@ def test_tables_for_the_page():
     assert (o.loc["White", "searches"], o.loc["White", "found"]) == (15, 5)
     x = pd.DataFrame({"month": ["2024-07"], "value": [3], "centre": [3.0], "lower": [0.0], "upper": [7.6],
                       "rule": [""], "variation": ["common"]})
-    assert list(stopsearch.monthly_table(x).columns) == ["month", "searches", "monthly average", "lower limit",
+    assert list(stop_search.monthly_table(x).columns) == ["month", "searches", "monthly average", "lower limit",
                                                         "upper limit", "SPC rule", "variation"]
     x.attrs["baseline_points"] = 6
-    assert stopsearch.xmr_note(x, 6, 24, "R").endswith("The period has only 6 months, fewer than the 24-month "
+    assert stop_search.xmr_note(x, 6, 24, "R").endswith("The period has only 6 months, fewer than the 24-month "
                                                        "baseline set in the params: the limits use all 6, the "
                                                        "reporting month included, and are provisional.")
-    assert stopsearch.xmr_note(x, 24, 24, "R").endswith("control-chart rules: R")
+    assert stop_search.xmr_note(x, 24, 24, "R").endswith("control-chart rules: R")
 
 
 def test_population_and_method_text():
     cov = pd.DataFrame({"definition": ["officer-defined", "self-defined"], "group": ["Not stated"] * 2,
                         "share": [0.05, 0.125]})
     pfa = pd.Series({"pfa_name": "Somewhere", "pfa_code": "E23000000", "Total": 1234567})
-    t = stopsearch.population_paragraph(cov, pfa, 6, 2021)
+    t = stop_search.population_paragraph(cov, pfa, 6, 2021)
     assert ("Census 2021 usual residents of the Somewhere police force area (E23000000), 1,234,567 people. Ethnicity "
             "not stated: 5.0% of searches (officer-defined), 12.5% (self-defined)") in t
-    assert "Census 2011 puts Chinese in Asian" in stopsearch.mapping_note(2011)
-    q = stopsearch.quarters(PERIOD, PERIOD)
-    m = stopsearch.method_note(q, 7)
+    assert "Census 2011 puts Chinese in Asian" in stop_search.mapping_note(2011)
+    q = stop_search.quarters(PERIOD, PERIOD)
+    m = stop_search.method_note(q, 7)
     assert "compared with the previous quarter (the same quarter a year earlier" in m and "(params stop_search.min_count = 7)" in m

@@ -10,8 +10,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from . import paths
-from .files import sha256_file
+from scrutiny import paths
+from scrutiny.inputs.files import sha256_file
 
 PACKAGES = ["scrutiny", "great_expectations", "pandas", "numpy", "scipy", "statsmodels", "duckdb", "pyarrow",
             "altair", "vl-convert-python", "papermill", "nbconvert", "nbformat", "ipykernel", "jupytext"]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import audit
-from .files import InputError, connect, discover_files, file_record, open_text, sql_string
+from scrutiny.inputs.files import InputError, connect, discover_files, file_record, open_text, sql_string
+from scrutiny.reference import published_figures as vocab
 
 
 @dataclass
@@ -27,6 +27,7 @@ class PublishedCsv:
     record_id: str
     contract: str
     optional: tuple[str, ...] = ("note",)
+    synthetic: bool = False
 
     def discover(self, pattern: str) -> list[Path]:
         return discover_files(self.name, pattern)
@@ -83,8 +84,8 @@ class PublishedCsv:
         return len(df)
 
     def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
-        return {"header": self.accepted_headers(), "units": audit.UNITS, "relation_types": audit.RELATION_TYPES,
-                "claim_words": audit.CLAIM_WORDS}
+        return {"header": self.accepted_headers(), "units": vocab.UNITS, "relation_types": vocab.RELATION_TYPES,
+                "claim_words": vocab.CLAIM_WORDS}
 
 
 @dataclass
@@ -103,8 +104,8 @@ class PublishedRelations(PublishedCsv):
         def unknown(inputs, target) -> str | None:
             inputs, target = (v if isinstance(v, str) else "" for v in (inputs, target))  # blank cells: NaN
             try:
-                ids = audit.expand_ids(inputs or "", known)
-            except audit.AuditInputError as e:
+                ids = vocab.expand_ids(inputs or "", known)
+            except vocab.AuditInputError as e:
                 return str(e)
             bad = [f for f in ids + ([target] if target else []) if f not in known]
             return " ".join(dict.fromkeys(bad)) or None
@@ -114,7 +115,7 @@ class PublishedRelations(PublishedCsv):
         return out
 
 
-FIGURES = PublishedCsv("published_figures", audit.FIGURES_HEADER, "figure_id", "published_figures.v1",
-                       optional=audit.FIGURES_OPTIONAL)
-RELATIONS = PublishedRelations("published_relations", audit.RELATIONS_HEADER, "relation_id",
-                               "published_relations.v1", optional=audit.RELATIONS_OPTIONAL)
+FIGURES = PublishedCsv("published_figures", vocab.FIGURES_HEADER, "figure_id", "published_figures.v1",
+                       optional=vocab.FIGURES_OPTIONAL)
+RELATIONS = PublishedRelations("published_relations", vocab.RELATIONS_HEADER, "relation_id",
+                               "published_relations.v1", optional=vocab.RELATIONS_OPTIONAL)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import rates
+from scrutiny.stats import rates
 
 Z95 = 1.959964
 Z998 = 3.090232

@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import breaks, dispersion, measures, months, narrative, spc
-from .measures import Catalogue
+from scrutiny.analyses import measures, narrative
+from scrutiny.analyses.measures import Catalogue
+from scrutiny.reference import months
+from scrutiny.stats import breaks, dispersion, spc
 
 QUARTER_END = {"03", "06", "09", "12"}
 
@@ -381,7 +383,7 @@ def findings(summary: pd.DataFrame, found: pd.DataFrame, catalogue: Catalogue, p
     """The performance findings that questions are asked about (questions.FINDING_COLUMNS): data problems and
     series breaks at force level, months outside the limits in the unwanted direction (force or district), and
     significant rolling 12-month changes in the unwanted direction."""
-    from .questions import FINDING_COLUMNS
+    from scrutiny.analyses.questions import FINDING_COLUMNS
 
     rows = []
 
@@ -533,10 +535,3 @@ def quarter_view(chart_frame: pd.DataFrame, summary: pd.DataFrame, catalogue: Ca
     out = pd.DataFrame(rows, columns=QUARTER_COLUMNS)
     out["_o"] = out["verdict"].map(VERDICT_ORDER)
     return out.sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
-
-
-def charts_for(chart_frame: pd.DataFrame, title: str):
-    """The XmR chart for one series (drawn from the frame, not recomputed)."""
-    from .charts import xmr_chart
-
-    return xmr_chart(chart_frame, title)

@@ -24,7 +24,7 @@ _env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
 def _filters() -> None:
     """Jinja filters: `cell` (a value as a page shows it), `header` (a column name for readers), `term`
     (a judgement word linked to its how-to-read entry)."""
-    from . import present
+    from scrutiny.report import present
 
     _env.filters["cell"] = present.cell
     _env.filters["header"] = present.header
@@ -96,7 +96,7 @@ def breaks_rows(path: Path) -> list[dict]:
     """Rows of tables/performance_breaks.csv as the data-quality page shows them (month names, rounded means)."""
     import pandas as pd
 
-    from .months import label
+    from scrutiny.reference.months import label
 
     d = pd.read_csv(path, keep_default_na=False)
     return [{"measure": r["measure"].replace("_", " ").capitalize(), "area": r["area"], "month": label(r["month"]),
@@ -114,8 +114,8 @@ def quarter_rows(path: Path) -> tuple[list[dict], list[dict]]:
     their most urgent verdict). Numbers with separators, changes signed, p-values in words, no program values."""
     import pandas as pd
 
-    from .narrative import fmt_p
-    from .performance import VERDICT_ORDER
+    from scrutiny.analyses.narrative import fmt_p
+    from scrutiny.analyses.performance import VERDICT_ORDER
 
     raw = pd.read_csv(path, keep_default_na=False, dtype=str)
     d = raw.copy()
@@ -176,7 +176,7 @@ def quarter_rows(path: Path) -> tuple[list[dict], list[dict]]:
 def _findings(build: Path):
     import pandas as pd
 
-    from .questions import FINDING_COLUMNS
+    from scrutiny.analyses.questions import FINDING_COLUMNS
 
     parts = [pd.read_csv(f, keep_default_na=False, dtype=str) for f in sorted((build / "tables").glob("*_findings.csv"))]
     parts = [p for p in parts if len(p)]
@@ -188,11 +188,11 @@ def brief_pages(build: Path, params, ctx: dict, dq: dict, log=print) -> dict:
     name a previous pack. Returns counts for the front page."""
     import pandas as pd
 
-    from . import changes as changes_mod
-    from . import paths
-    from . import questions as questions_mod
-    from .csvsafe import neutralise as safe_frame
-    from .months import label
+    from scrutiny import paths
+    from scrutiny.analyses import questions as questions_mod
+    from scrutiny.reference.months import label
+    from scrutiny.report import changes as changes_mod
+    from scrutiny.report.csvsafe import neutralise as safe_frame
 
     q = questions_mod.from_findings(_findings(build), drop=params.questions.drop, add=params.questions.add)
     safe_frame(q).to_csv(build / "tables" / "questions.csv", index=False, lineterminator="\n")

@@ -30,8 +30,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .files import InputError, check_readable, connect, discover_files, file_record, read_header, sql_string
-from .pfa import force_name
+from scrutiny.inputs.files import (
+    InputError,
+    check_readable,
+    connect,
+    discover_files,
+    file_record,
+    read_header,
+    sql_string,
+)
+from scrutiny.reference.forces import force_name
 
 FIELDS = ["financial_year", "financial_quarter", "force_name", "offence_description", "offence_group",
           "offence_subgroup", "offence_code", "offence_code_expired", "outcome_description", "outcome_group",
@@ -172,6 +180,7 @@ class HomeOfficeOutcomes:
     name: str = "ho_outcomes"
     record_id: str = "offence_code"
     contract: str = "ho_outcomes.v1"
+    synthetic: bool = False
 
     @property
     def header(self) -> list[str]:

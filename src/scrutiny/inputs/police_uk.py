@@ -1,9 +1,9 @@
-"""Ingest: find an input's files, check them as files, load their rows with DuckDB, write typed Parquet.
+"""The data.police.uk monthly inputs (street, outcomes, stop and search): find the files, load their rows with
+DuckDB, write typed Parquet.
 
-Every input dataset is declared in DATASETS. A dataset knows its published header, the record id
-column used to name failing rows, and how to turn validated rows into the prepared table that
-notebooks read (`<work>/<dataset>.parquet`). Nothing is dropped silently: rows are only filtered
-by the pack period, and the count filtered is reported.
+Each dataset knows its published header, the record id column used to name failing rows, and how to turn
+validated rows into the prepared table notebooks read (`<work>/<dataset>.parquet`). Nothing is dropped
+silently: rows are only filtered by the pack period, and the count filtered is reported.
 """
 
 from __future__ import annotations
@@ -15,20 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import months, pfa, policeuk, published
-from .files import (  # noqa: F401  (the file helpers live in files.py; ingest.<name> still works)
-    InputError,
-    check_readable,
-    connect,
-    discover_files,
-    file_record,
-    inspect_file,
-    read_header,
-    sha256_file,
-    sql_string,
-    write_parquet,
-)
-from .ho_outcomes import HomeOfficeOutcomes
+from scrutiny.inputs.files import InputError, connect, discover_files, file_record, write_parquet
+from scrutiny.reference import months, police_uk
 
 MIN_FILE_ROWS = 50  # a volume check needs neighbouring files this large: below it chance alone moves a month far
 
@@ -42,13 +30,14 @@ class PoliceUkMonthly:
     record_id: str = "Crime ID"
     contract: str = ""
     extra_params: dict = field(default_factory=dict)
+    synthetic: bool = False
 
     def discover(self, pattern: str) -> list[Path]:
         return discover_files(self.name, pattern)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
         """One row per file: name, month from the name, readability, header as read, size and hash."""
-        rows = [{**file_record(f)[0], "file_month": policeuk.file_month(f.name)} for f in files]
+        rows = [{**file_record(f)[0], "file_month": police_uk.file_month(f.name)} for f in files]
         df = pd.DataFrame(rows)
         in_period = df["file_month"].between(period[0], period[1]) | df["file_month"].isna()
         df["in_period"] = in_period
@@ -86,8 +75,8 @@ class PoliceUkMonthly:
         if "Crime type" in df.columns:
             df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
         if "LSOA name" in df.columns:  # False where a district is spelled other than its most frequent spelling
-            raw = policeuk.districts_as_written(df["LSOA name"])
-            df["district_spelling_ok"] = raw.isna() | (raw == policeuk.districts(df["LSOA name"]))
+            raw = police_uk.districts_as_written(df["LSOA name"])
+            df["district_spelling_ok"] = raw.isna() | (raw == police_uk.districts(df["LSOA name"]))
         df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
         df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
         return df
@@ -97,7 +86,7 @@ class PoliceUkMonthly:
         distinct records: rows less repeated Crime IDs) against its neighbouring months (breaks.implausible_volume: below half or above twice the median of up
         to three months either side is implausible, for files whose neighbours hold at least MIN_FILE_ROWS rows).
         `accepted`: months declared right in params (data_quality.accept_volume), with the reason."""
-        from .breaks import implausible_volume, neighbour_ratio
+        from scrutiny.stats.breaks import implausible_volume, neighbour_ratio
 
         g = rows.groupby("source_file", sort=False)
         ids = rows["Crime ID"] if "Crime ID" in rows.columns else pd.Series(index=rows.index, dtype="str")
@@ -126,9 +115,9 @@ class PoliceUkMonthly:
     def prepare(self, rows: pd.DataFrame, out: Path) -> int:
         """Write the typed, prepared table notebooks read. Returns the row count written."""
         con = connect()
-        con.register("rows", rows.assign(district=policeuk.districts(rows["LSOA name"])))
+        con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))
         # outcome categories in one spelling (the archive's); the API spelling is accepted by the contract
-        norm = " ".join(f"WHEN '{a}' THEN '{b}'" for a, b in policeuk.OUTCOME_SPELLINGS.items())
+        norm = " ".join(f"WHEN '{a}' THEN '{b}'" for a, b in police_uk.OUTCOME_SPELLINGS.items())
         extra = (f", \"Crime type\" AS crime_type, CASE \"Last outcome category\" {norm} "
                  "ELSE \"Last outcome category\" END AS last_outcome"
                  if "Crime type" in rows.columns else
@@ -211,17 +200,3 @@ class PoliceUkStopSearch(PoliceUkMonthly):
 
     def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
         return {"period_months": months.span(*period), "header": [self.expected_header()]}
-
-
-DATASETS: dict[str, object] = {
-    "police_uk_street": PoliceUkMonthly("police_uk_street", policeuk.STREET_HEADER, contract="police_uk_street.v1"),
-    "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", policeuk.OUTCOMES_HEADER,
-                                          contract="police_uk_outcomes.v1"),
-    "police_uk_stop_search": PoliceUkStopSearch("police_uk_stop_search", policeuk.STOP_SEARCH_HEADER, record_id="",
-                                                contract="police_uk_stop_search.v1"),
-    "ho_outcomes": HomeOfficeOutcomes(),
-    **{d.name: d for d in (published.FIGURES, published.RELATIONS)},
-    "ho_prc_pfa": pfa.HoPrcPfa("ho_prc_pfa", pfa.HO_HEADER, record_id="PFA", contract="ho_prc_pfa.v1"),
-    "ons_population_pfa": pfa.OnsPopulationPfa("ons_population_pfa", pfa.POP_HEADER, record_id="pfa_code",
-                                               contract="ons_population_pfa.v1"),
-}

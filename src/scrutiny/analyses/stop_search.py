@@ -25,8 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import months, paths, rates
-from .pfa import force_key
+from scrutiny import paths
+from scrutiny.reference import months
+from scrutiny.reference.forces import force_key
+from scrutiny.stats import rates
 
 CENSUS_GROUPS = ["Asian", "Black", "Mixed", "White", "Other"]
 NOT_STATED = "Not stated"
@@ -371,7 +373,7 @@ def find_bias_sentence(df: pd.DataFrame) -> str:
 def findings(disp: pd.DataFrame, period_label: str, link: str = "stop_search.html") -> pd.DataFrame:
     """Findings for questions to the force (questions.FINDING_COLUMNS): each officer-defined ethnic group searched
     at a significantly higher rate than White residents (the lower end of the rate ratio's 95% interval above 1)."""
-    from .questions import FINDING_COLUMNS
+    from scrutiny.analyses.questions import FINDING_COLUMNS
 
     rows = []
     d = disp[(disp["definition"] == "officer-defined") & (disp["ethnic_group"] != "White")]
@@ -406,7 +408,7 @@ def ci_text(lo, hi, f=pct) -> str:
 
 
 def _count(n, disclosure):
-    from .narrative import fmt_count
+    from scrutiny.analyses.narrative import fmt_count
 
     return fmt_count(n, disclosure)
 
@@ -458,7 +460,7 @@ def summary_rows(df: pd.DataFrame, period: tuple[str, str], q: dict, x: pd.DataF
                  disp: pd.DataFrame, census_year: int, min_count: int, disclosure=None) -> pd.DataFrame:
     """The four Summary rows (volume, find rate, disproportionality, strip searches) with the pack's Summary
     columns; x is the monthly XmR frame (spc.xmr), rates_t rates_table(), disp disproportionality()."""
-    from .narrative import fmt_p
+    from scrutiny.analyses.narrative import fmt_p
 
     c = lambda n: _count(n, disclosure)  # noqa: E731
     rq, cq = q["reporting"], q["comparison"]
@@ -553,7 +555,7 @@ def find_paragraph(df: pd.DataFrame, rates_t: pd.DataFrame, min_count: int, disc
 
 def comparison_sentences(rates_t: pd.DataFrame, q: dict) -> list[str]:
     """One sentence per tested measure: reporting quarter against comparison quarter, with the test and p."""
-    from .narrative import fmt_p
+    from scrutiny.analyses.narrative import fmt_p
 
     rq, cq = q["reporting"], q["comparison"]
     if not cq:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import paths
+from scrutiny import paths
 
 zlib_error = zlib.error
 

@@ -17,90 +17,21 @@ after 2013 and the central fraud bodies (Action Fraud, CIFAS, UK Finance) have n
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from .files import InputError, connect, discover_files, file_record
+from scrutiny.inputs.files import InputError, connect, discover_files, file_record
+from scrutiny.reference.forces import NON_RESIDENT, ONS_NAME, TERRITORIAL
+from scrutiny.reference.offences import GROUPS, OFFENCE_GROUP, TOTAL
 
 HO_HEADER = ["12 months ending", "PFA", "Region", "Offence", "Rolling year total number of offences"]
 POP_HEADER = ["year", "pfa_code", "pfa_name", "country", "population", "edition", "la_boundaries", "n_lads",
               "preferred"]
 
-# The 43 territorial police force areas, as the Home Office file names them.
-TERRITORIAL = [
-    "Avon and Somerset", "Bedfordshire", "Cambridgeshire", "Cheshire", "City of London", "Cleveland", "Cumbria",
-    "Derbyshire", "Devon and Cornwall", "Dorset", "Durham", "Dyfed-Powys", "Essex", "Gloucestershire",
-    "Greater Manchester", "Gwent", "Hampshire", "Hertfordshire", "Humberside", "Kent", "Lancashire",
-    "Leicestershire", "Lincolnshire", "Merseyside", "Metropolitan Police", "Norfolk", "North Wales",
-    "North Yorkshire", "Northamptonshire", "Northumbria", "Nottinghamshire", "South Wales", "South Yorkshire",
-    "Staffordshire", "Suffolk", "Surrey", "Sussex", "Thames Valley", "Warwickshire", "West Mercia",
-    "West Midlands", "West Yorkshire", "Wiltshire",
-]
-NON_RESIDENT = ["British Transport Police", "Action Fraud", "CIFAS", "UK Finance"]
-# Excluded from per-resident comparisons: its resident population (~9,000) is tiny beside its daytime population.
-CITY_OF_LONDON = "City of London"
-# Home Office name -> ONS population file name, where they differ.
-ONS_NAME = {"City of London": "London, City of", "Devon and Cornwall": "Devon & Cornwall"}
-
-# Published offence labels -> offence group (domain notes §2.1). Fraud is kept out of every group and the total.
-OFFENCE_GROUP = {
-    "Homicide": "Violence against the person",
-    "Death or serious injury caused by illegal driving": "Violence against the person",
-    "Violence with injury": "Violence against the person",
-    "Violence without injury": "Violence against the person",
-    "Stalking and harassment": "Violence against the person",
-    "Sexual offences": "Sexual offences",
-    "Robbery": "Robbery",
-    "Domestic burglary": "Theft offences",
-    "Non-domestic burglary": "Theft offences",
-    "Residential burglary": "Theft offences",
-    "Non-residential burglary": "Theft offences",
-    "Vehicle offences": "Theft offences",
-    "Theft from the person": "Theft offences",
-    "Bicycle theft": "Theft offences",
-    "Shoplifting": "Theft offences",
-    "All other theft offences": "Theft offences",
-    "Criminal damage and arson": "Criminal damage and arson",
-    "Drug offences": "Drug offences",
-    "Possession of weapons offences": "Possession of weapons offences",
-    "Public order offences": "Public order offences",
-    "Miscellaneous crimes against society": "Miscellaneous crimes against society",
-    "Fraud offences": None,
-    "Action Fraud": None, "CIFAS": None, "UK Finance": None,
-}
-GROUPS = list(dict.fromkeys(g for g in OFFENCE_GROUP.values() if g))
-TOTAL = "Total recorded crime (excluding fraud)"
 POP_EDITIONS = ["mye2019", "mye2023"]
-
-
-def force_key(name: str) -> str:
-    """A force name reduced for matching, the one way force names are compared: lower case, '&' read as 'and',
-    hyphens and punctuation as spaces, the words police/constabulary/service/force/the dropped
-    ("Devon & Cornwall Police" and "devon and cornwall" -> "devon and cornwall")."""
-    s = name.lower().replace("&", " and ").replace("-", " ")
-    s = re.sub(r"[^a-z ]", " ", s)
-    drop = {"police", "constabulary", "service", "force", "the"}
-    return " ".join(w for w in s.split() if w not in drop)
-
-
-_NORMED = {force_key(n): n for n in TERRITORIAL}
-_NORMED[force_key("London, City of")] = CITY_OF_LONDON
-
-
-def force_name(name: str) -> str:
-    """The Home Office PFA name for a force as people write it ("Gwent Police" -> "Gwent").
-
-    Case, '&'/'and', hyphens and the words Police/Constabulary/Service are ignored; anything else must match one
-    of the 43 territorial PFAs exactly, or ValueError names the choices."""
-    hit = _NORMED.get(force_key(name))
-    if hit is None:
-        raise ValueError(f"{name!r} does not name one of the 43 territorial police force areas; set peers.force "
-                         f"to one of: {', '.join(TERRITORIAL)}")
-    return hit
 
 
 def population_year(period_end: dt.date) -> int:
@@ -124,6 +55,7 @@ class _CsvTable:
     header: list[str]
     record_id: str
     contract: str
+    synthetic: bool = False
 
     def discover(self, pattern: str) -> list[Path]:
         return discover_files(self.name, pattern)

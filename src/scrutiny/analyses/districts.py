@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import months, paths
-from .measures import Catalogue, area_key
-from .narrative import MARKER
-from .performance import reporting_quarter
+from scrutiny import paths
+from scrutiny.analyses.measures import Catalogue, area_key
+from scrutiny.analyses.narrative import MARKER
+from scrutiny.analyses.performance import reporting_quarter
+from scrutiny.reference import months
 
 POPULATION_FILE = "data/reference/population_la_mye.csv"
 POPULATION_COLUMNS = ["edition", "year", "lad_code", "lad_name", "population"]
@@ -231,7 +232,7 @@ def method_note(populations: pd.DataFrame, rules: str, n_months: int | None = No
                 baseline: int | None = None) -> str:
     """How the rates, verdicts and breaks on the page are made, naming the population edition and year.
     n_months, baseline: the period's length and params spc.baseline_months (a shorter period: provisional limits)."""
-    from .spc import rule_set
+    from scrutiny.stats.spc import rule_set
 
     ed = populations["population_edition"].iloc[0] if len(populations) else ""
     year = populations["population_year"].iloc[0] if len(populations) else ""

@@ -13,16 +13,13 @@ Averages over a group are weighted (Σcounts / Σpopulation × 1000; HMICFRS VfM
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from . import funnel, narrative, rates
-from .pfa import CITY_OF_LONDON, GROUPS, TERRITORIAL, TOTAL, force_name
+from scrutiny.analyses import narrative
+from scrutiny.reference.forces import CITY_OF_LONDON, TERRITORIAL
+from scrutiny.reference.offences import GROUPS, TOTAL
+from scrutiny.stats import funnel, rates
 
 NEIGHBOUR_LABEL = "statistical neighbours (not the Home Office MSG)"
 MSG_LABEL = "most similar group (official list supplied)"
@@ -33,7 +30,6 @@ NEIGHBOUR_VARIABLES = {
                   "ending at the reporting point and one and two years before",
     **{f"share: {g}": f"share of total recorded crime that is {g.lower()}, same {WINDOW_YEARS} periods" for g in GROUPS},
 }
-MSG_COLUMNS = ["force", "peer", "source", "as_of"]
 
 
 def comparable_forces() -> list[str]:
@@ -81,59 +77,6 @@ def nearest(features: pd.DataFrame, focal: str, k: int) -> pd.DataFrame:
     out = out.sort_values(["distance", "force"], kind="stable").head(k).reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
     return out
-
-
-@dataclass(frozen=True)
-class MsgFile:
-    """An official peer group list as supplied: the rows, with where it came from."""
-
-    path: Path
-    sha256: str
-    rows: pd.DataFrame
-
-    def peers_of(self, force: str) -> list[str]:
-        r = self.rows[self.rows["force"] == force]
-        if r.empty:
-            raise ValueError(f"{self.path.name}: no peers listed for {force!r}")
-        return list(r["peer"])
-
-    def provenance(self, force: str) -> str:
-        r = self.rows[self.rows["force"] == force]
-        src = "; ".join(sorted(set(r["source"])))
-        asof = ", ".join(sorted(set(r["as_of"])))
-        return f"{self.path.name} (sha256 {self.sha256[:16]}…): source {src}; as of {asof}"
-
-
-def read_msg(path: Path) -> MsgFile:
-    """Read and check an official MSG CSV (force, peer, source, as_of); ValueError says what is wrong."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"peers.msg_file: {path} not found")
-    raw = path.read_bytes()
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in MSG_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"peers.msg_file {path.name}: missing column(s) {missing}; expected {MSG_COLUMNS}")
-    df = df[MSG_COLUMNS].apply(lambda s: s.str.strip())
-    if df.empty:
-        raise ValueError(f"peers.msg_file {path.name}: no rows")
-    for c in ("force", "peer"):
-        try:
-            df[c] = df[c].map(force_name)
-        except ValueError as e:
-            raise ValueError(f"peers.msg_file {path.name}: column {c}: {e}") from None
-    if (df["source"] == "").any():
-        raise ValueError(f"peers.msg_file {path.name}: every row needs a source")
-    for v in df["as_of"]:
-        try:
-            dt.date.fromisoformat(v)
-        except ValueError:
-            raise ValueError(f"peers.msg_file {path.name}: as_of must be a date YYYY-MM-DD, got {v!r}") from None
-    if (df["force"] == df["peer"]).any():
-        raise ValueError(f"peers.msg_file {path.name}: a force is listed as its own peer")
-    if df.duplicated(["force", "peer"]).any():
-        raise ValueError(f"peers.msg_file {path.name}: a force-peer pair is listed twice")
-    return MsgFile(path=path, sha256=hashlib.sha256(raw).hexdigest(), rows=df.reset_index(drop=True))
 
 
 def rate_table(d: pd.DataFrame) -> pd.DataFrame:

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import months as months_
-from .policeuk import STREET_HEADER
+from scrutiny.reference import months as months_
+from scrutiny.reference.police_uk import STREET_HEADER
 
 FORCE = "Simulated Police"
 # shares roughly as in the shipped Gwent files (police.uk crime types)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .files import sha256_file
-from .ingest import DATASETS, InputError
+from scrutiny import paths
+from scrutiny.inputs.files import InputError, sha256_file
+from scrutiny.inputs.registry import DATASETS
 
 CONTRACTS_DIR = paths.REPO_ROOT / "data_contracts"
 MAX_EXAMPLES = 10
@@ -207,7 +207,7 @@ def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) 
         vals = df[kw["column"]].dropna().unique()
         out.note = f"found {len(vals)} distinct values: {sorted(map(str, vals))[:10]}"
     elif kw.get("column") == "district_spelling_ok" and "LSOA name" in df.columns:
-        from .policeuk import district_spellings, spelling_note
+        from scrutiny.reference.police_uk import district_spellings, spelling_note
 
         out.note = spelling_note(district_spellings(df["LSOA name"], df["file_month"]))
     elif cfg.type == "expect_column_values_to_be_in_set" and kw.get("column") == "header":

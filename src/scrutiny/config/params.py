@@ -14,8 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import paths
-from .sections import SECTIONS, missing_inputs
+from scrutiny import paths
+from scrutiny.config.sections import SECTIONS, missing_inputs
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -167,7 +167,7 @@ class Peers(_Strict):
     @field_validator("period_end")
     @classmethod
     def _quarter_end(cls, v):
-        from .pfa import quarter_end
+        from scrutiny.inputs.pfa_tables import quarter_end
 
         if v.month not in (3, 6, 9, 12) or v != quarter_end(v.year, v.month):
             raise ValueError(f"must be the last day of a quarter (the Home Office data are 12 months ending "
@@ -246,8 +246,8 @@ class Params(_Strict):
     def _peers_ready(self):
         if "peers" not in self.notebooks:
             return self
-        from . import peers as peers_mod
-        from .pfa import force_name
+        from scrutiny.inputs.msg_file import read_msg
+        from scrutiny.reference.forces import force_name
 
         end = self.peers.period_end
         if self.period.end != f"{end.year:04d}-{end.month:02d}":
@@ -256,19 +256,19 @@ class Params(_Strict):
                              "period out and it is set to those 12 months)")
         force_name(self.peers.force or self.pack.force)
         if self.peers.msg_file:
-            peers_mod.read_msg(paths.resolve(self.peers.msg_file))
+            read_msg(paths.resolve(self.peers.msg_file))
         return self
 
     def peers_force(self) -> str:
         """The Home Office PFA name of the pack's force (peers.force, else matched from pack.force)."""
-        from .pfa import force_name
+        from scrutiny.reference.forces import force_name
 
         return force_name(self.peers.force or self.pack.force)
 
     @field_validator("inputs")
     @classmethod
     def _known_inputs(cls, v):
-        from .ingest import DATASETS
+        from scrutiny.inputs.registry import DATASETS
 
         unknown = sorted(set(v) - set(DATASETS))
         if unknown:

@@ -3,7 +3,7 @@
 The pack is built in `outputs/.build-<id>/` and swapped into place only when everything succeeded,
 so a failed run never deletes or half-overwrites the last good pack. A failed build is kept as
 `outputs/.failed-<id>/` (executed notebooks included) and its path is printed, except on a full disk,
-where it is removed. The output folder rules, the lock and the swap are in packdir.py.
+where it is removed. The output folder rules, the lock and the swap are in builddir.py.
 """
 
 from __future__ import annotations
@@ -18,11 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aqa, changes, months, packdir, paths, provenance, report
-from .contracts import Report, validate
-from .csvsafe import neutralise, restore
-from .ingest import DATASETS, InputError
-from .params import Params, ParamsError, load
+from scrutiny import aqa, paths, provenance
+from scrutiny.config.params import Params, ParamsError, load
+from scrutiny.contracts import Report, validate
+from scrutiny.inputs.files import InputError
+from scrutiny.inputs.registry import DATASETS
+from scrutiny.pack import builddir
+from scrutiny.reference import months
+from scrutiny.report import changes, views
+from scrutiny.report.csvsafe import neutralise, restore
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 
@@ -96,7 +100,7 @@ def _common_ctx(p: Params, run_date: str, nav: list[dict]) -> dict:
     ctx = {"pack": p.pack, "period_label": f"{months.label(p.period.start)} to {months.label(p.period.end)}",
            "run_date": run_date, "nav": nav}
     if p.disclosure.min_count:
-        from .nb import disclosure_text
+        from scrutiny.report.page import disclosure_text
 
         ctx["banners"] = [{"cls": "disclosure", "text": disclosure_text(p.disclosure.min_count)}]
     return ctx
@@ -122,7 +126,7 @@ def _execute(name: str, build: Path, p: Params) -> None:
         pm.execute_notebook(nb, str(out), parameters={"params_file": "params.yaml", "work_dir": "_work",
                                                       "out_dir": "."},
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            kernel_manager_class="scrutiny.kernel.IPCKernelManager",
+                            kernel_manager_class="scrutiny.pack.kernel.IPCKernelManager",
                             execution_timeout=p.run.cell_timeout, cwd=str(build))
     except pm.PapermillExecutionError as e:
         raise PackError(f"notebook {name} failed in cell {e.cell_index}: {e.ename}: {e.evalue}\n"
@@ -150,14 +154,14 @@ def run(params_path: str | Path, out: str | Path | None = None, run_date: str | 
     target = Path(os.path.abspath(target))  # the folder itself is not resolved: a symlink there is refused
     target = target.parent.resolve() / target.name
     try:
-        packdir.check_target(target, paths.REPO_ROOT, _files_read(p, Path(params_path)))
-    except packdir.OutError as e:
+        builddir.check_target(target, paths.REPO_ROOT, _files_read(p, Path(params_path)))
+    except builddir.OutError as e:
         raise PackError(f"{e}\nNothing was written.", EXIT_FAILURE) from None
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        lock = packdir.Lock(target).acquire()
-    except packdir.OutError as e:
+        lock = builddir.Lock(target).acquire()
+    except builddir.OutError as e:
         raise PackError(str(e), EXIT_FAILURE) from None
     except OSError as e:
         raise PackError(f"cannot write the pack under {parent}: {e.strerror or e}", EXIT_FAILURE) from None
@@ -172,7 +176,7 @@ def _run_locked(p: Params, params_path: Path, target: Path, run_date: str, log) 
     build = parent / f".build-{target.name}"
     failed = parent / f".failed-{target.name}"
     try:
-        packdir.recover(target, log)
+        builddir.recover(target, log)
         if build.exists():
             shutil.rmtree(build)
         (build / "tables").mkdir(parents=True)
@@ -230,7 +234,7 @@ def _drop_build(build: Path) -> str:
 
 def _files_read(p: Params, params_path: Path) -> list[Path]:
     """The files a run reads (params file, input files, catalogue, logs): an output folder must not hold them."""
-    from .ingest import discover_files
+    from scrutiny.inputs.police_uk import discover_files
 
     out = [params_path]
     for name, spec in p.inputs.items():
@@ -271,7 +275,7 @@ def _section_measures(p: Params) -> dict[str, dict[str, str]]:
     """Section -> {measure id: label} for the measures a section shows (the performance catalogue)."""
     if "performance" not in p.notebooks:
         return {}
-    from .measures import load_catalogue
+    from scrutiny.analyses.measures import load_catalogue
 
     path = paths.resolve(p.performance.catalogue)
     if not path.is_file():  # not a regular file (missing, a folder, a pipe): the notebook reports it
@@ -285,17 +289,17 @@ def _section_measures(p: Params) -> dict[str, dict[str, str]]:
 
 def _aqa_pages(p: Params, logs: aqa.Logs, rep: Report, build: Path, section_titles: dict, ctx: dict) -> tuple:
     """Render assumptions.html and how-to-read.html; return (entries per section, counts by RAG)."""
-    from . import present
-    from .spc import rule_set
+    from scrutiny.report import present
+    from scrutiny.stats.spc import rule_set
 
     files = {r.dataset: [paths.resolve(f["path"]) for f in r.files if f["in_period"]] for r in rep.inputs}
     applied = aqa.for_pack(logs, list(section_titles), _section_measures(p), files)
     by_section = {s: [a for a in applied if s in a.sections] for s in section_titles}
-    report.render("assumptions.html.j2", build / "assumptions.html", page_title="Assumptions and caveats",
+    views.render("assumptions.html.j2", build / "assumptions.html", page_title="Assumptions and caveats",
                   current="assumptions.html", applied=applied, logs=aqa.LOGS, definitions=aqa.DEFINITIONS,
                   section_titles=section_titles, omitted=len(logs.entries) - len(applied),
                   log_dir=p.aqa.logs, **ctx)
-    report.render("how_to_read.html.j2", build / "how-to-read.html", page_title="How to read this pack",
+    views.render("how_to_read.html.j2", build / "how-to-read.html", page_title="How to read this pack",
                   current="how-to-read.html", baseline=min(p.spc.baseline_months,
                                                            len(months.span(p.period.start, p.period.end))),
                   rules=rule_set(p.spc.rules), topics=present.topics(p.notebooks), **ctx)
@@ -322,13 +326,13 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     import jupytext
 
     for name in p.notebooks:
-        section_titles[name] = report.notebook_title(jupytext.read(paths.REPO_ROOT / "notebooks" / f"{name}.py"))
+        section_titles[name] = views.notebook_title(jupytext.read(paths.REPO_ROOT / "notebooks" / f"{name}.py"))
     sections_nav = [{"href": f"{n}.html", "title": t} for n, t in section_titles.items()]
     nav += sections_nav + [{"href": "assumptions.html", "title": "Assumptions and caveats"},
                            {"href": "how-to-read.html", "title": "How to read this pack"}]
     ctx = _common_ctx(p, run_date, nav)
     dq_page = dict(page_title="Data quality", current="data-quality.html", dq=verdict, inputs=_dq_inputs(rep), **ctx)
-    report.render("data_quality.html.j2", build / "data-quality.html", **dq_page)
+    views.render("data_quality.html.j2", build / "data-quality.html", **dq_page)
     if not rep.ok:
         raise PackError(rep.error_message(), EXIT_INPUT)
     aqa_by_section, aqa_counts = _aqa_pages(p, logs, rep, build, section_titles, ctx)
@@ -354,10 +358,10 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     for name in p.notebooks:
         nbp = build / "notebooks" / f"{name}.ipynb"
         nb = nbformat.read(nbp, as_version=4)
-        report.strip_volatile(nb)
+        views.strip_volatile(nb)
         nbformat.write(nb, nbp)
-        report.render("page.html.j2", build / f"{name}.html", page_title=section_titles[name],
-                      current=f"{name}.html", body=report.notebook_body(nb), aqa_box=aqa_by_section[name],
+        views.render("page.html.j2", build / f"{name}.html", page_title=section_titles[name],
+                      current=f"{name}.html", body=views.notebook_body(nb), aqa_box=aqa_by_section[name],
                       **ctx)
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
@@ -367,7 +371,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     neutralise(summary).to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
     found = build / "tables" / "performance_breaks.csv"
     if found.is_file():  # series findings of the analyses join the data-quality page
-        report.render("data_quality.html.j2", build / "data-quality.html", series_breaks=report.breaks_rows(found),
+        views.render("data_quality.html.j2", build / "data-quality.html", series_breaks=views.breaks_rows(found),
                       **dq_page)
     step.done()
 
@@ -375,17 +379,17 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     prov = _provenance(p, params_path, rep, rows_per_file, run_date)
     (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     try:
-        brief = report.brief_pages(build, p, ctx, verdict)
+        brief = views.brief_pages(build, p, ctx, verdict)
     except changes.PreviousPackError as e:
         raise PackError(str(e), EXIT_FAILURE) from None
-    report.render("index.html.j2", build / "index.html", page_title="Overview", current="index.html",
+    views.render("index.html.j2", build / "index.html", page_title="Overview", current="index.html",
                   summary=summary.to_dict(orient="records"), dq=verdict, reporting_month=months.label(p.period.end),
                   sections=sections_nav, aqa_counts=aqa_counts, provenance_rows=_provenance_rows(prov), **brief,
                   **ctx)
     shutil.rmtree(build / "_work")
-    packdir.write_marker(build)
+    builddir.write_marker(build)
     digest = provenance.write_manifest(build)
-    packdir.swap(build, target)
+    builddir.swap(build, target)
     step.done(f"pack written to {target}")
     log(f"MANIFEST.json sha256 {digest} (kept in {provenance.DIGEST_FILE}; record it where the pack is "
         f"published, and check the pack later with: scrutiny verify {target} --digest {digest})")

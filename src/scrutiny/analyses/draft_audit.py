@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import audit
+from scrutiny.analyses import audit
 
 _TAG = re.compile(r"<[^>]+>")
 _NUM = re.compile(r"^(?P<open>\()?(?P<sign>[-−–+])?(?P<cur>£)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?"

@@ -30,7 +30,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import months, narrative, paths, policeuk, rates
+from scrutiny import paths
+from scrutiny.analyses import narrative
+from scrutiny.reference import months, police_uk
+from scrutiny.stats import rates
 
 CATEGORIES = paths.REPO_ROOT / "data" / "reference" / "outcome_categories.csv"
 ALL_CRIME = "All crime"
@@ -56,8 +59,8 @@ def police_uk_map(categories: pd.DataFrame) -> pd.DataFrame:
 
     Raises if a police.uk category the contracts accept is missing from the table."""
     m = categories[categories["scheme"] == "police_uk"].set_index("category")
-    missing = [c for c in policeuk.OUTCOME_CATEGORIES
-               if policeuk.normalise_outcome(c) not in m.index]
+    missing = [c for c in police_uk.OUTCOME_CATEGORIES
+               if police_uk.normalise_outcome(c) not in m.index]
     if missing:
         raise ValueError(f"outcome_categories.csv has no row for police.uk categories {missing}")
     return m
@@ -109,7 +112,7 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     street_rows = int(crimes["crime_id"].notna().sum())
     c = distinct_crimes(crimes, ["crime_id", "month", "crime_type"])
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
-    o["outcome_type"] = o["outcome_type"].map(policeuk.normalise_outcome)
+    o["outcome_type"] = o["outcome_type"].map(police_uk.normalise_outcome)
     unknown = sorted(set(o["outcome_type"]) - set(pmap.index))
     if unknown:
         raise ValueError(f"outcome categories not in the reference table: {unknown}")
@@ -236,7 +239,7 @@ def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.Da
     month, with the share among crimes outcomed by the window end."""
     pmap = police_uk_map(categories)
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
-    o["outcome_type"] = o["outcome_type"].map(policeuk.normalise_outcome)
+    o["outcome_type"] = o["outcome_type"].map(police_uk.normalise_outcome)
     o["midx"] = month_index(o["month"])
     keys = linked[["crime_id", "crime_type", "recorded_month", "window_end_idx"]].reset_index(names="crime_row")
     j = keys.merge(o, on="crime_id", how="inner")
@@ -316,7 +319,7 @@ def mix_compare(street: pd.DataFrame, now: list[str], before: list[str]) -> pd.D
     outcome is the status when the file was produced, so the later months have had less time (not like for
     like); mix_fixed_followup is the like-for-like comparison."""
     s = distinct_crimes(street, ["crime_id", "month", "last_outcome"])
-    s["last_outcome"] = s["last_outcome"].map(policeuk.normalise_outcome).fillna("(blank)")
+    s["last_outcome"] = s["last_outcome"].map(police_uk.normalise_outcome).fillna("(blank)")
     a = s[s["month"].isin(now)]["last_outcome"].value_counts()
     b = s[s["month"].isin(before)]["last_outcome"].value_counts()
     n1, n2 = int(a.sum()), int(b.sum())
@@ -351,7 +354,7 @@ def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories:
 
     'judgement' uses a Bonferroni threshold alpha / m over the m categories tested (Bonferroni 1936)."""
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
-    o["outcome_type"] = o["outcome_type"].map(policeuk.normalise_outcome)
+    o["outcome_type"] = o["outcome_type"].map(police_uk.normalise_outcome)
     o["midx"] = month_index(o["month"])
     keys = linked.loc[linked["recorded_month"].isin(list(now) + list(before)),
                       ["crime_id", "recorded_month", "recorded_idx"]].reset_index(names="crime_row")
@@ -535,7 +538,7 @@ def findings(fmix: pd.DataFrame, k: int, now_label: str, before_label: str,
     """Findings for questions to the force (questions.FINDING_COLUMNS) from the like-for-like outcome mix: a
     significant fall in the share charged within k months, or a significant rise in the share with no outcome
     (judged by mix_fixed_followup's Bonferroni-corrected test)."""
-    from .questions import FINDING_COLUMNS
+    from scrutiny.analyses.questions import FINDING_COLUMNS
 
     rows = []
     for r in fmix.to_dict(orient="records"):

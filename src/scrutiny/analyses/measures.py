@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import months, policeuk
-from .files import connect
+from scrutiny.inputs.files import connect
+from scrutiny.reference import months, police_uk
 
 DIRECTIONS = ("up", "down", "neutral")
 INCLUSIONS = ("Month & quarter", "Quarter unless exceptional")
@@ -39,7 +39,7 @@ class Measure:
         """The police.uk crime types this measure counts."""
         if self.crime_types:
             return list(self.crime_types)
-        return [t for t in policeuk.CRIME_TYPES if t not in self.exclude_crime_types]
+        return [t for t in police_uk.CRIME_TYPES if t not in self.exclude_crime_types]
 
 
 @dataclass
@@ -75,7 +75,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
         if bool(m.get("crime_types")) == bool(m.get("exclude_crime_types")):
             raise CatalogueError(f"{where}: give exactly one of crime_types or exclude_crime_types")
         for t in list(m.get("crime_types") or []) + list(m.get("exclude_crime_types") or []):
-            if t not in policeuk.CRIME_TYPES:
+            if t not in police_uk.CRIME_TYPES:
                 raise CatalogueError(f"{where}: {t!r} is not a police.uk crime type")
         if m["id"] in seen:
             raise CatalogueError(f"{where}: duplicate id {m['id']!r}")

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts
-from .csvsafe import neutralise
-from .narrative import MARKER, fmt_count
+from scrutiny.analyses.narrative import MARKER, fmt_count
+from scrutiny.report import charts
+from scrutiny.report.csvsafe import neutralise
 
 _UNSET = object()
 _min_count = _UNSET
@@ -47,7 +47,7 @@ def start(params_file, min_count=_UNSET, notebooks=_UNSET):
     """A pack notebook's first step: `setup(...)`, then the pack's params loaded from params_file.
 
     Returns (p, period): the params object and period = (p.period.start, p.period.end) as 'YYYY-MM' strings."""
-    from . import params
+    from scrutiny.config import params
 
     setup(min_count=min_count, notebooks=notebooks)
     p = params.load(params_file)
@@ -61,7 +61,7 @@ def pack_notebooks() -> list | None:
     p = Path("params.yaml")
     if not p.is_file():
         return None
-    from . import params
+    from scrutiny.config import params
 
     try:
         return list(params.load(p).notebooks)
@@ -72,7 +72,7 @@ def pack_notebooks() -> list | None:
 def term(word: str, text: str | None = None) -> str:
     """HTML for a judgement word linked to its how-to-read entry, with the definition as a tooltip
     (e.g. term("exceptional")); plain escaped text when this pack's how-to-read page has no such entry."""
-    from . import present
+    from scrutiny.report import present
 
     nbs = pack_notebooks()
     if nbs is None:
@@ -82,7 +82,7 @@ def term(word: str, text: str | None = None) -> str:
 
 def linked(text: str) -> str:
     """Escaped text with the first use of each judgement word linked to how-to-read (see present.AUTOLINK)."""
-    from . import present
+    from scrutiny.report import present
 
     nbs = pack_notebooks()
     return html.escape(present.tidy_text(str(text))) if nbs is None else present.link_terms(str(text), nbs)
@@ -95,7 +95,7 @@ def min_count() -> int | None:
     p = Path("params.yaml")
     if not p.is_file():
         return None
-    from . import params
+    from scrutiny.config import params
 
     return params.load(p).disclosure.min_count
 
@@ -165,7 +165,7 @@ def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None 
     formats: column -> format string (e.g. "{:.1%}") overriding the defaults.
     counts: the columns holding counts, for small-number suppression (default: integer-typed columns).
     floor_zero: columns whose values below zero are shown as 0 (default: columns named like a lower limit)."""
-    from . import present
+    from scrutiny.report import present
 
     if name is not None:
         write_table(df, name, out_dir, counts=counts)
