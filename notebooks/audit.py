@@ -135,11 +135,5 @@ page.heading("All checks", 2, anchor="checks")
 by = checks.groupby(["doc_id", "check", "status"]).size().rename("checks").reset_index()
 page.table(by, caption="Every check by document, kind and result; each check in full in tables/audit_checks.csv.")
 
-summary = pd.DataFrame([{
-    "topic": "Published figures audit", "measure": "audit", "inclusion": "Every edition", "shown": True,
-    "data": f"{P(counts['flagged'], 'discrepancy')} ({counts['major']} major, {counts['minor']} minor) in "
-            f"{P(counts['checks'], 'check')} of {P(len(figures), 'printed figure')} ({'; '.join(doc_names)})",
-    "commentary": f"{P(counts['rounding'], 'value')} consistent with rounding only (not errors); "
-                  f"{counts['ambiguous']} ambiguous; {counts['unchecked']} not checkable from the document.",
-    "link": "audit.html#register"}])
+summary = audit.summary_rows(counts, len(figures), doc_names)
 page.write_table(summary, "audit_summary", out_dir)

@@ -38,7 +38,7 @@ outs = pd.read_parquet(f"{work_dir}/police_uk_outcomes.parquet", columns=["crime
 linked, link_counts = outcomes.link(street, outs, cats, data_end, po.same_period_window)
 cohort = outcomes.cohort(linked, k)
 rated = outcomes.with_rates(cohort)
-quarters = outcomes.quarters(cohort)
+quarters = outcomes.cohort_by_quarter(cohort)
 groups = outcomes.group_shares(linked, outs, cats)
 km, medians = outcomes.time_to_outcome(linked)
 head = outcomes.headline(cohort, k, data_end)

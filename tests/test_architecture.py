@@ -37,7 +37,7 @@ ALLOWED = {
     "stats": {"paths", "reference"},
     "synthetic": {"paths", "reference", "stats"},
     "analyses": {"paths", "reference", "inputs", "stats", "config"},
-    "report": {"paths", "reference", "inputs", "stats", "config", "analyses"},
+    "report": {"paths", "reference", "inputs", "stats", "config", "analyses", "aqa"},
     "aqa": {"paths", "inputs"},  # inputs: the logs may name only known datasets (inputs.registry)
     "provenance": {"paths", "inputs", "contracts", "config"},
     "pack": {"paths", "reference", "inputs", "stats", "config", "analyses", "report", "contracts", "provenance",

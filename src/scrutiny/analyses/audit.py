@@ -36,6 +36,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation, loca
 
 import pandas as pd
 
+from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.reference.published_figures import (  # noqa: F401  (audit.<name> is the auditor's vocabulary)
     BOUND_WORDS,
     CHANGE_WORDS,
@@ -1128,3 +1129,15 @@ def findings(register: pd.DataFrame, link: str = "audit.html") -> pd.DataFrame:
                      "evidence": f"{link}#register", "link": f"{link}#register", "csv": "tables/audit_register.csv",
                      "row_key": f"id={r.id}"})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def summary_rows(counts: dict, n_figures: int, doc_names: list[str]) -> pd.DataFrame:
+    """The audit's front-page Summary row: discrepancies found, by severity, in how many checks and figures."""
+    P = plural
+    return summary_frame([{
+        "topic": "Published figures audit", "measure": "audit", "inclusion": "Every edition", "shown": True,
+        "data": f"{P(counts['flagged'], 'discrepancy')} ({counts['major']} major, {counts['minor']} minor) in "
+                f"{P(counts['checks'], 'check')} of {P(n_figures, 'printed figure')} ({'; '.join(doc_names)})",
+        "commentary": f"{P(counts['rounding'], 'value')} consistent with rounding only (not errors); "
+                      f"{counts['ambiguous']} ambiguous; {counts['unchecked']} not checkable from the document.",
+        "link": "audit.html#register"}])

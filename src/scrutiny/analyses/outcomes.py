@@ -32,6 +32,7 @@ import pandas as pd
 
 from scrutiny import paths
 from scrutiny.analyses import narrative
+from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.reference import months, police_uk
 from scrutiny.stats import rates
 
@@ -204,12 +205,7 @@ def with_rates(cohort_: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def quarter_label(month: str) -> str:
-    """'2025-05' -> 'Q1 2025/26' (financial quarter; Q1 = April to June, Q4 = January to March)."""
-    return months.financial_quarter(month)
-
-
-def quarters(cohort_: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame:
+def cohort_by_quarter(cohort_: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame:
     """Cohort counts summed by financial quarter of recording for one crime type, in time order.
 
     The fixed-k counts are summed only when every month of the quarter has had k months of follow-up."""
@@ -225,7 +221,7 @@ def quarters(cohort_: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame
         "charged_within_k": g["charged_within_k"].sum(min_count=1),
         "outcomed_by_data_end": g["outcomed_by_data_end"].sum(),
     }).reset_index()
-    out["quarter"] = out["quarter"].map(quarter_label)
+    out["quarter"] = out["quarter"].map(months.financial_quarter)
     for c in ("first_outcome_within_k", "charged_within_k"):
         out[c] = out[c].astype("Int64").where(out["complete"])
     out["same_period_rate"] = out["outcomed_by_window_end"] / out["crimes"]
@@ -263,7 +259,7 @@ def group_shares_by_quarter(groups: pd.DataFrame, crime_type: str = ALL_CRIME) -
     gq = g.groupby(["quarter", "outcome_group"])["crimes"].sum().reset_index()
     gq["share"] = gq["crimes"] / gq.groupby("quarter")["crimes"].transform("sum")
     out = gq.pivot(index="outcome_group", columns="quarter", values="share").fillna(0)
-    out = out[sorted(out.columns)].rename(columns=quarter_label).reset_index()
+    out = out[sorted(out.columns)].rename(columns=months.financial_quarter).reset_index()
     out.columns.name = None
     return out
 
@@ -417,7 +413,7 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
                     "charged_ci": rates.wilson_ci(c, n)}
     lq_months = months.span(months.shift(data_end, -2), data_end)
     lq = a[a["recorded_month"].isin(lq_months)]
-    q = quarters(cohort_)
+    q = cohort_by_quarter(cohort_)
     lq_label = (f"in {months.financial_quarter_long(lq_months[0])}" if months.is_financial_quarter_end(data_end)
                 else f"{months.label(lq_months[0])} to {months.label(lq_months[-1])}")
     naive = lq["outcomed_by_data_end"].sum() / lq["crimes"].sum() if lq["crimes"].sum() else float("nan")
@@ -425,7 +421,7 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
                            "outcomed": int(lq["outcomed_by_data_end"].sum()), "naive_rate": naive}
     comp = q[q["complete"]]
     out["latest_complete_quarter"] = None if comp.empty else comp.iloc[-1].to_dict()
-    year_ago = quarter_label(months.shift(lq_months[-1], -12))
+    year_ago = months.financial_quarter(months.shift(lq_months[-1], -12))
     ya = q[q["quarter"] == year_ago]
     out["same_quarter_last_year"] = None if ya.empty else ya.iloc[0].to_dict()
     return out
@@ -498,7 +494,7 @@ def summary_rows(h: dict, med_all: int | None, link: str = "outcomes.html") -> p
                           f"median {med_all} month(s) from the month of recording"),
                  "commentary": "Kaplan–Meier estimate; crimes without an outcome yet are censored at the data end.",
                  "link": f"{link}#time-to-outcome"})
-    return pd.DataFrame(rows, columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])
+    return summary_frame(rows)
 
 
 def first_month_coverage(crimes: pd.DataFrame, outcomes: pd.DataFrame, first_month: str) -> dict:
@@ -625,7 +621,7 @@ def reissue_note(outs: pd.DataFrame, disclosure=None) -> str:
 
 
 def quarters_table(quarters_: pd.DataFrame, k: int) -> pd.DataFrame:
-    """quarters() with the page's column names."""
+    """cohort_by_quarter() with the page's column names."""
     return quarters_.rename(columns={"same_period_rate": "same-period rate",
                                      "fixed_k_rate": f"outcome within {k} months (rate)",
                                      "charged_k_rate": f"charged within {k} months (rate)",

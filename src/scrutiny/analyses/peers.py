@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.analyses import narrative
+from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.reference.forces import CITY_OF_LONDON, TERRITORIAL
 from scrutiny.reference.offences import GROUPS, TOTAL
 from scrutiny.stats import funnel, rates
@@ -284,7 +285,7 @@ def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFra
                           f"({'overdispersion-adjusted' if bool(adjusted[r.offence]) else 'exact Poisson'} limits); "
                           f"rank {r.rank_national} of {r.forces_ranked}; {yy}.",
             "link": link})
-    return pd.DataFrame(out)
+    return summary_frame(out)
 
 
 # --- page text and tables (the notebook only places them) -------------------------------------------------------

@@ -14,6 +14,7 @@ import pandas as pd
 
 from scrutiny.analyses import measures, narrative
 from scrutiny.analyses.measures import Catalogue
+from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.reference import months
 from scrutiny.stats import breaks, dispersion, spc
 
@@ -295,7 +296,7 @@ def summary_rows(summary: pd.DataFrame, catalogue: Catalogue, link: str = "perfo
             "commentary": commentary(summary, m.id),
             "link": f"{link}#{m.id}",
         })
-    return pd.DataFrame(rows)
+    return summary_frame(rows)
 
 
 def repeated_rows(monthly: pd.DataFrame) -> int:

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny import paths
+from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.reference import months
 from scrutiny.reference.forces import force_key
 from scrutiny.stats import rates
@@ -113,7 +114,7 @@ def period_split(df: pd.DataFrame, period: tuple[str, str]) -> tuple[pd.DataFram
     return df[inside].copy(), info
 
 
-def quarters(period: tuple[str, str], available: tuple[str, str]) -> dict:
+def reporting_quarters(period: tuple[str, str], available: tuple[str, str]) -> dict:
     """The reporting quarter (the 3 months ending at the period end) and its comparison quarter.
 
     The comparison is the same quarter a year earlier when all its months are in `available`; otherwise the
@@ -131,7 +132,7 @@ def quarters(period: tuple[str, str], available: tuple[str, str]) -> dict:
     return {"reporting": rq, "comparison": comp, "comparison_kind": kind}
 
 
-def quarter_label(q: tuple[str, str] | None) -> str:
+def quarter_span_label(q: tuple[str, str] | None) -> str:
     """A financial quarter by its label: ('2024-10', '2024-12') -> 'Q3 2024/25 (October–December 2024)'.
 
     Three months that are not a financial quarter (a period ending mid-quarter) are written out:
@@ -416,7 +417,7 @@ def _count(n, disclosure):
 def intro_sentence(period: tuple[str, str], rq, force: str, searches: int, disclosure=None) -> str:
     """The page's opening sentence: period, reporting quarter, source and the number of searches."""
     return (f"Period analysed: {months.label(period[0])} to {months.label(period[1])}; reporting quarter "
-            f"{quarter_label(rq)}. Source: data.police.uk stop and search files for {force} "
+            f"{quarter_span_label(rq)}. Source: data.police.uk stop and search files for {force} "
             f"(one row = one search of a person, a vehicle, or both). {_count(searches, disclosure)} searches in the "
             f"period.")
 
@@ -435,7 +436,7 @@ def method_note(q: dict, min_count: int) -> str:
     """How judgements are made: Wilson intervals, the quarter test, rate-ratio intervals, small numbers."""
     return (f"How judgements are made. Proportions (find, arrest, no further action, strip search) carry a Wilson 95% "
             f"confidence interval. The reporting quarter is compared with the {q['comparison_kind']} "
-            f"({quarter_label(q['comparison'])}) by a two-sided two-proportion z-test (pooled), or Fisher's exact "
+            f"({quarter_span_label(q['comparison'])}) by a two-sided two-proportion z-test (pooled), or Fisher's exact "
             f"test when an expected cell is below 5; 'significant' is used only when p < 0.05. Rate ratios carry a "
             f"95% interval, log rate ratio ± 1.96 × √(1/a + 1/b), a and b the two groups' search counts. Small "
             f"numbers (params stop_search.min_count = {min_count}): in the disproportionality table an ethnic group "
@@ -471,8 +472,8 @@ def summary_rows(df: pd.DataFrame, period: tuple[str, str], q: dict, x: pd.DataF
     strip_total, strip_child = strip_counts(df)
     summary = pd.DataFrame([
         {"topic": "Stop and search: searches", "measure": "stop_search_volume", "inclusion": "Quarter unless exceptional",
-         "data": f"{c(n_rq)} searches in {quarter_label(rq)}"
-                 + (f" ({c(n_cq)} in {quarter_label(cq)})" if cq else "") + f"; {c(len(df))} in the period",
+         "data": f"{c(n_rq)} searches in {quarter_span_label(rq)}"
+                 + (f" ({c(n_cq)} in {quarter_span_label(cq)})" if cq else "") + f"; {c(len(df))} in the period",
          "commentary": (f"{months.label(period[1])} is outside the SPC limits ({last['special_cause']})."
                         if last["rule"] == "outside limits" else "No exceptional monthly volume (XmR chart).")},
         {"topic": "Stop and search: find rate", "measure": "stop_search_find_rate", "inclusion": "Quarter unless exceptional",
@@ -501,14 +502,14 @@ def summary_rows(df: pd.DataFrame, period: tuple[str, str], q: dict, x: pd.DataF
     ])
     summary["shown"] = True
     summary["link"] = "stop_search.html#" + summary["measure"].str.replace("stop_search_", "ss-")
-    return summary[["topic", "measure", "inclusion", "shown", "data", "commentary", "link"]]
+    return summary_frame(summary.to_dict(orient="records"))
 
 
 def volume_sentence(df: pd.DataFrame, q: dict, disclosure=None) -> str:
     """Searches in the period and the reporting quarter, against the comparison quarter when there is one."""
     n_rq, n_cq = quarter_counts(df, q)
     return (f"{_count(len(df), disclosure)} searches in the period; {_count(n_rq, disclosure)} in the reporting "
-            f"quarter" + (f", against {_count(n_cq, disclosure)} in {quarter_label(q['comparison'])} "
+            f"quarter" + (f", against {_count(n_cq, disclosure)} in {quarter_span_label(q['comparison'])} "
                           f"({q['comparison_kind']})." if q["comparison"] else "."))
 
 
@@ -564,8 +565,8 @@ def comparison_sentences(rates_t: pd.DataFrame, q: dict) -> list[str]:
     for m in [FIND_ALL, FIND_RECORDED, "arrest rate", "no further action"]:
         r = R.loc[m]
         if pd.notna(r["pvalue"]):
-            out.append(f"{m.capitalize()}: {pct(r['reporting_quarter_rate'])} in {quarter_label(rq)} against "
-                       f"{pct(r['comparison_quarter_rate'])} in {quarter_label(cq)}: "
+            out.append(f"{m.capitalize()}: {pct(r['reporting_quarter_rate'])} in {quarter_span_label(rq)} against "
+                       f"{pct(r['comparison_quarter_rate'])} in {quarter_span_label(cq)}: "
                        + ("a statistically significant difference" if r["significant"] else
                           "not a statistically significant difference") + f" ({r['test']}, {fmt_p(r['pvalue'])}).")
     return out

@@ -28,7 +28,7 @@ MAX_EXAMPLES = 10
 
 
 @dataclass
-class Outcome:
+class ExpectationResult:
     """The result of one expectation on one input."""
 
     dataset: str
@@ -66,14 +66,14 @@ class InputResult:
     contract_sha256: str
     files: list[dict]
     rows_checked: int
-    outcomes: list[Outcome]
+    outcomes: list[ExpectationResult]
 
     @property
-    def critical(self) -> list[Outcome]:
+    def critical(self) -> list[ExpectationResult]:
         return [o for o in self.outcomes if not o.success and o.severity == "critical"]
 
     @property
-    def warnings(self) -> list[Outcome]:
+    def warnings(self) -> list[ExpectationResult]:
         return [o for o in self.outcomes if not o.success and o.severity != "critical"]
 
 
@@ -176,7 +176,7 @@ def _clean(v):
     return v
 
 
-def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) -> Outcome:
+def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) -> ExpectationResult:
     cfg = res.expectation_config
     kw = cfg.kwargs
     meta = cfg.meta or {}
@@ -184,7 +184,7 @@ def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) 
     if kw.get("column_B"):
         column = f"{kw['column_A']}' vs '{kw['column_B']}"
     r = res.result or {}
-    out = Outcome(dataset=dataset, expectation=cfg.type, column=column, level=level,
+    out = ExpectationResult(dataset=dataset, expectation=cfg.type, column=column, level=level,
                   severity=str(getattr(cfg.severity, "value", cfg.severity) or "critical").lower(),
                   explain=meta.get("explain", ""), success=bool(res.success),
                   element_count=int(r.get("element_count") or len(df)),
@@ -274,7 +274,7 @@ def validate(params) -> Report:
                 outcomes += [_outcome(name, r, stats, parameters, "file") for r in fres.results]
             report.frames[name] = rows
         else:
-            outcomes.append(Outcome(dataset=name, expectation="row checks", column="", level="row",
+            outcomes.append(ExpectationResult(dataset=name, expectation="row checks", column="", level="row",
                                     severity="critical", explain="row-level checks were not run because "
                                     "the files themselves failed a critical check", success=False))
         shown = {f: _display(p) for f, p in zip(fdf["source_file"], fdf["path"])}

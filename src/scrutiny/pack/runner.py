@@ -19,10 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny import aqa, paths, provenance
+from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.config.params import Params, ParamsError, load
+from scrutiny.config.sections import SECTIONS
 from scrutiny.contracts import Report, validate
 from scrutiny.inputs.files import InputError
-from scrutiny.inputs.registry import DATASETS
+from scrutiny.inputs.registry import DATASETS, synthetic
 from scrutiny.pack import builddir
 from scrutiny.reference import months
 from scrutiny.report import changes, views
@@ -72,40 +74,6 @@ def run_validation(p: Params) -> Report:
         raise PackError(f"Input problem: {e}", EXIT_INPUT) from None
 
 
-def _dq_verdict(rep: Report) -> dict:
-    crit = sum(len(r.critical) for r in rep.inputs)
-    warn = sum(len(r.warnings) for r in rep.inputs)
-    if crit:
-        return {"cls": "fail", "text": f"FAILED: {crit} critical expectation(s) broken; the pack was not analysed."}
-    if warn:
-        return {"cls": "warn", "text": f"Passed with {warn} warning(s): every critical expectation was met; "
-                                       "see the data-quality page for what was flagged."}
-    return {"cls": "pass", "text": "Passed: every input met every expectation of its contract."}
-
-
-def _dq_inputs(rep: Report) -> list[dict]:
-    out = []
-    for r in rep.inputs:
-        d = {k: getattr(r, k) for k in ("dataset", "pattern", "contract_path", "contract_sha256", "files",
-                                        "rows_checked")}
-        d["outcomes"] = sorted(r.outcomes, key=lambda o: (o.success, o.severity != "critical"))
-        d["passed"] = sum(o.success for o in r.outcomes)
-        d["n_critical"] = len(r.critical)
-        d["n_warning"] = len(r.warnings)
-        out.append(d)
-    return out
-
-
-def _common_ctx(p: Params, run_date: str, nav: list[dict]) -> dict:
-    ctx = {"pack": p.pack, "period_label": f"{months.label(p.period.start)} to {months.label(p.period.end)}",
-           "run_date": run_date, "nav": nav}
-    if p.disclosure.min_count:
-        from scrutiny.report.page import disclosure_text
-
-        ctx["banners"] = [{"cls": "disclosure", "text": disclosure_text(p.disclosure.min_count)}]
-    return ctx
-
-
 def check_run_date(p: Params, run_date: str) -> None:
     """The reporting month must have ended before the run date: a later month cannot have complete data."""
     if p.period.end >= run_date[:7]:
@@ -114,7 +82,8 @@ def check_run_date(p: Params, run_date: str) -> None:
                         f"period.end or --run-date)", EXIT_FAILURE)
 
 
-def _execute(name: str, build: Path, p: Params) -> None:
+def execute_stage(name: str, build: Path, p: Params) -> None:
+    """Run one section's notebook with Papermill in the pinned kernel (tables and charts written by it)."""
     import jupytext
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -271,44 +240,46 @@ def _load_aqa(p: Params) -> aqa.Logs:
         raise PackError(f"assumptions and data logs: {e}", EXIT_FAILURE) from None
 
 
-def _section_measures(p: Params) -> dict[str, dict[str, str]]:
-    """Section -> {measure id: label} for the measures a section shows (the performance catalogue)."""
-    if "performance" not in p.notebooks:
-        return {}
-    from scrutiny.analyses.measures import load_catalogue
-
-    path = paths.resolve(p.performance.catalogue)
-    if not path.is_file():  # not a regular file (missing, a folder, a pipe): the notebook reports it
-        return {}
-    try:
-        cat = load_catalogue(path)
-    except Exception:  # a broken catalogue fails in its notebook, with the notebook's message
-        return {}
-    return {"performance": {m.id: m.label for m in cat.measures}}
-
-
-def _aqa_pages(p: Params, logs: aqa.Logs, rep: Report, build: Path, section_titles: dict, ctx: dict) -> tuple:
-    """Render assumptions.html and how-to-read.html; return (entries per section, counts by RAG)."""
-    from scrutiny.report import present
-    from scrutiny.stats.spc import rule_set
-
-    files = {r.dataset: [paths.resolve(f["path"]) for f in r.files if f["in_period"]] for r in rep.inputs}
-    applied = aqa.for_pack(logs, list(section_titles), _section_measures(p), files)
-    by_section = {s: [a for a in applied if s in a.sections] for s in section_titles}
-    views.render("assumptions.html.j2", build / "assumptions.html", page_title="Assumptions and caveats",
-                  current="assumptions.html", applied=applied, logs=aqa.LOGS, definitions=aqa.DEFINITIONS,
-                  section_titles=section_titles, omitted=len(logs.entries) - len(applied),
-                  log_dir=p.aqa.logs, **ctx)
-    views.render("how_to_read.html.j2", build / "how-to-read.html", page_title="How to read this pack",
-                  current="how-to-read.html", baseline=min(p.spc.baseline_months,
-                                                           len(months.span(p.period.start, p.period.end))),
-                  rules=rule_set(p.spc.rules), topics=present.topics(p.notebooks), **ctx)
-    return by_section, aqa.counts(applied)
-
-
 def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: str, step: Step, log) -> Path:
+    """The stages of a run, in order: validate → prepare → execute → render → seal."""
     shutil.copyfile(params_path, build / "params.yaml")
     logs = _load_aqa(p)
+    site = _site(p, run_date)
+    step("validating inputs against their contracts")
+    rep = validate_stage(p, build, site)
+    aqa_by_section, aqa_counts = views.aqa_pages(p, logs, rep, build, site["titles"], site["ctx"])
+    step.done(site["verdict"]["text"])
+
+    step("preparing tables")
+    rows_per_file = prepare_stage(rep, build)
+    step.done()
+
+    for name in p.notebooks:
+        step(f"running notebook {name}")
+        execute_stage(name, build, p)
+        step.done()
+
+    step("rendering HTML")
+    render_sections(p, build, site, aqa_by_section)
+    step.done()
+
+    step("writing provenance and manifest")
+    prov = provenance.assemble(p, params_path, rep, rows_per_file, run_date,
+                               synthetic=synthetic(list(p.inputs)))
+    (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    render_front(p, build, site, prov, aqa_counts)
+    digest = seal_stage(build, target)
+    step.done(f"pack written to {target}")
+    log(f"MANIFEST.json sha256 {digest} (kept in {provenance.DIGEST_FILE}; record it where the pack is "
+        f"published, and check the pack later with: scrutiny verify {target} --digest {digest})")
+    return target
+
+
+def _site(p: Params, run_date: str) -> dict:
+    """What every page shares: section titles, navigation, common context, and which sections read generated
+    sample data (their pages carry the SYNTHETIC banner)."""
+    import jupytext
+
     nav = [{"href": "index.html", "title": "Summary"}]
     if "performance" in p.notebooks:
         nav.append({"href": "brief.html", "title": "Brief"})
@@ -316,42 +287,49 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     if p.previous_pack:
         nav.append({"href": "changes.html", "title": "Changes since the last pack"})
     nav.append({"href": "data-quality.html", "title": "Data quality"})
+    titles = {name: views.notebook_title(jupytext.read(paths.REPO_ROOT / "notebooks" / f"{name}.py"))
+              for name in p.notebooks}
+    sections_nav = [{"href": f"{n}.html", "title": t} for n, t in titles.items()]
+    nav += sections_nav + [{"href": "assumptions.html", "title": "Assumptions and caveats"},
+                           {"href": "how-to-read.html", "title": "How to read this pack"}]
+    synthetic_sections = {}
+    for name in p.notebooks:
+        used = [i for i in SECTIONS[name].inputs if i in p.inputs] if name in SECTIONS else []
+        if synthetic(used):
+            synthetic_sections[titles[name]] = synthetic(used)
+    ctx = views.common_ctx(p, run_date, nav, synthetic_sections)
+    by_notebook = {n: synthetic_sections[titles[n]] for n in p.notebooks if titles[n] in synthetic_sections}
+    return {"titles": titles, "sections_nav": sections_nav, "ctx": ctx, "synthetic": by_notebook}
 
-    step("validating inputs against their contracts")
+
+def validate_stage(p: Params, build: Path, site: dict) -> Report:
+    """Run every input through its contract; write validation.json and the data-quality page (kept in a failed
+    build too); stop with exit 2 when a critical expectation fails."""
     rep = run_validation(p)
     (build / "validation.json").write_text(json.dumps(rep.to_json(), indent=2, sort_keys=True, default=str) + "\n",
                                            encoding="utf-8")
-    verdict = _dq_verdict(rep)
-    section_titles = {}
-    import jupytext
-
-    for name in p.notebooks:
-        section_titles[name] = views.notebook_title(jupytext.read(paths.REPO_ROOT / "notebooks" / f"{name}.py"))
-    sections_nav = [{"href": f"{n}.html", "title": t} for n, t in section_titles.items()]
-    nav += sections_nav + [{"href": "assumptions.html", "title": "Assumptions and caveats"},
-                           {"href": "how-to-read.html", "title": "How to read this pack"}]
-    ctx = _common_ctx(p, run_date, nav)
-    dq_page = dict(page_title="Data quality", current="data-quality.html", dq=verdict, inputs=_dq_inputs(rep), **ctx)
-    views.render("data_quality.html.j2", build / "data-quality.html", **dq_page)
+    site["verdict"] = views.dq_verdict(rep)
+    site["dq_page"] = dict(page_title="Data quality", current="data-quality.html", dq=site["verdict"],
+                           inputs=views.dq_inputs(rep), **site["ctx"])
+    views.render("data_quality.html.j2", build / "data-quality.html", **site["dq_page"])
     if not rep.ok:
         raise PackError(rep.error_message(), EXIT_INPUT)
-    aqa_by_section, aqa_counts = _aqa_pages(p, logs, rep, build, section_titles, ctx)
-    step.done(verdict["text"])
+    return rep
 
-    step("preparing tables")
+
+def prepare_stage(rep: Report, build: Path) -> dict:
+    """Each validated input to the typed table notebooks read (_work/<input>.parquet); rows per file."""
     rows_per_file = {}
     for name, frame in rep.frames.items():
         DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
         rows_per_file[name] = frame.groupby("source_file").size().to_dict()
     rep.frames.clear()
-    step.done()
+    return rows_per_file
 
-    for name in p.notebooks:
-        step(f"running notebook {name}")
-        _execute(name, build, p)
-        step.done()
 
-    step("rendering HTML")
+def render_sections(p: Params, build: Path, site: dict, aqa_by_section: dict) -> None:
+    """Executed notebooks to section pages; the sections' Summary rows to tables/summary.csv; series breaks
+    found by the analyses onto the data-quality page."""
     import nbformat
 
     summaries = []
@@ -360,104 +338,41 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
         nb = nbformat.read(nbp, as_version=4)
         views.strip_volatile(nb)
         nbformat.write(nb, nbp)
-        views.render("page.html.j2", build / f"{name}.html", page_title=section_titles[name],
-                      current=f"{name}.html", body=views.notebook_body(nb), aqa_box=aqa_by_section[name],
-                      **ctx)
+        ctx = {**site["ctx"], "banners": views.section_banners(site["ctx"], name, site["synthetic"])}
+        views.render("page.html.j2", build / f"{name}.html", page_title=site["titles"][name],
+                     current=f"{name}.html", body=views.notebook_body(nb), aqa_box=aqa_by_section[name], **ctx)
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
             summaries.append(restore(pd.read_csv(s, keep_default_na=False)))
-    summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(
-        columns=["topic", "measure", "inclusion", "shown", "data", "commentary", "link"])
+    summary = pd.concat(summaries, ignore_index=True) if summaries else summary_frame([])
     neutralise(summary).to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
     found = build / "tables" / "performance_breaks.csv"
     if found.is_file():  # series findings of the analyses join the data-quality page
         views.render("data_quality.html.j2", build / "data-quality.html", series_breaks=views.breaks_rows(found),
-                      **dq_page)
-    step.done()
+                     **site["dq_page"])
+    site["summary"] = summary
 
-    step("writing provenance and manifest")
-    prov = _provenance(p, params_path, rep, rows_per_file, run_date)
-    (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+def render_front(p: Params, build: Path, site: dict, prov: dict, aqa_counts: dict) -> None:
+    """The pack-wide pages: brief, questions, changes since the last pack, and the front page."""
     try:
-        brief = views.brief_pages(build, p, ctx, verdict)
+        brief = views.brief_pages(build, p, site["ctx"], site["verdict"])
     except changes.PreviousPackError as e:
         raise PackError(str(e), EXIT_FAILURE) from None
     views.render("index.html.j2", build / "index.html", page_title="Overview", current="index.html",
-                  summary=summary.to_dict(orient="records"), dq=verdict, reporting_month=months.label(p.period.end),
-                  sections=sections_nav, aqa_counts=aqa_counts, provenance_rows=_provenance_rows(prov), **brief,
-                  **ctx)
+                 summary=site["summary"].to_dict(orient="records"), dq=site["verdict"],
+                 reporting_month=months.label(p.period.end), sections=site["sections_nav"], aqa_counts=aqa_counts,
+                 provenance_rows=views.provenance_rows(prov), **brief, **site["ctx"])
+
+
+def seal_stage(build: Path, target: Path) -> str:
+    """Drop the working tables, mark the folder as a pack, write MANIFEST.json and swap the build into place;
+    the manifest's sha256."""
     shutil.rmtree(build / "_work")
     builddir.write_marker(build)
     digest = provenance.write_manifest(build)
     builddir.swap(build, target)
-    step.done(f"pack written to {target}")
-    log(f"MANIFEST.json sha256 {digest} (kept in {provenance.DIGEST_FILE}; record it where the pack is "
-        f"published, and check the pack later with: scrutiny verify {target} --digest {digest})")
-    return target
-
-
-def _provenance(p: Params, params_path: Path, rep: Report, rows_per_file: dict, run_date: str) -> dict:
-    inputs, contracts = [], []
-    for r in rep.inputs:
-        files = [{"path": f["path"], "sha256": f["sha256"], "bytes": f["bytes"],
-                  "rows": int(rows_per_file.get(r.dataset, {}).get(f["source_file"], 0)),
-                  "used": bool(f["in_period"])} for f in r.files]
-        inputs.append({"dataset": r.dataset, "pattern": r.pattern, "files": files,
-                       "rows": sum(f["rows"] for f in files)})
-        contracts.append({"name": r.contract, "path": r.contract_path, "sha256": r.contract_sha256})
-    extra = []
-    cat = paths.resolve(p.performance.catalogue)
-    if cat.is_file():
-        extra.append({"path": _rel(cat), "sha256": provenance.sha256_path(cat)})
-    for f in sorted(paths.resolve(p.aqa.logs).glob("*.yaml")):
-        extra.append({"path": _rel(f), "sha256": provenance.sha256_path(f)})
-    ref = paths.resolve(p.outcomes.categories)
-    if "outcomes" in p.notebooks and ref.is_file():
-        extra.append({"path": _rel(ref), "sha256": provenance.sha256_path(ref)})
-    if "peers" in p.notebooks and p.peers.msg_file:
-        msg = paths.resolve(p.peers.msg_file)
-        extra.append({"path": _rel(msg), "sha256": provenance.sha256_path(msg)})
-    for n in p.notebooks:
-        nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
-        extra.append({"path": _rel(nbsrc), "sha256": provenance.sha256_path(nbsrc)})
-    return {
-        "pack": p.pack.model_dump(), "run_date": run_date,
-        # the params file's own location is not recorded when outside the repo (its copy is params.yaml),
-        # so the same params give the same bytes wherever they were kept
-        "params_file": {"path": _rel(params_path.resolve()) if _inside(params_path) else params_path.name,
-                        "sha256": provenance.sha256_path(params_path), "copy": "params.yaml"},
-        "params": p.model_dump(mode="json"),
-        "inputs": inputs, "contracts": contracts, "code": extra, "code_digest": provenance.code_digest(),
-        "git": provenance.git_state(), "versions": provenance.versions(),
-    }
-
-
-def _inside(path: Path) -> bool:
-    return path.resolve().is_relative_to(paths.REPO_ROOT)
-
-
-def _rel(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(paths.REPO_ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _provenance_rows(prov: dict) -> list[tuple[str, str]]:
-    rows = [("Run date", prov["run_date"]),
-            ("Params", f"{prov['params_file']['path']} (sha256 {prov['params_file']['sha256'][:16]}…)"),
-            ("Code", f"git commit {prov['git']['commit'] or 'unknown'}" +
-             (" with uncommitted changes" if prov["git"]["dirty"] else "") +
-             f"; code sha256 {prov['code_digest']['sha256'][:16]}… ({prov['code_digest']['files']} files)")]
-    for i in prov["inputs"]:
-        used = [f for f in i["files"] if f["used"]]
-        rows.append((f"Input {i['dataset']}", f"{i['pattern']}: {len(used)} file(s), {i['rows']:,} rows"))
-    for c in prov["contracts"]:
-        rows.append((f"Contract {c['name']}", f"{c['path']} (sha256 {c['sha256'][:16]}…)"))
-    v = prov["versions"]
-    rows.append(("Software", ", ".join(f"{k} {v[k]}" for k in ("python", "great_expectations", "pandas", "duckdb",
-                                                                 "statsmodels", "altair", "papermill") if v.get(k))))
-    return rows
+    return digest
 
 
 def validate_only(params_path: str | Path, log=print) -> Report:

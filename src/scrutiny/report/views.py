@@ -14,6 +14,12 @@ import jinja2
 import nbformat
 from markupsafe import Markup
 
+from scrutiny import aqa, paths
+from scrutiny.analyses.measures import load_catalogue
+from scrutiny.reference import months
+from scrutiny.report import present
+from scrutiny.stats.spc import rule_set
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -226,3 +232,116 @@ def brief_pages(build: Path, params, ctx: dict, dq: dict, log=print) -> dict:
                current="changes.html", changes=shown, previous=str(params.previous_pack), **ctx)
         out["changes_count"] = len(c)
     return out
+
+
+def dq_verdict(rep) -> dict:
+    """The data-quality verdict of a validation report: its banner class and sentence."""
+    crit = sum(len(r.critical) for r in rep.inputs)
+    warn = sum(len(r.warnings) for r in rep.inputs)
+    if crit:
+        return {"cls": "fail", "text": f"FAILED: {crit} critical expectation(s) broken; the pack was not analysed."}
+    if warn:
+        return {"cls": "warn", "text": f"Passed with {warn} warning(s): every critical expectation was met; "
+                                       "see the data-quality page for what was flagged."}
+    return {"cls": "pass", "text": "Passed: every input met every expectation of its contract."}
+
+
+def dq_inputs(rep) -> list[dict]:
+    """One entry per input for the data-quality page: its files, contract and expectation results."""
+    out = []
+    for r in rep.inputs:
+        d = {k: getattr(r, k) for k in ("dataset", "pattern", "contract_path", "contract_sha256", "files",
+                                        "rows_checked")}
+        d["outcomes"] = sorted(r.outcomes, key=lambda o: (o.success, o.severity != "critical"))
+        d["passed"] = sum(o.success for o in r.outcomes)
+        d["n_critical"] = len(r.critical)
+        d["n_warning"] = len(r.warnings)
+        out.append(d)
+    return out
+
+
+def common_ctx(p, run_date: str, nav: list[dict], synthetic_sections: dict[str, list[str]]) -> dict:
+    """What every page shares: pack, period, run date, navigation and the pack-wide banners."""
+    ctx = {"pack": p.pack, "period_label": f"{months.label(p.period.start)} to {months.label(p.period.end)}",
+           "run_date": run_date, "nav": nav}
+    if p.disclosure.min_count:
+        from scrutiny.report.page import disclosure_text
+
+        ctx["banners"] = [{"cls": "disclosure", "text": disclosure_text(p.disclosure.min_count)}]
+    if synthetic_sections:
+        ctx["banners"] = ctx.get("banners", []) + [pack_synthetic_banner(synthetic_sections)]
+    return ctx
+
+
+def synthetic_banner(inputs: list[str]) -> dict:
+    """The banner of a page built from generated sample data (inputs whose dataset is marked synthetic)."""
+    return {"cls": "synthetic", "text": "SYNTHETIC SAMPLE DATA: this page is built from generated records "
+            f"({', '.join(inputs)}), not from a force's own data. Its figures describe no real force; they show "
+            "what the page reports once the force supplies its extract."}
+
+
+def pack_synthetic_banner(sections: dict[str, list[str]]) -> dict:
+    """The banner of a pack-wide page (summary, brief, questions) when any section reads generated data."""
+    names = ", ".join(sections)
+    return {"cls": "synthetic", "text": f"SYNTHETIC SAMPLE DATA in this pack: the {names} section"
+            f"{'s are' if len(sections) > 1 else ' is'} built from generated records, not a force's own data; "
+            "rows from them are marked on every page."}
+
+
+def section_banners(ctx: dict, name: str, synthetic_sections: dict[str, list[str]]) -> list[dict]:
+    """A section page's banners: the pack-wide ones except the pack's synthetic notice, then this section's own
+    synthetic banner when it reads generated data."""
+    out = [b for b in ctx.get("banners", []) if b["cls"] != "synthetic"]
+    if name in synthetic_sections:
+        out.append(synthetic_banner(synthetic_sections[name]))
+    return out
+
+
+
+def provenance_rows(prov: dict) -> list[tuple[str, str]]:
+    """The front page's provenance table: run date, params, code, inputs, contracts, software."""
+    rows = [("Run date", prov["run_date"]),
+            ("Params", f"{prov['params_file']['path']} (sha256 {prov['params_file']['sha256'][:16]}…)"),
+            ("Code", f"git commit {prov['git']['commit'] or 'unknown'}" +
+             (" with uncommitted changes" if prov["git"]["dirty"] else "") +
+             f"; code sha256 {prov['code_digest']['sha256'][:16]}… ({prov['code_digest']['files']} files)")]
+    for i in prov["inputs"]:
+        used = [f for f in i["files"] if f["used"]]
+        rows.append((f"Input {i['dataset']}", f"{i['pattern']}: {len(used)} file(s), {i['rows']:,} rows" +
+                     (" (SYNTHETIC sample)" if i.get("synthetic") else "")))
+    for c in prov["contracts"]:
+        rows.append((f"Contract {c['name']}", f"{c['path']} (sha256 {c['sha256'][:16]}…)"))
+    v = prov["versions"]
+    rows.append(("Software", ", ".join(f"{k} {v[k]}" for k in ("python", "great_expectations", "pandas", "duckdb",
+                                                                 "statsmodels", "altair", "papermill") if v.get(k))))
+    return rows
+
+
+def section_measures(p) -> dict[str, dict[str, str]]:
+    """Section -> {measure id: label} for the measures a section shows (the performance catalogue)."""
+    if "performance" not in p.notebooks:
+        return {}
+    path = paths.resolve(p.performance.catalogue)
+    if not path.is_file():  # not a regular file (missing, a folder, a pipe): the notebook reports it
+        return {}
+    try:
+        cat = load_catalogue(path)
+    except Exception:  # a broken catalogue fails in its notebook, with the notebook's message
+        return {}
+    return {"performance": {m.id: m.label for m in cat.measures}}
+
+
+def aqa_pages(p, logs, rep, build: Path, section_titles: dict, ctx: dict) -> tuple:
+    """Render assumptions.html and how-to-read.html; return (entries per section, counts by RAG)."""
+    files = {r.dataset: [paths.resolve(f["path"]) for f in r.files if f["in_period"]] for r in rep.inputs}
+    applied = aqa.for_pack(logs, list(section_titles), section_measures(p), files)
+    by_section = {s: [a for a in applied if s in a.sections] for s in section_titles}
+    render("assumptions.html.j2", build / "assumptions.html", page_title="Assumptions and caveats",
+                  current="assumptions.html", applied=applied, logs=aqa.LOGS, definitions=aqa.DEFINITIONS,
+                  section_titles=section_titles, omitted=len(logs.entries) - len(applied),
+                  log_dir=p.aqa.logs, **ctx)
+    render("how_to_read.html.j2", build / "how-to-read.html", page_title="How to read this pack",
+                  current="how-to-read.html", baseline=min(p.spc.baseline_months,
+                                                           len(months.span(p.period.start, p.period.end))),
+                  rules=rule_set(p.spc.rules), topics=present.topics(p.notebooks), **ctx)
+    return by_section, aqa.counts(applied)

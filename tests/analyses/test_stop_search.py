@@ -177,15 +177,15 @@ def test_census_tables_have_five_groups_summing_to_total():
 
 
 def test_quarters():
-    q = stop_search.quarters(("2024-01", "2024-12"), ("2024-01", "2024-12"))
+    q = stop_search.reporting_quarters(("2024-01", "2024-12"), ("2024-01", "2024-12"))
     assert q["reporting"] == ("2024-10", "2024-12") and q["comparison"] == ("2024-07", "2024-09")
     assert q["comparison_kind"].startswith("previous quarter")
-    q = stop_search.quarters(("2023-01", "2024-12"), ("2023-01", "2024-12"))
+    q = stop_search.reporting_quarters(("2023-01", "2024-12"), ("2023-01", "2024-12"))
     assert q["comparison"] == ("2023-10", "2023-12") and q["comparison_kind"] == "same quarter a year earlier"
-    assert stop_search.quarters(("2024-10", "2024-12"), ("2024-10", "2024-12"))["comparison"] is None
-    assert stop_search.quarter_label(("2024-11", "2025-01")) == "November 2024 to January 2025"
-    assert stop_search.quarter_label(("2024-10", "2024-12")) == "Q3 2024/25 (October–December 2024)"
-    assert stop_search.quarter_label(("2025-01", "2025-03")) == "Q4 2024/25 (January–March 2025)"
+    assert stop_search.reporting_quarters(("2024-10", "2024-12"), ("2024-10", "2024-12"))["comparison"] is None
+    assert stop_search.quarter_span_label(("2024-11", "2025-01")) == "November 2024 to January 2025"
+    assert stop_search.quarter_span_label(("2024-10", "2024-12")) == "Q3 2024/25 (October–December 2024)"
+    assert stop_search.quarter_span_label(("2025-01", "2025-03")) == "Q4 2024/25 (January–March 2025)"
 
 
 # --- the UTC month rule -----------------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def _page_frame() -> pd.DataFrame:
 
 def _page_parts():
     df = _page_frame()
-    q = stop_search.quarters(PERIOD, PERIOD)
+    q = stop_search.reporting_quarters(PERIOD, PERIOD)
     rates_t = stop_search.rates_table(df, PERIOD, q, min_count=5)
     return df, q, rates_t
 
@@ -463,6 +463,6 @@ def test_population_and_method_text():
     assert ("Census 2021 usual residents of the Somewhere police force area (E23000000), 1,234,567 people. Ethnicity "
             "not stated: 5.0% of searches (officer-defined), 12.5% (self-defined)") in t
     assert "Census 2011 puts Chinese in Asian" in stop_search.mapping_note(2011)
-    q = stop_search.quarters(PERIOD, PERIOD)
+    q = stop_search.reporting_quarters(PERIOD, PERIOD)
     m = stop_search.method_note(q, 7)
     assert "compared with the previous quarter (the same quarter a year earlier" in m and "(params stop_search.min_count = 7)" in m

@@ -14,7 +14,7 @@ import pytest
 
 from scrutiny.analyses import audit
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PUBLISHED = REPO / "data" / "published"
 SEEDS = REPO.parent / "shared" / "seeds"  # the source texts, where this checkout sits beside them
 SEED_FILES = {"seed_000": ("000_0a42c4e7dfe53d47.txt",

@@ -14,7 +14,7 @@ import pytest
 from scrutiny.analyses import audit
 from scrutiny.analyses import draft_audit as da
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_000 = SEEDS / "000_0a42c4e7dfe53d47.txt"
 
 

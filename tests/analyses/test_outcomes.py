@@ -14,7 +14,7 @@ from conftest import write_params
 from scrutiny import paths
 from scrutiny.analyses import outcomes
 from scrutiny.config import params
-from scrutiny.reference import police_uk
+from scrutiny.reference import months, police_uk
 from scrutiny.stats import rates
 
 CATS = outcomes.load_categories()
@@ -91,7 +91,7 @@ def test_window_choices():
 
 def test_rates_and_quarters():
     c, _, _ = build()
-    q = outcomes.quarters(c.reset_index()).set_index("quarter")
+    q = outcomes.cohort_by_quarter(c.reset_index()).set_index("quarter")
     assert list(q.index) == ["Q4 2023/24", "Q1 2024/25"]  # financial quarters in time order, not label order
     q1 = q.loc["Q4 2023/24"]  # January–March 2024: Jan + Feb: 5 crimes, 3 outcomed by March, 3 within 3 months, 2 charged
     assert (q1["crimes"], q1["outcomed_by_window_end"], q1["first_outcome_within_k"], q1["charged_within_k"]) == (
@@ -246,7 +246,7 @@ def test_group_shares_by_quarter_by_hand():
         {"crime_type": "Burglary", "recorded_month": "2024-01", "outcome_group": "Charged/Summonsed", "crimes": 9},
     ])
     out = outcomes.group_shares_by_quarter(groups).set_index("outcome_group")
-    q1, q2 = outcomes.quarter_label("2024-01"), outcomes.quarter_label("2024-04")
+    q1, q2 = months.financial_quarter("2024-01"), months.financial_quarter("2024-04")
     assert (q1, q2) == ("Q4 2023/24", "Q1 2024/25")
     assert list(out.columns) == [q1, q2]  # time order, though "Q1 2024/25" sorts first as text
     assert out.loc["Charged/Summonsed", q1] == pytest.approx(0.5)   # 2 of the 4 crimes outcomed in Q1
@@ -359,7 +359,7 @@ def test_page_tables_by_hand():
     t = outcomes.by_type_table(rated, "2024-01").set_index("crime_type")
     assert t.loc["Burglary", "crimes"] == 2 and t.loc["Robbery", "first_outcome_within_k"] == 0
     assert "2024-02" not in outcomes.by_type_table(rated, "2024-01").to_string()
-    q = outcomes.quarters_table(outcomes.quarters(c.reset_index()), 3)
+    q = outcomes.quarters_table(outcomes.cohort_by_quarter(c.reset_index()), 3)
     assert {"same-period rate", "outcome within 3 months (rate)", "3 months follow-up"} <= set(q.columns)
     _, medians = outcomes.time_to_outcome(linked)
     assert "median (months)" in outcomes.time_to_outcome_table(medians).columns
