@@ -3,7 +3,7 @@ through vl-convert so pages draw with no network and the same inputs give the sa
 
 One palette for the whole pack: the Okabe–Ito colour-blind-safe colours (Okabe & Ito 2008, "Color Universal
 Design"), the light ones darkened, so every colour has at least 3:1 contrast against white (WCAG 2.1
-success criterion 1.4.11, non-text contrast; tests/test_charts.py computes it). Special cause is shown by shape
+success criterion 1.4.11, non-text contrast; tests/report/test_charts.py computes it). Special cause is shown by shape
 as well as colour: a point outside the process limits is a diamond, another special-cause rule a triangle.
 """
 
