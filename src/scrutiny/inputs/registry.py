@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from scrutiny.inputs import pfa_tables, published_figures
 from scrutiny.inputs.base import InputDataset
+from scrutiny.inputs.calls import CALLS
+from scrutiny.inputs.case_files import CASE_FILES
+from scrutiny.inputs.charge_decisions import CHARGE_DECISIONS
+from scrutiny.inputs.court_cases import COURT_CASES
 from scrutiny.inputs.ho_outcomes import HomeOfficeOutcomes
+from scrutiny.inputs.incidents import INCIDENTS
 from scrutiny.inputs.police_uk import PoliceUkMonthly, PoliceUkStopSearch
 from scrutiny.reference import police_uk
 
@@ -20,6 +25,7 @@ DATASETS: dict[str, InputDataset] = {
     "ho_prc_pfa": pfa_tables.HoPrcPfa("ho_prc_pfa", pfa_tables.HO_HEADER, record_id="PFA", contract="ho_prc_pfa.v1"),
     "ons_population_pfa": pfa_tables.OnsPopulationPfa("ons_population_pfa", pfa_tables.POP_HEADER,
                                                       record_id="pfa_code", contract="ons_population_pfa.v1"),
+    **{d.name: d for d in (CALLS, INCIDENTS, CHARGE_DECISIONS, CASE_FILES, COURT_CASES)},
 }
 
 

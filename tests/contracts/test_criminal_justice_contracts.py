@@ -8,11 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scrutiny import force_extracts as fx
-from scrutiny import sqlcheck
+from scrutiny.contracts import sql as sqlcheck
+from scrutiny.inputs import force_extract
+from scrutiny.inputs.calls import CALLS
+from scrutiny.inputs.charge_decisions import CHARGE_DECISIONS
+from scrutiny.inputs.court_cases import COURT_CASES
+from scrutiny.inputs.incidents import INCIDENTS
 from scrutiny.synthetic import criminal_justice as synth
 
-CONTRACTS = Path(__file__).resolve().parents[1] / "data_contracts"
+CONTRACTS = Path(__file__).resolve().parents[2] / "data_contracts"
 
 
 def _suite(name):
@@ -26,11 +30,15 @@ def _write(tmp_path: Path, name: str, lines: list[str]) -> Path:
     return p
 
 
-def _check(ex: fx.Extract, path: Path, rows=None):
-    rows = fx.read_rows(ex, [str(path)]) if rows is None else rows
+def _rows(ex, path: Path):
+    return ex.load_rows(pd.DataFrame({"source_file": [path.name], "path": [str(path)]}))
+
+
+def _check(ex, path: Path, rows=None):
+    rows = _rows(ex, path) if rows is None else rows
     exps = [e for e in _suite(ex.contract)["expectations"]
             if e["meta"]["level"] == "row" and (not e["meta"].get("requires") or "crime_recorded_day" in rows)]
-    con = fx.connect()
+    con = force_extract.connect()
     con.register("rows", rows)
     res = sqlcheck.run(con, "rows", exps, ["source_file", "row", ex.record_id], {})
     return {r.expectation["meta"]["explain"]: r for r in res if not r.success and
@@ -46,13 +54,13 @@ def test_good_calls_pass_including_the_repeated_october_hour(tmp_path):
                                    "C2,999,2024-10-27T01:30:00+00:00,2024-10-27T01:30:10+00:00,false,emergency",
                                    "C3,101,2024-10-27T01:59:50+01:00,2024-10-27T01:00:05+00:00,false,enquiries",
                                    "C4,101,2024-06-30T23:30:00Z,,true,enquiries"])
-    bad, rows = _check(fx.CALLS, p)
+    bad, rows = _check(CALLS, p)
     assert bad == {}
     # the two 01:30 calls are an hour apart; C3 was answered 15 s after it was offered, across the clock change
     assert rows["offered_at"][1] - rows["offered_at"][0] == 3600
     assert rows.loc[2, "answer_s"] == 15
     out = tmp_path / "calls.parquet"
-    fx.prepare(fx.CALLS, rows, out)
+    CALLS.prepare(rows, out)
     prep = pd.read_parquet(out)
     assert prep["month"].tolist() == ["2024-10", "2024-10", "2024-10", "2024-07"]  # 23:30Z on 30 June is July in BST
     assert prep["abandoned"].tolist() == [False, False, False, True]
@@ -72,7 +80,7 @@ def test_good_calls_pass_including_the_repeated_october_hour(tmp_path):
 def test_bad_calls_are_refused_with_the_row_named(tmp_path, line, rule):
     p = _write(tmp_path, "calls", [CALL_HEAD, "C1,999,2024-05-01T09:00:00+01:00,2024-05-01T09:00:03+01:00,false,emergency",
                                    line])
-    bad, _ = _check(fx.CALLS, p)
+    bad, _ = _check(CALLS, p)
     hit = [r for explain, r in bad.items() if explain.startswith(rule)]
     assert hit, f"{rule!r} not raised; raised: {list(bad)}"
     assert {"source_file": "calls.csv.gz", "row": 2, "call_id": "C9" if "unique" not in rule else "C1"} in hit[0].examples
@@ -82,7 +90,7 @@ def test_arrival_before_creation_is_refused(tmp_path):
     p = _write(tmp_path, "incidents", ["incident_id,grade,created_ts,arrived_ts,district,rural_flag",
                                        "I1,emergency,2024-05-01T10:00:00+01:00,2024-05-01T10:09:00+01:00,Newport,false",
                                        "I2,emergency,2024-05-01T10:00:00+01:00,2024-05-01T09:59:00+01:00,Newport,false"])
-    bad, rows = _check(fx.INCIDENTS, p)
+    bad, rows = _check(INCIDENTS, p)
     (r,) = [r for e, r in bad.items() if e.startswith("the first resource cannot arrive before")]
     assert r.examples == [{"source_file": "incidents.csv.gz", "row": 2, "incident_id": "I2"}]
     assert rows.loc[0, "arrive_min"] == 9
@@ -94,7 +102,7 @@ def test_completion_before_charge_is_refused(tmp_path):
         "K1,2024-01-01,2024-01-10,2024-02-01,2024-03-01,guilty plea",
         "K2,2024-01-01,2024-01-10,,2024-01-05,acquitted",
         "K3,2024-01-01,2024-01-10,,,"])
-    bad, _ = _check(fx.COURT_CASES, p)
+    bad, _ = _check(COURT_CASES, p)
     (r,) = [r for e, r in bad.items() if e.startswith("a case cannot be completed before it was charged")]
     assert r.examples == [{"source_file": "court_cases.csv.gz", "row": 2, "case_id": "K2"}]
 
@@ -103,11 +111,11 @@ def test_decision_before_its_crime_was_recorded_needs_the_crimes_input(tmp_path)
     p = _write(tmp_path, "charge_decisions", ["decision_id,crime_ref,decision_date,decision,decision_maker,da_flag",
                                               "D1,CR1,2024-05-01,charge,CPS,true",
                                               "D2,CR2,2024-05-01,NFA,police,false"])
-    rows = fx.read_rows(fx.CHARGE_DECISIONS, [str(p)])
-    bad, _ = _check(fx.CHARGE_DECISIONS, p, rows)
+    rows = _rows(CHARGE_DECISIONS, p)
+    bad, _ = _check(CHARGE_DECISIONS, p, rows)
     assert bad == {}  # without force_crimes the rule is not run
     crimes = pd.DataFrame({"crime_ref": ["CR1", "CR2"], "recorded_date": ["2024-04-01", "2024-05-02"]})
-    bad, _ = _check(fx.CHARGE_DECISIONS, p, fx.link_crimes(rows, crimes))
+    bad, _ = _check(CHARGE_DECISIONS, p, CHARGE_DECISIONS.link(rows, {"force_crimes": crimes}))
     (r,) = [r for e, r in bad.items() if e.startswith("a decision cannot be made before its crime was recorded")]
     assert r.examples == [{"source_file": "charge_decisions.csv.gz", "row": 2, "decision_id": "D2"}]
 
@@ -127,9 +135,9 @@ def test_sql_rules_agree_with_great_expectations(tmp_path):
         "C4,112,2024-05-01T10:00:10+01:00,,false,",
         "C4,101,2024-10-27T01:30:00,2024-10-27T01:30:05+05:00,false,enquiries",
         "C6,101,2024-02-30T10:00:00Z,2024-05-01T12:00:00Z,false,enquiries"])
-    rows = fx.read_rows(fx.CALLS, [str(p)])
+    rows = _rows(CALLS, p)
     exps = [e for e in _suite("calls.v1")["expectations"] if e["meta"]["level"] == "row"]
-    con = fx.connect()
+    con = force_extract.connect()
     con.register("rows", rows)
     sql = sqlcheck.run(con, "rows", exps, ["source_file", "row", "call_id"], {})
     ctx = gx.get_context(mode="ephemeral")
@@ -168,9 +176,10 @@ def test_generator_writes_london_offsets_across_both_clock_changes():
 
 
 def test_generator_is_deterministic_and_writes_the_same_bytes(tmp_path):
-    a = synth.write_sample(tmp_path / "a", only=["case_files", "charge_decisions"])
-    b = synth.write_sample(tmp_path / "b", only=["case_files", "charge_decisions"])
-    for k in a:
-        assert a[k].read_bytes() == b[k].read_bytes()
+    a = synth.generate(tmp_path / "a", only=["case_files", "charge_decisions"])
+    b = synth.generate(tmp_path / "b", only=["case_files", "charge_decisions"])
+    assert [p.name for p in a] == ["charge_decisions.csv.gz", "case_files.csv.gz"]
+    for x, y in zip(a, b):
+        assert x.read_bytes() == y.read_bytes()
     c = synth.case_files(seed=1)
     assert not c.equals(synth.case_files())
