@@ -71,7 +71,8 @@ def test_calls_before_after_names_the_test_and_leaves_out_a_partial_month():
     assert r["level_change"] == pytest.approx(10, abs=2.5) and r["level_p"] < 0.05
     assert "segmented regression" in r["test"]
     s = cj.before_after_sentence(r.to_dict() | {"line": "101", "measure": "% answered within target"})
-    assert s.startswith("101 % answered within target: significant level change at Feb 2024")
+    assert s.startswith("101 % answered within target: significant level change at Feb 2024, +")
+    assert "months before" in s
 
 
 def test_response_times_median_p90_and_targets_by_rurality():

@@ -20,13 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ..stats import baseline as fybase
-from ..stats import interrupted, timing
+from scrutiny.analyses.summary import SummaryRow
+from scrutiny.inputs.force_extract import connect
+from scrutiny.stats import baseline as fybase
+from scrutiny.stats import interrupted, spc, timing
 
 LINES = ("999", "101")
 DECISIONS = ("charge", "NFA", "further action", "caution", "other")
@@ -38,15 +39,9 @@ INTERVALS = {  # name -> (start column, end column, month of the later event), i
 PERCENTILE_METHOD = timing.PERCENTILE_METHODS["linear"]
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false; SET TimeZone='UTC';")
-    return con
-
-
 def _query(sql: str, params: list | None = None, **tables) -> pd.DataFrame:
     """Run `sql` with each keyword bound as a view: a DataFrame, or a Parquet path."""
-    con = _connect()
+    con = connect()
     try:
         for name, src in tables.items():
             if isinstance(src, pd.DataFrame):
@@ -156,20 +151,6 @@ def _ba_row(line, measure, r, start, excluded) -> dict:
             "mean_after": r.mean_after, "level_change": r.level_change, "level_ci_low": r.level_ci[0],
             "level_ci_high": r.level_ci[1], "level_p": r.level_p, "slope_change": r.slope_change,
             "slope_p": r.slope_p, "test": r.method}
-
-
-def before_after_sentence(row: pd.Series | dict, alpha: float = 0.05) -> str:
-    """'101 % answered within target: level change +11.8 points at Oct 2024 (95% CI …; p < 0.001): significant
-    (segmented regression …).'"""
-    if pd.isna(row["level_change"]):
-        return f"{row['line']} {row['measure']}: {row['test']}."
-    sig = row["level_p"] < alpha
-    word = "significant" if sig else "no significant"
-    return (f"{row['line']} {row['measure']}: {word} level change at {_label(row['first_month_after'])}, "
-            f"{row['level_change']:+.1f} percentage points (95% interval {row['level_ci_low']:+.1f} to "
-            f"{row['level_ci_high']:+.1f}; {_p(row['level_p'])}); mean {row['mean_before']:.1f}% over "
-            f"{int(row['months_before'])} months before, {row['mean_after']:.1f}% over {int(row['months_after'])} "
-            f"months after. Test: {row['test']}, two-sided, 5% level.")
 
 
 # --- emergency response ----------------------------------------------------------------------------------------
@@ -318,93 +299,279 @@ def _p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
-
-
 def _n(x) -> str:
     return f"{int(x):,}"
 
 
+def _pm(x: float, decimals: int = 1) -> str:
+    """A signed change, never '-0.0'."""
+    return f"{round(float(x), decimals) + 0.0:+.{decimals}f}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _sig(p: float, alpha: float = 0.05) -> str:
+    return "significant" if p < alpha else "no significant"
+
+
+def calls_sentence(table: pd.DataFrame, line: str, month: str, threshold: float, standard: float | None,
+                   count=_n) -> str:
+    """'In Jun 2025, 89.4% of 14,021 999 calls were answered within 10 seconds, below the 90% national
+    standard and below the baseline (92.0%); 0.5% were abandoned.'"""
+    r = table[(table["line"] == line) & (table["month"] == month)]
+    if not len(r) or r.iloc[0]["offered"] == 0:
+        return f"No {line} calls in {_label(month)}."
+    r = r.iloc[0]
+    parts = [f"In {_label(month)}, {r['pct_within_target']:.1f}% of {count(r['offered'])} {line} calls were answered "
+             f"within {threshold:g} seconds"]
+    if standard is not None:
+        parts.append(("at or above" if r["pct_within_target"] >= standard else "below")
+                     + f" the {standard:g}% national standard")
+    parts.append((("at or above" if r["pct_within_target"] >= r["baseline"] else "below")
+                  + f" the baseline ({r['baseline']:.1f}%)") if pd.notna(r["baseline"]) else
+                 "with no baseline (the extract does not hold the three previous financial years)")
+    return ", ".join(parts[:-1]) + " and " + parts[-1] + f"; {r['pct_abandoned']:.1f}% were abandoned."
+
+
+def before_after_sentence(row, alpha: float = 0.05) -> str:
+    """'101 % answered within target: significant level change at Oct 2024, +13.1 percentage points (95%
+    interval …; p < 0.001); …'"""
+    if pd.isna(row["level_change"]):
+        return f"{row['line']} {row['measure']}: {row['test']}."
+    return (f"{row['line']} {row['measure']}: {_sig(row['level_p'], alpha)} level change at "
+            f"{_label(row['first_month_after'])}, {_pm(row['level_change'])} percentage points (95% interval "
+            f"{_pm(row['level_ci_low'])} to {_pm(row['level_ci_high'])}; {_p(row['level_p'])}); "
+            f"{_sig(row['slope_p'], alpha)} change in the monthly trend ({_pm(row['slope_change'], 2)} points a month, "
+            f"{_p(row['slope_p'])}). Mean {row['mean_before']:.1f}% over {int(row['months_before'])} months before, "
+            f"{row['mean_after']:.1f}% over {int(row['months_after'])} months after.")
+
+
+def response_sentence(resp: pd.DataFrame, month: str, urban: float, rural: float, count=_n) -> str:
+    f = resp[(resp["area"] == "Force") & (resp["month"] == month)]
+    if not len(f) or f.iloc[0]["attended"] == 0:
+        return f"No emergency incident with an arrival time in {_label(month)}."
+    f = f.iloc[0]
+    return (f"In {_label(month)}, {count(f['incidents'])} emergency incidents were created and "
+            f"{count(f['attended'])} have a first arrival recorded: median {f['median_min']:.1f} minutes, P90 "
+            f"{f['p90_min']:.1f} minutes; {f['pct_within_target']:.1f}% were reached within target ({urban:g} minutes "
+            f"urban, {rural:g} minutes rural). {count(f['not_attended'])} had no arrival recorded and are not in the "
+            f"times.")
+
+
+def charge_sentences(charge_ba: pd.DataFrame, info: dict, count=_n) -> list[str]:
+    if not len(charge_ba) or "p" not in charge_ba:
+        return ["Charge rates before and after the date were not tested: no decisions on one side of it."]
+    out = []
+    for r in charge_ba.itertuples():
+        if pd.isna(getattr(r, "p", np.nan)):
+            out.append(f"{r.group.capitalize()}: {r.test}.")
+            continue
+        out.append(f"{r.group.capitalize()}: charge rate {r.charge_rate_before:.1f}% of "
+                   f"{count(r.decisions_before)} decisions before {_label(info['first_month_after'])}, "
+                   f"{r.charge_rate_after:.1f}% of {count(r.decisions_after)} from then: {_sig(r.p)} change "
+                   f"({_pm(r.change_points)} points; {r.test}, {_p(r.p)}).")
+    if pd.notna(info["did_p"]):
+        out.append(f"Is the change for domestic abuse different from the change for other crime? "
+                   f"{_sig(info['did_p']).capitalize()} difference ({info['did_test']}; ratio of odds ratios "
+                   f"{np.exp(info['did_log_odds']):.2f}, 95% interval {np.exp(info['did_ci'][0]):.2f} to "
+                   f"{np.exp(info['did_ci'][1]):.2f}, {_p(info['did_p'])}).")
+    return out
+
+
+def files_sentence(files_q: pd.DataFrame, month: str, count=_n) -> str:
+    r = files_q[files_q["month"] == month]
+    if not len(r):
+        return f"No case files were assessed in {_label(month)}."
+    r = r.iloc[0]
+    return (f"In {_label(month)}, {count(r['compliant'])} of {count(r['assessed'])} case files assessed were compliant "
+            f"({r['pct_compliant']:.1f}%, 95% Wilson interval {r['ci_low']:.1f}% to {r['ci_high']:.1f}%).")
+
+
+def court_sentences(trend: pd.DataFrame) -> list[str]:
+    out = []
+    for r in trend.itertuples():
+        if pd.isna(r.p):
+            out.append(f"{r.interval.capitalize()}: {r.test}.")
+            continue
+        direction = "lengthening" if r.tau > 0 else "shortening"
+        out.append(f"{r.interval.capitalize()}: median of monthly medians {r.first12_median_days:.0f} days in the "
+                   f"first 12 months, {r.last12_median_days:.0f} in the last 12; "
+                   + (f"a significant {direction} trend" if r.p < 0.05 else "no significant trend")
+                   + f" (Kendall's tau {r.tau:+.2f}, {_p(r.p)}).")
+    return out
+
+
+# --- the Summary rows -------------------------------------------------------------------------------------------
+
 def summary_rows(calls_t: pd.DataFrame, ba: pd.DataFrame, resp: pd.DataFrame, charge_m: pd.DataFrame,
                  charge_ba: pd.DataFrame, charge_info: dict, files_q: pd.DataFrame, court_t: pd.DataFrame | None,
-                 period: tuple[str, str], standard_999: float, threshold_101: float,
-                 urban_minutes: float, rural_minutes: float) -> list[dict]:
-    """One front-page Summary row per measure: topic, measure, inclusion, direction (desired), data, commentary,
-    link. Judgement words name the comparison or test that makes them."""
+                 period: tuple[str, str], settings, count=_n) -> list[SummaryRow]:
+    """One front-page row per measure, each with its inclusion rule; the commentary names the comparison or
+    test behind every judgement and ends with the desired direction."""
     rm = period[1]
+    link = "criminal_justice.html#"
     rows = []
     for line in LINES:
         c = calls_t[(calls_t["line"] == line) & (calls_t["month"] == rm)]
-        if not len(c):
+        if not len(c) or c.iloc[0]["offered"] == 0:
             continue
         c = c.iloc[0]
-        thr = "10 seconds" if line == "999" else f"{threshold_101:g} seconds"
-        data = (f"{c['pct_within_target']:.1f}% of {_n(c['offered'])} calls answered within {thr} in {_label(rm)}; "
-                f"{c['pct_abandoned']:.1f}% abandoned")
+        thr = settings.answer_999_seconds if line == "999" else settings.answer_101_seconds
         comm = []
         if line == "999":
-            comm.append(("above" if c["pct_within_target"] >= standard_999 else "below")
-                        + f" the {standard_999:g}% national standard")
-        if pd.notna(c["baseline"]):
-            comm.append(("above" if c["pct_within_target"] >= c["baseline"] else "below")
-                        + f" the baseline {c['baseline']:.1f}% (mean of the previous three financial years)")
-        else:
-            comm.append("no baseline: the extract does not hold the three previous financial years")
-        b = ba[(ba["line"] == line) & (ba["measure"] == "% answered within target")]
+            comm.append(("at or above" if c["pct_within_target"] >= settings.standard_999_pct else "below")
+                        + f" the {settings.standard_999_pct:g}% national standard")
+        comm.append((("at or above" if c["pct_within_target"] >= c["baseline"] else "below")
+                     + f" the baseline {c['baseline']:.1f}% (mean of the previous three financial years)")
+                    if pd.notna(c["baseline"]) else
+                    "no baseline: the extract does not hold the three previous financial years")
+        b = ba[(ba["line"] == line) & (ba["measure"] == "% answered within target")] if len(ba) else ba
         if len(b) and pd.notna(b.iloc[0]["level_change"]):
             r = b.iloc[0]
-            comm.append(("significant" if r["level_p"] < 0.05 else "no significant")
-                        + f" level change at {_label(r['first_month_after'])} ({r['level_change']:+.1f} points, "
-                        f"{_p(r['level_p'])}, segmented regression)")
-        rows.append({"topic": f"{line} calls answered within {thr}", "measure": f"cj_calls_{line}",
-                     "inclusion": "Every month", "direction": "higher is better", "data": data,
-                     "commentary": _sentence("; ".join(comm)), "link": f"criminal_justice.html#calls-{line}"})
+            comm.append(f"{_sig(r['level_p'])} level change at {_label(r['first_month_after'])} "
+                        f"({_pm(r['level_change'])} points, {_p(r['level_p'])}, segmented regression)")
+        rows.append(SummaryRow(
+            topic=f"{line} calls answered within {thr:g} seconds", measure=f"cj_calls_{line}",
+            inclusion="Every edition", shown=True,
+            data=(f"{c['pct_within_target']:.1f}% of {count(c['offered'])} calls in {_label(rm)}; "
+                  f"{c['pct_abandoned']:.1f}% abandoned"),
+            commentary=_sentence("; ".join(comm)) + " Higher is better.", link=f"{link}calls-{line}"))
     f = resp[(resp["area"] == "Force") & (resp["month"] == rm)]
-    if len(f):
+    if len(f) and f.iloc[0]["attended"] > 0:
         f = f.iloc[0]
-        rows.append({"topic": "Emergency response", "measure": "cj_response", "inclusion": "Every month",
-                     "direction": "lower times, higher % within target are better",
-                     "data": (f"Median {f['median_min']:.1f} min, P90 {f['p90_min']:.1f} min; "
-                              f"{f['pct_within_target']:.1f}% of {_n(f['attended'])} attended emergency incidents "
-                              f"within target in {_label(rm)}"),
-                     "commentary": (f"Targets {urban_minutes:g} min urban, {rural_minutes:g} min rural; "
-                                    f"{_n(f['not_attended'])} emergency incidents with no arrival recorded."),
-                     "link": "criminal_justice.html#response"})
+        rows.append(SummaryRow(
+            topic="Emergency response", measure="cj_response", inclusion="Every edition", shown=True,
+            data=(f"Median {f['median_min']:.1f} min, P90 {f['p90_min']:.1f} min; {f['pct_within_target']:.1f}% of "
+                  f"{count(f['attended'])} attended within target in {_label(rm)}"),
+            commentary=(f"Targets {settings.urban_target_minutes:g} min urban, {settings.rural_target_minutes:g} min "
+                        f"rural; {count(f['not_attended'])} emergency incidents had no arrival recorded. Shorter "
+                        f"times and a higher share within target are better."),
+            link=f"{link}response"))
     q = charge_m[(charge_m["group"] == "all") & (charge_m["month"] == rm)]
     if len(q):
         q = q.iloc[0]
-        da = charge_ba.set_index("group").get("p", pd.Series(dtype=float))
-        comm = (f"Domestic abuse charge rate before/after {_label(charge_info['first_month_after'])}: "
-                + ("significant" if da.get("domestic abuse", 1) < 0.05 else "no significant")
-                + " change (two-proportion z test); difference from other crime: "
-                + ("significant" if charge_info["did_p"] < 0.05 else "no significant")
-                + " (difference in differences).") if "domestic abuse" in da.index and pd.notna(
-                    charge_info["did_p"]) else "Before/after not tested (no decisions on one side of the date)."
-        rows.append({"topic": "Charge decisions", "measure": "cj_charge", "inclusion": "Every month",
-                     "direction": "higher charge rate is better",
-                     "data": (f"Charge rate {q['charge_rate']:.1f}% of {_n(q['decisions'])} decisions in "
-                              f"{_label(rm)}; charge:NFA "
-                              + (f"{q['charge_nfa_ratio']:.2f} to 1" if pd.notna(q["charge_nfa_ratio"]) else
-                                 "not defined (no NFA)")),
-                     "commentary": comm, "link": "criminal_justice.html#charge"})
+        da = charge_ba.set_index("group") if len(charge_ba) and "p" in charge_ba else None
+        if da is not None and "domestic abuse" in da.index and pd.notna(da.loc["domestic abuse", "p"]):
+            comm = (f"Domestic abuse charge rate from {_label(charge_info['first_month_after'])}: "
+                    f"{_sig(da.loc['domestic abuse', 'p'])} change ({_pm(da.loc['domestic abuse', 'change_points'])} "
+                    f"points, two-proportion z test); against other crime: {_sig(charge_info['did_p'])} difference "
+                    f"(difference in differences).")
+        else:
+            comm = "Before/after not tested (no change date in the params, or no decisions on one side of it)."
+        rows.append(SummaryRow(
+            topic="Charge decisions", measure="cj_charge", inclusion="Every edition", shown=True,
+            data=(f"Charge rate {q['charge_rate']:.1f}% of {count(q['decisions'])} decisions in {_label(rm)}; "
+                  + (f"charge:NFA {q['charge_nfa_ratio']:.2f} to 1" if pd.notna(q["charge_nfa_ratio"]) else
+                     "charge:NFA not defined (no NFA)")),
+            commentary=comm + " A higher charge rate is better.", link=f"{link}charge"))
     cf = files_q[files_q["month"] == rm]
     if len(cf):
         cf = cf.iloc[0]
-        rows.append({"topic": "Case file quality", "measure": "cj_files", "inclusion": "Every month",
-                     "direction": "higher is better",
-                     "data": (f"{cf['pct_compliant']:.1f}% of {_n(cf['assessed'])} files compliant in {_label(rm)} "
-                              f"(95% Wilson interval {cf['ci_low']:.1f}% to {cf['ci_high']:.1f}%)"),
-                     "commentary": f"{_n(cf['assessed'] - cf['compliant'])} files failed assessment.",
-                     "link": "criminal_justice.html#files"})
+        rows.append(SummaryRow(
+            topic="Case file quality", measure="cj_files", inclusion="Every edition", shown=True,
+            data=(f"{cf['pct_compliant']:.1f}% of {count(cf['assessed'])} files compliant in {_label(rm)} "
+                  f"(95% Wilson interval {cf['ci_low']:.1f}% to {cf['ci_high']:.1f}%)"),
+            commentary=f"{count(cf['assessed'] - cf['compliant'])} files failed assessment. Higher is better.",
+            link=f"{link}files"))
     if court_t is not None and len(court_t):
         r = court_t.set_index("interval").loc["charge to completion"]
-        rows.append({"topic": "Court timeliness", "measure": "cj_court", "inclusion": "Quarter",
-                     "direction": "shorter is better",
-                     "data": (f"Charge to completion: median {r['last12_median_days']:.0f} days (median of the "
-                              f"last 12 monthly medians), {_n(r['cases'])} completed cases in the period"),
-                     "commentary": (("Significant" if r["p"] < 0.05 else "No significant") +
-                                    f" trend in the monthly median (Kendall's tau {r['tau']:+.2f}, {_p(r['p'])})."
-                                    if pd.notna(r["p"]) else "Trend not tested (fewer than 6 months)."),
-                     "link": "criminal_justice.html#court"})
+        rows.append(SummaryRow(
+            topic="Court timeliness", measure="cj_court", inclusion="Every edition", shown=True,
+            data=(f"Charge to completion: median {r['last12_median_days']:.0f} days (median of the last 12 monthly "
+                  f"medians); {count(r['cases'])} cases completed in the period"),
+            commentary=((f"{_sig(r['p']).capitalize()} trend in the monthly median (Kendall's tau {r['tau']:+.2f}, "
+                         f"{_p(r['p'])}).") if pd.notna(r["p"]) else "Trend not tested (fewer than 6 months).")
+                       + " Shorter is better.",
+            link=f"{link}court"))
     return rows
+
+
+# --- the section in one call ------------------------------------------------------------------------------------
+
+def prepare(work_dir: str | Path, settings, period: tuple[str, str], spc_rules: str = "mdc_7pt",
+            baseline_months: int = 24, count=_n) -> dict:
+    """Every table, SPC frame and sentence the criminal justice page shows, from the prepared extracts in
+    `work_dir` (court_cases optional). `settings` is params.criminal_justice."""
+    w = Path(work_dir)
+    thresholds = {"999": settings.answer_999_seconds, "101": settings.answer_101_seconds}
+    calls_t = calls_table(calls_monthly(w / "calls.parquet", thresholds), period)
+    ba = (calls_before_after(calls_t, settings.calls_change_date.isoformat()) if settings.calls_change_date
+          else pd.DataFrame())
+    resp = response_times(w / "incidents.parquet", period, settings.urban_target_minutes,
+                          settings.rural_target_minutes)
+    charge_m = charge_monthly(w / "charge_decisions.parquet", period)
+    if settings.charging_change_date:
+        charge_ba, info = charge_before_after(w / "charge_decisions.parquet", period,
+                                              settings.charging_change_date.isoformat())
+    else:
+        charge_ba, info = pd.DataFrame(), {"did_p": np.nan}
+    files_q = case_file_quality(w / "case_files.parquet", period)
+    court = court_timeliness(w / "court_cases.parquet", period) if (w / "court_cases.parquet").is_file() else None
+    trend = court_trend(court) if court is not None else None
+
+    c999 = calls_t[calls_t["line"] == "999"].reset_index(drop=True)
+    spc_999 = spc.xmr(c999["pct_within_target"].to_numpy(), baseline=baseline_months, rules=spc_rules,
+                      improvement="up")
+    spc_999.insert(0, "month", c999["month"].to_numpy())
+    force = resp[resp["area"] == "Force"].reset_index(drop=True)
+    spc_resp = spc.xmr(force["median_min"].to_numpy(), baseline=baseline_months, rules=spc_rules, improvement="down")
+    spc_resp.insert(0, "month", force["month"].to_numpy())
+    rows = summary_rows(calls_t, ba, resp, charge_m, charge_ba, info, files_q, trend, period, settings, count)
+    return {"calls": calls_t, "before_after": ba, "spc_999": spc_999, "response": resp, "spc_response": spc_resp,
+            "charge": charge_m, "charge_before_after": charge_ba, "charge_info": info, "files": files_q,
+            "court": court, "court_trend": trend, "summary": rows}
+
+
+def recent(df: pd.DataFrame, period: tuple[str, str], months: int = 12) -> pd.DataFrame:
+    """The rows of the last `months` months of the period (pages show these; the CSV keeps every month)."""
+    first = str(pd.Period(period[1], freq="M") - (months - 1))
+    return df[(df["month"] >= first) & (df["month"] <= period[1])].reset_index(drop=True)
+
+
+def before_after_display(ba: pd.DataFrame) -> pd.DataFrame:
+    """The before/after table as shown: the test is named in the sentences above it."""
+    if not len(ba):
+        return ba
+    cols = ["line", "measure", "months_before", "months_after", "mean_before", "mean_after", "level_change",
+            "level_ci_low", "level_ci_high", "level_p", "slope_change", "slope_p"]
+    return ba[cols].round(2) + 0.0  # no '-0.00'
+
+
+def calls_chart_frame(calls_t: pd.DataFrame) -> pd.DataFrame:
+    """Monthly shares (0–1) within target and baselines, one column per line, for a line chart."""
+    w = calls_t.pivot(index="month", columns="line", values=["pct_within_target", "baseline"])
+    out = pd.DataFrame({"month": w.index})
+    for line in LINES:
+        if ("pct_within_target", line) in w:
+            out[f"within_{line}"] = w[("pct_within_target", line)].to_numpy() / 100
+            out[f"baseline_{line}"] = w[("baseline", line)].to_numpy() / 100
+    return out
+
+
+def charge_chart_frame(charge_m: pd.DataFrame) -> pd.DataFrame:
+    w = charge_m.pivot(index="month", columns="group", values="charge_rate") / 100
+    return w.reset_index()[["month", *[g for g in ("domestic abuse", "other") if g in w]]]
+
+
+def intro_sentence(force: str, period: tuple[str, str]) -> str:
+    return (f"Reporting month: {_label(period[1])}; months shown: {_label(period[0])} to {_label(period[1])}. "
+            f"Extracts from {force}'s own systems: calls to 999 and 101, incidents, charging decisions, case-file "
+            f"assessments and, when given, court cases.")
+
+
+def method_note(settings, period: tuple[str, str], spc_rules_description: str) -> str:
+    return (f"How the figures are made. Calls: a call is in time when answered within {settings.answer_999_seconds:g} "
+            f"seconds (999) or {settings.answer_101_seconds:g} seconds (101), the boundary included (a call answered "
+            f"in exactly 10.0 seconds is within 10); the percentage is of calls offered, so an abandoned call counts "
+            f"as not answered in time. A call belongs to the month of its offer time in UK local time (Europe/London; "
+            f"every time in the extract carries its UTC offset). Baseline: the mean of the previous three financial "
+            f"years' percentages (April to March), as forces state it; it needs all 36 months of those years in the "
+            f"extract and is left blank otherwise. Before/after: segmented regression on the monthly percentage "
+            f"(level and slope change at the first whole month from the date; OLS, standard error the larger of the "
+            f"ordinary and Newey–West estimates, t test; an annual harmonic for season); 'significant' means "
+            f"p < 0.05. Emergency response: minutes from the incident's creation to the first arrival; median and "
+            f"P90 by linear interpolation ({PERCENTILE_METHOD}); within target is of incidents with an arrival, "
+            f"against {settings.urban_target_minutes:g} minutes (urban) or {settings.rural_target_minutes:g} minutes "
+            f"(rural) by the incident's rural flag. Control charts: XmR, rules {spc_rules_description}")
