@@ -106,11 +106,11 @@ def iso_local(epoch_seconds: np.ndarray) -> np.ndarray:
     return out
 
 
-def calls(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def calls(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> pd.DataFrame:
     """One row per call offered to the force's 999 and 101 lines."""
     rng = np.random.default_rng([seed, 1])
     parts = []
-    for m in months():
+    for m in months(start, end):
         s = _season(m)
         after = m >= PILOT
         for line, base in CALLS_PER_MONTH.items():
@@ -143,7 +143,7 @@ def calls(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     })
 
 
-def incidents(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def incidents(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> pd.DataFrame:
     """One row per incident created: grade, district, rurality, and when the first resource arrived."""
     rng = np.random.default_rng([seed, 2])
     names = list(DISTRICTS)
@@ -153,7 +153,7 @@ def incidents(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     shape = {"emergency": (9.5, 14.0, 0.55, 0.03), "priority": (45.0, 60.0, 0.8, 0.10),
              "scheduled": (1440.0, 1800.0, 0.9, 0.30)}
     parts = []
-    for m in months():
+    for m in months(start, end):
         s = _season(m)
         for grade, base in INCIDENTS_PER_MONTH.items():
             n = int(rng.poisson(base * (1 + 0.08 * s)))
@@ -184,12 +184,12 @@ def _dates(rng: np.random.Generator, month: str, n: int) -> np.ndarray:
     return np.sort(first + rng.integers(0, days, n).astype("timedelta64[D]"))
 
 
-def charge_decisions(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def charge_decisions(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> pd.DataFrame:
     """One row per pre-charge decision on a crime, by the police or the CPS, with the domestic abuse flag."""
     rng = np.random.default_rng([seed, 3])
     kinds = ["charge", "NFA", "further action", "caution", "other"]
     parts = []
-    for m in months():
+    for m in months(start, end):
         n = int(rng.poisson(DECISIONS_PER_MONTH * (1 + 0.05 * _season(m))))
         da = rng.random(n) < 0.30
         p_other = [0.55, 0.22, 0.12, 0.06, 0.05]
@@ -212,12 +212,12 @@ def charge_decisions(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     })
 
 
-def case_files(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def case_files(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> pd.DataFrame:
     """One row per case file assessed for quality (national file standards) in a month."""
     rng = np.random.default_rng([seed, 4])
     errors = {"national file standard": 0.62, "victim and witness requirements": 0.22, "evidential": 0.16}
     parts = []
-    for m in months():
+    for m in months(start, end):
         n = int(rng.poisson(CASE_FILES_PER_MONTH))
         ok = rng.random(n) < 0.76 + rng.normal(0, 0.02)
         err = np.where(ok, "", rng.choice(list(errors), n, p=list(errors.values())))
@@ -231,17 +231,17 @@ def case_files(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     })
 
 
-def court_cases(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def court_cases(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> pd.DataFrame:
     """One row per charged case: offence, charge, first hearing and completion dates (completion and result
     empty while the case is open at the extract date, the end of the sample)."""
     rng = np.random.default_rng([seed, 5])
-    end = (np.datetime64(END, "M") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    last = (np.datetime64(end, "M") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
     results = {"guilty plea": 0.62, "convicted after trial": 0.12, "acquitted": 0.07, "discontinued": 0.12,
                "other": 0.07}
     parts = []
     # cases charged in the two years before the sample starts are included, as a court extract holds every case
     # open or completed in its window: without them the first months would see only fast completions
-    for m in months(str(pd.Period(START, freq="M") - 24), END):
+    for m in months(str(pd.Period(start, freq="M") - 24), end):
         n = int(rng.poisson(COURT_CASES_PER_MONTH))
         charge = _dates(rng, m, n)
         offence = charge - np.rint(np.exp(rng.normal(np.log(25), 1.3, n))).astype("timedelta64[D]")
@@ -252,8 +252,8 @@ def court_cases(seed: int = DEFAULT_SEED) -> pd.DataFrame:
         res = rng.choice(list(results), n, p=list(results.values()))
         parts.append(pd.DataFrame({"offence": offence, "charge": charge, "first": first, "done": done, "res": res}))
     df = pd.concat(parts, ignore_index=True)
-    first_open = df["first"].to_numpy() > end
-    open_ = df["done"].to_numpy() > end
+    first_open = df["first"].to_numpy() > last
+    open_ = df["done"].to_numpy() > last
     iso = lambda a: np.datetime_as_string(a, unit="D").astype(object)  # noqa: E731
     return pd.DataFrame({
         "case_id": [f"K{i:06d}" for i in range(1, len(df) + 1)],
