@@ -1,6 +1,6 @@
 """Seeded synthetic extracts for the criminal justice and public contact section: calls, incidents, charge
-decisions, case-file assessments and court cases, for a force of about 600,000 people (the five Gwent local
-authorities, by population) from April 2022 to June 2025.
+decisions, case-file assessments and court cases, for a made-up force of about 600,000 people in six invented
+districts (the same fictional force as the victims sample) from April 2022 to June 2025.
 
 SYNTHETIC SAMPLE DATA. Nothing here describes a real force; the volumes and shapes are set from published
 figures for forces of this size (seed 002 §2.4, §7.2: about 6,700 999 calls and 15,700 101 calls a month for
@@ -33,13 +33,14 @@ PILOT = "2024-10"    # 101 pilot start (month)
 DA_PUSH = "2023-09"  # domestic abuse charging push (month)
 TZ = "Europe/London"
 
-# district -> (population, share of incidents in rural places)
+# district (invented) -> (population, share of incidents in rural places)
 DISTRICTS = {
-    "Blaenau Gwent": (67_000, 0.15),
-    "Caerphilly": (176_000, 0.20),
-    "Monmouthshire": (93_000, 0.65),
-    "Newport": (160_000, 0.05),
-    "Torfaen": (92_000, 0.10),
+    "Brackenford": (142_000, 0.08),
+    "Eastmere": (118_000, 0.15),
+    "Harrowdale": (96_000, 0.30),
+    "Kestrel Vale": (64_000, 0.70),
+    "Linbrook": (109_000, 0.10),
+    "Stanbury": (71_000, 0.55),
 }
 # calls a month at the yearly mean (999, 101): about 38,000 a month, 1.5 million over 39 months
 CALLS_PER_MONTH = {"999": 13_000, "101": 25_500}
