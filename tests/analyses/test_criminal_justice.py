@@ -164,3 +164,12 @@ def test_court_timeliness_by_month_of_the_later_event():
     assert t.loc[("charge to completion", "2025-03"), "median_days"] == 49
     tr = cj.court_trend(t.reset_index()).set_index("interval")
     assert tr.loc["charge to completion", "test"].startswith("not tested")
+
+
+def test_before_after_display_has_no_negative_zero():
+    ba = pd.DataFrame([{"line": "999", "measure": "% abandoned", "months_before": 27, "months_after": 9,
+                        "mean_before": 0.46, "mean_after": 0.43, "level_change": -0.0026, "level_ci_low": -0.12,
+                        "level_ci_high": 0.11, "level_p": 0.96, "slope_change": 0.0004, "slope_p": 0.97,
+                        "test": "x"}])
+    d = cj.before_after_display(ba)
+    assert "test" not in d and str(d.loc[0, "level_change"]) == "0.0"

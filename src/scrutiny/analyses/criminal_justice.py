@@ -536,7 +536,10 @@ def before_after_display(ba: pd.DataFrame) -> pd.DataFrame:
         return ba
     cols = ["line", "measure", "months_before", "months_after", "mean_before", "mean_after", "level_change",
             "level_ci_low", "level_ci_high", "level_p", "slope_change", "slope_p"]
-    return ba[cols].round(2) + 0.0  # no '-0.00'
+    out = ba[cols].copy()
+    num = out.columns[2:]
+    out[num] = out[num].astype(float).round(2) + 0.0  # no '-0.00'
+    return out
 
 
 def calls_chart_frame(calls_t: pd.DataFrame) -> pd.DataFrame:
