@@ -3,9 +3,9 @@ quality and court timeliness. Tables in, tables out.
 
 Inputs are the prepared (typed) tables, given as Parquet paths or DataFrames with these columns:
 
-- calls: call_id, line ('999'/'101'), month (YYYY-MM, Europe/London), answer_s (seconds from offer to answer;
+- calls: line ('999'/'101'), month (YYYY-MM, Europe/London), answer_s (seconds from offer to answer;
   null when not answered), abandoned (bool)
-- incidents: incident_id, grade, month, district, rural (bool), arrive_min (minutes from creation to the first
+- incidents: grade, month, district, rural (bool), arrive_min (minutes from creation to the first
   arrival; null when no resource arrived)
 - charge_decisions: decision_id, month, decision, decision_maker, da (bool)
 - case_files: file_id, month, compliant (bool), error_type

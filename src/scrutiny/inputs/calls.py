@@ -10,6 +10,6 @@ CALLS = ForceExtract(
     name="calls", contract="calls.v1", record_id="call_id", header=HEADER,
     derived=(*ts_columns("offered_ts", "offered_at"), *ts_columns("answered_ts", "answered_at"),
              "answered_at - offered_at AS answer_s"),
-    prepared=(f"call_id, line, {local_month('offered_at')} AS month, offered_at, answer_s, "
-              "abandoned_flag = 'true' AS abandoned, queue"),
+    # what the analyses read (one row per call; the record-level columns stay in the input file)
+    prepared=f"line, {local_month('offered_ts', 'offered_at')} AS month, answer_s, abandoned_flag = 'true' AS abandoned",
 )

@@ -62,9 +62,12 @@ def date_columns(col: str, parsed: str) -> list[str]:
     return [present(col), f"try_cast({q(col)} AS DATE) AS {q(parsed)}"]
 
 
-def local_month(epoch_col: str) -> str:
-    """SQL: the Europe/London month (YYYY-MM) of an instant held as UTC epoch seconds."""
-    return f"strftime(timezone('{LOCAL_ZONE}', to_timestamp({q(epoch_col)})), '%Y-%m')"
+def local_month(text_col: str, epoch_col: str) -> str:
+    """SQL: the Europe/London month (YYYY-MM) of a timestamp. From the 2nd to the 27th of a month no UTC offset
+    (at most 14 hours) can move the instant into another month, so the month is read from the text; nearer a
+    month's edge it is the month of the instant (UTC epoch seconds) in Europe/London time."""
+    return (f"CASE WHEN substr({q(text_col)}, 9, 2) BETWEEN '02' AND '27' THEN substr({q(text_col)}, 1, 7) "
+            f"ELSE strftime(timezone('{LOCAL_ZONE}', to_timestamp({q(epoch_col)})), '%Y-%m') END")
 
 
 def quick_record(path: Path) -> dict:
@@ -162,8 +165,8 @@ class ForceExtract:
         try:
             con.register("rows", rows)
             target = str(out).replace("'", "''")
-            con.execute(f"COPY (SELECT {self.prepared} FROM rows ORDER BY source_file, row) TO '{target}' "
-                        "(FORMAT parquet)")
+            # rows are in file and row order already, and COPY keeps that order
+            con.execute(f"COPY (SELECT {self.prepared} FROM rows) TO '{target}' (FORMAT parquet)")
             return con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
         finally:
             con.close()

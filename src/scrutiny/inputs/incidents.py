@@ -10,6 +10,7 @@ INCIDENTS = ForceExtract(
     name="incidents", contract="incidents.v1", record_id="incident_id", header=HEADER,
     derived=(*ts_columns("created_ts", "created_at"), *ts_columns("arrived_ts", "arrived_at"),
              "(arrived_at - created_at) / 60 AS arrive_min"),
-    prepared=(f"incident_id, grade, {local_month('created_at')} AS month, created_at, arrive_min, district, "
+    # what the analyses read (one row per incident)
+    prepared=(f"grade, {local_month('created_ts', 'created_at')} AS month, arrive_min, district, "
               "rural_flag = 'true' AS rural"),
 )
