@@ -375,7 +375,7 @@ def _drop_where(column: str, value: str):
 
 def _cj_answer_before_offer(h, rows):
     r = rows[2]
-    r[h.index("line")], r[h.index("abandoned_flag")] = "999", "false"
+    r[h.index("line")], r[h.index("abandoned_flag")] = "999", "N"
     r[h.index("answered_ts")] = r[h.index("offered_ts")][:17] + "00" + r[h.index("offered_ts")][19:]
     r[h.index("offered_ts")] = r[h.index("offered_ts")][:17] + "30" + r[h.index("offered_ts")][19:]
     return h, rows
@@ -383,7 +383,7 @@ def _cj_answer_before_offer(h, rows):
 
 def _cj_abandon_answered(h, rows):
     r = rows[3]
-    r[h.index("abandoned_flag")] = "true"
+    r[h.index("abandoned_flag")] = "Y"
     r[h.index("answered_ts")] = r[h.index("offered_ts")]
     return h, rows
 

@@ -50,10 +50,10 @@ CALL_HEAD = "call_id,line,offered_ts,answered_ts,abandoned_flag,queue"
 
 def test_good_calls_pass_including_the_repeated_october_hour(tmp_path):
     p = _write(tmp_path, "calls", [CALL_HEAD,
-                                   "C1,999,2024-10-27T01:30:00+01:00,2024-10-27T01:30:04+01:00,false,emergency",
-                                   "C2,999,2024-10-27T01:30:00+00:00,2024-10-27T01:30:10+00:00,false,emergency",
-                                   "C3,101,2024-10-27T01:59:50+01:00,2024-10-27T01:00:05+00:00,false,enquiries",
-                                   "C4,101,2024-06-30T23:30:00Z,,true,enquiries"])
+                                   "C1,999,2024-10-27T01:30:00+01:00,2024-10-27T01:30:04+01:00,N,emergency",
+                                   "C2,999,2024-10-27T01:30:00+00:00,2024-10-27T01:30:10+00:00,N,emergency",
+                                   "C3,101,2024-10-27T01:59:50+01:00,2024-10-27T01:00:05+00:00,N,enquiries",
+                                   "C4,101,2024-06-30T23:30:00Z,,Y,enquiries"])
     bad, rows = _check(CALLS, p)
     assert bad == {}
     # the two 01:30 calls are an hour apart; C3 was answered 15 s after it was offered, across the clock change
@@ -67,18 +67,18 @@ def test_good_calls_pass_including_the_repeated_october_hour(tmp_path):
 
 
 @pytest.mark.parametrize("line, rule", [
-    ("C9,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:05+01:00,false,emergency",
+    ("C9,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:05+01:00,N,emergency",
      "a call cannot be answered before it was offered"),
-    ("C9,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,true,emergency",
+    ("C9,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,Y,emergency",
      "an abandoned call has no answer time"),
-    ("C9,999,2024-05-01T10:00:10+01:00,,false,emergency", "a call that was not abandoned must have its answer time"),
-    ("C9,112,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,false,emergency", "line must be 999 or 101"),
-    ("C9,999,2024-10-27T01:30:00,2024-10-27T01:30:05,false,emergency", "offered_ts must be an ISO 8601"),
-    ("C9,999,2024-02-30T10:00:00Z,2024-02-30T10:00:05Z,false,emergency", "offered_ts must be a real date"),
-    ("C1,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,false,emergency", "call_id must be unique"),
+    ("C9,999,2024-05-01T10:00:10+01:00,,N,emergency", "a call that was not abandoned must have its answer time"),
+    ("C9,112,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,N,emergency", "line must be 999 or 101"),
+    ("C9,999,2024-10-27T01:30:00,2024-10-27T01:30:05,N,emergency", "offered_ts must be an ISO 8601"),
+    ("C9,999,2024-02-30T10:00:00Z,2024-02-30T10:00:05Z,N,emergency", "offered_ts must be a real date"),
+    ("C1,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,N,emergency", "call_id must be unique"),
 ])
 def test_bad_calls_are_refused_with_the_row_named(tmp_path, line, rule):
-    p = _write(tmp_path, "calls", [CALL_HEAD, "C1,999,2024-05-01T09:00:00+01:00,2024-05-01T09:00:03+01:00,false,emergency",
+    p = _write(tmp_path, "calls", [CALL_HEAD, "C1,999,2024-05-01T09:00:00+01:00,2024-05-01T09:00:03+01:00,N,emergency",
                                    line])
     bad, _ = _check(CALLS, p)
     hit = [r for explain, r in bad.items() if explain.startswith(rule)]
@@ -88,8 +88,8 @@ def test_bad_calls_are_refused_with_the_row_named(tmp_path, line, rule):
 
 def test_arrival_before_creation_is_refused(tmp_path):
     p = _write(tmp_path, "incidents", ["incident_id,grade,created_ts,arrived_ts,district,rural_flag",
-                                       "I1,emergency,2024-05-01T10:00:00+01:00,2024-05-01T10:09:00+01:00,Newport,false",
-                                       "I2,emergency,2024-05-01T10:00:00+01:00,2024-05-01T09:59:00+01:00,Newport,false"])
+                                       "I1,emergency,2024-05-01T10:00:00+01:00,2024-05-01T10:09:00+01:00,Newport,N",
+                                       "I2,emergency,2024-05-01T10:00:00+01:00,2024-05-01T09:59:00+01:00,Newport,N"])
     bad, rows = _check(INCIDENTS, p)
     (r,) = [r for e, r in bad.items() if e.startswith("the first resource cannot arrive before")]
     assert r.examples == [{"source_file": "incidents.csv.gz", "row": 2, "incident_id": "I2"}]
@@ -109,8 +109,8 @@ def test_completion_before_charge_is_refused(tmp_path):
 
 def test_decision_before_its_crime_was_recorded_needs_the_crimes_input(tmp_path):
     p = _write(tmp_path, "charge_decisions", ["decision_id,crime_ref,decision_date,decision,decision_maker,da_flag",
-                                              "D1,CR1,2024-05-01,charge,CPS,true",
-                                              "D2,CR2,2024-05-01,NFA,police,false"])
+                                              "D1,CR1,2024-05-01,charge,CPS,Y",
+                                              "D2,CR2,2024-05-01,NFA,police,N"])
     rows = _rows(CHARGE_DECISIONS, p)
     bad, _ = _check(CHARGE_DECISIONS, p, rows)
     assert bad == {}  # without force_crimes the rule is not run
@@ -129,12 +129,12 @@ def test_sql_rules_agree_with_great_expectations(tmp_path):
 
     p = _write(tmp_path, "calls", [
         CALL_HEAD,
-        "C1,999,2024-05-01T09:00:00+01:00,2024-05-01T09:00:03+01:00,false,emergency",
-        "C2,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:05+01:00,false,emergency",
-        "C3,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,true,emergency",
-        "C4,112,2024-05-01T10:00:10+01:00,,false,",
-        "C4,101,2024-10-27T01:30:00,2024-10-27T01:30:05+05:00,false,enquiries",
-        "C6,101,2024-02-30T10:00:00Z,2024-05-01T12:00:00Z,false,enquiries"])
+        "C1,999,2024-05-01T09:00:00+01:00,2024-05-01T09:00:03+01:00,N,emergency",
+        "C2,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:05+01:00,N,emergency",
+        "C3,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,Y,emergency",
+        "C4,112,2024-05-01T10:00:10+01:00,,N,",
+        "C4,101,2024-10-27T01:30:00,2024-10-27T01:30:05+05:00,N,enquiries",
+        "C6,101,2024-02-30T10:00:00Z,2024-05-01T12:00:00Z,N,enquiries"])
     rows = _rows(CALLS, p)
     exps = [e for e in _suite("calls.v1")["expectations"] if e["meta"]["level"] == "row"]
     con = force_extract.connect()

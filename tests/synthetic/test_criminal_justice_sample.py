@@ -46,5 +46,5 @@ def test_generated_volumes_and_offsets():
     assert (suffix[before] == "+01:00").all()
     assert (suffix[calls["offered_ts"] >= "2024-10-27T02"] == "+00:00").all()
     assert {"+01:00", "+00:00"} <= set(suffix[calls["offered_ts"].str.startswith("2024-10-27T01")])
-    abandoned = calls["abandoned_flag"] == "true"
+    abandoned = calls["abandoned_flag"] == "Y"
     assert (calls.loc[abandoned, "answered_ts"] == "").all() and (calls.loc[~abandoned, "answered_ts"] != "").all()

@@ -11,5 +11,5 @@ CALLS = ForceExtract(
     derived=(*ts_columns("offered_ts", "offered_at"), *ts_columns("answered_ts", "answered_at"),
              "answered_at - offered_at AS answer_s"),
     # what the analyses read (one row per call; the record-level columns stay in the input file)
-    prepared=f"line, {local_month('offered_ts', 'offered_at')} AS month, answer_s, abandoned_flag = 'true' AS abandoned",
+    prepared=f"line, {local_month('offered_ts', 'offered_at')} AS month, answer_s, abandoned_flag = 'Y' AS abandoned",
 )

@@ -9,5 +9,5 @@ HEADER = ("file_id", "assessment_month", "compliant", "error_type")
 
 CASE_FILES = ForceExtract(
     name="case_files", contract="case_files.v1", record_id="file_id", header=HEADER, derived=(),
-    prepared="file_id, assessment_month AS month, compliant = 'true' AS compliant, error_type",
+    prepared="file_id, assessment_month AS month, compliant = 'Y' AS compliant, error_type",
 )

@@ -32,5 +32,5 @@ CHARGE_DECISIONS = ChargeDecisions(
     name="charge_decisions", contract="charge_decisions.v1", record_id="decision_id", header=HEADER,
     derived=tuple(date_columns("decision_date", "decision_day")),
     prepared=("decision_id, crime_ref, decision_day AS decision_date, strftime(decision_day, '%Y-%m') AS month, "
-              "decision, decision_maker, da_flag = 'true' AS da"),
+              "decision, decision_maker, da_flag = 'Y' AS da"),
 )

@@ -4,7 +4,7 @@ by the criminal justice inputs. Each dataset module gives its header, record id,
 Files are CSV (optionally gzipped) with a fixed header (data_contracts/README.md). Rows are read with DuckDB as
 text, as sent, plus the derived columns the contract checks: each timestamp parsed to an instant (UTC epoch
 seconds) and each date to a date (empty when the text is not one), with a `<column>_present` flag
-('true'/'false'). Timestamps must carry their UTC offset (ISO 8601, `Z` or `±hh:mm`); the month of an event is
+('true'/'false', a flag for the contract's conditions). Timestamps must carry their UTC offset (ISO 8601, `Z` or `±hh:mm`); the month of an event is
 the month of its local time in Europe/London, so 00:30+01:00 on 1 July is July and 23:30+00:00 on 31 December
 is December.
 

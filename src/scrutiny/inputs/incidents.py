@@ -12,5 +12,5 @@ INCIDENTS = ForceExtract(
              "(arrived_at - created_at) / 60 AS arrive_min"),
     # what the analyses read (one row per incident)
     prepared=(f"grade, {local_month('created_ts', 'created_at')} AS month, arrive_min, district, "
-              "rural_flag = 'true' AS rural"),
+              "rural_flag = 'Y' AS rural"),
 )

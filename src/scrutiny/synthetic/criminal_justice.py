@@ -139,7 +139,7 @@ def calls(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> pd.Da
         "line": df["line"].to_numpy(),
         "offered_ts": iso_local(df["t"].to_numpy()),
         "answered_ts": iso_local(df["answered"].to_numpy()),
-        "abandoned_flag": np.where(df["abandoned"], "true", "false"),
+        "abandoned_flag": np.where(df["abandoned"], "Y", "N"),
         "queue": df["queue"].to_numpy(),
     })
 
@@ -174,7 +174,7 @@ def incidents(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> p
         "created_ts": iso_local(df["t"].to_numpy()),
         "arrived_ts": iso_local(df["arrived"].to_numpy()),
         "district": df["district"].to_numpy(),
-        "rural_flag": np.where(df["rural"], "true", "false"),
+        "rural_flag": np.where(df["rural"], "Y", "N"),
     })
 
 
@@ -209,7 +209,7 @@ def charge_decisions(seed: int = DEFAULT_SEED, start: str = START, end: str = EN
         "decision_date": np.datetime_as_string(df["d"].to_numpy(), unit="D"),
         "decision": df["decision"].to_numpy(),
         "decision_maker": np.where(df["cps"], "CPS", "police"),
-        "da_flag": np.where(df["da"], "true", "false"),
+        "da_flag": np.where(df["da"], "Y", "N"),
     })
 
 
@@ -227,7 +227,7 @@ def case_files(seed: int = DEFAULT_SEED, start: str = START, end: str = END) -> 
     return pd.DataFrame({
         "file_id": [f"F{i:06d}" for i in range(1, len(df) + 1)],
         "assessment_month": df["m"].to_numpy(),
-        "compliant": np.where(df["ok"], "true", "false"),
+        "compliant": np.where(df["ok"], "Y", "N"),
         "error_type": df["err"].to_numpy(),
     })
 
