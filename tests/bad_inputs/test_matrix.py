@@ -409,13 +409,23 @@ def _cj_complete_early(h, rows):
 
 
 def _cj_decision_before_crime(c: Ctx) -> Path:
-    """The crimes extract records the decision's crime on the day after the decision."""
+    """A crimes extract (one row of the shipped crimes sample, re-referenced) recording the first decision's crime
+    on the day after the decision."""
     h, rows = cj_rows("charge_decisions")
+    ref, day = rows[0][h.index("crime_ref")], rows[0][h.index("decision_date")]
+    src = sorted((REPO / "data" / "sample" / "force_extract").glob("force_crimes_*.csv.gz"))[-1]
+    with gzip.open(src, "rt", encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        head = next(reader)
+        row = next(r for r in reader if r[head.index("recorded_date")].startswith(CJ_MONTH))
+    row[head.index("crime_ref")] = ref
+    row[head.index("recorded_date")] = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    for col in ("committed_date", "ho_outcome_type", "outcome_date"):
+        if col in head:
+            row[head.index(col)] = ""
     d = c.tmp / "crimes"
     d.mkdir()
-    ref, day = rows[0][h.index("crime_ref")], rows[0][h.index("decision_date")]
-    nxt = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
-    crimes = write_csv(d / "crimes.csv.gz", ["crime_ref", "recorded_date"], [[ref, nxt]])
+    crimes = write_csv(d / "force_crimes.csv.gz", head, [row])
     return c.cj(extra={"force_crimes": crimes})
 
 
