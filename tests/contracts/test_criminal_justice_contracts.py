@@ -83,7 +83,8 @@ def test_bad_calls_are_refused_with_the_row_named(tmp_path, line, rule):
     bad, _ = _check(CALLS, p)
     hit = [r for explain, r in bad.items() if explain.startswith(rule)]
     assert hit, f"{rule!r} not raised; raised: {list(bad)}"
-    assert {"source_file": "calls.csv.gz", "row": 2, "call_id": "C9" if "unique" not in rule else "C1"} in hit[0].examples
+    named = [{k: ex[k] for k in ("source_file", "row", "call_id")} for ex in hit[0].examples]
+    assert {"source_file": "calls.csv.gz", "row": 2, "call_id": "C9" if "unique" not in rule else "C1"} in named
 
 
 def test_arrival_before_creation_is_refused(tmp_path):
@@ -92,7 +93,9 @@ def test_arrival_before_creation_is_refused(tmp_path):
                                        "I2,emergency,2024-05-01T10:00:00+01:00,2024-05-01T09:59:00+01:00,Newport,N"])
     bad, rows = _check(INCIDENTS, p)
     (r,) = [r for e, r in bad.items() if e.startswith("the first resource cannot arrive before")]
-    assert r.examples == [{"source_file": "incidents.csv.gz", "row": 2, "incident_id": "I2"}]
+    # the times as written are printed beside the row, not the instants compared
+    assert r.examples == [{"created_ts": "2024-05-01T10:00:00+01:00", "arrived_ts": "2024-05-01T09:59:00+01:00",
+                           "source_file": "incidents.csv.gz", "row": 2, "incident_id": "I2"}]
     assert rows.loc[0, "arrive_min"] == 9
 
 
@@ -104,7 +107,8 @@ def test_completion_before_charge_is_refused(tmp_path):
         "K3,2024-01-01,2024-01-10,,,"])
     bad, _ = _check(COURT_CASES, p)
     (r,) = [r for e, r in bad.items() if e.startswith("a case cannot be completed before it was charged")]
-    assert r.examples == [{"source_file": "court_cases.csv.gz", "row": 2, "case_id": "K2"}]
+    assert r.examples == [{"completion_date": "2024-01-05", "charge_date": "2024-01-10",
+                           "source_file": "court_cases.csv.gz", "row": 2, "case_id": "K2"}]
 
 
 def test_decision_before_its_crime_was_recorded_needs_the_crimes_input(tmp_path):
@@ -117,7 +121,8 @@ def test_decision_before_its_crime_was_recorded_needs_the_crimes_input(tmp_path)
     crimes = pd.DataFrame({"crime_ref": ["CR1", "CR2"], "recorded_date": ["2024-04-01", "2024-05-02"]})
     bad, _ = _check(CHARGE_DECISIONS, p, CHARGE_DECISIONS.link(rows, {"force_crimes": crimes}))
     (r,) = [r for e, r in bad.items() if e.startswith("a decision cannot be made before its crime was recorded")]
-    assert r.examples == [{"source_file": "charge_decisions.csv.gz", "row": 2, "decision_id": "D2"}]
+    assert {k: r.examples[0][k] for k in ("decision_date", "source_file", "row", "decision_id")} == {
+        "decision_date": "2024-05-01", "source_file": "charge_decisions.csv.gz", "row": 2, "decision_id": "D2"}
 
 
 def test_sql_rules_agree_with_great_expectations(tmp_path):

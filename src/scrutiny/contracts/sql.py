@@ -127,18 +127,30 @@ def run(con: duckdb.DuckDBPyConnection, table: str, expectations: list[dict], in
     preds = [failing_predicate(e, parameters, table) for e in expectations]
     counts = con.execute("SELECT count(*)" + "".join(f", count_if({p})" for p in preds) + f" FROM {table}").fetchone()
     n, bad = counts[0], counts[1:]
-    idx = ", ".join(ident(c) for c in index_cols)
     order = ", ".join(ident(c) for c in index_cols[:2])
     out = []
     for exp, pred, k in zip(expectations, preds, bad):
         ex = []
         if k:
-            rows = con.execute(f"SELECT {idx} FROM {table} WHERE {pred} ORDER BY {order} LIMIT {MAX_EXAMPLES}").df()
+            shown = [c for c in shown_columns(exp) if c not in index_cols]
+            sel = ", ".join(ident(c) for c in [*shown, *index_cols])
+            rows = con.execute(f"SELECT {sel} FROM {table} WHERE {pred} ORDER BY {order} LIMIT {MAX_EXAMPLES}").df()
             ex = [{c: _clean(v) for c, v in r.items()} for r in rows.to_dict(orient="records")]
         out.append(SqlResult(exp, k == 0, int(n), int(k), ex))
     if out:
         out[0].seconds = time.perf_counter() - t0
     return out
+
+
+def shown_columns(exp: dict) -> list[str]:
+    """The values printed beside a failing row's file, row and id: `meta.show` when the suite names them (e.g.
+    the timestamps as written rather than the instants compared), else the columns the expectation reads, as
+    Great Expectations prints them."""
+    kw = exp.get("kwargs", {})
+    show = exp.get("meta", {}).get("show")
+    if show:
+        return list(show)
+    return [kw[k] for k in ("column", "column_A", "column_B") if isinstance(kw.get(k), str)]
 
 
 def _clean(v):
