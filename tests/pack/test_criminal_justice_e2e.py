@@ -48,7 +48,7 @@ def test_999_in_the_reporting_month_recounted_from_the_raw_file(cj_pack):
             if t.astimezone(LONDON).strftime("%Y-%m") != "2025-06":
                 continue
             offered += 1
-            if r["abandoned_flag"] == "true":
+            if r["abandoned_flag"] == "Y":
                 abandoned += 1
             elif (dt.datetime.fromisoformat(r["answered_ts"]) - t).total_seconds() <= 10.0:
                 within += 1
