@@ -53,8 +53,8 @@ page.table(cj.recent(r["calls"], period), counts=["offered", "answered_within_ta
                    "line's threshold ÷ calls offered; baseline = mean of the previous three financial years' "
                    "percentages (blank where the extract lacks them).")
 page.heading("Before and after the call-handling change", 3)
-for _, row in r["before_after"].iterrows():
-    page.para(cj.before_after_sentence(row))
+for text in cj.before_after_sentences(r["before_after"]):
+    page.para(text)
 page.write_table(r["before_after"], "cj_calls_before_after", out_dir, counts=[])
 page.table(cj.before_after_display(r["before_after"]), decimals=2, counts=[], formats={"level_p": "{:.3f}", "slope_p": "{:.3f}"},
            caption="Level and slope changes in percentage points; p from the t test named above "

@@ -173,3 +173,29 @@ def test_before_after_display_has_no_negative_zero():
                         "test": "x"}])
     d = cj.before_after_display(ba)
     assert "test" not in d and str(d.loc[0, "level_change"]) == "0.0"
+
+
+def test_prepare_without_change_dates_or_court_cases(tmp_path):
+    """The section runs with no before/after dates in the params and no court extract, and says so."""
+    from scrutiny.config.params import CriminalJustice
+
+    months = [str(p) for p in pd.period_range("2024-01", "2025-06", freq="M")]
+    rng = np.random.default_rng(5)
+    calls = pd.DataFrame([(m, line, float(rng.integers(1, 40)), False) for m in months for line in ("999", "101")
+                          for _ in range(20)], columns=["month", "line", "answer_s", "abandoned"])
+    inc = pd.DataFrame([("emergency", m, "A", False, float(rng.integers(3, 30))) for m in months for _ in range(10)],
+                       columns=["grade", "month", "district", "rural", "arrive_min"])
+    dec = pd.DataFrame([(f"D{i}", m, "charge" if i % 2 else "NFA", "police", i % 3 == 0)
+                        for i, m in enumerate(months * 4)],
+                       columns=["decision_id", "month", "decision", "decision_maker", "da"])
+    files = pd.DataFrame([(f"F{i}", m, i % 4 != 0, None if i % 4 else "evidential") for i, m in enumerate(months * 5)],
+                         columns=["file_id", "month", "compliant", "error_type"])
+    for name, df in (("calls", calls), ("incidents", inc), ("charge_decisions", dec), ("case_files", files)):
+        df.to_parquet(tmp_path / f"{name}.parquet")
+    r = cj.prepare(tmp_path, CriminalJustice(), ("2024-07", "2025-06"))
+    assert r["court"] is None and not len(r["before_after"]) and not len(r["charge_before_after"])
+    assert cj.before_after_sentences(r["before_after"])[0].startswith("No before/after comparison")
+    assert cj.charge_sentences(r["charge_before_after"], r["charge_info"])[0].startswith("Charge rates before")
+    assert [x.measure for x in r["summary"]] == ["cj_calls_999", "cj_calls_101", "cj_response", "cj_charge",
+                                                 "cj_files"]
+    assert len(r["spc_999"]) == 12 and len(r["spc_response"]) == 12

@@ -348,6 +348,13 @@ def before_after_sentence(row, alpha: float = 0.05) -> str:
             f"{row['mean_after']:.1f}% over {int(row['months_after'])} months after.")
 
 
+def before_after_sentences(ba: pd.DataFrame) -> list[str]:
+    """One sentence per line and measure, or why there is no comparison."""
+    if not len(ba):
+        return ["No before/after comparison: the params give no criminal_justice.calls_change_date."]
+    return [before_after_sentence(r) for _, r in ba.iterrows()]
+
+
 def response_sentence(resp: pd.DataFrame, month: str, urban: float, rural: float, count=_n) -> str:
     f = resp[(resp["area"] == "Force") & (resp["month"] == month)]
     if not len(f) or f.iloc[0]["attended"] == 0:
@@ -362,7 +369,8 @@ def response_sentence(resp: pd.DataFrame, month: str, urban: float, rural: float
 
 def charge_sentences(charge_ba: pd.DataFrame, info: dict, count=_n) -> list[str]:
     if not len(charge_ba) or "p" not in charge_ba:
-        return ["Charge rates before and after the date were not tested: no decisions on one side of it."]
+        return ["Charge rates before and after a date were not compared: the params give no "
+                "criminal_justice.charging_change_date, or no decisions fall on one side of it."]
     out = []
     for r in charge_ba.itertuples():
         if pd.isna(getattr(r, "p", np.nan)):
