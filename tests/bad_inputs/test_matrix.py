@@ -672,7 +672,7 @@ def test_bad_input(case: Case, good_pack, base_inputs, tmp_path, capsys, monkeyp
 
 def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
     """Unit level: the offset and line are those of the offending byte in the decompressed text."""
-    from scrutiny.inputs.police_uk import inspect_file
+    from scrutiny.inputs.files import inspect_file
 
     data = "a,b\n1,2\n3,caf\u00e9\n".encode("cp1252")
     p = tmp_path / "x.csv"
@@ -701,7 +701,7 @@ def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
 
 
 def test_bom_and_crlf_header_read_as_published(tmp_path):
-    from scrutiny.inputs.police_uk import inspect_file
+    from scrutiny.inputs.files import inspect_file
 
     h, rows = real_rows("2025-04", 5)
     p = tmp_path / "2025-04-x.csv"

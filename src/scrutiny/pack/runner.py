@@ -203,7 +203,7 @@ def _drop_build(build: Path) -> str:
 
 def _files_read(p: Params, params_path: Path) -> list[Path]:
     """The files a run reads (params file, input files, catalogue, logs): an output folder must not hold them."""
-    from scrutiny.inputs.police_uk import discover_files
+    from scrutiny.inputs.files import discover_files
 
     out = [params_path]
     for name, spec in p.inputs.items():
