@@ -33,6 +33,7 @@ import pandas as pd
 from scrutiny import paths
 from scrutiny.analyses import narrative
 from scrutiny.analyses.summary import frame as summary_frame
+from scrutiny.inputs import ho_outcomes
 from scrutiny.reference import months, police_uk
 from scrutiny.stats import rates
 
@@ -745,3 +746,63 @@ def quarters_formats(k: int) -> dict[str, str]:
     """Percentage formats for quarters_table()'s rate columns."""
     return {c: "{:.1%}" for c in ("same-period rate", f"outcome within {k} months (rate)",
                                   f"charged within {k} months (rate)")}
+
+
+# --- page parts that depend on the data (placed by page.place: blocks of (helper, args, kwargs)) -------------------
+
+def mix_blocks(linked: pd.DataFrame, outs: pd.DataFrame, street: pd.DataFrame, cats: pd.DataFrame, k: int,
+               period: tuple[str, str]) -> list[tuple]:
+    """The outcome-mix part: like for like at a fixed follow-up when the period allows (else says why not), then
+    the last outcome mix as published, reporting quarter against the same quarter a year earlier."""
+    data_end = period[1]
+    out = [("heading", ("Outcome mix: like for like at a fixed follow-up", 2), {"anchor": "mix"})]
+    ff = fixed_followup_months(data_end, k, period[0])
+    if ff is None:
+        out.append(("para", (f"The period holds no three recording months with {k} months of follow-up whose same "
+                             f"months a year earlier are also in the period: no like-for-like comparison of the "
+                             f"outcome mix.",), {}))
+    else:
+        fnow, fbefore = ff
+        fmix = mix_fixed_followup(linked, outs, cats, k, fnow, fbefore)
+        out += [("write_table", (findings(fmix, k, months.period_label(fnow[0], fnow[-1]),
+                                          months.period_label(fbefore[0], fbefore[-1])), "outcomes_findings"),
+                 {"counts": []}),
+                ("para", (mix_fixed_paragraph(fmix, k, fnow, fbefore),), {}),
+                ("note", (mix_test_note(fmix),), {}),
+                ("table", (mix_fixed_table(fmix, k), "outcomes_mix_fixed_followup"),
+                 {"formats": {**MIX_FORMATS, "statistic": "{:.3g}"}})]
+    out.append(("heading", ("Last outcome mix as published: reporting quarter and the same quarter last year", 3),
+                {}))
+    now = months.span(months.shift(data_end, -2), data_end)
+    before = [months.shift(m_, -12) for m_ in now]
+    if before[0] < period[0]:
+        out.append(("para", ("The period holds no full quarter a year before the reporting quarter: no "
+                             "comparison.",), {}))
+    else:
+        mix = mix_compare(street, now, before)
+        out += [("note", (mix_compare_note(now, before),), {}),
+                ("table", (mix_compare_table(mix), "outcomes_mix"), {"formats": MIX_FORMATS})]
+    return out
+
+
+def home_office_blocks(ho: pd.DataFrame | None, settings, pack_force: str) -> list[tuple]:
+    """The Home Office outcomes part: force against England and Wales by offence group, and the 'of which' rows;
+    a note when no Home Office file is configured; the fixture banner when the file is an illustrative fixture."""
+    out = [("heading", ("Home Office outcomes open data: force vs England and Wales", 2), {"anchor": "home-office"})]
+    if ho is None:
+        return out + [("para", (NO_HO_NOTE,), {})]
+    fixture = bool(ho["fixture"].any())
+    if fixture:
+        out.append(("banner", (FIXTURE_BANNER,), {}))
+    force = settings.force or ho_outcomes.ho_force_name(pack_force)
+    basis = "count_recorded" if settings.basis == "recorded" else "count_closed"
+    sm = ho_outcomes.summary(ho, force, basis)
+    if fixture:
+        sm.insert(0, "data", "ILLUSTRATIVE FIXTURE - not real data")
+    out += [("note", (ho_note(ho, settings.basis),), {}),
+            ("table", (sm, "outcomes_ho_summary"),
+             {"caption": ("ILLUSTRATIVE FIXTURE, not real data. " if fixture else "") +
+              f"{force} vs England and Wales by offence group.", "formats": HO_FORMATS}),
+            ("table", (ho_outcomes.of_which_rows(ho, force, basis), "outcomes_ho_of_which"),
+             {"caption": "'Of which' rows for the force, shown beside their parent type and never added to it."})]
+    return out

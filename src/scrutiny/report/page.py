@@ -191,3 +191,21 @@ def chart(ch, description: str = "", counts: list | None = None) -> None:
 def banner(text: str, cls: str = "synthetic") -> None:
     """A visible coloured label inside a section (yellow 'synthetic' style by default), e.g. for fixture data."""
     _display_html(f'<div class="banner {html.escape(cls)}" role="note">{html.escape(str(text))}</div>')
+
+
+#: what a block of a page part may be: the display helpers above, by name
+_BLOCKS = {"heading", "para", "note", "table", "write_table", "chart", "banner"}
+
+
+def place(blocks, out_dir: str | Path | None = None) -> None:
+    """Show a page part the library built as data: blocks `(helper, args, kwargs)` naming one of the display
+    helpers (heading, para, note, table, write_table, chart, banner). Tables written to CSV go to `out_dir`.
+
+    Analyses cannot import the page helpers (they sit downstream), so a part whose content depends on the data
+    (e.g. a comparison shown only when the period allows it) is returned as blocks and placed here."""
+    for helper, args, kwargs in blocks:
+        if helper not in _BLOCKS:
+            raise ValueError(f"unknown page block {helper!r}; known: {sorted(_BLOCKS)}")
+        if helper in ("table", "write_table") and len(args) >= 2:
+            args = (*args[:2], out_dir, *args[2:])
+        globals()[helper](*args, **kwargs)
