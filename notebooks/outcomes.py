@@ -29,18 +29,17 @@ from scrutiny.report import charts, page
 p, period = page.start(params_file)
 po = p.outcomes
 k = po.follow_up_months
-data_end = period[1]
 cats = outcomes.load_categories(params.paths.resolve(po.categories))
 street = pd.read_parquet(f"{work_dir}/police_uk_street.parquet",
                          columns=["crime_id", "month", "crime_type", "last_outcome", "source_file", "source_row"])
 outs = pd.read_parquet(f"{work_dir}/police_uk_outcomes.parquet", columns=["crime_id", "month", "outcome_type"])
-linked, link_counts = outcomes.link(street, outs, cats, data_end, po.same_period_window)
+linked, link_counts = outcomes.link(street, outs, cats, p.reporting_month, po.same_period_window)
 cohort = outcomes.cohort(linked, k)
 rated = outcomes.with_rates(cohort)
 quarters = outcomes.cohort_by_quarter(cohort)
 groups = outcomes.group_shares(linked, outs, cats)
 km, medians = outcomes.time_to_outcome(linked)
-head = outcomes.headline(cohort, k, data_end)
+head = outcomes.headline(cohort, k, p.reporting_month)
 page.write_table(outcomes.cohort_table(cohort), "outcomes_cohort", out_dir)
 page.write_table(outcomes.summary_rows(head, outcomes.median_all(medians)), "outcomes_summary", out_dir)
 window_words = outcomes.WINDOW_WORDS[po.same_period_window]

@@ -101,7 +101,7 @@ def distinct_crimes(crimes: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
-         data_end: str, window: str = "quarter") -> tuple[pd.DataFrame, dict]:
+         reporting_month: str, window: str = "quarter") -> tuple[pd.DataFrame, dict]:
     """One row per crime (distinct Crime ID within a recording month; distinct_crimes) with its recorded month,
     the street rows it had as published (rows), first outcome and first charge lags and censoring.
 
@@ -124,7 +124,7 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     first_charge = o[o["charge"]].groupby("crime_id")["midx"].min().rename("charge_idx")
     c["recorded_idx"] = month_index(c["month"])
     c = c.join(first, on="crime_id").join(first_charge, on="crime_id")
-    end = months.to_index(data_end)
+    end = months.to_index(reporting_month)
     c["lag"] = c["first_idx"] - c["recorded_idx"]
     c["charge_lag"] = c["charge_idx"] - c["recorded_idx"]
     c["followed"] = end - c["recorded_idx"]  # months of follow-up after the recording month
@@ -379,10 +379,10 @@ def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories:
     return out
 
 
-def fixed_followup_months(data_end: str, k: int, start: str) -> tuple[list[str], list[str]] | None:
+def fixed_followup_months(reporting_month: str, k: int, start: str) -> tuple[list[str], list[str]] | None:
     """The latest three recording months with k months of follow-up (ending k months before the data end) and
     the same three months a year earlier; None when the earlier months are before `start`."""
-    last = months.shift(data_end, -k)
+    last = months.shift(reporting_month, -k)
     now = months.span(months.shift(last, -2), last)
     before = [months.shift(m, -12) for m in now]
     return None if before[0] < start else (now, before)
@@ -392,7 +392,7 @@ def pct(x: float | None, digits: int = 1) -> str:
     return "n/a" if x is None or pd.isna(x) else f"{100 * x:.{digits}f}%"
 
 
-def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
+def headline(cohort_: pd.DataFrame, k: int, reporting_month: str) -> dict:
     """The numbers the page and the Summary table quote, for All crime.
 
     first/last complete month: the earliest and latest recording months with k months of follow-up, with
@@ -403,7 +403,7 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
     """
     a = cohort_[cohort_["crime_type"] == ALL_CRIME].sort_values("recorded_month")
     done = a[a["followed_up_k"]]
-    out: dict = {"k": k, "data_end": data_end}
+    out: dict = {"k": k, "reporting_month": reporting_month}
     for key, row in (("first", done.iloc[0] if len(done) else None), ("last", done.iloc[-1] if len(done) else None)):
         if row is None:
             out[key] = None
@@ -412,10 +412,10 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
         out[key] = {"month": row["recorded_month"], "crimes": n, "within_k": x, "rate": x / n,
                     "ci": rates.wilson_ci(x, n), "charged": c, "charged_rate": c / n,
                     "charged_ci": rates.wilson_ci(c, n)}
-    lq_months = months.span(months.shift(data_end, -2), data_end)
+    lq_months = months.span(months.shift(reporting_month, -2), reporting_month)
     lq = a[a["recorded_month"].isin(lq_months)]
     q = cohort_by_quarter(cohort_)
-    lq_label = (f"in {months.financial_quarter_long(lq_months[0])}" if months.is_financial_quarter_end(data_end)
+    lq_label = (f"in {months.financial_quarter_long(lq_months[0])}" if months.is_financial_quarter_end(reporting_month)
                 else f"{months.label(lq_months[0])} to {months.label(lq_months[-1])}")
     naive = lq["outcomed_by_data_end"].sum() / lq["crimes"].sum() if lq["crimes"].sum() else float("nan")
     out["last_quarter"] = {"months": lq_months, "label": lq_label, "crimes": int(lq["crimes"].sum()),
@@ -446,7 +446,7 @@ def headline_sentences(h: dict) -> list[str]:
                  f"({pct(f['ci'][0])}–{pct(f['ci'][1])}).")
     lq = h["last_quarter"]
     text = (f"Crimes recorded {lq['label']} have a same-period outcome rate of {pct(lq['naive_rate'])} "
-            f"({lq['outcomed']:,} of {lq['crimes']:,} outcomed by {months.label(h['data_end'])}).")
+            f"({lq['outcomed']:,} of {lq['crimes']:,} outcomed by {months.label(h['reporting_month'])}).")
     lc = h["latest_complete_quarter"]
     if lc is not None:
         diff = 100 * (lq["naive_rate"] - lc["fixed_k_rate"])
@@ -754,9 +754,9 @@ def mix_blocks(linked: pd.DataFrame, outs: pd.DataFrame, street: pd.DataFrame, c
                period: tuple[str, str]) -> list[tuple]:
     """The outcome-mix part: like for like at a fixed follow-up when the period allows (else says why not), then
     the last outcome mix as published, reporting quarter against the same quarter a year earlier."""
-    data_end = period[1]
+    reporting_month = period[1]
     out = [("heading", ("Outcome mix: like for like at a fixed follow-up", 2), {"anchor": "mix"})]
-    ff = fixed_followup_months(data_end, k, period[0])
+    ff = fixed_followup_months(reporting_month, k, period[0])
     if ff is None:
         out.append(("para", (f"The period holds no three recording months with {k} months of follow-up whose same "
                              f"months a year earlier are also in the period: no like-for-like comparison of the "
@@ -773,7 +773,7 @@ def mix_blocks(linked: pd.DataFrame, outs: pd.DataFrame, street: pd.DataFrame, c
                  {"formats": {**MIX_FORMATS, "statistic": "{:.3g}"}})]
     out.append(("heading", ("Last outcome mix as published: reporting quarter and the same quarter last year", 3),
                 {}))
-    now = months.span(months.shift(data_end, -2), data_end)
+    now = months.span(months.shift(reporting_month, -2), reporting_month)
     before = [months.shift(m_, -12) for m_ in now]
     if before[0] < period[0]:
         out.append(("para", ("The period holds no full quarter a year before the reporting quarter: no "

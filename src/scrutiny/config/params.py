@@ -259,6 +259,11 @@ class Params(_Strict):
             read_msg(paths.resolve(self.peers.msg_file))
         return self
 
+    @property
+    def reporting_month(self) -> str:
+        """The month the pack reports on ('YYYY-MM'): the last month of the period, the one word used for it."""
+        return self.period.end
+
     def peers_force(self) -> str:
         """The Home Office PFA name of the pack's force (peers.force, else matched from pack.force)."""
         from scrutiny.reference.forces import force_name
