@@ -343,7 +343,8 @@ def render_sections(p: Params, build: Path, site: dict, aqa_by_section: dict) ->
                      current=f"{name}.html", body=views.notebook_body(nb), aqa_box=aqa_by_section[name], **ctx)
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
-            summaries.append(restore(pd.read_csv(s, keep_default_na=False)))
+            rows = restore(pd.read_csv(s, keep_default_na=False))
+            summaries.append(views.mark_synthetic(rows) if name in site["synthetic"] else rows)
     summary = pd.concat(summaries, ignore_index=True) if summaries else summary_frame([])
     neutralise(summary).to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
     found = build / "tables" / "performance_breaks.csv"

@@ -286,6 +286,13 @@ def pack_synthetic_banner(sections: dict[str, list[str]]) -> dict:
             "rows from them are marked on every page."}
 
 
+def mark_synthetic(summary_rows):
+    """Summary rows of a section fed by generated data, marked so on the front page and in summary.csv."""
+    out = summary_rows.copy()
+    out["topic"] = out["topic"].astype(str) + " (SYNTHETIC SAMPLE DATA)"
+    return out
+
+
 def section_banners(ctx: dict, name: str, synthetic_sections: dict[str, list[str]]) -> list[dict]:
     """A section page's banners: the pack-wide ones except the pack's synthetic notice, then this section's own
     synthetic banner when it reads generated data."""
