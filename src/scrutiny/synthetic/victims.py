@@ -275,11 +275,22 @@ def write_csv_gz(df: pd.DataFrame, path: Path) -> int:
     return path.stat().st_size
 
 
-def generate(out_dir: Path, seed: int = SEED) -> dict[str, Path]:
-    """Write force_crimes.csv.gz and victim_survey.csv.gz into out_dir; returns their paths."""
+PART_MONTHS = 12  # the crimes extract is written in 12-month parts (by recorded month) to keep each file small
+
+
+def generate(out_dir: Path, seed: int = SEED) -> list[Path]:
+    """Write the crimes extract in 12-month parts (force_crimes_<first>_<last>.csv.gz, one extract date
+    throughout) and victim_survey.csv.gz into out_dir; returns the paths written."""
     crimes, inner = crimes_frame(seed)
     survey = survey_frame(inner, seed)
-    out = {"force_crimes": Path(out_dir) / "force_crimes.csv.gz", "victim_survey": Path(out_dir) / "victim_survey.csv.gz"}
-    write_csv_gz(crimes, out["force_crimes"])
-    write_csv_gz(survey, out["victim_survey"])
-    return out
+    out_dir = Path(out_dir)
+    written = []
+    starts = month_starts()
+    month = crimes["recorded_date"].str[:7]
+    for i in range(0, len(starts), PART_MONTHS):
+        part = [s.strftime("%Y-%m") for s in starts[i:i + PART_MONTHS]]
+        path = out_dir / f"force_crimes_{part[0]}_{part[-1]}.csv.gz"
+        write_csv_gz(crimes[month.isin(part)], path)
+        written.append(path)
+    write_csv_gz(survey, out_dir / "victim_survey.csv.gz")
+    return written + [out_dir / "victim_survey.csv.gz"]
