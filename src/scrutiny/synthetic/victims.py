@@ -111,7 +111,9 @@ def _people(rng: np.random.Generator) -> pd.DataFrame:
     chronic = rng.choice(np.flatnonzero(~da), size=260, replace=False)
     rate[chronic[:30]] = rng.uniform(1.6, 3.0, 30)   # victimised most months (20+ offences a year)
     rate[chronic[30:]] = rng.uniform(0.5, 1.2, 230)  # several offences a year
-    return pd.DataFrame({"district": district, "da": da, "rate": rate})
+    targeted = ~da & (rng.random(n) < 0.003)  # people targeted for who they are: hate crime recurs for them
+    rate[targeted] = rng.gamma(0.6, 0.04 / 0.6, targeted.sum())
+    return pd.DataFrame({"district": district, "da": da, "rate": rate, "targeted": targeted})
 
 
 def _crimes(rng: np.random.Generator) -> pd.DataFrame:
@@ -129,7 +131,7 @@ def _crimes(rng: np.random.Generator) -> pd.DataFrame:
     da_flag = np.where(da_person, rng.random(n) < 0.85, rng.random(n) < 0.015)
     personal = pd.DataFrame({
         "date": _dates(rng, n, starts), "person": who, "offence": off, "da": da_flag,
-        "district": people["district"].to_numpy()[who],
+        "district": people["district"].to_numpy()[who], "targeted": people["targeted"].to_numpy()[who],
     })
     # a victim reports most crimes in their own district, some elsewhere
     moved = rng.random(n) < 0.12
@@ -167,9 +169,10 @@ def crimes_frame(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     group = np.array([t[2] for t in table], dtype=object)[df["offence"]]
     agg = np.array([t[3] or "" for t in table], dtype=object)[df["offence"]]
     personal = df["person"].to_numpy() >= 0
-    hate = personal & (rng.random(n) < np.where(np.isin(ctype, ["Violence with injury", "Violence without injury",
-                                                                 "Stalking and harassment",
-                                                                 "Criminal damage and arson"]), 0.025, 0.003))
+    hate_prone = np.isin(ctype, ["Violence with injury", "Violence without injury", "Stalking and harassment",
+                                 "Criminal damage and arson"])
+    targeted = df["targeted"].fillna(False).to_numpy(dtype=bool)
+    hate = personal & (rng.random(n) < np.where(hate_prone, np.where(targeted, 0.5, 0.01), 0.002))
     strand = np.where(hate, rng.choice(list(HATE_STRANDS), n, p=list(HATE_STRANDS.values())), "")
     recorded = df["date"].to_numpy()
     lag = np.minimum(rng.geometric(0.45, n) - 1, 60)
