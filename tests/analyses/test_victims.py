@@ -253,3 +253,25 @@ def test_followup_models_find_a_respondent_level_link():
     assert res["months_used"] == 6
     text = v.followup_sentence(res)
     assert "The respondent-level model answers the question" in text and "times the odds" in text
+
+
+def test_sentences_say_what_the_test_said():
+    rows = _month("2025-05", "A", 20, 40) + _month("2025-06", "A", 36, 40) + _month("2024-06", "A", 5, 10)
+    long = v.answers_long(survey(rows))
+    t = v.satisfaction(long, ["month"], min_n=30)
+    ch = v.changes(t, [], ["2025-06"], min_n=30)
+    text = v.satisfaction_sentence(t, ch, "2025-06", min_n=30)
+    assert text.startswith("In June 2025, 90.0% of respondents (36 of 40) were satisfied with the whole experience")
+    assert "Against May 2025 (50.0% of 40): significant increase (two-proportion z-test (pooled), p < 0.001)" in text
+    assert "Against June 2024 (10 respondents): not compared: fewer than 30" in text
+    assert "no significant" not in text
+    small = v.satisfaction(v.answers_long(survey(_month("2025-06", "A", 5, 10))), ["month"], min_n=30)
+    assert "fewer than 30, so no rate is published" in v.satisfaction_sentence(small, ch.iloc[:0], "2025-06")
+
+
+def test_repeat_sentence_states_values_without_judgement():
+    rates = pd.DataFrame({"month": ["2025-05", "2025-06"], "area": [v.ALL_AREAS] * 2, "victims": [1000, 1200],
+                          "repeat_victims": [250, 330], "rate": [0.25, 0.275]})
+    text = v.repeat_sentence(rates, "2025-06")
+    assert text == ("In June 2025, 1,200 victims were recorded; 330 of them (27.5%) had at least one other offence "
+                    "in the preceding 12 months (repeat victims). The rate was 25.0% in May 2025 (the month before).")

@@ -441,3 +441,55 @@ def victims_without_id(crimes: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     g = g.reindex(months, fill_value=0).reset_index()
     return g.rename(columns={"size": "crimes", "sum": "crimes_without_victim_id"})
 
+
+
+# --- sentences ----------------------------------------------------------------------------------------------------
+
+def _label(month: str) -> str:
+    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+    y, m = month.split("-")
+    return f"{names[int(m) - 1]} {y}"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def satisfaction_sentence(table: pd.DataFrame, change: pd.DataFrame, month: str, stage: str = "whole_experience",
+                          min_n: int = MIN_N) -> str:
+    """The reporting month's satisfaction with one stage, its Wilson interval, and both comparisons as tested."""
+    row = table[(table["month"] == month) & (table["stage"] == stage)]
+    what = STAGE_LABELS[stage].lower()
+    if row.empty or row["n"].iloc[0] == 0:
+        return f"No respondent answered the {what} question in {_label(month)}."
+    r = row.iloc[0]
+    if r["suppressed"]:
+        return (f"{r['n']:,} respondents answered the {what} question in {_label(month)}: fewer than {min_n}, so no "
+                "rate is published for the month (see the rolling views below).")
+    text = (f"In {_label(month)}, {_pct(r['rate'])} of respondents ({r['satisfied']:,} of {r['n']:,}) were satisfied "
+            f"with the {what} (Wilson 95% interval {_pct(r['low'])} to {_pct(r['high'])}).")
+    c = change[(change["month"] == month) & (change["stage"] == stage)]
+    for _, x in c.iterrows():
+        then = _label(x["compared_month"])
+        base = (f" {_pct(x['rate_then'])} of {x['n_then']:,}" if np.isfinite(x["rate_then"]) else
+                f" {x['n_then']:,} respondents")
+        text += f" Against {then} ({base.strip()}): {x['judgement']}."
+    return text
+
+
+def repeat_sentence(rates: pd.DataFrame, month: str, noun: str = "victims") -> str:
+    """The month's victims and repeat victims, with the previous month and the same month last year as values
+    (repeat counts are a full count, not a sample: no test is applied)."""
+    f = rates[rates["area"] == ALL_AREAS].set_index("month")
+    if month not in f.index or f.loc[month, "victims"] == 0:
+        return f"No {noun} were recorded in {_label(month)}."
+    r = f.loc[month]
+    text = (f"In {_label(month)}, {r['victims']:,} {noun} were recorded; {r['repeat_victims']:,} of them "
+            f"({_pct(r['rate'])}) had at least one other offence in the preceding 12 months (repeat victims).")
+    then = [(shift_month(month, -k), w) for k, w in ((1, "the month before"), (12, "a year earlier"))]
+    parts = [f"{_pct(f.loc[m, 'rate'])} in {_label(m)} ({w})" for m, w in then
+             if m in f.index and f.loc[m, "victims"] > 0]
+    if parts:
+        text += " The rate was " + " and ".join(parts) + "."
+    return text
