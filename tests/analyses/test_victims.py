@@ -67,8 +67,10 @@ def test_subsets_same_subset_or_any_other_offence():
                  ("C3", "V2", "2025-02-10", "A", True), ("C4", "V2", "2025-06-11", "A", True),
                  ("C5", "V3", "2025-06-12", "A", False), ("C6", "V3", "2025-05-12", "A", False)])
     da = df["da"].to_numpy()
-    assert repeat_of(df, "2025-06", focus=da) == {"V1": False, "V2": True}  # V3 has no DA offence: not counted
-    assert repeat_of(df, "2025-06", focus=da, same_subset=False) == {"V1": True, "V2": True}
+    assert repeat_of(df, "2025-06", subsets={"DA": da}) == {"V1": False, "V2": True}  # V3: no DA offence
+    assert repeat_of(df, "2025-06", subsets={"DA": da}, same_subset=False) == {"V1": True, "V2": True}
+    both = v.repeat_victims(df, ["2025-06"], subsets={"all": None, "DA": da})
+    assert both.groupby("subset")["repeat_victim"].sum().to_dict() == {"DA": 1, "all": 3}
 
 
 def timeline():
@@ -98,19 +100,19 @@ def test_bands_add_up_to_the_cohort_total():
     pv = v.repeat_victims(df, ["2025-06"])
     rep = pv.set_index("victim_id")["repeat_victim"].to_dict()
     assert rep == {"V1": True, "V2": True, "V3": True, "V4": True, "V5": False, "V6": False}
-    totals = v.cohort_offence_totals(df, pv)
-    assert totals == {"2025-06": 26 + 4 + 2 + 7}
+    totals = v.cohort_offence_totals(pv)
+    assert totals == {(v.ALL_VICTIMS, "2025-06"): 26 + 4 + 2 + 7}
     bands = v.repeat_bands(pv, totals).set_index("band")
     assert bands["repeat_victims"].to_dict() == {"2": 1, "3–5": 1, "6–19": 1, "20+": 1}
     assert bands["offences_12m"].to_dict() == {"2": 2, "3–5": 4, "6–19": 7, "20+": 26}
-    assert bands["offences_12m"].sum() == totals["2025-06"]
+    assert bands["offences_12m"].sum() == totals[(v.ALL_VICTIMS, "2025-06")]
 
 
 def test_band_assertion_fails_when_the_bands_do_not_add_up():
     df = timeline()
     pv = v.repeat_victims(df, ["2025-06"])
     with pytest.raises(AssertionError, match="do not add up"):
-        v.repeat_bands(pv, {"2025-06": 38})
+        v.repeat_bands(pv, {(v.ALL_VICTIMS, "2025-06"): 38})
     with pytest.raises(ValueError):
         v.band_of(1)
     assert [v.band_of(k) for k in (2, 3, 5, 6, 19, 20, 300)] == ["2", "3–5", "3–5", "6–19", "6–19", "20+", "20+"]

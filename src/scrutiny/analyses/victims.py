@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ..stats import logistic
 from ..stats import proportions as pr
 
 STAGES = ["ease_of_contact", "actions", "follow_up", "treatment", "whole_experience"]
@@ -208,47 +209,44 @@ def satisfied_wide(survey: pd.DataFrame, satisfied=SATISFIED_CODES, excluded=EXC
 
 def followup_models(wide: pd.DataFrame, min_n: int = MIN_N, alpha: float = ALPHA) -> dict:
     """Respondent level: logistic regressions of whole-experience satisfied on follow-up satisfied, alone and
-    controlling for the other three stages and crime type (statsmodels Logit, maximum likelihood; odds ratios with
-    Wald 95% intervals). Month level: Pearson correlation across months of the monthly follow-up and
-    whole-experience rates (months with at least min_n respondents). Returns the tables and the figures the
-    sentence needs."""
-    import statsmodels.formula.api as smf
-    from scipy import stats
+    controlling for the other three stages and crime type (maximum likelihood, stats.logistic; odds ratios with
+    Wald intervals). Month level: Pearson correlation across months of the monthly follow-up and whole-experience
+    rates (months with at least min_n respondents; p from t = r√((n−2)/(1−r²)) on n−2 degrees of freedom).
+    Returns the tables and the figures the sentence needs."""
+    from scipy import special
 
-    rows = []
     models = {
-        "follow-up only": "whole_experience ~ follow_up",
+        "follow-up only": (["follow_up"], []),
         "controlling for the other stages and crime type":
-            "whole_experience ~ follow_up + ease_of_contact + actions + treatment + C(crime_type)",
+            (["follow_up", "ease_of_contact", "actions", "treatment"], ["crime_type"]),
     }
-    fitted = {}
-    for name, formula in models.items():
-        m = smf.logit(formula, data=wide).fit(disp=False)
-        fitted[name] = m
-        ci = m.conf_int(alpha)
-        for term in m.params.index:
-            if term == "Intercept":
-                continue
-            rows.append({"model": name, "term": _term_label(term), "odds_ratio": float(np.exp(m.params[term])),
-                         "low": float(np.exp(ci.loc[term, 0])), "high": float(np.exp(ci.loc[term, 1])),
-                         "pvalue": float(m.pvalues[term]), "respondents": int(m.nobs)})
-    coef = pd.DataFrame(rows)
+    frames = []
+    for name, (numeric, categorical) in models.items():
+        X, terms = logistic.design(wide, numeric, categorical)
+        res = logistic.fit(X, wide["whole_experience"].to_numpy(), terms)
+        t = res.odds_ratios(alpha).iloc[1:]  # not the intercept
+        frames.append(t.assign(model=name, respondents=res.nobs))
+    coef = pd.concat(frames, ignore_index=True)
+    coef["term"] = coef["term"].map(_term_label)
+    coef = coef[["model", "term", "odds_ratio", "low", "high", "pvalue", "respondents"]]
     monthly = wide.groupby("month", as_index=False).agg(respondents=("follow_up", "size"),
                                                         follow_up=("follow_up", "mean"),
                                                         whole_experience=("whole_experience", "mean"))
     used = monthly[monthly["respondents"] >= min_n]
-    if len(used) >= 3:
-        r, p = stats.pearsonr(used["follow_up"], used["whole_experience"])
-    else:
-        r, p = np.nan, np.nan
+    r = p = np.nan
+    if len(used) >= 3 and used["follow_up"].std() > 0 and used["whole_experience"].std() > 0:
+        r = float(np.corrcoef(used["follow_up"], used["whole_experience"])[0, 1])
+        df_ = len(used) - 2
+        t = r * np.sqrt(df_ / max(1 - r * r, 1e-300))
+        p = float(2 * special.stdtr(df_, -abs(t)))
     adj = coef[(coef["model"] != "follow-up only") & (coef["term"] == "Follow-up satisfied")].iloc[0]
     return {"coefficients": coef, "monthly": monthly, "months_used": len(used), "r": float(r), "r_pvalue": float(p),
             "adjusted": adj, "respondents": int(adj["respondents"])}
 
 
 def _term_label(term: str) -> str:
-    if term.startswith("C(crime_type)[T."):
-        return "Crime type: " + term[len("C(crime_type)[T."):-1]
+    if term.startswith("crime_type["):
+        return "Crime type: " + term[len("crime_type["):-1]
     return STAGE_LABELS.get(term, term) + " satisfied"
 
 
@@ -289,37 +287,74 @@ def repeat_months(period: list[str], first_data_month: str, lookback: int = LOOK
     return [m for m in period if m >= first]
 
 
+ALL_VICTIMS = "All victims"
+
 _REPEAT_SQL = """
-WITH c AS (
-    SELECT crime_ref, victim_id, CAST(recorded_date AS DATE) AS d, strftime(CAST(recorded_date AS DATE), '%Y-%m')
-           AS month, district, focus
-    FROM crimes WHERE victim_id IS NOT NULL AND victim_id <> ''
-),
-a AS (SELECT * FROM c WHERE focus AND month IN (SELECT month FROM months)),
-b AS (SELECT * FROM c WHERE focus OR NOT $same_subset),
+WITH a AS (SELECT * FROM cs WHERE month IN (SELECT month FROM months)),
 hits AS (
-    SELECT a.month, a.victim_id, a.crime_ref, a.d, a.district,
-           count(b.crime_ref) AS others
-    FROM a LEFT JOIN b ON b.victim_id = a.victim_id AND b.crime_ref <> a.crime_ref
+    SELECT a.subset, a.month, a.victim_id, a.crime_ref, a.d, a.district, count(b.crime_ref) AS others
+    FROM a LEFT JOIN $b b ON b.victim_id = a.victim_id $same AND b.crime_ref <> a.crime_ref
          AND b.d BETWEEN a.d - INTERVAL $lookback MONTH AND a.d
     GROUP BY ALL
 ),
 per_victim AS (
-    SELECT month, victim_id, count(*) AS offences_in_month, bool_or(others > 0) AS repeat_victim,
+    SELECT subset, month, victim_id, count(*) AS offences_in_month, bool_or(others > 0) AS repeat_victim,
            max(d) AS last_date, arg_max(district, (d, crime_ref)) AS district
-    FROM hits GROUP BY month, victim_id
+    FROM hits GROUP BY ALL
 )
-SELECT p.month, p.victim_id, p.district, p.offences_in_month, p.repeat_victim, p.last_date,
+SELECT p.subset, p.month, p.victim_id, p.district, p.offences_in_month, p.repeat_victim, p.last_date,
        count(b.crime_ref) AS offences_12m
-FROM per_victim p LEFT JOIN b ON b.victim_id = p.victim_id
+FROM per_victim p LEFT JOIN $b b ON b.victim_id = p.victim_id $same_p
      AND b.d BETWEEN p.last_date - INTERVAL $lookback MONTH AND p.last_date
-GROUP BY ALL ORDER BY p.month, p.victim_id
+GROUP BY ALL ORDER BY ALL
+"""
+
+_COHORT_SQL = """
+SELECT p.subset, p.month, count(*) AS offences
+FROM (SELECT DISTINCT subset, month, victim_id, last_date FROM cohort) p
+JOIN $b b ON b.victim_id = p.victim_id $same_p
+WHERE b.d <= p.last_date AND b.d >= p.last_date - INTERVAL $lookback MONTH
+GROUP BY ALL
 """
 
 
-def repeat_victims(crimes: pd.DataFrame, months: list[str], focus=None, same_subset: bool = True,
+def _connect_crimes(crimes: pd.DataFrame, subsets: dict) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding `cs` (one row per crime with a victim and subset it belongs to) and `c_all`
+    (every crime with a victim)."""
+    import pyarrow as pa
+
+    cols = {"crime_ref": pa.array(crimes["crime_ref"].astype("string"), type=pa.string()),
+            "victim_id": pa.array(crimes["victim_id"].astype("string"), type=pa.string()),
+            "d": pa.array(pd.to_datetime(crimes["recorded_date"]).to_numpy()),
+            "district": pa.array(crimes["district"].astype("string"), type=pa.string())}
+    names = list(subsets)
+    for i, name in enumerate(names):
+        mask = subsets[name]
+        cols[f"m{i}"] = pa.array(np.ones(len(crimes), dtype=bool) if mask is None else np.asarray(mask, dtype=bool))
+    c = pa.table(cols)
+    con = duckdb.connect()
+    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
+    con.register("crimes", c)
+    con.execute("CREATE TABLE c_all AS SELECT crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district "
+                "FROM crimes WHERE victim_id IS NOT NULL AND trim(victim_id) <> ''")
+    quoted = ["'" + name.replace("'", "''") + "'" for name in names]
+    union = " UNION ALL ".join(
+        f"SELECT {q} AS subset, crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district FROM crimes "
+        f"WHERE m{i} AND victim_id IS NOT NULL AND trim(victim_id) <> ''" for i, q in enumerate(quoted))
+    con.execute(f"CREATE TABLE cs AS {union}")
+    return con
+
+
+def _sql(template: str, same_subset: bool, lookback: int) -> str:
+    b = "cs" if same_subset else "c_all"
+    return (template.replace("$b", b).replace("$same_p", "AND b.subset = p.subset" if same_subset else "")
+            .replace("$same", "AND b.subset = a.subset" if same_subset else "")
+            .replace("$lookback", str(int(lookback))))
+
+
+def repeat_victims(crimes: pd.DataFrame, months: list[str], subsets: dict | None = None, same_subset: bool = True,
                    lookback: int = LOOKBACK_MONTHS) -> pd.DataFrame:
-    """One row per victim recorded in each reporting month, with whether they are a repeat victim.
+    """One row per subset, reporting month and victim recorded in it, with whether they are a repeat victim.
 
     Definition (as published: a victim recorded in the reporting month who has had at least one other offence in
     the preceding 12 months): a victim is a repeat victim in month M when one of their offences recorded in M, on
@@ -328,32 +363,41 @@ def repeat_victims(crimes: pd.DataFrame, months: list[str], focus=None, same_sub
     back counts (29 February steps back to 28 February); an offence after d does not count for d (but a later
     offence in M looks back to the earlier one). Crimes with no victim_id are not anyone's offence and are left out.
 
-    focus: a boolean per crime (e.g. the domestic-abuse flag): only victims of a focus offence in M are counted;
-    with same_subset the other offence must be a focus offence too ("repeat victim of domestic abuse"), otherwise
-    any offence counts. offences_12m: the victim's offences (focus offences with same_subset) from their last
-    offence in M back 12 months, that offence included; district: the district of that last offence.
+    subsets: name -> a boolean per crime (None: every crime); by default {"All victims": None}. Only victims of a
+    subset offence in M are counted in that subset; with same_subset the other offence must be in the subset too
+    ("repeat victim of domestic abuse"), otherwise any offence counts. offences_12m: the victim's offences (of the
+    subset, with same_subset) from their last offence in M back 12 months, that offence included; district: the
+    district of that last offence. The check on the band table is `cohort_offence_totals`.
     """
-    c = crimes[["crime_ref", "victim_id", "recorded_date", "district"]].copy()
-    c["focus"] = True if focus is None else np.asarray(focus, dtype=bool)
-    con = duckdb.connect()
+    subsets = {ALL_VICTIMS: None} if subsets is None else subsets
+    con = _connect_crimes(crimes, subsets)
     try:
-        con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
-        con.register("crimes", c)
         con.register("months", pd.DataFrame({"month": list(months)}))
-        sql = _REPEAT_SQL.replace("$same_subset", "true" if same_subset else "false").replace(
-            "$lookback", str(int(lookback)))
-        out = con.execute(sql).df()
+        out = con.sql(_sql(_REPEAT_SQL, same_subset, lookback)).to_arrow_table().to_pandas()
+        out["repeat_victim"] = out["repeat_victim"].astype(bool)
+        cohort = out[out["repeat_victim"]][["subset", "month", "victim_id", "last_date"]]
+        con.register("cohort", cohort)
+        totals = con.sql(_sql(_COHORT_SQL, same_subset, lookback)).to_arrow_table().to_pandas()
     finally:
         con.close()
-    out["repeat_victim"] = out["repeat_victim"].astype(bool)
     out["offences_12m"] = out["offences_12m"].astype(int)
     out["offences_in_month"] = out["offences_in_month"].astype(int)
+    out.attrs["cohort_offences"] = {(r.subset, r.month): int(r.offences) for r in totals.itertuples()}
     return out
+
+
+def cohort_offence_totals(per_victim: pd.DataFrame) -> dict:
+    """(subset, month) -> offences of the month's repeat-victim cohort in their 12 months, counted by a separate
+    join of the cohort to the crimes (not from offences_12m), as the check on the band table."""
+    return dict(per_victim.attrs.get("cohort_offences", {}))
 
 
 def repeat_rates(per_victim: pd.DataFrame, months: list[str], areas: list[str] | None = None) -> pd.DataFrame:
     """month, area, victims, repeat_victims, rate: all districts together and each district (a victim is placed in
-    the district of their last offence in the month). Every month × area appears, zero where nobody was recorded."""
+    the district of their last offence in the month). Every month × area appears, zero where nobody was recorded.
+    `per_victim` holds one subset."""
+    if per_victim["subset"].nunique() > 1:
+        raise ValueError("repeat_rates takes one subset at a time")
     force = per_victim.assign(area=ALL_AREAS)
     both = pd.concat([force, per_victim.assign(area=per_victim["district"])], ignore_index=True)
     g = both.groupby(["month", "area"], as_index=False).agg(victims=("victim_id", "size"),
@@ -373,45 +417,29 @@ def band_of(offences: int) -> str:
     raise ValueError(f"a repeat victim has at least 2 offences in 12 months, got {offences}")
 
 
-def repeat_bands(per_victim: pd.DataFrame, cohort_offences: dict[str, int]) -> pd.DataFrame:
-    """Repeat victims of each month by offences in their 12 months (bands 2, 3–5, 6–19, 20+) with the offences
-    they account for. Asserts that the bands' offences add up to the cohort total counted independently
-    (`cohort_offences`, month -> offences, from cohort_offence_totals)."""
+def repeat_bands(per_victim: pd.DataFrame, cohort_offences: dict) -> pd.DataFrame:
+    """Repeat victims of each subset and month by offences in their 12 months (bands 2, 3–5, 6–19, 20+) with the
+    offences they account for. Asserts that the bands' offences add up to the cohort total counted independently
+    (`cohort_offences`, (subset, month) -> offences, from cohort_offence_totals)."""
     rep = per_victim[per_victim["repeat_victim"]].copy()
     rep["band"] = [band_of(n) for n in rep["offences_12m"]]
     labels = [b[0] for b in BANDS]
-    g = rep.groupby(["month", "band"], as_index=False).agg(repeat_victims=("victim_id", "size"),
-                                                           offences_12m=("offences_12m", "sum"))
-    grid = pd.MultiIndex.from_product([sorted(per_victim["month"].unique()), labels],
-                                      names=["month", "band"]).to_frame(index=False)
-    g = grid.merge(g, on=["month", "band"], how="left").fillna(0)
+    g = rep.groupby(["subset", "month", "band"], as_index=False).agg(repeat_victims=("victim_id", "size"),
+                                                                     offences_12m=("offences_12m", "sum"))
+    keys = per_victim[["subset", "month"]].drop_duplicates()
+    grid = keys.merge(pd.DataFrame({"band": labels}), how="cross")
+    g = grid.merge(g, on=["subset", "month", "band"], how="left").fillna({"repeat_victims": 0, "offences_12m": 0})
     g[["repeat_victims", "offences_12m"]] = g[["repeat_victims", "offences_12m"]].astype(int)
     g["band"] = pd.Categorical(g["band"], labels, ordered=True)
-    g = g.sort_values(["month", "band"]).reset_index(drop=True)
+    g = g.sort_values(["subset", "month", "band"]).reset_index(drop=True)
     g["band"] = g["band"].astype(str)
-    totals = g.groupby("month")["offences_12m"].sum()
-    for month, total in totals.items():
-        expected = cohort_offences.get(month, 0)
+    totals = g.groupby(["subset", "month"])["offences_12m"].sum()
+    for key, total in totals.items():
+        expected = cohort_offences.get(key, 0)
         if int(total) != int(expected):
-            raise AssertionError(f"repeat-victim bands for {month} hold {total} offences but the cohort has "
-                                 f"{expected}: the bands do not add up")
+            raise AssertionError(f"repeat-victim bands for {key[0]}, {key[1]} hold {total} offences but the cohort "
+                                 f"has {expected}: the bands do not add up")
     return g
-
-
-def cohort_offence_totals(crimes: pd.DataFrame, per_victim: pd.DataFrame, focus=None, same_subset: bool = True,
-                          lookback: int = LOOKBACK_MONTHS) -> dict[str, int]:
-    """Offences of each month's repeat-victim cohort in their 12 months, counted straight from the crimes (one
-    join of cohort to crimes), as the check on the band table."""
-    c = crimes[["crime_ref", "victim_id", "recorded_date"]].copy()
-    f = np.ones(len(c), dtype=bool) if focus is None else np.asarray(focus, dtype=bool)
-    c = c[f if same_subset else np.ones(len(c), dtype=bool)]
-    c = c[c["victim_id"].notna() & (c["victim_id"] != "")]
-    cohort = per_victim.loc[per_victim["repeat_victim"], ["month", "victim_id", "last_date"]]
-    m = cohort.merge(c, on="victim_id")
-    d = pd.to_datetime(m["recorded_date"])
-    last = pd.to_datetime(m["last_date"])
-    inside = (d <= last) & (d >= last - pd.DateOffset(months=lookback))
-    return {k: int(v) for k, v in m[inside.to_numpy()].groupby("month").size().items()}
 
 
 def persistence(per_victim: pd.DataFrame, months: list[str]) -> pd.DataFrame:

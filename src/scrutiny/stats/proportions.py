@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 Z95 = 1.959963984540054  # Φ⁻¹(0.975)
 Z998 = 3.090232306167813  # Φ⁻¹(0.999)
@@ -19,7 +19,7 @@ FISHER = "Fisher's exact test"
 
 
 def _z(alpha: float) -> float:
-    return float(stats.norm.ppf(1 - alpha / 2))
+    return float(special.ndtri(1 - alpha / 2))
 
 
 def wilson_interval(successes, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -66,16 +66,18 @@ def two_proportion_test(x1, n1, x2, n2, min_expected: float = 5.0) -> pd.DataFra
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = (p1 - p2) / se
         expected = np.minimum.reduce([pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2])
-    p = 2 * stats.norm.sf(np.abs(z))
+    p = 2 * special.ndtr(-np.abs(z))
     same = ~empty & ((pooled == 0) | (pooled == 1))
     small = ~empty & ~same & (expected < min_expected)
     method = np.where(empty, "not tested (no responses in a group)",
                       np.where(same, "not tested (every answer the same)", np.where(small, FISHER, Z_POOLED)))
     stat = np.where(empty | same, np.nan, z)
     p = np.where(empty, np.nan, np.where(same, 1.0, p))
+    if small.any():
+        from scipy.stats import fisher_exact  # only when needed: scipy.stats is slow to import
     for i in np.flatnonzero(small):
         table = [[int(x1.flat[i]), int(n1.flat[i] - x1.flat[i])], [int(x2.flat[i]), int(n2.flat[i] - x2.flat[i])]]
-        odds, pf = stats.fisher_exact(table, alternative="two-sided")
+        odds, pf = fisher_exact(table, alternative="two-sided")
         stat.flat[i], p.flat[i] = odds, pf
     return pd.DataFrame({"difference": (p1 - p2).ravel(), "statistic": stat.ravel(), "pvalue": p.ravel(),
                          "method": method.ravel()})
