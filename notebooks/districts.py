@@ -19,33 +19,36 @@ work_dir = ""     # prepared tables written by the validation step
 out_dir = ""      # the pack folder being built
 
 # %%
-from scrutiny import charts, districts, measures, months, nb, params, performance
+from scrutiny.analyses import districts, measures, performance
+from scrutiny.config import params
+from scrutiny.reference import months
+from scrutiny.report import charts, page
 
-p, period = nb.start(params_file)
+p, period = page.start(params_file)
 cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
-series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=nb.min_count())
+series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=page.min_count())
 monthly, names, found, summary = series["monthly"], series["districts"], series["breaks"], series["summary"]
 chart_frame = series["chart_frame"]
 edition = p.districts.population_edition
 pop = districts.read_population()
 pops = districts.match_population(names, pop, edition, districts.population_year(pop, edition, period[1]))
-rates = districts.rate_table(monthly, summary, found, cat, pops, period[1], min_count=nb.min_count())
-nb.write_table(rates, "districts_rates", out_dir, counts=["quarter_value", "same_quarter_last_year", "last12"])
+rates = districts.rate_table(monthly, summary, found, cat, pops, period[1], min_count=page.min_count())
+page.write_table(rates, "districts_rates", out_dir, counts=["quarter_value", "same_quarter_last_year", "last12"])
 
 # %%
-nb.para(districts.intro(pops, p.pack.force, period, p.performance.district_min_share))
-nb.note(districts.method_note(pops, p.spc.rules, len(months.span(*period)), p.spc.baseline_months))
+page.para(districts.intro(pops, p.pack.force, period, p.performance.district_min_share))
+page.note(districts.method_note(pops, p.spc.rules, len(months.span(*period)), p.spc.baseline_months))
 
 # %%
 for row in pops.to_dict("records"):
     name, area = row["district"], measures.area_key("district", row["district"])
     t = rates[rates["district"] == name]
-    shown = districts.display(t, nb.min_count())
-    nb.heading(name, 2, anchor=districts.anchor(name))
-    nb.para(districts.population_sentence(row))
-    nb.table(shown, caption=f"{name}: every measure. All districts in tables/districts_rates.csv.",
+    shown = districts.display(t, page.min_count())
+    page.heading(name, 2, anchor=districts.anchor(name))
+    page.para(districts.population_sentence(row))
+    page.table(shown, caption=f"{name}: every measure. All districts in tables/districts_rates.csv.",
              counts=list(shown.columns[[1, 2, 4]]), formats={c: "{:,.2f}" for c in shown.columns[[3, 5]]})
-    nb.chart(charts.small_multiples(chart_frame[chart_frame["area"] == area], {m.id: m.label for m in cat.measures},
+    page.chart(charts.small_multiples(chart_frame[chart_frame["area"] == area], {m.id: m.label for m in cat.measures},
                                     f"{name}: every measure, count per month, {months.label(period[0])} to "
                                     f"{months.label(period[1])}"),
              f"Small line charts of monthly counts of every measure for {name}; each has its own count axis from 0. "

@@ -21,9 +21,13 @@ out_dir = ""      # the pack folder being built
 # %%
 import pandas as pd
 
-from scrutiny import charts, ho_outcomes, months, nb, outcomes, params
+from scrutiny.analyses import outcomes
+from scrutiny.config import params
+from scrutiny.inputs import ho_outcomes
+from scrutiny.reference import months
+from scrutiny.report import charts, page
 
-p, period = nb.start(params_file)
+p, period = page.start(params_file)
 po = p.outcomes
 k = po.follow_up_months
 data_end = period[1]
@@ -34,116 +38,116 @@ outs = pd.read_parquet(f"{work_dir}/police_uk_outcomes.parquet", columns=["crime
 linked, link_counts = outcomes.link(street, outs, cats, data_end, po.same_period_window)
 cohort = outcomes.cohort(linked, k)
 rated = outcomes.with_rates(cohort)
-quarters = outcomes.quarters(cohort)
+quarters = outcomes.cohort_by_quarter(cohort)
 groups = outcomes.group_shares(linked, outs, cats)
 km, medians = outcomes.time_to_outcome(linked)
 head = outcomes.headline(cohort, k, data_end)
-nb.write_table(outcomes.cohort_table(cohort), "outcomes_cohort", out_dir)
-nb.write_table(outcomes.summary_rows(head, outcomes.median_all(medians)), "outcomes_summary", out_dir)
+page.write_table(outcomes.cohort_table(cohort), "outcomes_cohort", out_dir)
+page.write_table(outcomes.summary_rows(head, outcomes.median_all(medians)), "outcomes_summary", out_dir)
 window_words = outcomes.WINDOW_WORDS[po.same_period_window]
 
 # %%
-nb.para(outcomes.source_sentence(p.pack.force, period))
-nb.note(outcomes.coverage_sentence(outcomes.first_month_coverage(street, outs, period[0])))
-nb.note(outcomes.definitions_note(po.same_period_window, k))
-nb.note("The police.uk → Home Office mapping (outcome type, group, charged and evidential-difficulty flags) is "
+page.para(outcomes.source_sentence(p.pack.force, period))
+page.note(outcomes.coverage_sentence(outcomes.first_month_coverage(street, outs, period[0])))
+page.note(outcomes.definitions_note(po.same_period_window, k))
+page.note("The police.uk → Home Office mapping (outcome type, group, charged and evidential-difficulty flags) is "
         "analyst-defined: data.police.uk publishes no official crosswalk. The table is at the end of this page.")
-nb.para(outcomes.linkage_sentence(link_counts, nb.min_count()))
-nb.write_table(pd.DataFrame([link_counts]), "outcomes_linkage", out_dir)
+page.para(outcomes.linkage_sentence(link_counts, page.min_count()))
+page.write_table(pd.DataFrame([link_counts]), "outcomes_linkage", out_dir)
 
 # %%
-nb.heading("Outcome rates: same period and fixed follow-up", 2, anchor="cohort")
+page.heading("Outcome rates: same period and fixed follow-up", 2, anchor="cohort")
 for s in outcomes.headline_sentences(head):
-    nb.para(s)
+    page.para(s)
 allc = rated[rated["crime_type"] == outcomes.ALL_CRIME]
-nb.chart(charts.rate_lines(allc, "recorded_month", outcomes.rate_series(k),
+page.chart(charts.rate_lines(allc, "recorded_month", outcomes.rate_series(k),
                          f"All crime, {p.pack.force}: outcome rates by month of recording"),
     f"Line chart by month of recording of the same-period outcome rate, the {k}-month fixed follow-up outcome "
     f"rate and the {k}-month charge rate; values in the table below and tables/outcomes_cohort_rates.csv.")
-nb.para(outcomes.SAWTOOTH_NOTE)
-nb.note(outcomes.reissue_note(outs, nb.min_count()))
-nb.table(outcomes.quarters_table(quarters, k), "outcomes_quarters", out_dir, caption=outcomes.quarters_caption(k),
+page.para(outcomes.SAWTOOTH_NOTE)
+page.note(outcomes.reissue_note(outs, page.min_count()))
+page.table(outcomes.quarters_table(quarters, k), "outcomes_quarters", out_dir, caption=outcomes.quarters_caption(k),
          formats=outcomes.quarters_formats(k))
-nb.write_table(rated, "outcomes_cohort_rates", out_dir)
+page.write_table(rated, "outcomes_cohort_rates", out_dir)
 lc = head["last"]["month"] if head["last"] else None
 if lc:
-    nb.table(outcomes.by_type_table(rated, lc), "outcomes_by_type", out_dir, caption=f"Crimes recorded in "
+    page.table(outcomes.by_type_table(rated, lc), "outcomes_by_type", out_dir, caption=f"Crimes recorded in "
              f"{months.label(lc)} by police.uk crime type: outcome and charge within {k} months (95% Wilson "
              f"interval). Every month and type: tables/outcomes_cohort.csv.", formats=outcomes.BY_TYPE_FORMATS)
 
 # %%
-nb.heading("Outcome groups among outcomed crimes", 2, anchor="groups")
-nb.para(f"Each crime outcomed by the end of {window_words} counts once, in the group of its latest outcome by "
+page.heading("Outcome groups among outcomed crimes", 2, anchor="groups")
+page.para(f"Each crime outcomed by the end of {window_words} counts once, in the group of its latest outcome by "
         f"then (Home Office outcome groups through the analyst-defined mapping). Shares are of outcomed crimes.")
 piv = outcomes.group_shares_by_quarter(groups)
-nb.table(piv, caption="All crime: share of each outcome group among crimes outcomed by the window end, by "
+page.table(piv, caption="All crime: share of each outcome group among crimes outcomed by the window end, by "
          "financial quarter of recording (Q1 = April–June). Every crime type and month: tables/outcomes_groups.csv.", formats={c_: "{:.1%}" for c_ in piv.columns if c_ != "outcome_group"})
-nb.write_table(groups, "outcomes_groups", out_dir)
+page.write_table(groups, "outcomes_groups", out_dir)
 
 # %%
-nb.heading("Time to first outcome", 2, anchor="time-to-outcome")
-nb.note(outcomes.KM_NOTE)
+page.heading("Time to first outcome", 2, anchor="time-to-outcome")
+page.note(outcomes.KM_NOTE)
 ka = km[km["crime_type"] == outcomes.ALL_CRIME]
-nb.chart(charts.step_curve(ka, "lag", "cumulative_share", f"All crime, {p.pack.force}: share with a first outcome",
+page.chart(charts.step_curve(ka, "lag", "cumulative_share", f"All crime, {p.pack.force}: share with a first outcome",
                            "months since the month of recording", "cumulative share outcomed"),
          "Step curve of the cumulative share of crimes with a first outcome by months since recording; values in "
          "tables/outcomes_km.csv.")
-nb.table(outcomes.time_to_outcome_table(medians), "outcomes_time_to_outcome", out_dir,
+page.table(outcomes.time_to_outcome_table(medians), "outcomes_time_to_outcome", out_dir,
          caption="Cumulative share with a first outcome (Kaplan–Meier) by months since recording, per crime type.",
          formats=outcomes.TIME_FORMATS)
-nb.write_table(km, "outcomes_km", out_dir)
+page.write_table(km, "outcomes_km", out_dir)
 
 # %%
-nb.heading("Outcome mix: like for like at a fixed follow-up", 2, anchor="mix")
+page.heading("Outcome mix: like for like at a fixed follow-up", 2, anchor="mix")
 ff = outcomes.fixed_followup_months(data_end, k, period[0])
 if ff is None:
-    nb.para(f"The period holds no three recording months with {k} months of follow-up whose same months a year "
+    page.para(f"The period holds no three recording months with {k} months of follow-up whose same months a year "
             f"earlier are also in the period: no like-for-like comparison of the outcome mix.")
 else:
     fnow, fbefore = ff
     fmix = outcomes.mix_fixed_followup(linked, outs, cats, k, fnow, fbefore)
-    nb.write_table(outcomes.findings(fmix, k, months.period_label(fnow[0], fnow[-1]),
+    page.write_table(outcomes.findings(fmix, k, months.period_label(fnow[0], fnow[-1]),
                                      months.period_label(fbefore[0], fbefore[-1])), "outcomes_findings", out_dir,
                    counts=[])
-    nb.para(outcomes.mix_fixed_paragraph(fmix, k, fnow, fbefore))
-    nb.note(outcomes.mix_test_note(fmix))
-    nb.table(outcomes.mix_fixed_table(fmix, k), "outcomes_mix_fixed_followup", out_dir,
+    page.para(outcomes.mix_fixed_paragraph(fmix, k, fnow, fbefore))
+    page.note(outcomes.mix_test_note(fmix))
+    page.table(outcomes.mix_fixed_table(fmix, k), "outcomes_mix_fixed_followup", out_dir,
              formats={**outcomes.MIX_FORMATS, "statistic": "{:.3g}"})
 
-nb.heading("Last outcome mix as published: reporting quarter and the same quarter last year", 3)
+page.heading("Last outcome mix as published: reporting quarter and the same quarter last year", 3)
 now = months.span(months.shift(data_end, -2), data_end)
 before = [months.shift(m_, -12) for m_ in now]
 if before[0] < period[0]:
-    nb.para("The period holds no full quarter a year before the reporting quarter: no comparison.")
+    page.para("The period holds no full quarter a year before the reporting quarter: no comparison.")
 else:
     mix = outcomes.mix_compare(street, now, before)
-    nb.note(outcomes.mix_compare_note(now, before))
-    nb.table(outcomes.mix_compare_table(mix), "outcomes_mix", out_dir, formats=outcomes.MIX_FORMATS)
+    page.note(outcomes.mix_compare_note(now, before))
+    page.table(outcomes.mix_compare_table(mix), "outcomes_mix", out_dir, formats=outcomes.MIX_FORMATS)
 
 # %%
-nb.heading("Home Office outcomes open data: force vs England and Wales", 2, anchor="home-office")
+page.heading("Home Office outcomes open data: force vs England and Wales", 2, anchor="home-office")
 if "ho_outcomes" not in p.inputs:
-    nb.para(outcomes.NO_HO_NOTE)
+    page.para(outcomes.NO_HO_NOTE)
 else:
     ho = pd.read_parquet(f"{work_dir}/ho_outcomes.parquet")
     fixture = bool(ho["fixture"].any())
     if fixture:
-        nb.banner(outcomes.FIXTURE_BANNER)
+        page.banner(outcomes.FIXTURE_BANNER)
     hs = po.ho_outcomes
     force = hs.force or ho_outcomes.ho_force_name(p.pack.force)
     basis = "count_recorded" if hs.basis == "recorded" else "count_closed"
     sm = ho_outcomes.summary(ho, force, basis)
     if fixture:
         sm.insert(0, "data", "ILLUSTRATIVE FIXTURE - not real data")
-    nb.note(outcomes.ho_note(ho, hs.basis))
-    nb.table(sm, "outcomes_ho_summary", out_dir, caption=("ILLUSTRATIVE FIXTURE, not real data. " if fixture else "") +
+    page.note(outcomes.ho_note(ho, hs.basis))
+    page.table(sm, "outcomes_ho_summary", out_dir, caption=("ILLUSTRATIVE FIXTURE, not real data. " if fixture else "") +
              f"{force} vs England and Wales by offence group.",
              formats=outcomes.HO_FORMATS)
     ow = ho_outcomes.of_which_rows(ho, force, basis)
-    nb.table(ow, "outcomes_ho_of_which", out_dir, caption="'Of which' rows for the force, shown beside their "
+    page.table(ow, "outcomes_ho_of_which", out_dir, caption="'Of which' rows for the force, shown beside their "
              "parent type and never added to it.")
 
 # %%
-nb.heading("Outcome categories and their mapping", 2, anchor="categories")
-nb.para(outcomes.CATEGORIES_NOTE)
-nb.table(cats, "outcomes_categories", out_dir, max_rows=80)
+page.heading("Outcome categories and their mapping", 2, anchor="categories")
+page.para(outcomes.CATEGORIES_NOTE)
+page.table(cats, "outcomes_categories", out_dir, max_rows=80)

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from conftest import GWENT, REPO, RUN_DATE, run_cli, write_params
-from scrutiny import aqa, report
+from scrutiny import aqa
+from scrutiny.report import views
 
 NOTEBOOKS = {"performance"}
 MEASURES = {"neighbourhood_crime", "drugs", "burglary"}
@@ -208,10 +209,10 @@ def test_pages_escape_log_text(tmp_path):
     bad = "<script>alert(1)</script> & <b>bold</b>"
     logs = aqa.Logs([aqa.Entry("assumptions", "x", bad, bad, "Red", "Red", ("performance",), bad)])
     applied = aqa.for_pack(logs, ["performance"])
-    report.render("assumptions.html.j2", tmp_path / "a.html", page_title="Assumptions and caveats",
+    views.render("assumptions.html.j2", tmp_path / "a.html", page_title="Assumptions and caveats",
                   current="assumptions.html", applied=applied, logs=aqa.LOGS, definitions=aqa.DEFINITIONS,
                   section_titles={"performance": "Performance summary"}, omitted=0, log_dir="docs/aqa", **CTX)
-    report.render("page.html.j2", tmp_path / "p.html", page_title="P", current="p.html", body="<p>body</p>",
+    views.render("page.html.j2", tmp_path / "p.html", page_title="P", current="p.html", body="<p>body</p>",
                   aqa_box=applied, **CTX)
     for f in ("a.html", "p.html"):
         text = (tmp_path / f).read_text()
@@ -219,18 +220,18 @@ def test_pages_escape_log_text(tmp_path):
 
 
 def test_section_box_absent_on_other_pages_and_says_so_when_empty(tmp_path):
-    report.render("page.html.j2", tmp_path / "p.html", page_title="P", current="p.html", body="", **CTX)
+    views.render("page.html.j2", tmp_path / "p.html", page_title="P", current="p.html", body="", **CTX)
     assert 'class="aqa-box"' not in (tmp_path / "p.html").read_text()
-    report.render("page.html.j2", tmp_path / "q.html", page_title="P", current="q.html", body="", aqa_box=[], **CTX)
+    views.render("page.html.j2", tmp_path / "q.html", page_title="P", current="q.html", body="", aqa_box=[], **CTX)
     assert "No entry in the assumptions and caveats log or the data log names this section" in \
         (tmp_path / "q.html").read_text()
 
 
 def test_how_to_read_page(tmp_path):
-    from scrutiny.spc import rule_set
+    from scrutiny.stats.spc import rule_set
 
     out = tmp_path / "h.html"
-    report.render("how_to_read.html.j2", out, page_title="How to read this pack", current="how-to-read.html",
+    views.render("how_to_read.html.j2", out, page_title="How to read this pack", current="how-to-read.html",
                   baseline=24, rules=rule_set("mdc_7pt"), **CTX)
     text = re.sub(r"\s+", " ", out.read_text())
     for phrase in ["average of the first 24 months", "outside the process limits", "95% interval",
@@ -238,14 +239,14 @@ def test_how_to_read_page(tmp_path):
                    "p-value is below 0.05", "fixed follow-up", "same period", "SYNTHETIC DATA", "mdc_7pt"]:
         assert phrase in text, phrase
     assert "This pack includes synthetic data" not in text
-    report.render("how_to_read.html.j2", out, page_title="How to read this pack", current="how-to-read.html",
+    views.render("how_to_read.html.j2", out, page_title="How to read this pack", current="how-to-read.html",
                   baseline=24, rules=rule_set("mdc_7pt"),
                   banners=[{"cls": "synthetic", "text": "SYNTHETIC DATA"}], **CTX)
     assert "This pack includes synthetic data" in out.read_text()
 
 
 def test_params_accept_an_aqa_folder():
-    from scrutiny.params import ParamsError, parse
+    from scrutiny.config.params import ParamsError, parse
 
     base = yaml.safe_load((REPO / "params" / "default.yaml").read_text())
     assert parse(base).aqa.logs == "docs/aqa"
@@ -262,8 +263,8 @@ def _text(path: Path) -> str:
 
 def expected(period: tuple[str, str], logs_dir: Path = REPO / "docs" / "aqa") -> list[aqa.Applied]:
     """The entries a performance-only pack on the shipped Gwent street files should show, worked out directly."""
-    from scrutiny import months
-    from scrutiny.measures import load_catalogue
+    from scrutiny.analyses.measures import load_catalogue
+    from scrutiny.reference import months
 
     cat = load_catalogue(REPO / "params" / "measures" / "police_uk.yaml")
     files = [GWENT / f"{m}-gwent-street.csv.gz" for m in months.span(*period)]

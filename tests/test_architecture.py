@@ -15,25 +15,42 @@ import pytest
 from conftest import REPO
 
 PKG = REPO / "src" / "scrutiny"
-MODULES = sorted(p.stem for p in PKG.glob("*.py") if p.stem != "__init__")
 
-# the layers (tables in, tables out; nothing downstream imported upstream)
-STATS = {"spc", "breaks", "dispersion", "rates", "funnel"}
-ANALYSES = {"performance", "outcomes", "stopsearch", "peers", "audit", "draft_audit", "measures", "questions"}
-REPORT = {"report", "present", "charts", "nb", "changes"}
-INPUTS = {"ingest", "ho_outcomes", "pfa", "policeuk", "published", "contracts"}
-# anything may import them; they import no other module of ours but one another (files uses paths.resolve;
-# narrative: the number and p-value wording analyses and pages share)
-LEAVES = {"files", "sections", "paths", "months", "csvsafe", "narrative"}
 
-# (importer, imported): layering exceptions that hold today, each with the reason and the way out
-KNOWN = {
-    ("performance", "charts"): "performance.xmr_chart wraps charts.xmr_chart for the notebook; goes when chart "
-                               "builders move to the report layer",
-    ("published", "audit"): "the published-figures input checks units and relation types against the auditor's "
-                            "vocabulary (audit.UNITS, audit.RELATION_TYPES); goes when that vocabulary moves to "
-                            "the input",
+def _dotted(path: Path) -> str:
+    rel = path.relative_to(PKG).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+FILES = {_dotted(p): p for p in sorted(PKG.rglob("*.py")) if _dotted(p)}
+MODULES = set(FILES)
+
+# The stages, upstream first: a layer may import its own modules and those of the layers it names, nothing else.
+# Top-level modules are their own layer (cli, paths, provenance, aqa).
+ALLOWED = {
+    "paths": set(),
+    "reference": {"paths"},
+    "inputs": {"paths", "reference", "stats"},  # stats: the volume checks of police.uk files (stats.breaks)
+    "config": {"paths", "reference", "inputs"},  # inputs: dataset names (inputs.registry) in the params check
+    "contracts": {"paths", "reference", "inputs"},
+    "stats": {"paths", "reference"},
+    "synthetic": {"paths", "reference", "stats"},
+    "analyses": {"paths", "reference", "inputs", "stats", "config"},
+    "report": {"paths", "reference", "inputs", "stats", "config", "analyses", "aqa"},
+    "aqa": {"paths", "inputs"},  # inputs: the logs may name only known datasets (inputs.registry)
+    "provenance": {"paths", "inputs", "contracts", "config"},
+    "pack": {"paths", "reference", "inputs", "stats", "config", "analyses", "report", "contracts", "provenance",
+             "aqa"},
+    "cli": {"paths", "reference", "inputs", "config", "contracts", "pack", "report", "analyses", "synthetic",
+            "provenance", "aqa"},
 }
+# leaves: anything may import them; they import nothing of ours but what is named
+LEAVES = {"inputs.files": {"paths"}, "config.sections": set(), "paths": set()}
+
+
+def layer(module: str) -> str:
+    return module.split(".")[0]
 
 
 def _top_level(tree: ast.Module):
@@ -48,32 +65,50 @@ def _top_level(tree: ast.Module):
             todo.extend(getattr(node, field, []) or [])
 
 
-def _ours(node: ast.stmt) -> set[str]:
-    """The scrutiny modules one import statement names."""
+def _resolve(base: str, names: list[str]) -> set[str]:
+    """`from scrutiny.<base> import <names>`: each name that is a module, else the base module itself."""
     out = set()
+    for n in names:
+        full = f"{base}.{n}" if base else n
+        if full in MODULES:
+            out.add(full)
+        elif base in MODULES:
+            out.add(base)
+    return out
+
+
+def _ours(node: ast.stmt, here: str) -> set[str]:
+    """The scrutiny modules one import statement names (relative imports resolved from module `here`)."""
     if isinstance(node, ast.ImportFrom):
-        if node.level == 1 and node.module is None:  # from . import x, y
-            out |= {a.name for a in node.names}
-        elif node.level == 1:  # from .x import y
-            out.add(node.module.split(".")[0])
-        elif node.level == 0 and node.module and node.module.split(".")[0] == "scrutiny":
-            parts = node.module.split(".")
-            out |= {parts[1]} if len(parts) > 1 else {a.name for a in node.names}
-    elif isinstance(node, ast.Import):
+        if node.level:
+            pkg = here if FILES[here].name == "__init__.py" else ".".join(here.split(".")[:-1])
+            pkg_parts = pkg.split(".") if pkg else []
+            pkg_parts = pkg_parts[:len(pkg_parts) - (node.level - 1)] if node.level > 1 else pkg_parts
+            base = ".".join(pkg_parts + ([node.module] if node.module else []))
+            return _resolve(base, [a.name for a in node.names])
+        if node.module and node.module.split(".")[0] == "scrutiny":
+            base = node.module[len("scrutiny"):].lstrip(".")
+            return _resolve(base, [a.name for a in node.names])
+        return set()
+    if isinstance(node, ast.Import):
+        out = set()
         for a in node.names:
-            parts = a.name.split(".")
-            if parts[0] == "scrutiny" and len(parts) > 1:
-                out.add(parts[1])
-    return out & set(MODULES)
+            if a.name.startswith("scrutiny."):
+                name = a.name[len("scrutiny."):]
+                if name in MODULES:
+                    out.add(name)
+        return out
+    return set()
 
 
-def imports(path: Path, top_level_only: bool = True) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def imports(module: str, top_level_only: bool = True, path: Path | None = None) -> set[str]:
+    tree = ast.parse((path or FILES[module]).read_text(encoding="utf-8"))
     nodes = _top_level(tree) if top_level_only else ast.walk(tree)
-    return set().union(*(_ours(n) for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))))
+    return set().union(*(_ours(n, module) for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom)))) - {module}
 
 
-GRAPH = {m: imports(PKG / f"{m}.py") for m in MODULES}
+GRAPH = {m: imports(m) for m in MODULES}
+FULL_GRAPH = {m: imports(m, top_level_only=False) for m in MODULES}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -116,11 +151,18 @@ def test_cycle_finder_finds_a_planted_cycle():
 
 def test_import_reader_sees_each_form(tmp_path):
     f = tmp_path / "m.py"
-    f.write_text("from . import spc, rates\nfrom .months import span\nimport scrutiny.paths\n"
-                 "from scrutiny import funnel\ntry:\n    from .csvsafe import neutralise\nexcept ImportError:\n"
-                 "    pass\n\ndef f():\n    from . import runner\n", encoding="utf-8")
-    assert imports(f) == {"spc", "rates", "months", "paths", "funnel", "csvsafe"}
-    assert "runner" in imports(f, top_level_only=False)
+    f.write_text("from scrutiny.stats import spc, rates\nfrom scrutiny.reference.months import span\n"
+                 "import scrutiny.paths\nfrom scrutiny import provenance\ntry:\n    from scrutiny.report.csvsafe import "
+                 "neutralise\nexcept ImportError:\n    pass\n\ndef f():\n    from scrutiny.pack import runner\n",
+                 encoding="utf-8")
+    assert imports("aqa", path=f) == {"stats.spc", "stats.rates", "reference.months", "paths", "provenance",
+                                      "report.csvsafe"}
+    assert "pack.runner" in imports("aqa", top_level_only=False, path=f)
+
+
+def test_every_module_is_in_a_known_layer():
+    """A new package or top-level module must be placed in the stage order here (else no rule would check it)."""
+    assert {layer(m) for m in MODULES} <= set(ALLOWED)
 
 
 def test_no_import_cycle_at_module_level():
@@ -128,58 +170,52 @@ def test_no_import_cycle_at_module_level():
 
 
 def test_no_import_cycle_even_through_function_level_imports():
-    """A function-level import is no way round a cycle: the input adapters share files.py instead of
-    importing ingest, which imports them."""
-    assert cycles({m: imports(PKG / f"{m}.py", top_level_only=False) for m in MODULES}) == []
+    """A function-level import is no way round a cycle."""
+    assert cycles(FULL_GRAPH) == []
 
 
-@pytest.mark.parametrize("module", sorted(STATS))
-def test_stats_import_no_analysis_input_or_report_module(module):
-    wrong = imports(PKG / f"{module}.py", top_level_only=False) & (ANALYSES | INPUTS | REPORT)
-    assert not wrong, f"{module} (statistics) imports {sorted(wrong)}"
-
-
-@pytest.mark.parametrize("module", sorted(ANALYSES))
-def test_analyses_import_no_report_module(module):
-    wrong = {m for m in imports(PKG / f"{module}.py", top_level_only=False) & REPORT
-             if (module, m) not in KNOWN}
-    assert not wrong, f"{module} (analysis) imports {sorted(wrong)}"
-
-
-@pytest.mark.parametrize("module", sorted(INPUTS))
-def test_inputs_import_no_analysis_or_report_module(module):
-    wrong = {m for m in imports(PKG / f"{module}.py", top_level_only=False) & (ANALYSES | REPORT)
-             if (module, m) not in KNOWN}
-    assert not wrong, f"{module} (input) imports {sorted(wrong)}"
-
-
-def test_known_exceptions_still_exist():
-    """An exception that no longer holds is taken off the list (so the list only shrinks)."""
-    for a, b in KNOWN:
-        assert b in imports(PKG / f"{a}.py", top_level_only=False), f"{a} no longer imports {b}: drop it from KNOWN"
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_layering(module):
+    """Nothing downstream is imported upstream: stats import no analysis, input or report module; analyses
+    import no report module; inputs import no analysis; only the run (pack) and the command line see everything."""
+    own = layer(module)
+    wrong = {m for m in FULL_GRAPH[module] if layer(m) != own and layer(m) not in ALLOWED[own]}
+    assert not wrong, f"{module} ({own}) imports {sorted(wrong)}"
 
 
 @pytest.mark.parametrize("module", sorted(LEAVES))
-def test_leaf_modules_import_only_leaves(module):
-    assert imports(PKG / f"{module}.py", top_level_only=False) <= LEAVES - {module}
+def test_leaf_modules_import_only_what_they_name(module):
+    assert FULL_GRAPH[module] <= LEAVES[module]
 
 
-def test_input_adapters_take_file_helpers_from_files_not_ingest():
-    for module in ("ho_outcomes", "pfa", "published", "measures"):
-        assert "ingest" not in imports(PKG / f"{module}.py", top_level_only=False), module
+def test_registry_is_imported_last():
+    """Dataset modules never import the registry (it imports them)."""
+    for m in MODULES:
+        if layer(m) == "inputs" and m != "inputs.registry":
+            assert "inputs.registry" not in FULL_GRAPH[m], m
 
 
-def test_layers_are_known_modules():
-    """A renamed module must be renamed here too (else a rule would silently check nothing)."""
-    layers = [STATS, ANALYSES, INPUTS, REPORT, LEAVES]
-    assert set().union(*layers) <= set(MODULES)
-    assert sum(map(len, layers)) == len(set().union(*layers)), "a module is in two layers"
+def test_every_registered_dataset_offers_the_input_interface():
+    from scrutiny.inputs.base import InputDataset
+    from scrutiny.inputs.registry import DATASETS
+
+    for name, ds in DATASETS.items():
+        assert isinstance(ds, InputDataset), name
+        assert ds.name == name
+        assert isinstance(ds.synthetic, bool)
+
+
+def test_the_great_expectations_import_is_in_contracts_only():
+    for m, path in FILES.items():
+        text = path.read_text(encoding="utf-8")
+        if "import great_expectations" in text:
+            assert layer(m) == "contracts", m
 
 
 def test_notebooks_reach_our_code_only_through_the_scrutiny_package():
     """Notebooks are page glue: our code comes from `scrutiny` (no relative imports, no bare module names from
-    src/scrutiny or tests, no sys.path changes)."""
-    ours = set(MODULES) | {"src", "tests", "conftest"}
+    src/scrutiny or tests, no sys.path changes), and never from the run itself (pack) or the command line."""
+    ours = {m.split(".")[0] for m in MODULES} | {"src", "tests", "conftest"}
     for nb in sorted((REPO / "notebooks").glob("*.py")):
         text = nb.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(text)):
@@ -192,4 +228,5 @@ def test_notebooks_reach_our_code_only_through_the_scrutiny_package():
                 continue
             for name in names:
                 assert name.split(".")[0] not in ours, f"{nb.name}: imports {name} (use `from scrutiny import ...`)"
+                assert not name.startswith(("scrutiny.pack", "scrutiny.cli")), f"{nb.name}: imports {name}"
         assert "sys.path" not in text, nb.name

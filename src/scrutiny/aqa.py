@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from scrutiny import paths
 
 RAG = ("Red", "Amber", "Green")
 RANK = {r: i for i, r in enumerate(RAG)}
@@ -204,7 +204,7 @@ def check(logs: Logs, notebooks: set[str], measures: set[str], datasets: set[str
 
 def load(directory: str | Path, root: Path = paths.REPO_ROOT) -> Logs:
     """Read and check the logs against the notebooks, measure catalogues and input datasets of the repository."""
-    from .ingest import DATASETS
+    from scrutiny.inputs.registry import DATASETS
 
     return check(read(directory), known_notebooks(root), known_measures(root), set(DATASETS), root)
 

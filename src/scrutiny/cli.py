@@ -49,11 +49,11 @@ def main(argv: list[str] | None = None) -> int:
                                     "run`, kept in MANIFEST.sha256): the pack must be that pack")
     a = ap.parse_args(argv)
     if a.command == "draft-audit":
-        from .draft_audit import main as draft_main
+        from scrutiny.analyses.draft_audit import main as draft_main
 
         return draft_main(a.document, a.out, a.doc_id, log=_log)
 
-    from .runner import PackError, run, validate_only
+    from scrutiny.pack.runner import PackError, run, validate_only
 
     try:
         if a.command == "run":
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             validate_only(a.params, log=_log)
             _log("All critical expectations met.")
         else:
-            from .provenance import verify
+            from scrutiny.provenance import verify
 
             problems = verify(Path(a.pack_dir), digest=a.digest)
             for pr in problems:

@@ -10,8 +10,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from . import paths
-from .files import sha256_file
+from scrutiny import paths
+from scrutiny.inputs.files import sha256_file
 
 PACKAGES = ["scrutiny", "great_expectations", "pandas", "numpy", "scipy", "statsmodels", "duckdb", "pyarrow",
             "altair", "vl-convert-python", "papermill", "nbconvert", "nbformat", "ipykernel", "jupytext"]
@@ -21,7 +21,6 @@ def sha256_bytes(b: bytes) -> str:
     return hashlib.sha256(b).hexdigest()
 
 
-sha256_path = sha256_file  # the one file hash (files.sha256_file), under the name runner and verify use
 
 
 CODE_ROOTS = ("src", "notebooks", "data_contracts", "params")
@@ -46,7 +45,7 @@ def code_digest(root: Path = paths.REPO_ROOT) -> dict:
     `find src notebooks data_contracts params -type f ! -path '*__pycache__*' ! -path '*.egg-info*'
     ! -name '*.pyc' | LC_ALL=C sort | xargs sha256sum | sha256sum`."""
     files = code_files(root)
-    listing = "".join(f"{sha256_path(root / f)}  {f}\n" for f in files)
+    listing = "".join(f"{sha256_file(root / f)}  {f}\n" for f in files)
     return {"sha256": sha256_bytes(listing.encode("utf-8")), "files": len(files), "roots": list(CODE_ROOTS)}
 
 
@@ -95,7 +94,7 @@ def write_manifest(pack_dir: Path) -> str:
     for p in sorted(pack_dir.rglob("*")):
         rel = p.relative_to(pack_dir).as_posix()
         if p.is_file() and rel not in NOT_LISTED:
-            files[rel] = {"sha256": sha256_path(p), "bytes": p.stat().st_size}
+            files[rel] = {"sha256": sha256_file(p), "bytes": p.stat().st_size}
     data = (json.dumps({"files": files}, indent=2, sort_keys=True) + "\n").encode("utf-8")
     (pack_dir / "MANIFEST.json").write_bytes(data)
     digest = sha256_bytes(data)
@@ -169,7 +168,7 @@ def verify(pack_dir: Path, digest: str | None = None) -> list[str]:
             continue  # reported above
         if not p.is_file():
             problems.append(f"{rel}: listed in MANIFEST.json but missing")
-        elif sha256_path(p) != info["sha256"]:
+        elif sha256_file(p) != info["sha256"]:
             problems.append(f"{rel}: sha256 differs from MANIFEST.json")
     present = {p.relative_to(pack_dir).as_posix() for p in pack_dir.rglob("*")
                if p.is_file() and not p.is_symlink()} - set(NOT_LISTED)
@@ -186,14 +185,63 @@ def verify(pack_dir: Path, digest: str | None = None) -> list[str]:
                     p = paths.resolve(f["path"])
                     if not p.is_file():
                         problems.append(f"input {f['path']}: missing")
-                    elif sha256_path(p) != f["sha256"]:
+                    elif sha256_file(p) != f["sha256"]:
                         problems.append(f"input {f['path']}: sha256 differs from provenance.json")
             for c in data.get("contracts", []):
                 p = paths.resolve(c["path"])
-                if not p.is_file() or sha256_path(p) != c["sha256"]:
+                if not p.is_file() or sha256_file(p) != c["sha256"]:
                     problems.append(f"contract {c['path']}: missing or sha256 differs from provenance.json")
         except (AttributeError, KeyError, TypeError) as e:
             problems.append(f"provenance.json: an input or contract entry is malformed ({type(e).__name__}: {e})")
     elif not prov.is_symlink():
         problems.append("provenance.json: missing")
     return problems
+
+
+def assemble(p, params_path: Path, rep, rows_per_file: dict, run_date: str, synthetic: list[str]) -> dict:
+    """json of a pack: params, every input file (sha256, bytes, rows used) and whether the input is a
+    generated sample (`synthetic`), the contracts, the code that ran (files, digest, git state) and versions."""
+    inputs, contracts = [], []
+    for r in rep.inputs:
+        files = [{"path": f["path"], "sha256": f["sha256"], "bytes": f["bytes"],
+                  "rows": int(rows_per_file.get(r.dataset, {}).get(f["source_file"], 0)),
+                  "used": bool(f["in_period"])} for f in r.files]
+        inputs.append({"dataset": r.dataset, "pattern": r.pattern, "files": files,
+                       "rows": sum(f["rows"] for f in files), "synthetic": r.dataset in synthetic})
+        contracts.append({"name": r.contract, "path": r.contract_path, "sha256": r.contract_sha256})
+    extra = []
+    cat = paths.resolve(p.performance.catalogue)
+    if cat.is_file():
+        extra.append({"path": _rel(cat), "sha256": sha256_file(cat)})
+    for f in sorted(paths.resolve(p.aqa.logs).glob("*.yaml")):
+        extra.append({"path": _rel(f), "sha256": sha256_file(f)})
+    ref = paths.resolve(p.outcomes.categories)
+    if "outcomes" in p.notebooks and ref.is_file():
+        extra.append({"path": _rel(ref), "sha256": sha256_file(ref)})
+    if "peers" in p.notebooks and p.peers.msg_file:
+        msg = paths.resolve(p.peers.msg_file)
+        extra.append({"path": _rel(msg), "sha256": sha256_file(msg)})
+    for n in p.notebooks:
+        nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
+        extra.append({"path": _rel(nbsrc), "sha256": sha256_file(nbsrc)})
+    return {
+        "pack": p.pack.model_dump(), "run_date": run_date,
+        # the params file's own location is not recorded when outside the repo (its copy is params.yaml),
+        # so the same params give the same bytes wherever they were kept
+        "params_file": {"path": _rel(params_path.resolve()) if _in_repo(params_path) else params_path.name,
+                        "sha256": sha256_file(params_path), "copy": "params.yaml"},
+        "params": p.model_dump(mode="json"),
+        "inputs": inputs, "contracts": contracts, "code": extra, "code_digest": code_digest(),
+        "git": git_state(), "versions": versions(),
+    }
+
+
+def _in_repo(path: Path) -> bool:
+    return path.resolve().is_relative_to(paths.REPO_ROOT)
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)

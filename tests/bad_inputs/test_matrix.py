@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from conftest import GWENT, REPO, RUN_DATE
-from scrutiny import cli, contracts, params, report
+from scrutiny import cli, contracts
+from scrutiny.config import params
+from scrutiny.report import views
 from .support import (
     FORCE,
     MONTHS,
@@ -256,7 +258,7 @@ def _failed_notebook_kept(c: Ctx, pfile: Path, out: str) -> None:
 def _enospc(monkeypatch, ctx=None):
     def full(*a, **k):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "data-quality.html")
-    monkeypatch.setattr(report, "render", full)
+    monkeypatch.setattr(views, "render", full)
 
 
 def _no_failed_build(c: Ctx, pfile: Path, out: str) -> None:
@@ -286,18 +288,19 @@ def _lsoa_capitals(h, rows):
 
 def _one_district(c: Ctx, pfile: Path, out: str) -> None:
     """The districts are counted as one spelling each (the most frequent): none split in two."""
-    from scrutiny import ingest, policeuk
+    from scrutiny.inputs import police_uk as police_uk_input
+    from scrutiny.reference import police_uk
 
     rep = contracts.validate(params.load(pfile))
     rows = rep.frames["police_uk_street"]
-    d = policeuk.districts(rows["LSOA name"])
+    d = police_uk.districts(rows["LSOA name"])
     assert "BLAENAU GWENT" not in set(d) and d.str.casefold().nunique() == d.nunique()
     may = rows["file_month"] == "2025-05"
     n = rows.loc[may, "LSOA name"].str.startswith("BLAENAU GWENT ").sum()
     assert (d[may] == "Blaenau Gwent").sum() == n > 0
     assert "'BLAENAU GWENT' in 2025-05" in out and "'Blaenau Gwent' in 2025-04, 2025-06" in out, out
     assert re.search(r"warning: police_uk_street: column 'district_spelling_ok'.*\[warning\]", out), out
-    assert ingest  # the prepared table uses the same function (ingest.PoliceUkMonthly.prepare)
+    assert police_uk_input.PoliceUkMonthly.prepare  # the prepared table uses the same districts() function
 
 
 def _bomb(c: Ctx) -> Path:
@@ -312,7 +315,7 @@ def _bomb(c: Ctx) -> Path:
 
 def _guard(name: str, value: int):
     def patch(monkeypatch, ctx=None):
-        from scrutiny import files
+        from scrutiny.inputs import files
 
         monkeypatch.setattr(files, name, value)
     return patch
@@ -669,7 +672,7 @@ def test_bad_input(case: Case, good_pack, base_inputs, tmp_path, capsys, monkeyp
 
 def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
     """Unit level: the offset and line are those of the offending byte in the decompressed text."""
-    from scrutiny.ingest import inspect_file
+    from scrutiny.inputs.police_uk import inspect_file
 
     data = "a,b\n1,2\n3,caf\u00e9\n".encode("cp1252")
     p = tmp_path / "x.csv"
@@ -684,7 +687,7 @@ def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
 def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
     """The stream is read in chunks: the offset and line are exact when the bad byte falls in a later chunk,
     and when a multi-byte character is split between two chunks it is still UTF-8."""
-    from scrutiny import files
+    from scrutiny.inputs import files
 
     monkeypatch.setattr(files, "CHUNK", 7)
     data = "\ufeffa,b\n1,caf\u00e9\n2,\u00e9t\u00e9\n".encode("utf-8")
@@ -698,7 +701,7 @@ def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
 
 
 def test_bom_and_crlf_header_read_as_published(tmp_path):
-    from scrutiny.ingest import inspect_file
+    from scrutiny.inputs.police_uk import inspect_file
 
     h, rows = real_rows("2025-04", 5)
     p = tmp_path / "2025-04-x.csv"

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, RUN_DATE
-from scrutiny import cli, packdir
+from scrutiny import cli
+from scrutiny.pack import builddir
 from .support import make_inputs, small_params
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("badinputs")]
@@ -135,12 +136,12 @@ def test_out_pack_with_a_user_file_refused(sandbox, capsys):
 
 def test_pack_recognised_by_marker_or_by_an_older_manifest(tmp_path, reference_pack):
     good = Path(shutil.copytree(reference_pack[0], tmp_path / "pack"))
-    assert packdir.is_pack(good)
-    packdir.check_target(good, REPO, [])
-    (good / packdir.MARKER).unlink()  # a pack written before the marker: its manifest lists the pack's files
-    assert packdir.is_pack(good) and packdir.unlisted(good) == []
+    assert builddir.is_pack(good)
+    builddir.check_target(good, REPO, [])
+    (good / builddir.MARKER).unlink()  # a pack written before the marker: its manifest lists the pack's files
+    assert builddir.is_pack(good) and builddir.unlisted(good) == []
     (good / "MANIFEST.json").write_text('{"files": {"notes.txt": {}}}')
-    assert not packdir.is_pack(good)
+    assert not builddir.is_pack(good)
 
 
 def test_out_symlink_refused(sandbox, capsys):
@@ -153,7 +154,7 @@ def test_out_symlink_refused(sandbox, capsys):
 
 def test_second_writer_refused_naming_the_first(sandbox, capsys):
     tmp, pfile, good = sandbox
-    with packdir.Lock(good) as lock:
+    with builddir.Lock(good) as lock:
         held = lock.path.read_text()
         before = tree(tmp)
         code, text = run(pfile, good, capsys)
@@ -181,7 +182,7 @@ def test_interrupted_swap_is_recovered(sandbox, capsys):
 def _pack(d: Path, text: str) -> Path:
     d.mkdir()
     (d / "MANIFEST.json").write_text('{"files": {"page.html": {}, ".scrutiny-pack": {}}}')
-    packdir.write_marker(d)
+    builddir.write_marker(d)
     (d / "page.html").write_text(text)
     return d
 
@@ -190,9 +191,9 @@ def _pack(d: Path, text: str) -> Path:
 def test_swap_replaces_the_pack(tmp_path, atomic):
     target, build = _pack(tmp_path / "pack", "old"), _pack(tmp_path / ".build-pack", "new")
     if atomic:
-        assert packdir.exchange(build, target)  # Linux: renameat2(RENAME_EXCHANGE) on tmp_path's file system
-        packdir.exchange(build, target)  # and back
-    packdir.swap(build, target, use_exchange=atomic)
+        assert builddir.exchange(build, target)  # Linux: renameat2(RENAME_EXCHANGE) on tmp_path's file system
+        builddir.exchange(build, target)  # and back
+    builddir.swap(build, target, use_exchange=atomic)
     assert (target / "page.html").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
 
@@ -208,11 +209,11 @@ def test_fallback_swap_stopped_midway_leaves_a_recoverable_pack(tmp_path, monkey
 
     monkeypatch.setattr(Path, "rename", stop)
     with pytest.raises(KeyboardInterrupt):
-        packdir.swap(build, target, use_exchange=False)
+        builddir.swap(build, target, use_exchange=False)
     monkeypatch.undo()
-    assert not target.exists() and packdir.is_pack(tmp_path / ".old-pack")
+    assert not target.exists() and builddir.is_pack(tmp_path / ".old-pack")
     said = []
-    packdir.recover(target, said.append)
+    builddir.recover(target, said.append)
     assert (target / "page.html").read_text() == "old" and "Restored the last good pack" in said[0]
 
 
@@ -223,7 +224,7 @@ def test_empty_folder_with_an_apostrophe_becomes_a_pack(sandbox, capsys):
     out.mkdir(parents=True)
     code, text = run(pfile, out, capsys)
     assert code == 0, text
-    assert packdir.is_pack(out)
+    assert builddir.is_pack(out)
     assert sorted(p.name for p in out.parent.iterdir()) == ["pack"]  # no lock, build or old folder left
     digest = hashlib.sha256((out / "MANIFEST.json").read_bytes()).hexdigest()
     assert f"MANIFEST.json sha256 {digest} " in text and f"--digest {digest}" in text

@@ -1,1 +1,1 @@
-"""Analyses: tables in, tables out (import no report module)."""
+"""analyses"""

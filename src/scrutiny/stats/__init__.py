@@ -1,1 +1,1 @@
-"""Statistics: pure functions over numbers and tables (import nothing from analyses, inputs or report)."""
+"""stats"""

@@ -1,1 +1,1 @@
-"""Seeded generators of synthetic sample data."""
+"""synthetic"""

@@ -1,0 +1,149 @@
+"""The measure catalogue and monthly counts per measure and area, aggregated with DuckDB.
+
+Areas are the force and each local authority district (from the LSOA name) that holds at least
+`district_min_share` of the force's rows in the period; rows in other districts, or with no LSOA,
+count in the force total only (the page says how many).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from scrutiny.inputs.files import connect
+from scrutiny.reference import months, police_uk
+
+DIRECTIONS = ("up", "down", "neutral")
+INCLUSIONS = ("Month & quarter", "Quarter unless exceptional")
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    label: str
+    noun: str
+    direction: str
+    signs_of_improvement: str
+    inclusion: str
+    crime_types: tuple[str, ...] = ()
+    exclude_crime_types: tuple[str, ...] = ()
+
+    def types(self) -> list[str]:
+        """The police.uk crime types this measure counts."""
+        if self.crime_types:
+            return list(self.crime_types)
+        return [t for t in police_uk.CRIME_TYPES if t not in self.exclude_crime_types]
+
+
+@dataclass
+class Catalogue:
+    source: str
+    measures: list[Measure] = field(default_factory=list)
+
+    def get(self, measure_id: str) -> Measure:
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        raise KeyError(measure_id)
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Read and check a measure catalogue YAML (unknown keys, crime types and rules are errors)."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    allowed = {f for f in Measure.__dataclass_fields__}
+    out = Catalogue(source=data.get("source", "police_uk_street"))
+    seen = set()
+    for i, m in enumerate(data.get("measures") or []):
+        where = f"{path}: measures[{i}]"
+        unknown = set(m) - allowed
+        if unknown:
+            raise CatalogueError(f"{where}: unknown key(s) {sorted(unknown)}")
+        missing = {"id", "label", "noun", "direction", "signs_of_improvement", "inclusion"} - set(m)
+        if missing:
+            raise CatalogueError(f"{where}: missing key(s) {sorted(missing)}")
+        if m["direction"] not in DIRECTIONS:
+            raise CatalogueError(f"{where}: direction must be one of {DIRECTIONS}")
+        if m["inclusion"] not in INCLUSIONS:
+            raise CatalogueError(f"{where}: inclusion must be one of {INCLUSIONS}")
+        if bool(m.get("crime_types")) == bool(m.get("exclude_crime_types")):
+            raise CatalogueError(f"{where}: give exactly one of crime_types or exclude_crime_types")
+        for t in list(m.get("crime_types") or []) + list(m.get("exclude_crime_types") or []):
+            if t not in police_uk.CRIME_TYPES:
+                raise CatalogueError(f"{where}: {t!r} is not a police.uk crime type")
+        if m["id"] in seen:
+            raise CatalogueError(f"{where}: duplicate id {m['id']!r}")
+        seen.add(m["id"])
+        m = {**m, "crime_types": tuple(m.get("crime_types") or ()),
+             "exclude_crime_types": tuple(m.get("exclude_crime_types") or ())}
+        out.measures.append(Measure(**m))
+    return out
+
+
+def type_counts(street_parquet: str | Path, period: tuple[str, str]) -> pd.DataFrame:
+    """Crimes per month × crime type × district (district None for no LSOA) within the period.
+
+    n counts one crime per Crime ID within its month (anti-social behaviour rows, which have no Crime ID, each
+    count once); rows counts the rows as published, repeats included."""
+    con = connect()
+    df = con.execute(
+        "SELECT month, crime_type, district, count(*) FILTER (WHERE NOT coalesce(repeat_in_month, false)) AS n, "
+        "count(*) AS rows FROM read_parquet(?) WHERE month BETWEEN ? AND ? GROUP BY ALL",
+        [str(street_parquet), *period]).df()
+    con.close()
+    return df
+
+
+def districts(counts: pd.DataFrame, min_share: float) -> list[str]:
+    """Districts holding at least `min_share` of all rows in the period, largest first."""
+    by = counts.groupby("district", dropna=True)["n"].sum()
+    total = counts["n"].sum()
+    keep = by[by >= min_share * total].sort_values(ascending=False)
+    return list(keep.index)
+
+
+def monthly(counts: pd.DataFrame, catalogue: Catalogue, period: tuple[str, str],
+            min_share: float) -> pd.DataFrame:
+    """Tidy monthly counts `measure, area, month, value` on the complete grid (a month with no rows is 0)."""
+    if "rows" not in counts.columns:
+        counts = counts.assign(rows=counts["n"])
+    dists = districts(counts, min_share)
+    grid_months = months.span(*period)
+    frames = []
+    for m in catalogue.measures:
+        sub = counts[counts["crime_type"].isin(m.types())]
+        force = sub.groupby("month")[["n", "rows"]].sum()
+        by_d = sub[sub["district"].isin(dists)].groupby(["district", "month"])[["n", "rows"]].sum()
+        for level, name in [("force", FORCE), *(("district", d) for d in dists)]:
+            s = force if level == "force" else (by_d.loc[name] if name in by_d.index.get_level_values(0)
+                                                else pd.DataFrame(columns=["n", "rows"], dtype="int64"))
+            s = s.reindex(grid_months, fill_value=0)
+            frames.append(pd.DataFrame({"measure": m.id, "area": area_key(level, name), "month": grid_months,
+                                        "value": s["n"].to_numpy().astype("int64"),
+                                        "rows_as_published": s["rows"].to_numpy().astype("int64")}))
+    return pd.concat(frames, ignore_index=True)
+
+
+FORCE = "force"
+
+
+def area_key(level: str, name: str) -> str:
+    """The area column: 'force' for the force total; a district's name, except that a district whose name could be
+    read as the force total ('force', in any case or spacing) is written 'force (district)' so the two never merge."""
+    if level == "force":
+        return FORCE
+    return f"{name} (district)" if name.strip().lower() == FORCE else name
+
+
+def coverage(counts: pd.DataFrame, areas: list[str]) -> dict:
+    """How many rows count only in the force total (district not analysed, or no LSOA)."""
+    total = int(counts["n"].sum())
+    no_lsoa = int(counts.loc[counts["district"].isna(), "n"].sum())
+    other = int(counts.loc[counts["district"].notna() & ~counts["district"].isin(areas), "n"].sum())
+    return {"rows": total, "no_lsoa": no_lsoa, "other_districts": other}

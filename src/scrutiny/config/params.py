@@ -1,0 +1,356 @@
+"""Pack parameters: one YAML file per pack, validated in full before anything runs.
+
+Unknown keys are errors. Relative paths resolve against the repo root. YAML is read with the
+safe loader, so Python object tags (!!python/object) are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from scrutiny import paths
+from scrutiny.config.sections import SECTIONS, missing_inputs
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class ParamsError(Exception):
+    """A params file that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Pack(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=100,
+                    description="folder name under outputs/ (at most 100 characters: the file system also "
+                                "names .build-/.failed-/.old-/.lock- folders after it)")
+    title: str
+    force: str
+
+
+class Period(_Strict):
+    start: str
+    end: str
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _month(cls, v):
+        v = str(v)
+        if not MONTH_RE.match(v):
+            raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end < self.start:
+            raise ValueError(f"period end {self.end} is before start {self.start}")
+        return self
+
+
+class InputSpec(_Strict):
+    path: str
+    contract: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.v[0-9]+$",
+                                 description="a suite name in data_contracts/ (e.g. police_uk_street.v1), not a path")
+
+
+def _month_text(v) -> str:
+    """A month written YYYY-MM (YAML may read 2023-10 as text or a date-like value)."""
+    v = str(v)
+    if not MONTH_RE.match(v):
+        raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
+    return v
+
+
+class DeclaredBreak(_Strict):
+    """A known series break (a recording change the force has told the OPCC about)."""
+
+    measure: str = Field(description="catalogue measure id, e.g. criminal_damage_and_arson")
+    month: str = Field(description="first month recorded the new way, YYYY-MM")
+    reason: str = Field(min_length=1, description="why: shown on the data-quality page and in performance_breaks.csv")
+    area: str | None = Field(None, description="one district; by default every area")
+
+    _month = field_validator("month", mode="before")(classmethod(lambda cls, v: _month_text(v)))
+
+
+class AcceptedMonth(_Strict):
+    """A month whose volume is known to be unusual (e.g. a real event), so the volume check does not refuse it."""
+
+    month: str
+    reason: str = Field(min_length=1)
+
+    _month = field_validator("month", mode="before")(classmethod(lambda cls, v: _month_text(v)))
+
+
+class Spc(_Strict):
+    baseline_months: int = Field(24, ge=12, le=120)
+    rules: Literal["mdc_7pt", "ihi_6pt"] = "mdc_7pt"
+    breaks: list[DeclaredBreak] = Field(default_factory=list, description="known series breaks")
+
+
+class Priority(_Strict):
+    name: str = Field(min_length=1, description="a Police and Crime Plan priority, as the plan words it")
+    measures: list[str] = Field(min_length=1, description="catalogue measure ids reported under it")
+
+
+class Plan(_Strict):
+    """The Police and Crime Plan's priorities: the front page groups its rows by them."""
+
+    priorities: list[Priority] | None = Field(None, description="default: national crime and policing measures "
+                                                                "groupings (performance.DEFAULT_PRIORITIES)")
+
+
+class QuestionsSettings(_Strict):
+    drop: list[str] = Field(default_factory=list, description="question ids (Q3) or row keys to leave out")
+    add: list[dict] = Field(default_factory=list, description="questions asked as given: {question, priority, "
+                                                               "measure, area, finding, evidence}")
+
+
+class DataQuality(_Strict):
+    accept_volume: list[AcceptedMonth] = Field(default_factory=list, description="months whose file volume is "
+                                               "implausible against its neighbours but known to be right")
+
+
+class Performance(_Strict):
+    catalogue: str = "params/measures/police_uk.yaml"
+    district_min_share: float = Field(0.01, ge=0, le=1)
+
+
+class Districts(_Strict):
+    """The districts section (notebook `districts`): rates per 1,000 residents by local authority district."""
+
+    population_edition: Literal["mye2019", "mye2023"] = Field(
+        "mye2023", description="ONS mid-year estimates edition (data/reference/population_la_mye.csv)")
+
+
+class Aqa(_Strict):
+    logs: str = Field("docs/aqa", description="folder holding assumptions.yaml and data_log.yaml")
+
+
+class StopSearch(_Strict):
+    census_year: Literal[2011, 2021] = Field(2021, description="Census whose ethnic-group populations are the "
+                                                                  "denominators (data/reference/ethnicity_pfa_<year>.csv)")
+    min_count: int = Field(10, ge=1, description="cells (searches in a group) below this are suppressed")
+    pfa_code: str | None = Field(None, pattern=r"^[EW]\d{8}$",
+                                 description="ONS police force area code; found from pack.force when not given")
+
+
+class HoOutcomesSettings(_Strict):
+    force: str | None = Field(None, description="the force as the Home Office file spells it; "
+                                                "default: pack.force without a trailing 'Police'/'Constabulary'")
+    basis: Literal["recorded", "closed"] = "recorded"
+
+
+class Outcomes(_Strict):
+    follow_up_months: int = Field(3, ge=0, le=24, description="k: months of follow-up for the fixed follow-up rate")
+    same_period_window: Literal["month", "quarter", "financial_year"] = "quarter"
+    categories: str = "data/reference/outcome_categories.csv"
+    ho_outcomes: HoOutcomesSettings = HoOutcomesSettings()
+
+
+class Peers(_Strict):
+    """The peer comparison (notebook `peers`) on Home Office recorded crime by police force area."""
+
+    force: str | None = Field(None, description="Home Office PFA name; by default matched from pack.force")
+    period_end: dt.date = Field(dt.date(2018, 12, 31), description="reporting point: the 12 months ending here")
+    population_edition: Literal["mye2019", "mye2023"] = "mye2019"
+    k: int = Field(7, ge=1, le=20, description="number of statistical neighbours")
+    msg_file: str | None = Field(None, description="official most similar group CSV: force, peer, source, as_of")
+
+    @field_validator("period_end")
+    @classmethod
+    def _quarter_end(cls, v):
+        from scrutiny.inputs.pfa_tables import quarter_end
+
+        if v.month not in (3, 6, 9, 12) or v != quarter_end(v.year, v.month):
+            raise ValueError(f"must be the last day of a quarter (the Home Office data are 12 months ending "
+                             f"31 March, 30 June, 30 September or 31 December), got {v}")
+        return v
+
+
+class Run(_Strict):
+    cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
+
+
+class Disclosure(_Strict):
+    min_count: int | None = Field(None, ge=1, description="counts below this are suppressed in every published "
+                                                          "table and chart (None: off, for internal packs)")
+
+
+class AuditTolerance(_Strict):
+    relative: float = Field(0.05, ge=0, le=1, description="'in line'/'stable'/'similar' claims: largest gap as a "
+                                                           "fraction of the reference figure (counts, £, FTE...)")
+    points: float = Field(1.0, ge=0, description="the same for percent, pp, ratio and rate units, in points")
+
+
+class Audit(_Strict):
+    """The published-figures audit (notebook `audit`)."""
+
+    tolerance: AuditTolerance = AuditTolerance()
+    documents: dict[str, str] = Field(default_factory=dict, description="doc_id -> the document's title, shown "
+                                                                        "in the register and on the page")
+
+
+class Params(_Strict):
+    pack: Pack
+    period: Period
+    inputs: dict[str, InputSpec] = Field(default_factory=dict, description="dataset name -> its files; each "
+                                         "section's required inputs are in sections.SECTIONS")
+    notebooks: list[str] = Field(min_length=1)
+    spc: Spc = Spc()
+    performance: Performance = Performance()
+    districts: Districts = Districts()
+    stop_search: StopSearch = StopSearch()
+    outcomes: Outcomes = Outcomes()
+    peers: Peers = Peers()
+    run: Run = Run()
+    aqa: Aqa = Aqa()
+    disclosure: Disclosure = Disclosure()
+    data_quality: DataQuality = DataQuality()
+    plan: Plan = Plan()
+    questions: QuestionsSettings = QuestionsSettings()
+    previous_pack: str | None = Field(None, description="folder of last quarter's pack: changes.html lists what "
+                                                        "changed since")
+    audit: Audit = Audit()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _peers_period(cls, data):
+        """A peers-only pack may leave out `period`: it is the 12 months ending peers.period_end."""
+        if isinstance(data, dict) and "period" not in data and "peers" in (data.get("notebooks") or []):
+            try:
+                end = Peers(**(data.get("peers") or {})).period_end
+            except (ValidationError, TypeError):
+                return data  # reported against the peers key
+            start = dt.date(end.year - 1, end.month, 1) + dt.timedelta(days=32)
+            data = {**data, "period": {"start": f"{start.year:04d}-{start.month:02d}",
+                                       "end": f"{end.year:04d}-{end.month:02d}"}}
+        return data
+
+    @model_validator(mode="after")
+    def _section_inputs(self):
+        """Each listed section has its required inputs (sections.SECTIONS), else the first lacking is named."""
+        for name, lacking in missing_inputs(self.notebooks, self.inputs).items():
+            raise ValueError(f"notebook {name!r} needs input(s) {lacking} under inputs (the {name} section "
+                             f"reads {', '.join(SECTIONS[name].required)})")
+        return self
+
+    @model_validator(mode="after")
+    def _peers_ready(self):
+        if "peers" not in self.notebooks:
+            return self
+        from scrutiny.inputs.msg_file import read_msg
+        from scrutiny.reference.forces import force_name
+
+        end = self.peers.period_end
+        if self.period.end != f"{end.year:04d}-{end.month:02d}":
+            raise ValueError(f"period.end ({self.period.end}) must be the month of peers.period_end ({end}): the "
+                             "pack's reporting month is the peer comparison's 12 months ending date (or leave "
+                             "period out and it is set to those 12 months)")
+        force_name(self.peers.force or self.pack.force)
+        if self.peers.msg_file:
+            read_msg(paths.resolve(self.peers.msg_file))
+        return self
+
+    def peers_force(self) -> str:
+        """The Home Office PFA name of the pack's force (peers.force, else matched from pack.force)."""
+        from scrutiny.reference.forces import force_name
+
+        return force_name(self.peers.force or self.pack.force)
+
+    @field_validator("inputs")
+    @classmethod
+    def _known_inputs(cls, v):
+        from scrutiny.inputs.registry import DATASETS
+
+        unknown = sorted(set(v) - set(DATASETS))
+        if unknown:
+            raise ValueError(f"unknown input dataset(s) {unknown}; known: {sorted(DATASETS)}")
+        return v
+
+    @field_validator("notebooks")
+    @classmethod
+    def _known_notebooks(cls, v):
+        known = sorted(SECTIONS)
+        unknown = [n for n in v if n not in known]
+        if unknown:
+            raise ValueError(f"unknown notebook(s) {unknown}; known: {known}")
+        if len(set(v)) != len(v):
+            raise ValueError("a notebook is listed twice")
+        return v
+
+
+def _format(err: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid parameters"]
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key (not allowed; check the spelling against README)"
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        elif e["type"] == "string_pattern_mismatch" and loc.endswith(".contract"):
+            msg = ("must be the name of a suite in data_contracts/, such as 'police_uk_street.v1' (a name, not a "
+                   "path: no folders, no '..', no .json)")
+        lines.append(f"  - {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def parse(data: dict, source: str = "params") -> Params:
+    """Validate a params mapping; raise ParamsError naming every bad key."""
+    if not isinstance(data, dict):
+        raise ParamsError(f"{source}: the file must hold a YAML mapping of keys, not {type(data).__name__}")
+    try:
+        return Params.model_validate(data)
+    except ValidationError as err:
+        raise ParamsError(_format(err, source)) from None
+
+
+class DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key written twice in one mapping (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: reported by the constructor below
+                continue
+            line = key_node.start_mark.line + 1
+            if first is not None:
+                raise DuplicateKey(f"duplicate key {key!r} at lines {first} and {line} (YAML would silently keep "
+                                   "only the second; remove one)")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:map", _UniqueKeyLoader.construct_yaml_map)
+
+
+def load(path: str | Path) -> Params:
+    """Read and validate a params YAML file (safe loader: no Python object tags; no key written twice)."""
+    p = Path(path)
+    if not p.is_file():
+        raise ParamsError(f"{path}: params file not found")
+    try:
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except DuplicateKey as err:
+        raise ParamsError(f"{path}: {err}") from None
+    except yaml.YAMLError as err:
+        raise ParamsError(f"{path}: not valid YAML (or uses a tag that is refused, such as !!python/object): "
+                          f"{str(err).splitlines()[0]}") from None
+    return parse(data, str(path))

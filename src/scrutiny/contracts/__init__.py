@@ -1,0 +1,306 @@
+"""Data contracts: Great Expectations suites kept as plain JSON in data_contracts/, run once per pack.
+
+Each suite is `data_contracts/<dataset>.v<N>.json` in GX 1.x's own format (no random ids). Every
+expectation carries a `severity` (critical stops the pack; warning is reported) and a `meta` with
+`level` ("file": checked on a table of one row per file; "row": checked on the rows of all files)
+and `explain` (the rule in plain English, shown to users). `{"$PARAMETER": name}` values are
+filled from the pack (period months, force name, expected header).
+
+Great Expectations is imported here, lazily, and nowhere else: notebooks never import it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from scrutiny import paths
+from scrutiny.inputs.files import InputError, sha256_file
+from scrutiny.inputs.registry import DATASETS
+
+CONTRACTS_DIR = paths.REPO_ROOT / "data_contracts"
+MAX_EXAMPLES = 10
+
+
+@dataclass
+class ExpectationResult:
+    """The result of one expectation on one input."""
+
+    dataset: str
+    expectation: str
+    column: str
+    level: str
+    severity: str
+    explain: str
+    success: bool
+    element_count: int = 0
+    unexpected_count: int = 0
+    examples: list[dict] = field(default_factory=list)
+    note: str = ""
+
+    def line(self) -> str:
+        where = f"column '{self.column}'" if self.column else "table"
+        head = (f"{self.dataset}: {where}: {self.expectation} [{self.severity}] — {self.explain}"
+                f" — {self.unexpected_count} failing {'files' if self.level == 'file' else 'rows'}"
+                if self.unexpected_count else
+                f"{self.dataset}: {where}: {self.expectation} [{self.severity}] — {self.explain}")
+        out = [head]
+        if self.note:
+            out.append(f"    {self.note}")
+        for ex in self.examples:
+            out.append("    " + ", ".join(f"{k}={v}" for k, v in ex.items()))
+        return "\n".join(out)
+
+
+@dataclass
+class InputResult:
+    dataset: str
+    pattern: str
+    contract: str
+    contract_path: str
+    contract_sha256: str
+    files: list[dict]
+    rows_checked: int
+    outcomes: list[ExpectationResult]
+
+    @property
+    def critical(self) -> list[ExpectationResult]:
+        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[ExpectationResult]:
+        return [o for o in self.outcomes if not o.success and o.severity != "critical"]
+
+
+@dataclass
+class Report:
+    inputs: list[InputResult]
+    frames: dict = field(default_factory=dict, repr=False)  # dataset -> validated rows (not serialised)
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.critical for r in self.inputs)
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "inputs": [asdict(r) for r in self.inputs]}
+
+    def error_message(self) -> str:
+        lines = ["Input validation failed: a critical expectation was broken; nothing was analysed."]
+        for r in self.inputs:
+            for o in r.critical:
+                lines.append(o.line())
+        return "\n".join(lines)
+
+
+CONTRACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*\.v[0-9]+$")
+
+
+def contract_path(name: str) -> Path:
+    """data_contracts/<name>.json; a name, never a path (no folders, no '..')."""
+    if not CONTRACT_NAME.match(name):
+        raise InputError(f"contract {name!r} is not a contract name: write the name of a suite in data_contracts/ "
+                         "such as 'police_uk_street.v1' (no folders, no '..', no .json)")
+    return CONTRACTS_DIR / f"{name}.json"
+
+
+def load_suite_json(name: str) -> dict:
+    """A suite from data_contracts/, refused when missing, not a suite, or checking nothing."""
+    p = contract_path(name)
+    if not p.is_file():
+        raise InputError(f"contract {name!r} not found at {p}")
+    try:
+        suite = json.loads(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"contract {name!r} ({p}) is not valid JSON: {e}") from None
+    exps = suite.get("expectations") if isinstance(suite, dict) else None
+    if not isinstance(exps, list) or not all(isinstance(e, dict) and e.get("type") for e in exps):
+        raise InputError(f"contract {name!r} ({p}) is not an expectation suite (it needs a list 'expectations' "
+                         "of {type, kwargs, meta, severity})")
+    if not exps:
+        raise InputError(f"contract {name!r} ({p}) has no expectations: a suite that checks nothing would pass "
+                         "any input, so it is refused")
+    return suite
+
+
+def _split(suite: dict, level: str) -> dict:
+    return {**suite, "name": f"{suite['name']}:{level}",
+            "expectations": [e for e in suite["expectations"] if e.get("meta", {}).get("level", "row") == level]}
+
+
+def _columns_used(suite: dict, rows: pd.DataFrame, index_cols: list[str]) -> pd.DataFrame:
+    """Only the columns the expectations read (and the index columns naming failing rows): Great Expectations
+    copies the frame it checks, so a narrower frame lowers peak memory on large inputs."""
+    cols = set(index_cols)
+    for e in suite["expectations"]:
+        kw = e.get("kwargs", {})
+        cols |= {kw[k] for k in ("column", "column_A", "column_B") if isinstance(kw.get(k), str)}
+        cols |= {c for k in ("column_list",) for c in kw.get(k, []) if isinstance(c, str)}
+    return rows[[c for c in rows.columns if c in cols]]
+
+
+class _Validator:
+    """One ephemeral GX context for the whole pack."""
+
+    def __init__(self):
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = gx
+        self.ctx = gx.get_context(mode="ephemeral")
+        self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.ds = self.ctx.data_sources.add_pandas("inputs")
+        self.n = 0
+
+    def run(self, suite_json: dict, df: pd.DataFrame, index_cols: list[str], parameters: dict):
+        self.n += 1
+        gx = self.gx
+        suite = self.ctx.suites.add(gx.ExpectationSuite(**{**suite_json, "name": f"{suite_json['name']}#{self.n}"}))
+        bd = self.ds.add_dataframe_asset(f"a{self.n}").add_batch_definition_whole_dataframe("whole")
+        vd = self.ctx.validation_definitions.add(gx.ValidationDefinition(name=f"v{self.n}", data=bd, suite=suite))
+        return vd.run(batch_parameters={"dataframe": df}, expectation_parameters=parameters,
+                      result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols,
+                                     "partial_unexpected_count": MAX_EXAMPLES})
+
+
+def _clean(v):
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) -> ExpectationResult:
+    cfg = res.expectation_config
+    kw = cfg.kwargs
+    meta = cfg.meta or {}
+    column = kw.get("column") or kw.get("column_A") or ""
+    if kw.get("column_B"):
+        column = f"{kw['column_A']}' vs '{kw['column_B']}"
+    r = res.result or {}
+    out = ExpectationResult(dataset=dataset, expectation=cfg.type, column=column, level=level,
+                  severity=str(getattr(cfg.severity, "value", cfg.severity) or "critical").lower(),
+                  explain=meta.get("explain", ""), success=bool(res.success),
+                  element_count=int(r.get("element_count") or len(df)),
+                  unexpected_count=int(r.get("unexpected_count") or 0))
+    if res.exception_info and res.exception_info.get("raised_exception"):
+        out.success = False
+        out.note = "the check could not run: " + str(res.exception_info.get("exception_message", ""))[:300]
+        return out
+    if out.success:
+        return out
+    for item in (r.get("unexpected_index_list") or [])[:MAX_EXAMPLES]:
+        out.examples.append({k: _clean(v) for k, v in item.items()})
+    if cfg.type == "expect_column_distinct_values_to_contain_set":
+        vs = kw["value_set"]
+        wanted = parameters[vs["$PARAMETER"]] if isinstance(vs, dict) else vs
+        missing = sorted(set(wanted) - set(df[kw["column"]].dropna().unique()))
+        out.unexpected_count = len(missing)
+        out.note = f"missing: {', '.join(map(str, missing[:24]))}" + (" …" if len(missing) > 24 else "")
+    elif cfg.type == "expect_column_unique_value_count_to_be_between":
+        vals = df[kw["column"]].dropna().unique()
+        out.note = f"found {len(vals)} distinct values: {sorted(map(str, vals))[:10]}"
+    elif kw.get("column") == "district_spelling_ok" and "LSOA name" in df.columns:
+        from scrutiny.reference.police_uk import district_spellings, spelling_note
+
+        out.note = spelling_note(district_spellings(df["LSOA name"], df["file_month"]))
+    elif cfg.type == "expect_column_values_to_be_in_set" and kw.get("column") == "header":
+        expected = str(parameters.get("header", [""])[0]).split("|")
+        found = dict(zip(df["source_file"], df["header"]))
+        for ex in out.examples:
+            ex["problem"] = header_problem(expected, str(found.get(ex.get("source_file"), "")).split("|"))
+        out.note = "expected header: " + ", ".join(expected)
+    return out
+
+
+def header_problem(expected: list[str], found: list[str]) -> str:
+    """What is wrong with a header, in words: columns missing, columns not expected, or the order."""
+    if found == [""]:
+        return "no header could be read (the file itself is unreadable: see column 'readable')"
+    missing = [c for c in expected if c not in found]
+    extra = [c for c in found if c not in expected]
+    parts = []
+    if missing:
+        parts.append("missing column(s) " + ", ".join(repr(c) for c in missing))
+    if extra:
+        parts.append("unexpected column(s) " + ", ".join(repr(c) for c in extra))
+    if not parts:
+        parts.append("same columns in a different order" if sorted(found) == sorted(expected)
+                     else "a column is repeated")
+    return "; ".join(parts)
+
+
+def validate(params) -> Report:
+    """Run every input of a pack through its contract. Never raises for bad data: see Report.ok."""
+    v = _Validator()
+    report = Report(inputs=[])
+    period = (params.period.start, params.period.end)
+    # an input checked against another (relations against figures) comes after it
+    order = sorted(params.inputs.items(), key=lambda kv: getattr(DATASETS[kv[0]], "after", "") in params.inputs)
+    for name, spec in order:
+        ds = DATASETS[name]
+        cname = spec.contract or ds.contract
+        suite = load_suite_json(cname)
+        cpath = contract_path(cname)
+        files = ds.discover(spec.path)
+        fdf = ds.files_frame(files, period)
+        parameters = ds.expectation_parameters(period, params.pack.force)
+        in_period = fdf[fdf["in_period"]].reset_index(drop=True)
+        res = v.run(_split(suite, "file"), in_period, ["source_file"], parameters)
+        outcomes = [_outcome(name, r, in_period, parameters, "file") for r in res.results]
+        rows_checked = 0
+        file_ok = not any(not o.success and o.severity == "critical" for o in outcomes)
+        if file_ok:
+            rows = ds.load_rows(in_period)
+            if hasattr(ds, "link"):  # columns that need another input's rows (e.g. figure ids named)
+                rows = ds.link(rows, report.frames)
+            rows_checked = len(rows)
+            idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
+            rsuite = _split(suite, "row")
+            rres = v.run(rsuite, _columns_used(rsuite, rows, idx), idx, parameters)
+            outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
+            file_rows = _split(suite, "file_rows")
+            if file_rows["expectations"] and hasattr(ds, "file_stats"):
+                accepted = {a.month: a.reason for a in params.data_quality.accept_volume}
+                stats = ds.file_stats(rows, in_period, accepted)
+                fres = v.run(file_rows, stats, ["source_file", "rows", "repeated_crime_ids", "volume_ratio"],
+                             parameters)
+                outcomes += [_outcome(name, r, stats, parameters, "file") for r in fres.results]
+            report.frames[name] = rows
+        else:
+            outcomes.append(ExpectationResult(dataset=name, expectation="row checks", column="", level="row",
+                                    severity="critical", explain="row-level checks were not run because "
+                                    "the files themselves failed a critical check", success=False))
+        shown = {f: _display(p) for f, p in zip(fdf["source_file"], fdf["path"])}
+        checked = [shown[f] for f in in_period["source_file"]] if len(in_period) else list(shown.values())
+        for o in outcomes:
+            for ex in o.examples:
+                if "source_file" in ex:
+                    ex["source_file"] = shown.get(ex["source_file"], ex["source_file"])
+            if not o.success and not any("source_file" in ex for ex in o.examples) and checked:
+                # a check on the input as a whole (a value missing from every file): name the files it read
+                files = ", ".join(checked[:5]) + (f" and {len(checked) - 5} more" if len(checked) > 5 else "")
+                o.note = (o.note + "; " if o.note else "") + f"file(s) checked: {files}"
+        report.inputs.append(InputResult(
+            dataset=name, pattern=spec.path, contract=cname,
+            contract_path=str(cpath.relative_to(paths.REPO_ROOT)),
+            contract_sha256=sha256_file(cpath),
+            files=fdf[["source_file", "file_month", "in_period", "readable", "bytes", "sha256"]]
+            .assign(path=[_display(p) for p in fdf["path"]]).to_dict(orient="records"),
+            rows_checked=rows_checked,
+            outcomes=outcomes))
+    return report
+
+
+def _display(p: str) -> str:
+    """A path as users wrote it: relative to the repo root when inside it."""
+    try:
+        return str(Path(p).resolve().relative_to(paths.REPO_ROOT))
+    except ValueError:
+        return str(p)

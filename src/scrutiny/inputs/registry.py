@@ -1,0 +1,28 @@
+"""Every input dataset the pack knows, by the name params files use. Imported last: it imports each dataset
+module, and no dataset module imports it."""
+
+from __future__ import annotations
+
+from scrutiny.inputs import pfa_tables, published_figures
+from scrutiny.inputs.base import InputDataset
+from scrutiny.inputs.ho_outcomes import HomeOfficeOutcomes
+from scrutiny.inputs.police_uk import PoliceUkMonthly, PoliceUkStopSearch
+from scrutiny.reference import police_uk
+
+DATASETS: dict[str, InputDataset] = {
+    "police_uk_street": PoliceUkMonthly("police_uk_street", police_uk.STREET_HEADER, contract="police_uk_street.v1"),
+    "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", police_uk.OUTCOMES_HEADER,
+                                          contract="police_uk_outcomes.v1"),
+    "police_uk_stop_search": PoliceUkStopSearch("police_uk_stop_search", police_uk.STOP_SEARCH_HEADER, record_id="",
+                                                contract="police_uk_stop_search.v1"),
+    "ho_outcomes": HomeOfficeOutcomes(),
+    **{d.name: d for d in (published_figures.FIGURES, published_figures.RELATIONS)},
+    "ho_prc_pfa": pfa_tables.HoPrcPfa("ho_prc_pfa", pfa_tables.HO_HEADER, record_id="PFA", contract="ho_prc_pfa.v1"),
+    "ons_population_pfa": pfa_tables.OnsPopulationPfa("ons_population_pfa", pfa_tables.POP_HEADER,
+                                                      record_id="pfa_code", contract="ons_population_pfa.v1"),
+}
+
+
+def synthetic(names) -> list[str]:
+    """The inputs among `names` whose shipped data is a generated sample."""
+    return [n for n in names if getattr(DATASETS.get(n), "synthetic", False)]

@@ -1,0 +1,239 @@
+"""Helpers notebooks call to show things: escaped text, tables written to CSV beside the HTML, charts.
+
+Every string from data or params is HTML-escaped before display.
+
+Small-number suppression (params `disclosure: {min_count: N}`) is applied here, centrally: every table
+shown or written and every chart drawn through these helpers has its counts below N replaced by the
+marker `[c]` (tables) or left undrawn (charts), with a caption saying so; sentences write counts
+through `count(n)` (and narrative's `min_count=` arguments) so they carry the same marker. Count columns are the
+integer-typed columns (chart fields holding whole numbers stored as integers) unless the notebook
+names them with `counts=[...]`. The threshold is read from the pack's params.yaml in the working
+folder (the runner puts it there) unless `setup(min_count=...)` sets it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from scrutiny.analyses.narrative import MARKER, fmt_count
+from scrutiny.report import charts
+from scrutiny.report.csvsafe import neutralise
+
+_UNSET = object()
+_min_count = _UNSET
+_notebooks = _UNSET
+
+
+def setup(min_count=_UNSET, notebooks=_UNSET) -> None:
+    """Static SVG charts and quiet, deterministic output for a pack notebook.
+
+    min_count: suppression threshold; by default taken from params.yaml (disclosure.min_count).
+    notebooks: the pack's notebooks, which decide the how-to-read entries judgement words link to; by default
+    taken from params.yaml (no params.yaml: words are not linked)."""
+    global _min_count, _notebooks
+    charts.setup()
+    warnings.filterwarnings("ignore")
+    pd.set_option("display.max_rows", 200)
+    _min_count = min_count
+    _notebooks = notebooks
+
+
+def start(params_file, min_count=_UNSET, notebooks=_UNSET):
+    """A pack notebook's first step: `setup(...)`, then the pack's params loaded from params_file.
+
+    Returns (p, period): the params object and period = (p.period.start, p.period.end) as 'YYYY-MM' strings."""
+    from scrutiny.config import params
+
+    setup(min_count=min_count, notebooks=notebooks)
+    p = params.load(params_file)
+    return p, (p.period.start, p.period.end)
+
+
+def pack_notebooks() -> list | None:
+    """The notebooks of the pack being built: setup(notebooks=...), else params.yaml's notebooks, else None."""
+    if _notebooks is not _UNSET:
+        return _notebooks
+    p = Path("params.yaml")
+    if not p.is_file():
+        return None
+    from scrutiny.config import params
+
+    try:
+        return list(params.load(p).notebooks)
+    except Exception:  # a params problem is reported by the notebook's own load, not here
+        return None
+
+
+def term(word: str, text: str | None = None) -> str:
+    """HTML for a judgement word linked to its how-to-read entry, with the definition as a tooltip
+    (e.g. term("exceptional")); plain escaped text when this pack's how-to-read page has no such entry."""
+    from scrutiny.report import present
+
+    nbs = pack_notebooks()
+    if nbs is None:
+        return html.escape(text if text is not None else word)
+    return present.term_link(word, text, nbs)
+
+
+def linked(text: str) -> str:
+    """Escaped text with the first use of each judgement word linked to how-to-read (see present.AUTOLINK)."""
+    from scrutiny.report import present
+
+    nbs = pack_notebooks()
+    return html.escape(present.tidy_text(str(text))) if nbs is None else present.link_terms(str(text), nbs)
+
+
+def min_count() -> int | None:
+    """The suppression threshold in force: setup(min_count=...), else params.yaml's disclosure.min_count."""
+    if _min_count is not _UNSET:
+        return _min_count
+    p = Path("params.yaml")
+    if not p.is_file():
+        return None
+    from scrutiny.config import params
+
+    return params.load(p).disclosure.min_count
+
+
+def disclosure_text(n: int) -> str:
+    return (f"Small numbers suppressed: counts from 1 to {n - 1} are shown as {MARKER} in tables and sentences and "
+            f"are not drawn in charts (params disclosure.min_count = {n}). Zero is shown. Averages, limits and tests "
+            f"use the unsuppressed counts.")
+
+
+def count(n) -> str:
+    """A count for a sentence: '1,234', or MARKER when it is below the suppression threshold in force."""
+    return fmt_count(n, min_count())
+
+
+def _count_columns(df: pd.DataFrame, counts) -> list:
+    if counts is not None:
+        return [c for c in counts if c in df.columns]
+    return [c for c in df.columns if df[c].dtype.kind in "iu"]
+
+
+def suppress(df: pd.DataFrame, counts=None, threshold: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Counts from 1 to threshold-1 replaced by MARKER; returns (new frame, cells suppressed).
+
+    Zero is not suppressed (it discloses no one); missing values stay missing."""
+    n = min_count() if threshold is None else threshold
+    if not n:
+        return df, 0
+    out, hidden = df.copy(), 0
+    for c in _count_columns(df, counts):
+        v = pd.to_numeric(df[c], errors="coerce")
+        small = v.notna() & (v > 0) & (v < n)
+        if small.any():
+            hidden += int(small.sum())
+            out[c] = df[c].astype(object).where(~small, MARKER)
+    return out, hidden
+
+
+def _display_html(markup: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def heading(text: str, level: int = 2, anchor: str | None = None) -> None:
+    a = f' id="{html.escape(anchor)}"' if anchor else ""
+    _display_html(f"<h{level}{a}>{html.escape(str(text))}</h{level}>")
+
+
+def para(text: str, cls: str | None = None) -> None:
+    """A paragraph (escaped); judgement words link to their how-to-read entry."""
+    c = f' class="{html.escape(cls)}"' if cls else ""
+    _display_html(f"<p{c}>{linked(text)}</p>")
+
+
+def note(text: str) -> None:
+    """A boxed method note: which test or rule made a judgement (judgement words linked to how-to-read)."""
+    _display_html(f'<div class="method-note">{linked(text)}</div>')
+
+
+def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None = None,
+          decimals: int = 1, caption: str | None = None, max_rows: int = 60, formats: dict | None = None,
+          counts: list | None = None, floor_zero: list | None = None) -> None:
+    """Show a table (escaped, through present.html_table) and, when `name` is given, write it in full to
+    tables/<name>.csv.
+
+    formats: column -> format string (e.g. "{:.1%}") overriding the defaults.
+    counts: the columns holding counts, for small-number suppression (default: integer-typed columns).
+    floor_zero: columns whose values below zero are shown as 0 (default: columns named like a lower limit)."""
+    from scrutiny.report import present
+
+    if name is not None:
+        write_table(df, name, out_dir, counts=counts)
+    shown = df.head(max_rows)
+    shown, hidden = suppress(shown, counts)
+    body, floored = present.html_table(shown, decimals=decimals, formats=formats, floor_zero=floor_zero)
+    cap = f'<p class="caption">{html.escape(present.tidy_text(caption))}</p>' if caption else ""
+    if hidden:
+        cap += f'<p class="caption">{html.escape(disclosure_text(min_count()))}</p>'
+    if floored:
+        body += (f'<p class="caption">{html.escape(", ".join(present.header(c) for c in floored))}: a limit below '
+                 f'zero is shown as 0 (a count cannot be negative); the CSV keeps the computed value.</p>')
+    if len(shown.columns) > 14:
+        body = ('<p class="scroll-hint">A wide table: scroll sideways inside the box to see every column '
+                '(printed, it has a landscape page).</p>' + body)
+    more = (f'<p class="caption">First {max_rows} of {len(df):,} rows; all rows in tables/{html.escape(name)}.csv</p>'
+            if name and len(df) > max_rows else
+            (f'<p class="caption">Table: tables/{html.escape(name)}.csv</p>' if name else ""))
+    _display_html(cap + body + more)
+
+
+def write_table(df: pd.DataFrame, name: str, out_dir: str | Path | None, counts: list | None = None) -> None:
+    """Write tables/<name>.csv (full precision to 6 significant figures, Unix line ends), small counts suppressed,
+    text cells formula-safe (csvsafe)."""
+    p = Path(out_dir) / "tables" / f"{name}.csv"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    neutralise(suppress(df, counts)[0]).to_csv(p, index=False, lineterminator="\n", float_format="%.6g")
+
+
+def _suppress_spec(node, counts, n: int) -> int:
+    """Blank small counts in every inline dataset of a Vega-Lite spec (in place); returns cells blanked."""
+    hidden = 0
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("values", "datasets") and v:
+                rows = [r for vals in (v.values() if k == "datasets" and isinstance(v, dict) else [v])
+                        if isinstance(vals, list) for r in vals if isinstance(r, dict)]
+                for r in rows:
+                    for f, x in r.items():
+                        is_count = (f in counts) if counts is not None else (type(x) is int)
+                        if is_count and isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x < n:
+                            r[f] = None
+                            hidden += 1
+            else:
+                hidden += _suppress_spec(v, counts, n)
+    elif isinstance(node, list):
+        for v in node:
+            hidden += _suppress_spec(v, counts, n)
+    return hidden
+
+
+def chart(ch, description: str = "", counts: list | None = None) -> None:
+    """Draw an Altair chart as inline static SVG (vl-convert), with a text description for screen readers.
+
+    counts: the data fields holding counts, for small-number suppression (default: integer-valued fields)."""
+    n = min_count()
+    hidden = 0
+    if n:
+        spec = ch.to_dict()
+        hidden = _suppress_spec(spec, counts, n)
+        svg = charts.to_svg(json.dumps(spec))
+    else:
+        svg = charts.to_svg(ch)
+    label = html.escape(description or "chart")
+    note = f'<figcaption class="caption">{html.escape(disclosure_text(n))}</figcaption>' if hidden else ""
+    _display_html(f'<figure class="chart" role="img" aria-label="{label}">{svg}{note}</figure>')
+
+
+def banner(text: str, cls: str = "synthetic") -> None:
+    """A visible coloured label inside a section (yellow 'synthetic' style by default), e.g. for fixture data."""
+    _display_html(f'<div class="banner {html.escape(cls)}" role="note">{html.escape(str(text))}</div>')
