@@ -19,8 +19,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ..stats import logistic
-from ..stats import proportions as pr
+from scrutiny.reference import months as cal
+from scrutiny.stats import logistic
+from scrutiny.stats import proportions as pr
 
 STAGES = ["ease_of_contact", "actions", "follow_up", "treatment", "whole_experience"]
 STAGE_LABELS = {"ease_of_contact": "Ease of contact", "actions": "Actions taken", "follow_up": "Follow-up",
@@ -41,21 +42,6 @@ ALL_AREAS = "All districts"
 def month_of(dates) -> pd.Series:
     """'YYYY-MM' of each date."""
     return pd.to_datetime(pd.Series(dates)).dt.strftime("%Y-%m")
-
-
-def shift_month(month: str, k: int) -> str:
-    """The month k months after 'YYYY-MM' (k may be negative)."""
-    y, m = map(int, month.split("-"))
-    n = y * 12 + (m - 1) + k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-
-def month_range(first: str, last: str) -> list[str]:
-    out, m = [], first
-    while m <= last:
-        out.append(m)
-        m = shift_month(m, 1)
-    return out
 
 
 # --- satisfaction ------------------------------------------------------------------------------------------------
@@ -114,7 +100,7 @@ def changes(table: pd.DataFrame, by: list[str], months: list[str], min_n: int = 
     out = []
     for label, lag in (("previous month", 1), ("same month last year", 12)):
         cur = t[t["month"].isin(months)].copy()
-        cur["compared_month"] = [shift_month(m, -lag) for m in cur["month"]]
+        cur["compared_month"] = [cal.shift(m, -lag) for m in cur["month"]]
         prev = t.rename(columns={"month": "compared_month", "n": "n_then", "satisfied": "satisfied_then"})
         m = cur.merge(prev, on=keys + ["compared_month"], how="left")
         m[["n_then", "satisfied_then"]] = m[["n_then", "satisfied_then"]].fillna(0).astype(int)
@@ -146,7 +132,7 @@ def rolling(long: pd.DataFrame, months: list[str], by: list[str], windows=WINDOW
         ends = months[k - 1:]
         if not ends:
             continue
-        spans = pd.DataFrame([(end, m) for end in ends for m in month_range(shift_month(end, -(k - 1)), end)],
+        spans = pd.DataFrame([(end, m) for end in ends for m in cal.span(cal.shift(end, -(k - 1)), end)],
                              columns=["end", "month"])
         j = monthly.merge(spans, on="month").groupby(by + ["stage", "end"], as_index=False)[["n", "satisfied"]].sum()
         frames.append(j.rename(columns={"end": "month"}).assign(window=k))
@@ -283,7 +269,7 @@ def followup_sentence(res: dict, alpha: float = ALPHA) -> str:
 def repeat_months(period: list[str], first_data_month: str, lookback: int = LOOKBACK_MONTHS) -> list[str]:
     """The months of `period` whose full look-back lies inside the data (from `first_data_month` on): earlier months
     would count too few repeat victims."""
-    first = shift_month(first_data_month, lookback)
+    first = cal.shift(first_data_month, lookback)
     return [m for m in period if m >= first]
 
 
@@ -451,8 +437,8 @@ def persistence(per_victim: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     known = set(months)
     rows = []
     for m in months:
-        now, p1, p2 = (sets.get(shift_month(m, -k), set()) for k in (0, 1, 2))
-        has1, has2 = shift_month(m, -1) in known, shift_month(m, -2) in known
+        now, p1, p2 = (sets.get(cal.shift(m, -k), set()) for k in (0, 1, 2))
+        has1, has2 = cal.shift(m, -1) in known, cal.shift(m, -2) in known
         rows.append({"month": m, "repeat_victims": len(now), "also_previous_month": len(now & p1) if has1 else None,
                      "each_of_last_3_months": len(now & p1 & p2) if has1 and has2 else None})
     out = pd.DataFrame(rows)
@@ -473,13 +459,6 @@ def victims_without_id(crimes: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 
 # --- sentences ----------------------------------------------------------------------------------------------------
 
-def _label(month: str) -> str:
-    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December"]
-    y, m = month.split("-")
-    return f"{names[int(m) - 1]} {y}"
-
-
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -490,16 +469,16 @@ def satisfaction_sentence(table: pd.DataFrame, change: pd.DataFrame, month: str,
     row = table[(table["month"] == month) & (table["stage"] == stage)]
     what = STAGE_LABELS[stage].lower()
     if row.empty or row["n"].iloc[0] == 0:
-        return f"No respondent answered the {what} question in {_label(month)}."
+        return f"No respondent answered the {what} question in {cal.label(month)}."
     r = row.iloc[0]
     if r["suppressed"]:
-        return (f"{r['n']:,} respondents answered the {what} question in {_label(month)}: fewer than {min_n}, so no "
+        return (f"{r['n']:,} respondents answered the {what} question in {cal.label(month)}: fewer than {min_n}, so no "
                 "rate is published for the month (see the rolling views below).")
-    text = (f"In {_label(month)}, {_pct(r['rate'])} of respondents ({r['satisfied']:,} of {r['n']:,}) were satisfied "
+    text = (f"In {cal.label(month)}, {_pct(r['rate'])} of respondents ({r['satisfied']:,} of {r['n']:,}) were satisfied "
             f"with the {what} (Wilson 95% interval {_pct(r['low'])} to {_pct(r['high'])}).")
     c = change[(change["month"] == month) & (change["stage"] == stage)]
     for _, x in c.iterrows():
-        then = _label(x["compared_month"])
+        then = cal.label(x["compared_month"])
         base = (f" {_pct(x['rate_then'])} of {x['n_then']:,}" if np.isfinite(x["rate_then"]) else
                 f" {x['n_then']:,} respondents")
         text += f" Against {then} ({base.strip()}): {x['judgement']}."
@@ -511,12 +490,12 @@ def repeat_sentence(rates: pd.DataFrame, month: str, noun: str = "victims") -> s
     (repeat counts are a full count, not a sample: no test is applied)."""
     f = rates[rates["area"] == ALL_AREAS].set_index("month")
     if month not in f.index or f.loc[month, "victims"] == 0:
-        return f"No {noun} were recorded in {_label(month)}."
+        return f"No {noun} were recorded in {cal.label(month)}."
     r = f.loc[month]
-    text = (f"In {_label(month)}, {r['victims']:,} {noun} were recorded; {r['repeat_victims']:,} of them "
+    text = (f"In {cal.label(month)}, {r['victims']:,} {noun} were recorded; {r['repeat_victims']:,} of them "
             f"({_pct(r['rate'])}) had at least one other offence in the preceding 12 months (repeat victims).")
-    then = [(shift_month(month, -k), w) for k, w in ((1, "the month before"), (12, "a year earlier"))]
-    parts = [f"{_pct(f.loc[m, 'rate'])} in {_label(m)} ({w})" for m, w in then
+    then = [(cal.shift(month, -k), w) for k, w in ((1, "the month before"), (12, "a year earlier"))]
+    parts = [f"{_pct(f.loc[m, 'rate'])} in {cal.label(m)} ({w})" for m, w in then
              if m in f.index and f.loc[m, "victims"] > 0]
     if parts:
         text += " The rate was " + " and ".join(parts) + "."

@@ -14,9 +14,15 @@ rows by crime_ref without ever showing the value.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from scrutiny.inputs.files import connect, write_parquet
+from scrutiny.inputs.pfa_tables import _CsvTable
+from scrutiny.reference import months
 
 HEADER = ["crime_ref", "recorded_date", "committed_date", "ho_offence_code", "offence_group", "crime_type",
           "district", "victim_id", "da_flag", "hate_flag", "hate_strand", "ho_outcome_type", "outcome_date",
@@ -107,3 +113,29 @@ def check_columns(df: pd.DataFrame) -> pd.DataFrame:
                                    np.where(out["extracted_at"] == first, "the extract's date", "another date"))
     out["missing_fields"] = missing_fields(out, REQUIRED)
     return out
+
+
+@dataclass
+class ForceCrimes(_CsvTable):
+    """The crimes extract: one or more CSV files (parts of one extract) with the contract's header."""
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        return check_columns(self._read(files))
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        """Typed table: dates as DATE, flags as BOOLEAN, blanks as NULL, with source_file and source_row."""
+        con = connect()
+        try:
+            con.register("r", rows[HEADER + ["source_file", "row"]])
+            dates = ", ".join(f"CAST({c} AS DATE) AS {c}" for c in DATE_COLUMNS)
+            return write_parquet(con, f"""
+                SELECT crime_ref, ho_offence_code, offence_group, crime_type, district, victim_id,
+                       da_flag = 'Y' AS da_flag, hate_flag = 'Y' AS hate_flag, hate_strand, ho_outcome_type, {dates},
+                       source_file, "row" AS source_row
+                FROM r ORDER BY recorded_date, crime_ref""", out)
+        finally:
+            con.close()
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"header": [self.expected_header()], "reporting_month": [period[1]],
+                "period_months": months.span(*period)}

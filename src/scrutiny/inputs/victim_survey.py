@@ -11,10 +11,15 @@ interviewed_after_recording from the crimes rows ("not checked" when no crimes r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from .force_crimes import blank, date_problem, missing_fields
+from scrutiny.inputs.files import connect, write_parquet
+from scrutiny.inputs.force_crimes import blank, date_problem, missing_fields
+from scrutiny.inputs.pfa_tables import _CsvTable
 
 HEADER = ["respondent_id", "crime_ref", "survey_type", "crime_type", "district", "interview_date",
           "ease_of_contact", "actions", "follow_up", "treatment", "whole_experience", "questionnaire_version"]
@@ -49,3 +54,33 @@ def link_columns(rows: pd.DataFrame, crimes: pd.DataFrame | None) -> pd.DataFram
     after = out["interview_date"].astype("string").to_numpy() >= np.where(known, rec, "").astype(str)
     out["interviewed_after_recording"] = np.where(~ok, "not checked", np.where(after, "yes", "no"))
     return out
+
+
+@dataclass
+class VictimSurvey(_CsvTable):
+    """The survey responses: one CSV with the contract's header, checked after the crimes extract."""
+
+    after: str = "force_crimes"  # validated after the crimes, whose rows `link` reads
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        return check_columns(self._read(files))
+
+    def link(self, rows: pd.DataFrame, frames: dict) -> pd.DataFrame:
+        return link_columns(rows, frames.get(self.after))
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        """Typed table: interview_date as DATE, the stage answers as integers (blank: NULL)."""
+        con = connect()
+        try:
+            con.register("r", rows[HEADER + ["source_file", "row"]])
+            stages = ", ".join(f"CAST({c} AS INTEGER) AS {c}" for c in STAGES)
+            return write_parquet(con, f"""
+                SELECT respondent_id, crime_ref, survey_type, crime_type, district,
+                       CAST(interview_date AS DATE) AS interview_date, {stages}, questionnaire_version,
+                       source_file, "row" AS source_row
+                FROM r ORDER BY interview_date, respondent_id""", out)
+        finally:
+            con.close()
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"header": [self.expected_header()]}
