@@ -78,7 +78,8 @@ class _CsvTable:
                              f"{str(e).splitlines()[0]}") from None
         finally:
             con.close()
-        df["source_file"] = df.pop("filename").map(lambda s: Path(s).name)
+        filename = df.pop("filename")
+        df["source_file"] = filename.map({f: Path(f).name for f in filename.unique()})  # once per file, not row
         df["row"] = df.groupby("source_file", sort=False).cumcount() + 1
         return df
 

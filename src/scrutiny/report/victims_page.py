@@ -131,8 +131,14 @@ def satisfaction(d: Victims, out_dir: str) -> None:
 
 
 def _rolling_view(roll: pd.DataFrame, month: str, by: list[str], stage: str = "whole_experience") -> pd.DataFrame:
-    wide = v.rolling_side_by_side(roll[roll["stage"] == stage], month, by)
-    return wide.drop(columns="stage")
+    wide = v.rolling_side_by_side(roll[roll["stage"] == stage], month, by).drop(columns="stage")
+    names = {}
+    for c in wide.columns:
+        if c.startswith(("rate_", "n_")):
+            k = int(c.split("_")[1][:-1])
+            span = "1 month" if k == 1 else f"{k} months"
+            names[c] = f"satisfied, {span}" if c.startswith("rate_") else f"responses, {span}"
+    return wide.rename(columns=names)
 
 
 def rolling(d: Victims, out_dir: str) -> None:
@@ -143,11 +149,12 @@ def rolling(d: Victims, out_dir: str) -> None:
               "by side so a reader can see how much the headline depends on the window chosen.")
     view = _rolling_view(d.rolling_type, d.month, ["survey_type"])
     everyone = _rolling_view(d.rolling, d.month, []).assign(survey_type="all surveys")
-    view = pd.concat([everyone, view], ignore_index=True)
+    view = pd.concat([everyone, view], ignore_index=True).rename(columns={"survey_type": "survey"})
+    view = view[["survey"] + [c for c in view.columns if c != "survey"]]
     page.table(view, "victims_satisfaction_rolling", out_dir,
-               formats={c: PCT for c in view.columns if c.startswith("rate_")}, counts=[],
-               caption=f"Satisfied with the whole experience, windows ending {months.label(d.month)}: rate_3m is "
-                       f"the pooled rate over 3 months, n_3m its responses. Blank below {d.min_n} responses.")
+               formats={c: PCT for c in view.columns if c.startswith("satisfied")}, counts=[],
+               caption=f"Satisfied with the whole experience, pooled over windows ending {months.label(d.month)}. "
+                       f"A rate is blank below {d.min_n} responses.")
     page.write_table(d.rolling_type, "victims_satisfaction_rolling_all", out_dir, counts=[])
 
 
@@ -200,6 +207,7 @@ def repeat(d: Victims, out_dir: str) -> None:
     for name in d.repeat_subsets["subset"].unique():
         sub = d.repeat_subsets[d.repeat_subsets["subset"] == name][["month", "rate"]].rename(columns={"rate": name})
         lines = lines.merge(sub, on="month", how="left")
+    lines["month"] = [months.label(m)[:3] + " " + m[:4] for m in lines["month"]]
     page.chart(charts.rate_lines(lines, "month", {c: c for c in lines.columns if c != "month"},
                                  "Share of the month's victims who are repeat victims", y_title="repeat victims",
                                  x_title="Month recorded"),
@@ -240,10 +248,10 @@ def satisfaction_chart(monthly: pd.DataFrame, title: str, width: int = 640, heig
     names = {"whole_experience": "Whole experience", "follow_up": "Follow-up"}
     d = monthly[monthly["stage"].isin(names) & ~monthly["suppressed"]].copy()
     d["series"] = d["stage"].map(names)
-    xs = list(dict.fromkeys(monthly["month"]))
-    step = max(1, int(np.ceil(len(xs) / 13)))
-    x = alt.X("month:O", title="Interview month", sort=xs,
-              axis=alt.Axis(labelAngle=-40, labelFontSize=11, values=xs[::step]))
+    xs = sorted(monthly["month"].unique())
+    d["i"] = d["month"].map({m: i for i, m in enumerate(xs)})
+    x = alt.X("i:Q", scale=alt.Scale(domain=[0, len(xs) - 1], nice=False),
+              axis=charts.month_axis(xs, "Interview month"))
     colour = alt.Color("series:N", title=None, sort=list(names.values()),
                        scale=alt.Scale(domain=list(names.values()), range=charts.SERIES[:2]),
                        legend=alt.Legend(orient="bottom"))
@@ -251,14 +259,15 @@ def satisfaction_chart(monthly: pd.DataFrame, title: str, width: int = 640, heig
                                                                       scale=alt.Scale(domain=[0, 1]),
                                                                       title="Satisfied"),
                                                          y2="high:Q", color=colour)
-    line = alt.Chart(d).mark_line(point=True).encode(x=x, y="rate:Q", color=colour)
+    line = alt.Chart(d).mark_line(point=True).encode(x=x, y="rate:Q", color=colour,
+                                                     tooltip=["month:N", "series:N", "rate:Q", "n:Q"])
     return alt.layer(band, line).properties(title=title, width=width, height=height)
 
 
 def funnel_chart(f: pd.DataFrame, title: str, width: int = 560, height: int = 300) -> alt.LayerChart:
     """Districts' rates against their responses, with 95% (dashed) and 99.8% (solid) limits around the force rate."""
     p0 = float(f["force_rate"].iloc[0])
-    n = np.unique(np.linspace(max(5, f["n"].min() * 0.5), f["n"].max() * 1.3, 60).round())
+    n = np.unique(np.linspace(max(30, f["n"].min() * 0.7), f["n"].max() * 1.2, 60).round())
     lines = []
     for z, lab in ((pr.Z95, "95% limits"), (pr.Z998, "99.8% limits")):
         lo, hi = pr.funnel_limits(p0, n, z)
@@ -267,12 +276,15 @@ def funnel_chart(f: pd.DataFrame, title: str, width: int = 560, height: int = 30
     ld = pd.concat(lines, ignore_index=True)
     ld["line"] = ld["limits"] + ld["side"]
     x = alt.X("n:Q", title="Responses")
-    y = alt.Y("rate:Q", title="Satisfied", axis=alt.Axis(format="%"))
-    limits = alt.Chart(ld).mark_line(color=charts.PALETTE["grey"], strokeWidth=1.2).encode(
+    pts = f[f["n"] > 0]
+    lo = float(min(pts["rate"].min(), ld["rate"].min())) if len(pts) else 0.0
+    hi = float(max(pts["rate"].max(), ld["rate"].max())) if len(pts) else 1.0
+    y = alt.Y("rate:Q", title="Satisfied", axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[max(0.0, lo - 0.02), min(1.0, hi + 0.02)], nice=False))
+    limits = alt.Chart(ld).mark_line(color=charts.PALETTE["grey"], strokeWidth=1.2, clip=True).encode(
         x=x, y=y, detail="line:N", strokeDash=alt.StrokeDash("limits:N", title=None, scale=alt.Scale(
             domain=["95% limits", "99.8% limits"], range=[[5, 3], [1, 0]]), legend=alt.Legend(orient="bottom")))
-    target = alt.Chart(pd.DataFrame({"rate": [p0]})).mark_rule(color=charts.PALETTE["black"]).encode(y="rate:Q")
-    pts = f[f["n"] > 0]
+    target = alt.Chart(pd.DataFrame({"rate": [p0]})).mark_rule(color=charts.PALETTE["black"]).encode(y=y)
     dots = alt.Chart(pts).mark_circle(size=60, color=charts.PALETTE["blue"], opacity=1).encode(x=x, y=y)
     labels = alt.Chart(pts).mark_text(align="left", dx=6, fontSize=10).encode(x=x, y=y, text="district:N")
     return alt.layer(limits, target, dots, labels).properties(title=title, width=width, height=height)
