@@ -40,8 +40,10 @@ ALL_AREAS = "All districts"
 # --- months -----------------------------------------------------------------------------------------------------
 
 def month_of(dates) -> pd.Series:
-    """'YYYY-MM' of each date."""
-    return pd.to_datetime(pd.Series(dates)).dt.strftime("%Y-%m")
+    """'YYYY-MM' of each date (computed once per distinct date: extracts repeat a few thousand dates)."""
+    d = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[D]")
+    u, inv = np.unique(d, return_inverse=True)
+    return pd.Series(np.datetime_as_string(u.astype("datetime64[M]"), unit="M")[inv], dtype=object)
 
 
 # --- satisfaction ------------------------------------------------------------------------------------------------
@@ -297,7 +299,8 @@ GROUP BY ALL ORDER BY ALL
 
 _COHORT_SQL = """
 SELECT p.subset, p.month, count(*) AS offences
-FROM (SELECT DISTINCT subset, month, victim_id, last_date FROM cohort) p
+FROM (SELECT DISTINCT CAST(subset AS VARCHAR) AS subset, CAST(month AS VARCHAR) AS month,
+             CAST(victim_id AS VARCHAR) AS victim_id, CAST(last_date AS TIMESTAMP) AS last_date FROM cohort) p
 JOIN $b b ON b.victim_id = p.victim_id $same_p
 WHERE b.d <= p.last_date AND b.d >= p.last_date - INTERVAL $lookback MONTH
 GROUP BY ALL
@@ -309,10 +312,10 @@ def _connect_crimes(crimes: pd.DataFrame, subsets: dict) -> duckdb.DuckDBPyConne
     (every crime with a victim)."""
     import pyarrow as pa
 
-    cols = {"crime_ref": pa.array(crimes["crime_ref"].astype("string"), type=pa.string()),
-            "victim_id": pa.array(crimes["victim_id"].astype("string"), type=pa.string()),
-            "d": pa.array(pd.to_datetime(crimes["recorded_date"]).to_numpy()),
-            "district": pa.array(crimes["district"].astype("string"), type=pa.string())}
+    cols = {"crime_ref": pa.array(crimes["crime_ref"], type=pa.string(), from_pandas=True),
+            "victim_id": pa.array(crimes["victim_id"], type=pa.string(), from_pandas=True),
+            "d": pa.array(pd.to_datetime(crimes["recorded_date"]).to_numpy(dtype="datetime64[D]")),
+            "district": pa.array(crimes["district"], type=pa.string(), from_pandas=True)}
     names = list(subsets)
     for i, name in enumerate(names):
         mask = subsets[name]
@@ -374,8 +377,9 @@ def repeat_victims(crimes: pd.DataFrame, months: list[str], subsets: dict | None
 
 def cohort_offence_totals(per_victim: pd.DataFrame) -> dict:
     """(subset, month) -> offences of the month's repeat-victim cohort in their 12 months, counted by a separate
-    join of the cohort to the crimes (not from offences_12m), as the check on the band table."""
-    return dict(per_victim.attrs.get("cohort_offences", {}))
+    join of the cohort to the crimes (not from offences_12m), as the check on the band table. Taken out of the
+    frame's attrs (pandas copies attrs on every operation, so they are not left there)."""
+    return dict(per_victim.attrs.pop("cohort_offences", {}))
 
 
 def repeat_rates(per_victim: pd.DataFrame, months: list[str], areas: list[str] | None = None) -> pd.DataFrame:
