@@ -84,6 +84,22 @@ def build(work_dir: str, p, period: tuple[str, str]) -> Victims:
         persistence=v.persistence(everyone, rmonths), without_id=v.victims_without_id(crimes, rmonths))
 
 
+def _hide_rates(df: pd.DataFrame, counts: list[str], rates=("rate", "low", "high")) -> pd.DataFrame:
+    """With disclosure.min_count set, blank the rates of rows whose count the pack suppresses (a rate and its base
+    would give the count back)."""
+    n = page.min_count()
+    if not n:
+        return df
+    out = df.copy()
+    small = np.zeros(len(out), dtype=bool)
+    for c in counts:
+        small |= ((out[c] > 0) & (out[c] < n)).to_numpy()
+    for r in rates:
+        if r in out.columns:
+            out[r] = out[r].astype(float).where(~small)
+    return out
+
+
 def intro(d: Victims) -> None:
     page.para(f"Reporting month: {months.label(d.month)}. Sources: the force's crimes extract (taken on "
               f"{d.extracted_at}) and its victim satisfaction survey (interviews {months.label(d.period[0])} to "
@@ -124,10 +140,10 @@ def satisfaction(d: Victims, out_dir: str) -> None:
     page.table(_stage_table(d), "victims_satisfaction_stages", out_dir,
                formats={c: PCT for c in ("satisfied", "interval_low", "interval_high")},
                caption=f"Each service stage in {months.label(d.month)}, with the tests against earlier months.")
-    page.write_table(d.monthly, "victims_satisfaction_monthly", out_dir, counts=[])
-    page.write_table(d.change, "victims_satisfaction_change", out_dir, counts=[])
-    page.write_table(d.by_type, "victims_satisfaction_by_survey", out_dir, counts=[])
-    page.write_table(d.by_district, "victims_satisfaction_by_district", out_dir, counts=[])
+    page.write_table(_hide_rates(d.monthly, ["satisfied"]), "victims_satisfaction_monthly", out_dir)
+    page.write_table(d.change, "victims_satisfaction_change", out_dir)
+    page.write_table(_hide_rates(d.by_type, ["satisfied"]), "victims_satisfaction_by_survey", out_dir)
+    page.write_table(_hide_rates(d.by_district, ["satisfied"]), "victims_satisfaction_by_district", out_dir)
 
 
 def _rolling_view(roll: pd.DataFrame, month: str, by: list[str], stage: str = "whole_experience") -> pd.DataFrame:
@@ -152,10 +168,11 @@ def rolling(d: Victims, out_dir: str) -> None:
     view = pd.concat([everyone, view], ignore_index=True).rename(columns={"survey_type": "survey"})
     view = view[["survey"] + [c for c in view.columns if c != "survey"]]
     page.table(view, "victims_satisfaction_rolling", out_dir,
-               formats={c: PCT for c in view.columns if c.startswith("satisfied")}, counts=[],
+               formats={c: PCT for c in view.columns if c.startswith("satisfied")},
                caption=f"Satisfied with the whole experience, pooled over windows ending {months.label(d.month)}. "
                        f"A rate is blank below {d.min_n} responses.")
-    page.write_table(d.rolling_type, "victims_satisfaction_rolling_all", out_dir, counts=[])
+    page.write_table(_hide_rates(d.rolling_type, ["satisfied"]), "victims_satisfaction_rolling_all", out_dir,
+                     counts=["n", "satisfied"])
 
 
 def districts(d: Victims, out_dir: str) -> None:
@@ -169,23 +186,23 @@ def districts(d: Victims, out_dir: str) -> None:
                                                              for r in outside.itertuples()) + "."
                   if len(outside) else "No district lies outside the 99.8% limits."))
     page.note("Funnel limits: force rate ± z·√(p(1−p)/n) at each district's number of responses, z = 1.96 (95%) and "
-              "3.09 (99.8%) (Spiegelhalter 2005). With six districts about one in three plots would fall outside "
-              "the 95% limits somewhere in a year by chance; only the 99.8% limits are treated as a signal.")
+              "3.09 (99.8%) (Spiegelhalter 2005). With six districts the chance that at least one lies outside the 95% "
+              "limits by chance alone is about one in four (1 − 0.95⁶), so only the 99.8% limits are treated as a "
+              "signal.")
     page.chart(funnel_chart(f, f"Districts: satisfied with the whole experience, {span}"),
                "Funnel plot of district satisfaction rates against responses; values in tables/victims_funnel.csv.")
     page.table(f[["district", "n", "satisfied", "rate", "low95", "high95", "low998", "high998", "position"]],
-               "victims_funnel", out_dir, formats={c: PCT for c in ("rate", "low95", "high95", "low998", "high998")},
-               counts=[])
+               "victims_funnel", out_dir, formats={c: PCT for c in ("rate", "low95", "high95", "low998", "high998")})
 
 
 def followup(d: Victims, out_dir: str) -> None:
     page.heading("Does follow-up drive satisfaction with the whole experience?", 2, anchor="victims-followup")
     page.para(v.followup_sentence(d.followup))
     coef = d.followup["coefficients"]
-    page.table(coef, "victims_followup_model", out_dir, decimals=2, counts=[],
+    page.table(coef, "victims_followup_model", out_dir, decimals=2,
                caption="Logistic regressions of whole-experience satisfied (1/0) on each stage satisfied (1/0); "
                        "odds ratios with Wald 95% intervals (low, high). The crime type rows compare with Burglary.")
-    page.write_table(d.followup["monthly"], "victims_followup_monthly", out_dir, counts=[])
+    page.write_table(d.followup["monthly"], "victims_followup_monthly", out_dir)
 
 
 def repeat(d: Victims, out_dir: str) -> None:
@@ -213,8 +230,8 @@ def repeat(d: Victims, out_dir: str) -> None:
                                  x_title="Month recorded"),
                "Monthly repeat-victim rate for all victims and the domestic abuse and hate crime subsets; values in "
                "tables/victims_repeat.csv and tables/victims_repeat_subsets.csv.")
-    page.write_table(d.repeat, "victims_repeat", out_dir)
-    now = d.repeat[d.repeat["month"] == d.month].drop(columns="month")
+    page.write_table(_hide_rates(d.repeat, ["victims", "repeat_victims"]), "victims_repeat", out_dir)
+    now = _hide_rates(d.repeat[d.repeat["month"] == d.month].drop(columns="month"), ["victims", "repeat_victims"])
     page.table(now, None, None, formats={"rate": PCT},
                caption=f"Victims and repeat victims by district, {months.label(d.month)}; every month in "
                        f"tables/victims_repeat.csv.")
@@ -222,10 +239,11 @@ def repeat(d: Victims, out_dir: str) -> None:
     page.para("The Panel asked for repeat victims of domestic abuse and hate crime. Here a repeat victim of domestic "
               "abuse is a victim of a domestic abuse offence in the month with another domestic abuse offence in the "
               "preceding 12 months; the same for hate crime.")
-    sub = d.repeat_subsets[d.repeat_subsets["month"].isin(months.span(months.shift(d.month, -5), d.month))]
+    subsets = _hide_rates(d.repeat_subsets, ["victims", "repeat_victims"])
+    sub = subsets[subsets["month"].isin(months.span(months.shift(d.month, -5), d.month))]
     page.table(sub, "victims_repeat_subsets", out_dir, formats={"rate": PCT},
                caption="The last six months; every month in tables/victims_repeat_subsets.csv.")
-    page.write_table(d.repeat_subsets, "victims_repeat_subsets", out_dir)
+    page.write_table(subsets, "victims_repeat_subsets", out_dir)
     page.heading("How many offences repeat victims suffer", 3)
     b = d.bands[(d.bands["month"] == d.month) & (d.bands["subset"] == v.ALL_VICTIMS)].drop(columns=["month",
                                                                                                       "subset"])
