@@ -24,7 +24,7 @@ from scrutiny.report import victims_page as vp
 
 p, period = page.start(params_file)
 d = vp.build(work_dir, p, period)
-vp.intro(d)
+vp.intro(d, out_dir)
 
 # %%
 vp.satisfaction(d, out_dir)

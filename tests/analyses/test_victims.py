@@ -277,3 +277,15 @@ def test_repeat_sentence_states_values_without_judgement():
     text = v.repeat_sentence(rates, "2025-06")
     assert text == ("In June 2025, 1,200 victims were recorded; 330 of them (27.5%) had at least one other offence "
                     "in the preceding 12 months (repeat victims). The rate was 25.0% in May 2025 (the month before).")
+
+
+def test_summary_rows_judge_satisfaction_by_its_test_and_state_repeat_values():
+    rows = _month("2025-05", "A", 20, 40) + _month("2025-06", "A", 36, 40)
+    t = v.satisfaction(v.answers_long(survey(rows)), ["month"], min_n=30)
+    ch = v.changes(t, [], ["2025-06"], min_n=30)
+    rates = pd.DataFrame({"month": ["2025-06"], "area": [v.ALL_AREAS], "victims": [1200], "repeat_victims": [330],
+                          "rate": [0.275]})
+    sat, rep = v.summary_rows(t, ch, rates, "2025-06")
+    assert sat.data.startswith("90.0% of 40 respondents satisfied, June 2025")
+    assert sat.commentary.startswith("Against May 2025: significant increase (two-proportion z-test")
+    assert rep.data == "330 of 1,200 victims (27.5%), June 2025" and "no test" in rep.commentary

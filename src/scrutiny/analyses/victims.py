@@ -504,3 +504,34 @@ def repeat_sentence(rates: pd.DataFrame, month: str, noun: str = "victims") -> s
     if parts:
         text += " The rate was " + " and ".join(parts) + "."
     return text
+
+
+def summary_rows(monthly: pd.DataFrame, change: pd.DataFrame, rates: pd.DataFrame, month: str) -> list:
+    """The front page's rows: whole-experience satisfaction (judged by the two-proportion test against the month
+    before) and repeat victims (a full count: values, no judgement)."""
+    from scrutiny.analyses.summary import SummaryRow
+
+    rows = []
+    r = monthly[(monthly["month"] == month) & (monthly["stage"] == "whole_experience")]
+    if len(r) and r["n"].iloc[0] > 0:
+        x = r.iloc[0]
+        if x["suppressed"]:
+            data, comment = f"{x['n']:,} respondents in {cal.label(month)}", "too few responses for a rate"
+        else:
+            data = (f"{_pct(x['rate'])} of {x['n']:,} respondents satisfied, {cal.label(month)} (Wilson 95% interval "
+                    f"{_pct(x['low'])} to {_pct(x['high'])})")
+            c = change[(change["month"] == month) & (change["stage"] == "whole_experience")
+                       & (change["comparison"] == "previous month")]
+            comment = (f"Against {cal.label(c['compared_month'].iloc[0])}: {c['judgement'].iloc[0]}" if len(c)
+                       else "no earlier month to compare")
+        rows.append(SummaryRow("Victim satisfaction: whole experience", "victim_satisfaction_whole_experience",
+                               "Always", True, data, comment, "victims.html#victims-satisfaction"))
+    f = rates[(rates["area"] == ALL_AREAS) & (rates["month"] == month)]
+    if len(f) and f["victims"].iloc[0] > 0:
+        x = f.iloc[0]
+        rows.append(SummaryRow(
+            "Repeat victims", "repeat_victims", "Always", True,
+            f"{x['repeat_victims']:,} of {x['victims']:,} victims ({_pct(x['rate'])}), {cal.label(month)}",
+            "A full count, not a sample: no test is applied (see the page for earlier months).",
+            "victims.html#victims-repeat"))
+    return rows

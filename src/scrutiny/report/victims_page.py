@@ -100,7 +100,11 @@ def _hide_rates(df: pd.DataFrame, counts: list[str], rates=("rate", "low", "high
     return out
 
 
-def intro(d: Victims) -> None:
+def intro(d: Victims, out_dir: str) -> None:
+    from scrutiny.analyses import summary
+
+    rows = v.summary_rows(d.monthly, d.change, d.repeat, d.month)
+    page.write_table(summary.frame(rows), "victims_summary", out_dir)
     page.para(f"Reporting month: {months.label(d.month)}. Sources: the force's crimes extract (taken on "
               f"{d.extracted_at}) and its victim satisfaction survey (interviews {months.label(d.period[0])} to "
               f"{months.label(d.period[1])}).")
