@@ -201,6 +201,13 @@ def districts(d: Victims, out_dir: str) -> None:
               "signal.")
     page.chart(funnel_chart(f, f"Districts: satisfied with the whole experience, {span}"),
                "Funnel plot of district satisfaction rates against responses; values in tables/victims_funnel.csv.")
+    m = _hide_rates(d.by_district[(d.by_district["month"] == d.month)
+                                  & (d.by_district["stage"] == "whole_experience")], ["satisfied"])
+    page.table(m[["district", "n", "satisfied", "rate", "low", "high"]].rename(columns={"n": "respondents"}),
+               None, None, formats={c: PCT for c in ("rate", "low", "high")},
+               caption=f"Whole experience by district in {months.label(d.month)} alone, with Wilson 95% intervals "
+                       f"(low, high); blank below {d.min_n} responses. Every month and stage in "
+                       f"tables/victims_satisfaction_by_district.csv.")
     page.table(f[["district", "n", "satisfied", "rate", "low95", "high95", "low998", "high998", "position"]],
                "victims_funnel", out_dir, formats={c: PCT for c in ("rate", "low95", "high95", "low998", "high998")})
 
