@@ -144,7 +144,9 @@ def satisfaction(d: Victims, out_dir: str) -> None:
               f"p < 0.05 and 'no significant change' is written only when the test ran and p ≥ 0.05. No rate is "
               f"published for fewer than {d.min_n} responses (params victims.min_n); those cells are blank and "
               f"not compared.")
-    page.chart(satisfaction_chart(d.monthly, "Satisfied with the whole experience and with follow-up, by month"),
+    page.chart(satisfaction_chart(_hide_rates(d.monthly, ["satisfied"]).assign(
+                   suppressed=lambda x: x["suppressed"] | x["rate"].isna()),
+                   "Satisfied with the whole experience and with follow-up, by month"),
                "Monthly share satisfied with the whole experience and with follow-up, with Wilson 95% intervals; "
                "values in tables/victims_satisfaction_monthly.csv.")
     page.table(_stage_table(d), "victims_satisfaction_stages", out_dir,
@@ -208,7 +210,8 @@ def districts(d: Victims, out_dir: str) -> None:
                caption=f"Whole experience by district in {months.label(d.month)} alone, with Wilson 95% intervals "
                        f"(low, high); blank below {d.min_n} responses. Every month and stage in "
                        f"tables/victims_satisfaction_by_district.csv.")
-    page.table(f[["district", "n", "satisfied", "rate", "low95", "high95", "low998", "high998", "position"]],
+    page.table(f[["district", "n", "satisfied", "rate", "low95", "high95", "low998", "high998", "position"]]
+               .rename(columns={"n": "respondents"}),
                "victims_funnel", out_dir, formats={c: PCT for c in ("rate", "low95", "high95", "low998", "high998")})
 
 
@@ -236,15 +239,9 @@ def repeat(d: Victims, out_dir: str) -> None:
               f"reported from {months.label(d.repeat_months[0])}, the first with 12 months of crimes before it. A "
               f"victim is placed in the district of their last offence in the month. These are full counts, not a "
               f"sample: no significance test is applied, and the page states values rather than judging them.")
-    force = d.repeat[d.repeat["area"] == v.ALL_AREAS]
-    lines = force[["month", "rate"]].rename(columns={"rate": "all victims"})
-    for name in d.repeat_subsets["subset"].unique():
-        sub = d.repeat_subsets[d.repeat_subsets["subset"] == name][["month", "rate"]].rename(columns={"rate": name})
-        lines = lines.merge(sub, on="month", how="left")
-    lines["month"] = [months.label(m)[:3] + " " + m[:4] for m in lines["month"]]
-    page.chart(charts.rate_lines(lines, "month", {c: c for c in lines.columns if c != "month"},
-                                 "Share of the month's victims who are repeat victims", y_title="repeat victims",
-                                 x_title="Month recorded"),
+    hidden = ["victims", "repeat_victims"]
+    page.chart(repeat_chart(_hide_rates(d.repeat, hidden), _hide_rates(d.repeat_subsets, hidden),
+                            "Share of the month's victims who are repeat victims"),
                "Monthly repeat-victim rate for all victims and the domestic abuse and hate crime subsets; values in "
                "tables/victims_repeat.csv and tables/victims_repeat_subsets.csv.")
     page.write_table(_hide_rates(d.repeat, ["victims", "repeat_victims"]), "victims_repeat", out_dir)
@@ -253,9 +250,9 @@ def repeat(d: Victims, out_dir: str) -> None:
                caption=f"Victims and repeat victims by district, {months.label(d.month)}; every month in "
                        f"tables/victims_repeat.csv.")
     page.heading("Domestic abuse and hate crime", 3)
-    page.para("The Panel asked for repeat victims of domestic abuse and hate crime. Here a repeat victim of domestic "
-              "abuse is a victim of a domestic abuse offence in the month with another domestic abuse offence in the "
-              "preceding 12 months; the same for hate crime.")
+    page.para("Repeat victims of domestic abuse and of hate crime. Here a repeat victim of domestic abuse is a victim "
+              "of a domestic abuse offence in the month with another domestic abuse offence in the preceding 12 "
+              "months; the same for hate crime.")
     subsets = _hide_rates(d.repeat_subsets, ["victims", "repeat_victims"])
     sub = subsets[subsets["month"].isin(months.span(months.shift(d.month, -5), d.month))]
     page.table(sub, "victims_repeat_subsets", out_dir, formats={"rate": PCT},
@@ -297,6 +294,28 @@ def satisfaction_chart(monthly: pd.DataFrame, title: str, width: int = 640, heig
     line = alt.Chart(d).mark_line(point=True).encode(x=x, y="rate:Q", color=colour,
                                                      tooltip=["month:N", "series:N", "rate:Q", "n:Q"])
     return alt.layer(band, line).properties(title=title, width=width, height=height)
+
+
+def repeat_chart(rates: pd.DataFrame, subsets: pd.DataFrame, title: str, width: int = 640,
+                 height: int = 220) -> alt.Chart:
+    """Monthly repeat-victim rate of all victims and of each subset, on a month axis."""
+    force = rates[rates["area"] == v.ALL_AREAS].assign(series=v.ALL_VICTIMS)[["month", "series", "rate"]]
+    subs = subsets.rename(columns={"subset": "series"})[["month", "series", "rate"]]
+    d = pd.concat([force, subs], ignore_index=True).dropna(subset=["rate"])
+    xs = sorted(rates["month"].unique())
+    d["i"] = d["month"].map({m: i for i, m in enumerate(xs)})
+    names = list(dict.fromkeys(d["series"]))
+    return alt.Chart(d).mark_line(point=True).encode(
+        x=alt.X("i:Q", scale=alt.Scale(domain=[0, len(xs) - 1], nice=False),
+                axis=charts.month_axis(xs, "Month recorded")),
+        y=alt.Y("rate:Q", title="Repeat victims", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("series:N", title=None, sort=names,
+                        scale=alt.Scale(domain=names, range=charts.SERIES[:len(names)]),
+                        legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("series:N", sort=names, scale=alt.Scale(domain=names, range=charts.LINE_SHAPES[:len(names)]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["month:N", "series:N", "rate:Q"],
+    ).properties(title=title, width=width, height=height)
 
 
 def funnel_chart(f: pd.DataFrame, title: str, width: int = 560, height: int = 300) -> alt.LayerChart:
