@@ -289,3 +289,15 @@ def test_summary_rows_judge_satisfaction_by_its_test_and_state_repeat_values():
     assert sat.data.startswith("90.0% of 40 respondents satisfied, June 2025")
     assert sat.commentary.startswith("Against May 2025: significant increase (two-proportion z-test")
     assert rep.data == "330 of 1,200 victims (27.5%), June 2025" and "no test" in rep.commentary
+
+
+def test_group_changes_sentence_counts_against_chance():
+    ch = pd.DataFrame({"group": ["A", "B", "C", "D"], "stage": ["whole_experience"] * 4,
+                       "comparison": ["previous month"] * 4, "pvalue": [0.01, 0.2, np.nan, 0.5],
+                       "judgement": ["significant decrease (t, p = 0.010)", "no significant change (t, p = 0.200)",
+                                     "not compared: fewer than 30 responses in a month compared",
+                                     "no significant change (t, p = 0.500)"]})
+    text = v.group_changes_sentence(ch)
+    assert text.startswith("By survey and by district (whole experience), 1 of 3 tested comparisons")
+    assert "about 0.2 would be by chance alone" in text and "A against the previous month (significant decrease" in text
+    assert v.group_changes_sentence(ch.iloc[2:3]).startswith("No survey or district")

@@ -535,3 +535,16 @@ def summary_rows(monthly: pd.DataFrame, change: pd.DataFrame, rates: pd.DataFram
             "A full count, not a sample: no test is applied (see the page for earlier months).",
             "victims.html#victims-repeat"))
     return rows
+
+
+def group_changes_sentence(change: pd.DataFrame, stage: str = "whole_experience", alpha: float = ALPHA) -> str:
+    """How many of the tested group comparisons (surveys, districts) came out significant, against how many chance
+    alone would give at `alpha`."""
+    c = change[(change["stage"] == stage) & change["pvalue"].notna()]
+    if c.empty:
+        return "No survey or district had enough responses in both months for a comparison."
+    sig = c[c["pvalue"] < alpha]
+    names = "; ".join(f"{r.group} against the {r.comparison} ({r.judgement})" for r in sig.itertuples())
+    return (f"By survey and by district ({STAGE_LABELS[stage].lower()}), {len(sig)} of {len(c)} tested comparisons "
+            f"with the previous month and the same month last year are significant at p < {alpha:g}; about "
+            f"{len(c) * alpha:.1f} would be by chance alone." + (f" They are: {names}." if len(sig) else ""))

@@ -33,6 +33,7 @@ class Victims:
     by_type: pd.DataFrame
     by_district: pd.DataFrame
     change: pd.DataFrame
+    change_groups: pd.DataFrame
     rolling: pd.DataFrame
     rolling_type: pd.DataFrame
     funnel: pd.DataFrame
@@ -58,6 +59,11 @@ def build(work_dir: str, p, period: tuple[str, str]) -> Victims:
     by_type = v.satisfaction(long, ["survey_type", "month"], s.min_n)
     by_district = v.satisfaction(long, ["district", "month"], s.min_n)
     change = v.changes(monthly, [], [period[1]], s.min_n)
+    change_groups = pd.concat([
+        v.changes(by_type, ["survey_type"], [period[1]], s.min_n).rename(columns={"survey_type": "group"})
+        .assign(level="survey"),
+        v.changes(by_district, ["district"], [period[1]], s.min_n).rename(columns={"district": "group"})
+        .assign(level="district")], ignore_index=True)
     roll = v.rolling(long, span, [], tuple(s.windows), s.min_n)
     roll_type = v.rolling(long, span, ["survey_type"], tuple(s.windows), s.min_n)
     fmonths = span[-s.funnel_months:]
@@ -75,7 +81,7 @@ def build(work_dir: str, p, period: tuple[str, str]) -> Victims:
     return Victims(
         period=period, month=period[1], extracted_at=str(crimes["extracted_at"].iloc[0]), min_n=s.min_n,
         satisfied_codes=tuple(s.satisfied_codes), long=long, monthly=monthly, by_type=by_type,
-        by_district=by_district, change=change, rolling=roll, rolling_type=roll_type,
+        by_district=by_district, change=change, change_groups=change_groups, rolling=roll, rolling_type=roll_type,
         funnel=v.district_funnel(long, fmonths, min_n=s.min_n), funnel_months=fmonths,
         followup=v.followup_models(v.satisfied_wide(survey, satisfied=tuple(s.satisfied_codes)), s.min_n),
         repeat_months=rmonths, repeat=v.repeat_rates(everyone, rmonths), bands=bands,
@@ -152,8 +158,11 @@ def satisfaction(d: Victims, out_dir: str) -> None:
     page.table(_stage_table(d), "victims_satisfaction_stages", out_dir,
                formats={c: PCT for c in ("satisfied", "interval_low", "interval_high")},
                caption=f"Each service stage in {months.label(d.month)}, with the tests against earlier months.")
+    page.para(v.group_changes_sentence(d.change_groups) + " Every comparison: "
+              "tables/victims_satisfaction_change_groups.csv.")
     page.write_table(_hide_rates(d.monthly, ["satisfied"]), "victims_satisfaction_monthly", out_dir)
     page.write_table(d.change, "victims_satisfaction_change", out_dir)
+    page.write_table(d.change_groups, "victims_satisfaction_change_groups", out_dir)
     page.write_table(_hide_rates(d.by_type, ["satisfied"]), "victims_satisfaction_by_survey", out_dir)
     page.write_table(_hide_rates(d.by_district, ["satisfied"]), "victims_satisfaction_by_district", out_dir)
 
