@@ -1,4 +1,4 @@
-"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny verify`, `scrutiny draft-audit`.
+"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny verify`, `scrutiny draft-audit`, `scrutiny make-sample`.
 
 Exit codes: 0 success; 2 an input broke a critical expectation of its contract (or could not be read);
 1 any other failure (bad params, a notebook error, an unwritable output folder).
@@ -47,7 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--doc-id", help="doc_id for every figure (default: the file name)")
     f.add_argument("--digest", help="the sha256 of MANIFEST.json as published (printed at the end of `scrutiny "
                                     "run`, kept in MANIFEST.sha256): the pack must be that pack")
+    m = sub.add_parser("make-sample", help="regenerate a synthetic sample shipped in data/sample/ from its fixed seed",
+                       description="Write a seeded synthetic sample (the same bytes every time) into its folder "
+                                   "under data/sample/, or into --out.")
+    m.add_argument("name", help="which sample: " + ", ".join(_generators()))
+    m.add_argument("--out", help="folder to write to (default: the sample's folder in data/sample/)")
     a = ap.parse_args(argv)
+    if a.command == "make-sample":
+        return _make_sample(a.name, a.out)
     if a.command == "draft-audit":
         from scrutiny.analyses.draft_audit import main as draft_main
 
@@ -76,6 +83,28 @@ def main(argv: list[str] | None = None) -> int:
     except PackError as e:
         print(f"scrutiny: error: {e}", file=sys.stderr, flush=True)
         return e.code
+    return 0
+
+
+def _generators() -> dict:
+    from scrutiny.synthetic import GENERATORS
+
+    return GENERATORS
+
+
+def _make_sample(name: str, out: str | None) -> int:
+    import importlib
+
+    from scrutiny import paths
+
+    gens = _generators()
+    if name not in gens:
+        print(f"scrutiny: error: no sample called {name!r}; choose one of: {', '.join(gens)}", file=sys.stderr)
+        return 1
+    module, folder = gens[name]
+    target = Path(out) if out else paths.REPO_ROOT / folder
+    for path in importlib.import_module(module).generate(target):
+        _log(f"wrote {path}")
     return 0
 
 

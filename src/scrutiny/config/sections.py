@@ -39,6 +39,7 @@ SECTIONS: dict[str, Section] = {s.notebook: s for s in (
     Section("audit", "Published figures audit", required=("published_figures", "published_relations"),
             optional=("police_uk_street",)),
     Section("districts", "Districts", required=("police_uk_street",)),
+    Section("victims", "Victims", required=("force_crimes", "victim_survey")),
 )}
 
 

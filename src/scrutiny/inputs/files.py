@@ -236,6 +236,7 @@ def read_csv_strict(name: str, paths_: list[str], header: list[str]) -> pd.DataF
         raise InputError(f"input {name}: cannot be parsed: {str(e).splitlines()[0]}") from None
     finally:
         con.close()
-    df["source_file"] = df.pop("filename").map(lambda s: Path(s).name)
+    filename = df.pop("filename")
+    df["source_file"] = filename.map({f: Path(f).name for f in filename.unique()})  # once per file, not per row
     df["row"] = df.groupby("source_file", sort=False).cumcount() + 1
     return df

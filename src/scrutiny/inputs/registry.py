@@ -3,7 +3,7 @@ module, and no dataset module imports it."""
 
 from __future__ import annotations
 
-from scrutiny.inputs import pfa_tables, published_figures
+from scrutiny.inputs import force_crimes, pfa_tables, published_figures, victim_survey
 from scrutiny.inputs.base import InputDataset
 from scrutiny.inputs.ho_outcomes import HomeOfficeOutcomes
 from scrutiny.inputs.police_uk import PoliceUkMonthly, PoliceUkStopSearch
@@ -20,6 +20,10 @@ DATASETS: dict[str, InputDataset] = {
     "ho_prc_pfa": pfa_tables.HoPrcPfa("ho_prc_pfa", pfa_tables.HO_HEADER, record_id="PFA", contract="ho_prc_pfa.v1"),
     "ons_population_pfa": pfa_tables.OnsPopulationPfa("ons_population_pfa", pfa_tables.POP_HEADER,
                                                       record_id="pfa_code", contract="ons_population_pfa.v1"),
+    "force_crimes": force_crimes.ForceCrimes("force_crimes", force_crimes.HEADER, record_id="crime_ref",
+                                             contract="force_crimes.v1", synthetic=True),
+    "victim_survey": victim_survey.VictimSurvey("victim_survey", victim_survey.HEADER, record_id="respondent_id",
+                                                contract="victim_survey.v1", synthetic=True),
 }
 
 

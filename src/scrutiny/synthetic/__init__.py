@@ -1,1 +1,6 @@
-"""synthetic"""
+"""Seeded generators of synthetic sample data. `GENERATORS` lists the ones `scrutiny make-sample <name>` runs:
+name -> (module path, folder under the repo written by its `generate(out_dir)`)."""
+
+GENERATORS = {
+    "victims": ("scrutiny.synthetic.victims", "data/sample/force_extract"),
+}
