@@ -3,6 +3,9 @@ module, and no dataset module imports it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from scrutiny import paths
 from scrutiny.inputs import force_crimes, pfa_tables, published_figures, victim_survey
 from scrutiny.inputs.base import InputDataset
 from scrutiny.inputs.ho_outcomes import HomeOfficeOutcomes
@@ -27,6 +30,22 @@ DATASETS: dict[str, InputDataset] = {
 }
 
 
-def synthetic(names) -> list[str]:
-    """The inputs among `names` whose shipped data is a generated sample."""
-    return [n for n in names if getattr(DATASETS.get(n), "synthetic", False)]
+SAMPLE_DIR = paths.REPO_ROOT / "data" / "sample"
+
+
+def synthetic(inputs) -> list[str]:
+    """The inputs among `inputs` (params name -> spec with `.path`) that are generated samples: their dataset
+    ships a generated sample (`synthetic = True`) and the files given are the shipped ones, under data/sample/.
+    A force's own extract given for the same dataset, anywhere else, is not marked."""
+    out = []
+    for name, spec in inputs.items():
+        ds = DATASETS.get(name)
+        if not getattr(ds, "synthetic", False):
+            continue
+        try:
+            files = ds.discover(spec.path)
+        except Exception:  # a missing or unreadable input is reported by validation, not here
+            continue
+        if any(Path(f).resolve().is_relative_to(SAMPLE_DIR.resolve()) for f in files):
+            out.append(name)
+    return out

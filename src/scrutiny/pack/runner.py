@@ -265,7 +265,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
 
     step("writing provenance and manifest")
     prov = provenance.assemble(p, params_path, rep, rows_per_file, run_date,
-                               synthetic=synthetic(list(p.inputs)))
+                               synthetic=synthetic(p.inputs))
     (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     render_front(p, build, site, prov, aqa_counts)
     digest = seal_stage(build, target)
@@ -294,9 +294,9 @@ def _site(p: Params, run_date: str) -> dict:
                            {"href": "how-to-read.html", "title": "How to read this pack"}]
     synthetic_sections = {}
     for name in p.notebooks:
-        used = [i for i in SECTIONS[name].inputs if i in p.inputs] if name in SECTIONS else []
-        if synthetic(used):
-            synthetic_sections[titles[name]] = synthetic(used)
+        used = {i: p.inputs[i] for i in (SECTIONS[name].inputs if name in SECTIONS else ()) if i in p.inputs}
+        if generated := synthetic(used):
+            synthetic_sections[titles[name]] = generated
     ctx = views.common_ctx(p, run_date, nav, synthetic_sections)
     by_notebook = {n: synthetic_sections[titles[n]] for n in p.notebooks if titles[n] in synthetic_sections}
     return {"titles": titles, "sections_nav": sections_nav, "ctx": ctx, "synthetic": by_notebook}

@@ -107,15 +107,9 @@ def _hide_rates(df: pd.DataFrame, counts: list[str], rates=("rate", "low", "high
 
 
 def intro(d: Victims, out_dir: str) -> None:
-    from dataclasses import replace
-
     from scrutiny.analyses import summary
-    from scrutiny.config.sections import SECTIONS
-    from scrutiny.inputs.registry import synthetic
 
-    rows = v.summary_rows(d.monthly, d.change, d.repeat, d.month)
-    if synthetic(SECTIONS["victims"].inputs):  # rows from generated records say so wherever they are shown
-        rows = [replace(r, topic=f"{r.topic} (SYNTHETIC sample)") for r in rows]
+    rows = v.summary_rows(d.monthly, d.change, d.repeat, d.month)  # marked SYNTHETIC by the run when generated
     page.write_table(summary.frame(rows), "victims_summary", out_dir)
     page.para(f"Reporting month: {months.label(d.month)}. Sources: the force's crimes extract (taken on "
               f"{d.extracted_at}) and its victim satisfaction survey (interviews {months.label(d.period[0])} to "
