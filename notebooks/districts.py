@@ -31,8 +31,8 @@ monthly, names, found, summary = series["monthly"], series["districts"], series[
 chart_frame = series["chart_frame"]
 edition = p.districts.population_edition
 pop = districts.read_population()
-pops = districts.match_population(names, pop, edition, districts.population_year(pop, edition, period[1]))
-rates = districts.rate_table(monthly, summary, found, cat, pops, period[1], min_count=page.min_count())
+pops = districts.match_population(names, pop, edition, districts.population_year(pop, edition, p.reporting_month))
+rates = districts.rate_table(monthly, summary, found, cat, pops, p.reporting_month, min_count=page.min_count())
 page.write_table(rates, "districts_rates", out_dir, counts=["quarter_value", "same_quarter_last_year", "last12"])
 
 # %%
@@ -50,6 +50,6 @@ for row in pops.to_dict("records"):
              counts=list(shown.columns[[1, 2, 4]]), formats={c: "{:,.2f}" for c in shown.columns[[3, 5]]})
     page.chart(charts.small_multiples(chart_frame[chart_frame["area"] == area], {m.id: m.label for m in cat.measures},
                                     f"{name}: every measure, count per month, {months.label(period[0])} to "
-                                    f"{months.label(period[1])}"),
+                                    f"{months.label(p.reporting_month)}"),
              f"Small line charts of monthly counts of every measure for {name}; each has its own count axis from 0. "
              f"Values are in tables/performance_monthly.csv.", counts=["value"])

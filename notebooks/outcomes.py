@@ -23,25 +23,23 @@ import pandas as pd
 
 from scrutiny.analyses import outcomes
 from scrutiny.config import params
-from scrutiny.inputs import ho_outcomes
 from scrutiny.reference import months
 from scrutiny.report import charts, page
 
 p, period = page.start(params_file)
 po = p.outcomes
 k = po.follow_up_months
-data_end = period[1]
 cats = outcomes.load_categories(params.paths.resolve(po.categories))
 street = pd.read_parquet(f"{work_dir}/police_uk_street.parquet",
                          columns=["crime_id", "month", "crime_type", "last_outcome", "source_file", "source_row"])
 outs = pd.read_parquet(f"{work_dir}/police_uk_outcomes.parquet", columns=["crime_id", "month", "outcome_type"])
-linked, link_counts = outcomes.link(street, outs, cats, data_end, po.same_period_window)
+linked, link_counts = outcomes.link(street, outs, cats, p.reporting_month, po.same_period_window)
 cohort = outcomes.cohort(linked, k)
 rated = outcomes.with_rates(cohort)
 quarters = outcomes.cohort_by_quarter(cohort)
 groups = outcomes.group_shares(linked, outs, cats)
 km, medians = outcomes.time_to_outcome(linked)
-head = outcomes.headline(cohort, k, data_end)
+head = outcomes.headline(cohort, k, p.reporting_month)
 page.write_table(outcomes.cohort_table(cohort), "outcomes_cohort", out_dir)
 page.write_table(outcomes.summary_rows(head, outcomes.median_all(medians)), "outcomes_summary", out_dir)
 window_words = outcomes.WINDOW_WORDS[po.same_period_window]
@@ -98,54 +96,11 @@ page.table(outcomes.time_to_outcome_table(medians), "outcomes_time_to_outcome", 
 page.write_table(km, "outcomes_km", out_dir)
 
 # %%
-page.heading("Outcome mix: like for like at a fixed follow-up", 2, anchor="mix")
-ff = outcomes.fixed_followup_months(data_end, k, period[0])
-if ff is None:
-    page.para(f"The period holds no three recording months with {k} months of follow-up whose same months a year "
-            f"earlier are also in the period: no like-for-like comparison of the outcome mix.")
-else:
-    fnow, fbefore = ff
-    fmix = outcomes.mix_fixed_followup(linked, outs, cats, k, fnow, fbefore)
-    page.write_table(outcomes.findings(fmix, k, months.period_label(fnow[0], fnow[-1]),
-                                     months.period_label(fbefore[0], fbefore[-1])), "outcomes_findings", out_dir,
-                   counts=[])
-    page.para(outcomes.mix_fixed_paragraph(fmix, k, fnow, fbefore))
-    page.note(outcomes.mix_test_note(fmix))
-    page.table(outcomes.mix_fixed_table(fmix, k), "outcomes_mix_fixed_followup", out_dir,
-             formats={**outcomes.MIX_FORMATS, "statistic": "{:.3g}"})
-
-page.heading("Last outcome mix as published: reporting quarter and the same quarter last year", 3)
-now = months.span(months.shift(data_end, -2), data_end)
-before = [months.shift(m_, -12) for m_ in now]
-if before[0] < period[0]:
-    page.para("The period holds no full quarter a year before the reporting quarter: no comparison.")
-else:
-    mix = outcomes.mix_compare(street, now, before)
-    page.note(outcomes.mix_compare_note(now, before))
-    page.table(outcomes.mix_compare_table(mix), "outcomes_mix", out_dir, formats=outcomes.MIX_FORMATS)
+page.place(outcomes.mix_blocks(linked, outs, street, cats, k, period), out_dir)
 
 # %%
-page.heading("Home Office outcomes open data: force vs England and Wales", 2, anchor="home-office")
-if "ho_outcomes" not in p.inputs:
-    page.para(outcomes.NO_HO_NOTE)
-else:
-    ho = pd.read_parquet(f"{work_dir}/ho_outcomes.parquet")
-    fixture = bool(ho["fixture"].any())
-    if fixture:
-        page.banner(outcomes.FIXTURE_BANNER)
-    hs = po.ho_outcomes
-    force = hs.force or ho_outcomes.ho_force_name(p.pack.force)
-    basis = "count_recorded" if hs.basis == "recorded" else "count_closed"
-    sm = ho_outcomes.summary(ho, force, basis)
-    if fixture:
-        sm.insert(0, "data", "ILLUSTRATIVE FIXTURE - not real data")
-    page.note(outcomes.ho_note(ho, hs.basis))
-    page.table(sm, "outcomes_ho_summary", out_dir, caption=("ILLUSTRATIVE FIXTURE, not real data. " if fixture else "") +
-             f"{force} vs England and Wales by offence group.",
-             formats=outcomes.HO_FORMATS)
-    ow = ho_outcomes.of_which_rows(ho, force, basis)
-    page.table(ow, "outcomes_ho_of_which", out_dir, caption="'Of which' rows for the force, shown beside their "
-             "parent type and never added to it.")
+ho = pd.read_parquet(f"{work_dir}/ho_outcomes.parquet") if "ho_outcomes" in p.inputs else None
+page.place(outcomes.home_office_blocks(ho, po.ho_outcomes, p.pack.force), out_dir)
 
 # %%
 page.heading("Outcome categories and their mapping", 2, anchor="categories")

@@ -43,8 +43,8 @@ page.write_table(performance.quarter_view(chart_frame, summary, cat, p.plan.prio
 
 # %%
 rs = performance.spc.rule_set(p.spc.rules)
-page.para(f"Reporting month: {months.label(period[1])}. Period analysed: {months.label(period[0])} to "
-        f"{months.label(period[1])}. Source: data.police.uk street-level crime files for {p.pack.force} "
+page.para(f"Reporting month: {months.label(p.reporting_month)}. Period analysed: {months.label(period[0])} to "
+        f"{months.label(p.reporting_month)}. Source: data.police.uk street-level crime files for {p.pack.force} "
         f"(a crime is one Crime ID in its month; each anti-social behaviour row is one incident).")
 n_months = len(months.span(*period))
 short = n_months < p.spc.baseline_months
@@ -94,8 +94,8 @@ for m in cat.measures:
     ch = chart_frame[(chart_frame["measure"] == m.id) & (chart_frame["area"] == "force")]
     page.chart(charts.xmr_chart(ch, f"{m.label}: {p.pack.force}, monthly (XmR)"),
              f"XmR chart of monthly {m.noun} for {p.pack.force}; values are in the table below.", counts=["value"])
-    t = performance.area_table(s, months.label(period[1]))
+    t = performance.area_table(s, months.label(p.reporting_month))
     page.table(t, caption=f"{m.label} by area; full series in tables/performance_monthly.csv and "
                         f"tables/performance_spc.csv (measure = {m.id}).",
-             counts=[months.label(period[1]), "Previous month", "Same month last year", "Last 12 months",
+             counts=[months.label(p.reporting_month), "Previous month", "Same month last year", "Last 12 months",
                      "Previous 12 months"])

@@ -51,7 +51,7 @@ page.write_table(x, "stop_search_spc", out_dir)
 rates_t = stop_search.rates_table(df, period, q, MIN)
 page.write_table(rates_t, "stop_search_rates", out_dir)
 disp = stop_search.disproportionality(df, pfa, MIN)
-page.write_table(stop_search.findings(disp, f"{months.label(period[0])} to {months.label(period[1])}"),
+page.write_table(stop_search.findings(disp, f"{months.label(period[0])} to {months.label(p.reporting_month)}"),
                "stop_search_findings", out_dir, counts=[])
 summary = stop_search.summary_rows(df, period, q, x, rates_t, disp, ss.census_year, MIN, page.min_count())
 page.write_table(summary, "stop_search_summary", out_dir)

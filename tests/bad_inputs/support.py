@@ -147,6 +147,24 @@ def shipped(kind: str, month: str = "") -> tuple[list[str], list[list[str]]]:
     return list(h), [list(r) for r in rows]
 
 
+FORCE_EXTRACT = REPO / "data" / "sample" / "force_extract"
+VICTIM_MONTHS = ["2025-05", "2025-06"]
+
+
+def force_extract(kind: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a slice of the shipped synthetic force extracts: 'crimes' recorded in VICTIM_MONTHS,
+    'survey' the respondents about those crimes."""
+    if ("victims", "crimes") not in _cache:
+        h, rows = _read_csv(FORCE_EXTRACT / "force_crimes_2024-07_2025-06.csv.gz")
+        rows = [r for r in rows if r[1][:7] in VICTIM_MONTHS]
+        _cache[("victims", "crimes")] = (h, rows)
+        refs = {r[0] for r in rows}
+        sh, srows = _read_csv(FORCE_EXTRACT / "victim_survey.csv.gz")
+        _cache[("victims", "survey")] = (sh, [r for r in srows if r[1] in refs])
+    h, rows = _cache[("victims", kind)]
+    return list(h), [list(r) for r in rows]
+
+
 def write_csv(path: Path, header, rows, newline: str = "\n") -> Path:
     data = csv_bytes(header, rows, newline=newline)
     return write_gz(path, data) if path.name.endswith(".gz") else (path.write_bytes(data), path)[1]

@@ -101,7 +101,7 @@ def test_csv_tables_are_formula_safe(hostile_pack):
 
 
 def test_no_dialog_or_injected_element_in_chromium(hostile_pack, tmp_path):
-    from test_offline_html import CHROMIUM, _netns_prefix
+    from report.test_offline_html import CHROMIUM, _netns_prefix
 
     if not CHROMIUM:
         pytest.skip("chromium is not installed (CI installs Debian's chromium)")

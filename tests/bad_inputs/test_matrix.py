@@ -36,8 +36,10 @@ from .support import (
     ROWS,
     SS_FORCE,
     SS_MONTHS,
+    VICTIM_MONTHS,
     cj_rows,
     csv_bytes,
+    force_extract,
     make_inputs,
     pack_params,
     real_rows,
@@ -148,6 +150,18 @@ class Ctx:
                                                  "force": "Warwickshire Police"},
                            {"published_figures": d / "figures.csv", "published_relations": d / "relations.csv"},
                            ["audit"], period={"start": "2012-10", "end": "2014-01"})
+
+    def victims(self, crimes: Callable | None = None, survey: Callable | None = None) -> Path:
+        """A victims pack on two months of the synthetic force extracts; fn(header, rows) breaks a file."""
+        d = self.tmp / "force"
+        d.mkdir(exist_ok=True)
+        h, rows = force_extract("crimes")
+        write_csv(d / "force_crimes_2025.csv.gz", *(crimes(h, rows) if crimes else (h, rows)))
+        h, rows = force_extract("survey")
+        write_csv(d / "victim_survey.csv.gz", *(survey(h, rows) if survey else (h, rows)))
+        inputs = {"force_crimes": d / "force_crimes_2025.csv.gz", "victim_survey": d / "victim_survey.csv.gz"}
+        return pack_params(self.tmp / "p.yaml", {"id": "victims-small", "title": "Victims test", "force": FORCE},
+                           inputs, ["victims"], period={"start": VICTIM_MONTHS[0], "end": VICTIM_MONTHS[-1]})
 
 
 @dataclass
@@ -438,6 +452,29 @@ def _ho_row(pfa: str, offence: str) -> int:
 HO = "rec-crime-pfa.csv.gz"
 HO_ROW = _ho_row("Dorset", "Shoplifting")
 SS = "2024-02-cambridgeshire-stop-and-search.csv.gz"
+FC = "force_crimes_2025.csv.gz"
+VS = "victim_survey.csv.gz"
+
+
+def _crime_ref(row: int) -> str:
+    return force_extract("crimes")[1][row - 1][0]
+
+
+def _respondent(row: int) -> str:
+    return force_extract("survey")[1][row - 1][0]
+
+
+def _no_personal_value(value: str):
+    def check(c: Ctx, pfile: Path, out: str) -> bool:
+        return value not in out  # the refusal names the rows, never the personal data itself
+    return check
+
+
+def _without_survey(c: Ctx) -> Path:
+    c.victims()
+    return pack_params(c.tmp / "p.yaml", {"id": "victims-small", "title": "Victims test", "force": FORCE},
+                       {"force_crimes": c.tmp / "force" / FC}, ["victims"],
+                       period={"start": VICTIM_MONTHS[0], "end": VICTIM_MONTHS[-1]})
 
 
 CASES = [
@@ -698,6 +735,36 @@ CASES = [
     Case("rel_unknown_type", lambda c: c.published(relations=_set(1, "type", "sum")), 2,
          ["relations.csv", "published_relations: column 'type'", "type must be one of", "row=1",
           "relation_id=R_staff_total"]),
+    # --- force extracts (victims): crimes and victim survey ---
+    Case("vic_outcome_before_recording", lambda c: c.victims(crimes=_set(5, "outcome_date", "2020-01-01")), 2,
+         [FC, "force_crimes: column 'outcome_date' vs 'recorded_date'", "outcome cannot be dated before the crime "
+          "was recorded", "row=5", f"crime_ref={_crime_ref(5)}"]),
+    Case("vic_unknown_outcome_type", lambda c: c.victims(crimes=_set(6, "ho_outcome_type", "19B")), 2,
+         [FC, "force_crimes: column 'ho_outcome_type'", "Home Office outcome type", "row=6", "ho_outcome_type=19B"]),
+    Case("vic_future_date", lambda c: c.victims(crimes=_set(7, "recorded_date", "2026-01-05")), 2,
+         [FC, "force_crimes: column 'extracted_at' vs 'recorded_date'", "after the extract date (a future date)",
+          "row=7", "recorded_date=2026-01-05"]),
+    Case("vic_two_extract_dates", lambda c: c.victims(crimes=_set(8, "extracted_at", "2025-07-31")), 2,
+         [FC, "force_crimes: column 'extract_date'", "one extract date", "row=8", "extract_date=another date"]),
+    Case("vic_crime_ref_repeated", lambda c: c.victims(crimes=_set(10, "crime_ref", _crime_ref(9))), 2,
+         [FC, "force_crimes: column 'crime_ref'", "crime_ref is unique", "row=9", "row=10"]),
+    Case("vic_answer_off_scale", lambda c: c.victims(survey=_set(4, "follow_up", "12")), 2,
+         [VS, "victim_survey: column 'follow_up'", "7-point scale", "row=4", f"respondent_id={_respondent(4)}"]),
+    Case("vic_respondent_crime_unknown", lambda c: c.victims(survey=_set(3, "crime_ref", "CR99999999")), 0,
+         ["warning: victim_survey: column 'crime_ref_in_crimes'", "crime_ref is a crime in the crimes extract",
+          "1 failing rows", "row=3", f"respondent_id={_respondent(3)}"], cmd="validate",
+         why="a response about a crime missing from the extract is counted in a warning, not refused"),
+    Case("vic_victim_id_a_name", lambda c: c.victims(crimes=_set(11, "victim_id", "Jane Doe-Smith")), 2,
+         [FC, "force_crimes: column 'victim_id_form'", "personal data", "victim_id_form=looks like a name",
+          "row=11", f"crime_ref={_crime_ref(11)}"], check=_no_personal_value("Jane Doe-Smith")),
+    Case("vic_victim_id_a_birth_date", lambda c: c.victims(crimes=_set(12, "victim_id", "14/02/1987")), 2,
+         [FC, "force_crimes: column 'victim_id_form'", "victim_id_form=looks like a date", "row=12"],
+         check=_no_personal_value("14/02/1987")),
+    Case("vic_renamed_column", lambda c: c.victims(crimes=_rename("ho_outcome_type", "outcome")), 2,
+         [FC, "force_crimes: column 'header'", "missing column(s) 'ho_outcome_type'",
+          "unexpected column(s) 'outcome'"]),
+    Case("vic_section_without_survey", _without_survey, 1,
+         ["p.yaml", "notebook 'victims' needs input(s) ['victim_survey']"]),
     # --- criminal justice extracts (synthetic slices) ---
     Case("cj_answer_before_offer", lambda c: c.cj("calls", _cj_answer_before_offer), 2,
          ["calls.csv.gz", "calls: column 'answered_at' vs 'offered_at'", "cannot be answered before it was offered",
@@ -777,7 +844,7 @@ def test_bad_input(case: Case, good_pack, base_inputs, tmp_path, capsys, monkeyp
 
 def test_not_utf8_message_names_byte_offset_and_line(tmp_path):
     """Unit level: the offset and line are those of the offending byte in the decompressed text."""
-    from scrutiny.inputs.police_uk import inspect_file
+    from scrutiny.inputs.files import inspect_file
 
     data = "a,b\n1,2\n3,caf\u00e9\n".encode("cp1252")
     p = tmp_path / "x.csv"
@@ -806,7 +873,7 @@ def test_not_utf8_offset_across_chunks(tmp_path, monkeypatch):
 
 
 def test_bom_and_crlf_header_read_as_published(tmp_path):
-    from scrutiny.inputs.police_uk import inspect_file
+    from scrutiny.inputs.files import inspect_file
 
     h, rows = real_rows("2025-04", 5)
     p = tmp_path / "2025-04-x.csv"

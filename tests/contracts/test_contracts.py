@@ -11,7 +11,7 @@ import pytest
 from conftest import GWENT, run_cli, write_gz, write_params
 from scrutiny import contracts
 from scrutiny.config import params
-from scrutiny.inputs.police_uk import InputError
+from scrutiny.inputs.files import InputError
 
 MONTHS = ["2024-01", "2024-02", "2024-03"]
 

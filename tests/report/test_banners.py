@@ -41,3 +41,11 @@ def test_provenance_rows_mark_a_synthetic_input():
             "contracts": [], "versions": {}}
     rows = dict(views.provenance_rows(prov))
     assert rows["Input victim_survey"] == "data/sample/*.csv.gz: 1 file(s), 1,234 rows (SYNTHETIC sample)"
+
+
+def test_summary_rows_of_a_synthetic_section_are_marked():
+    import pandas as pd
+
+    rows = pd.DataFrame({"topic": ["Victim satisfaction"], "data": ["81%"]})
+    assert views.mark_synthetic(rows)["topic"].tolist() == ["Victim satisfaction (SYNTHETIC SAMPLE DATA)"]
+    assert rows["topic"].tolist() == ["Victim satisfaction"]

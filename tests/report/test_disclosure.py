@@ -131,3 +131,20 @@ def test_start_loads_params_and_period(tmp_path):
         assert page.min_count() == 3
     finally:
         page._min_count = page._UNSET
+
+
+def test_place_shows_blocks_and_writes_tables_to_out_dir(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(page, "_display_html", shown.append)
+    page.setup(min_count=None, notebooks=None)
+    df = pd.DataFrame({"crimes": [12, 3]})
+    page.place([("heading", ("Mix", 2), {"anchor": "mix"}), ("para", ("Two rows.",), {}),
+                ("table", (df, "t_mix"), {"caption": "c"}), ("write_table", (df, "t_raw"), {})], tmp_path)
+    assert shown[0] == '<h2 id="mix">Mix</h2>' and shown[1] == "<p>Two rows.</p>"
+    assert (tmp_path / "tables" / "t_mix.csv").read_text() == "crimes\n12\n3\n"
+    assert (tmp_path / "tables" / "t_raw.csv").is_file()
+
+
+def test_place_refuses_an_unknown_block():
+    with pytest.raises(ValueError, match="unknown page block 'exec'"):
+        page.place([("exec", ("x",), {})])

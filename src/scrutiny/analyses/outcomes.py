@@ -33,6 +33,7 @@ import pandas as pd
 from scrutiny import paths
 from scrutiny.analyses import narrative
 from scrutiny.analyses.summary import frame as summary_frame
+from scrutiny.inputs import ho_outcomes
 from scrutiny.reference import months, police_uk
 from scrutiny.stats import rates
 
@@ -100,7 +101,7 @@ def distinct_crimes(crimes: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
-         data_end: str, window: str = "quarter") -> tuple[pd.DataFrame, dict]:
+         reporting_month: str, window: str = "quarter") -> tuple[pd.DataFrame, dict]:
     """One row per crime (distinct Crime ID within a recording month; distinct_crimes) with its recorded month,
     the street rows it had as published (rows), first outcome and first charge lags and censoring.
 
@@ -123,7 +124,7 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     first_charge = o[o["charge"]].groupby("crime_id")["midx"].min().rename("charge_idx")
     c["recorded_idx"] = month_index(c["month"])
     c = c.join(first, on="crime_id").join(first_charge, on="crime_id")
-    end = months.to_index(data_end)
+    end = months.to_index(reporting_month)
     c["lag"] = c["first_idx"] - c["recorded_idx"]
     c["charge_lag"] = c["charge_idx"] - c["recorded_idx"]
     c["followed"] = end - c["recorded_idx"]  # months of follow-up after the recording month
@@ -378,10 +379,10 @@ def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories:
     return out
 
 
-def fixed_followup_months(data_end: str, k: int, start: str) -> tuple[list[str], list[str]] | None:
+def fixed_followup_months(reporting_month: str, k: int, start: str) -> tuple[list[str], list[str]] | None:
     """The latest three recording months with k months of follow-up (ending k months before the data end) and
     the same three months a year earlier; None when the earlier months are before `start`."""
-    last = months.shift(data_end, -k)
+    last = months.shift(reporting_month, -k)
     now = months.span(months.shift(last, -2), last)
     before = [months.shift(m, -12) for m in now]
     return None if before[0] < start else (now, before)
@@ -391,7 +392,7 @@ def pct(x: float | None, digits: int = 1) -> str:
     return "n/a" if x is None or pd.isna(x) else f"{100 * x:.{digits}f}%"
 
 
-def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
+def headline(cohort_: pd.DataFrame, k: int, reporting_month: str) -> dict:
     """The numbers the page and the Summary table quote, for All crime.
 
     first/last complete month: the earliest and latest recording months with k months of follow-up, with
@@ -402,7 +403,7 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
     """
     a = cohort_[cohort_["crime_type"] == ALL_CRIME].sort_values("recorded_month")
     done = a[a["followed_up_k"]]
-    out: dict = {"k": k, "data_end": data_end}
+    out: dict = {"k": k, "reporting_month": reporting_month}
     for key, row in (("first", done.iloc[0] if len(done) else None), ("last", done.iloc[-1] if len(done) else None)):
         if row is None:
             out[key] = None
@@ -411,10 +412,10 @@ def headline(cohort_: pd.DataFrame, k: int, data_end: str) -> dict:
         out[key] = {"month": row["recorded_month"], "crimes": n, "within_k": x, "rate": x / n,
                     "ci": rates.wilson_ci(x, n), "charged": c, "charged_rate": c / n,
                     "charged_ci": rates.wilson_ci(c, n)}
-    lq_months = months.span(months.shift(data_end, -2), data_end)
+    lq_months = months.span(months.shift(reporting_month, -2), reporting_month)
     lq = a[a["recorded_month"].isin(lq_months)]
     q = cohort_by_quarter(cohort_)
-    lq_label = (f"in {months.financial_quarter_long(lq_months[0])}" if months.is_financial_quarter_end(data_end)
+    lq_label = (f"in {months.financial_quarter_long(lq_months[0])}" if months.is_financial_quarter_end(reporting_month)
                 else f"{months.label(lq_months[0])} to {months.label(lq_months[-1])}")
     naive = lq["outcomed_by_data_end"].sum() / lq["crimes"].sum() if lq["crimes"].sum() else float("nan")
     out["last_quarter"] = {"months": lq_months, "label": lq_label, "crimes": int(lq["crimes"].sum()),
@@ -445,7 +446,7 @@ def headline_sentences(h: dict) -> list[str]:
                  f"({pct(f['ci'][0])}–{pct(f['ci'][1])}).")
     lq = h["last_quarter"]
     text = (f"Crimes recorded {lq['label']} have a same-period outcome rate of {pct(lq['naive_rate'])} "
-            f"({lq['outcomed']:,} of {lq['crimes']:,} outcomed by {months.label(h['data_end'])}).")
+            f"({lq['outcomed']:,} of {lq['crimes']:,} outcomed by {months.label(h['reporting_month'])}).")
     lc = h["latest_complete_quarter"]
     if lc is not None:
         diff = 100 * (lq["naive_rate"] - lc["fixed_k_rate"])
@@ -745,3 +746,63 @@ def quarters_formats(k: int) -> dict[str, str]:
     """Percentage formats for quarters_table()'s rate columns."""
     return {c: "{:.1%}" for c in ("same-period rate", f"outcome within {k} months (rate)",
                                   f"charged within {k} months (rate)")}
+
+
+# --- page parts that depend on the data (placed by page.place: blocks of (helper, args, kwargs)) -------------------
+
+def mix_blocks(linked: pd.DataFrame, outs: pd.DataFrame, street: pd.DataFrame, cats: pd.DataFrame, k: int,
+               period: tuple[str, str]) -> list[tuple]:
+    """The outcome-mix part: like for like at a fixed follow-up when the period allows (else says why not), then
+    the last outcome mix as published, reporting quarter against the same quarter a year earlier."""
+    reporting_month = period[1]
+    out = [("heading", ("Outcome mix: like for like at a fixed follow-up", 2), {"anchor": "mix"})]
+    ff = fixed_followup_months(reporting_month, k, period[0])
+    if ff is None:
+        out.append(("para", (f"The period holds no three recording months with {k} months of follow-up whose same "
+                             f"months a year earlier are also in the period: no like-for-like comparison of the "
+                             f"outcome mix.",), {}))
+    else:
+        fnow, fbefore = ff
+        fmix = mix_fixed_followup(linked, outs, cats, k, fnow, fbefore)
+        out += [("write_table", (findings(fmix, k, months.period_label(fnow[0], fnow[-1]),
+                                          months.period_label(fbefore[0], fbefore[-1])), "outcomes_findings"),
+                 {"counts": []}),
+                ("para", (mix_fixed_paragraph(fmix, k, fnow, fbefore),), {}),
+                ("note", (mix_test_note(fmix),), {}),
+                ("table", (mix_fixed_table(fmix, k), "outcomes_mix_fixed_followup"),
+                 {"formats": {**MIX_FORMATS, "statistic": "{:.3g}"}})]
+    out.append(("heading", ("Last outcome mix as published: reporting quarter and the same quarter last year", 3),
+                {}))
+    now = months.span(months.shift(reporting_month, -2), reporting_month)
+    before = [months.shift(m_, -12) for m_ in now]
+    if before[0] < period[0]:
+        out.append(("para", ("The period holds no full quarter a year before the reporting quarter: no "
+                             "comparison.",), {}))
+    else:
+        mix = mix_compare(street, now, before)
+        out += [("note", (mix_compare_note(now, before),), {}),
+                ("table", (mix_compare_table(mix), "outcomes_mix"), {"formats": MIX_FORMATS})]
+    return out
+
+
+def home_office_blocks(ho: pd.DataFrame | None, settings, pack_force: str) -> list[tuple]:
+    """The Home Office outcomes part: force against England and Wales by offence group, and the 'of which' rows;
+    a note when no Home Office file is configured; the fixture banner when the file is an illustrative fixture."""
+    out = [("heading", ("Home Office outcomes open data: force vs England and Wales", 2), {"anchor": "home-office"})]
+    if ho is None:
+        return out + [("para", (NO_HO_NOTE,), {})]
+    fixture = bool(ho["fixture"].any())
+    if fixture:
+        out.append(("banner", (FIXTURE_BANNER,), {}))
+    force = settings.force or ho_outcomes.ho_force_name(pack_force)
+    basis = "count_recorded" if settings.basis == "recorded" else "count_closed"
+    sm = ho_outcomes.summary(ho, force, basis)
+    if fixture:
+        sm.insert(0, "data", "ILLUSTRATIVE FIXTURE - not real data")
+    out += [("note", (ho_note(ho, settings.basis),), {}),
+            ("table", (sm, "outcomes_ho_summary"),
+             {"caption": ("ILLUSTRATIVE FIXTURE, not real data. " if fixture else "") +
+              f"{force} vs England and Wales by offence group.", "formats": HO_FORMATS}),
+            ("table", (ho_outcomes.of_which_rows(ho, force, basis), "outcomes_ho_of_which"),
+             {"caption": "'Of which' rows for the force, shown beside their parent type and never added to it."})]
+    return out

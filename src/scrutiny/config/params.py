@@ -214,6 +214,28 @@ class Audit(_Strict):
                                                                         "in the register and on the page")
 
 
+class Victims(_Strict):
+    min_n: int = Field(30, ge=1, description="responses below which a satisfaction rate is not published")
+    satisfied_codes: list[int] = Field([1, 2, 3], min_length=1, description="codes of the 7-point scale counted as "
+                                       "satisfied (1 completely satisfied ... 7 completely dissatisfied)")
+    windows: list[int] = Field([1, 3, 6, 12], min_length=1, description="rolling windows shown side by side, months")
+    funnel_months: int = Field(12, ge=1, le=60, description="months pooled for the district funnel plot")
+
+    @field_validator("satisfied_codes")
+    @classmethod
+    def _on_scale(cls, v):
+        if not all(1 <= c <= 7 for c in v) or len(set(v)) != len(v):
+            raise ValueError(f"must be distinct codes of the 7-point scale (1 to 7), got {v}")
+        return sorted(v)
+
+    @field_validator("windows")
+    @classmethod
+    def _windows(cls, v):
+        if not all(1 <= w <= 36 for w in v) or len(set(v)) != len(v):
+            raise ValueError(f"must be distinct numbers of months from 1 to 36, got {v}")
+        return sorted(v)
+
+
 class Params(_Strict):
     pack: Pack
     period: Period
@@ -224,6 +246,7 @@ class Params(_Strict):
     performance: Performance = Performance()
     districts: Districts = Districts()
     stop_search: StopSearch = StopSearch()
+    victims: Victims = Victims()
     outcomes: Outcomes = Outcomes()
     peers: Peers = Peers()
     run: Run = Run()
@@ -275,6 +298,11 @@ class Params(_Strict):
         if self.peers.msg_file:
             read_msg(paths.resolve(self.peers.msg_file))
         return self
+
+    @property
+    def reporting_month(self) -> str:
+        """The month the pack reports on ('YYYY-MM'): the last month of the period, the one word used for it."""
+        return self.period.end
 
     def peers_force(self) -> str:
         """The Home Office PFA name of the pack's force (peers.force, else matched from pack.force)."""

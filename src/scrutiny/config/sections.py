@@ -39,6 +39,7 @@ SECTIONS: dict[str, Section] = {s.notebook: s for s in (
     Section("audit", "Published figures audit", required=("published_figures", "published_relations"),
             optional=("police_uk_street",)),
     Section("districts", "Districts", required=("police_uk_street",)),
+    Section("victims", "Victims", required=("force_crimes", "victim_survey")),
     Section("criminal_justice", "Criminal justice and public contact",
             required=("calls", "incidents", "charge_decisions", "case_files"), optional=("court_cases",)),
 )}

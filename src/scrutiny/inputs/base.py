@@ -28,7 +28,7 @@ class InputDataset(Protocol):
     name: str  # key under `inputs:` in params
     contract: str  # data_contracts/<contract>.json
     record_id: str  # column naming failing rows ("" when the rows have no identifier)
-    synthetic: bool  # the shipped data is a generated sample: pages it feeds carry the SYNTHETIC banner
+    synthetic: bool  # ships a generated sample (data/sample/): given those files, pages carry the SYNTHETIC banner
 
     def discover(self, pattern: str) -> list[Path]:
         """The files a params `path` (a file, folder or glob) names, sorted; InputError when none."""

@@ -17,6 +17,7 @@ import zlib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from scrutiny import paths
 
@@ -210,3 +211,32 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def read_csv_strict(name: str, paths_: list[str], header: list[str]) -> pd.DataFrame:
+    """Every row of CSV files that share a published header, all columns as text exactly as written, with
+    `source_file` (the file's name) and `row` (1-based data row within its file).
+
+    The one strict reader of the project: DuckDB with the header given (no type sniffing), RFC 4180 quoting and
+    strict mode, so a ragged row or a stray quote fails instead of shifting columns; the failing file is named
+    (InputError). Read through Arrow: about half the peak memory of materialising rows twice."""
+    cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
+    sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
+           "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")
+    con = connect()
+    try:
+        df = con.sql(sql, params={"files": list(paths_)}).to_arrow_table().to_pandas()
+    except duckdb.Error as e:
+        for p in paths_:  # find the file that breaks, to name it
+            try:
+                con.execute(sql, {"files": [p]}).fetchall()
+            except duckdb.Error as e1:
+                raise InputError(f"input {name}: {p}: cannot be parsed as CSV with the published "
+                                 f"header: {str(e1).splitlines()[0]}") from None
+        raise InputError(f"input {name}: cannot be parsed: {str(e).splitlines()[0]}") from None
+    finally:
+        con.close()
+    filename = df.pop("filename")
+    df["source_file"] = filename.map({f: Path(f).name for f in filename.unique()})  # once per file, not per row
+    df["row"] = df.groupby("source_file", sort=False).cumcount() + 1
+    return df

@@ -20,10 +20,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from scrutiny.inputs.files import InputError, connect, discover_files, file_record
+from scrutiny.inputs.files import discover_files, file_record, read_csv_strict
 from scrutiny.reference.forces import NON_RESIDENT, ONS_NAME, TERRITORIAL
 from scrutiny.reference.offences import GROUPS, OFFENCE_GROUP, TOTAL
 
@@ -67,20 +66,7 @@ class _CsvTable:
         return "|".join(self.header)
 
     def _read(self, files: pd.DataFrame) -> pd.DataFrame:
-        cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.header) + "}"
-        sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
-               "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")
-        con = connect()
-        try:
-            df = con.execute(sql, {"files": files["path"].tolist()}).df()
-        except duckdb.Error as e:
-            raise InputError(f"input {self.name}: cannot be parsed as CSV with the published header: "
-                             f"{str(e).splitlines()[0]}") from None
-        finally:
-            con.close()
-        df["source_file"] = df.pop("filename").map(lambda s: Path(s).name)
-        df["row"] = df.groupby("source_file", sort=False).cumcount() + 1
-        return df
+        return read_csv_strict(self.name, files["path"].tolist(), self.header)
 
 
 @dataclass

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from scrutiny.inputs.files import InputError, connect, discover_files, file_record, write_parquet
+from scrutiny.inputs.files import connect, discover_files, file_record, read_csv_strict, write_parquet
 from scrutiny.reference import months, police_uk
 
 MIN_FILE_ROWS = 50  # a volume check needs neighbouring files this large: below it chance alone moves a month far
@@ -48,26 +47,7 @@ class PoliceUkMonthly:
 
     def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
         """All rows of the (readable, in-period) files at once with DuckDB; strings kept as published."""
-        paths_ = files["path"].tolist()
-        cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.header) + "}"
-        sql = (f"SELECT * FROM read_csv($files, header=true, auto_detect=false, columns={cols}, "
-               "filename=true, delim=',', quote='\"', escape='\"', strict_mode=true)")
-        con = connect()
-        try:  # through Arrow: about half the peak memory of .df() (the rows are not materialised twice)
-            df = con.sql(sql, params={"files": paths_}).to_arrow_table().to_pandas()
-        except duckdb.Error as e:
-            # find the file that breaks, to name it
-            for p in paths_:
-                try:
-                    con.execute(sql, {"files": [p]}).fetchall()
-                except duckdb.Error as e1:
-                    raise InputError(f"input {self.name}: {p}: cannot be parsed as CSV with the published "
-                                     f"header: {str(e1).splitlines()[0]}") from None
-            raise InputError(f"input {self.name}: cannot be parsed: {str(e).splitlines()[0]}") from None
-        finally:
-            con.close()
-        df["source_file"] = df.pop("filename").map(lambda s: Path(s).name)
-        df["row"] = df.groupby("source_file", sort=False).cumcount() + 1
+        df = read_csv_strict(self.name, files["path"].tolist(), self.header)
         fm = files.set_index("source_file")["file_month"]
         df["file_month"] = df["source_file"].map(fm)
         if "Falls within" in df.columns:

@@ -3,7 +3,10 @@ module, and no dataset module imports it."""
 
 from __future__ import annotations
 
-from scrutiny.inputs import pfa_tables, published_figures
+from pathlib import Path
+
+from scrutiny import paths
+from scrutiny.inputs import force_crimes, pfa_tables, published_figures, victim_survey
 from scrutiny.inputs.base import InputDataset
 from scrutiny.inputs.calls import CALLS
 from scrutiny.inputs.case_files import CASE_FILES
@@ -25,10 +28,30 @@ DATASETS: dict[str, InputDataset] = {
     "ho_prc_pfa": pfa_tables.HoPrcPfa("ho_prc_pfa", pfa_tables.HO_HEADER, record_id="PFA", contract="ho_prc_pfa.v1"),
     "ons_population_pfa": pfa_tables.OnsPopulationPfa("ons_population_pfa", pfa_tables.POP_HEADER,
                                                       record_id="pfa_code", contract="ons_population_pfa.v1"),
+    "force_crimes": force_crimes.ForceCrimes("force_crimes", force_crimes.HEADER, record_id="crime_ref",
+                                             contract="force_crimes.v1", synthetic=True),
+    "victim_survey": victim_survey.VictimSurvey("victim_survey", victim_survey.HEADER, record_id="respondent_id",
+                                                contract="victim_survey.v1", synthetic=True),
     **{d.name: d for d in (CALLS, INCIDENTS, CHARGE_DECISIONS, CASE_FILES, COURT_CASES)},
 }
 
 
-def synthetic(names) -> list[str]:
-    """The inputs among `names` whose shipped data is a generated sample."""
-    return [n for n in names if getattr(DATASETS.get(n), "synthetic", False)]
+SAMPLE_DIR = paths.REPO_ROOT / "data" / "sample"
+
+
+def synthetic(inputs) -> list[str]:
+    """The inputs among `inputs` (params name -> spec with `.path`) that are generated samples: their dataset
+    ships a generated sample (`synthetic = True`) and the files given are the shipped ones, under data/sample/.
+    A force's own extract given for the same dataset, anywhere else, is not marked."""
+    out = []
+    for name, spec in inputs.items():
+        ds = DATASETS.get(name)
+        if not getattr(ds, "synthetic", False):
+            continue
+        try:
+            files = ds.discover(spec.path)
+        except Exception:  # a missing or unreadable input is reported by validation, not here
+            continue
+        if any(Path(f).resolve().is_relative_to(SAMPLE_DIR.resolve()) for f in files):
+            out.append(name)
+    return out

@@ -203,7 +203,7 @@ def _drop_build(build: Path) -> str:
 
 def _files_read(p: Params, params_path: Path) -> list[Path]:
     """The files a run reads (params file, input files, catalogue, logs): an output folder must not hold them."""
-    from scrutiny.inputs.police_uk import discover_files
+    from scrutiny.inputs.files import discover_files
 
     out = [params_path]
     for name, spec in p.inputs.items():
@@ -265,7 +265,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
 
     step("writing provenance and manifest")
     prov = provenance.assemble(p, params_path, rep, rows_per_file, run_date,
-                               synthetic=synthetic(list(p.inputs)))
+                               synthetic=synthetic(p.inputs))
     (build / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     render_front(p, build, site, prov, aqa_counts)
     digest = seal_stage(build, target)
@@ -294,9 +294,9 @@ def _site(p: Params, run_date: str) -> dict:
                            {"href": "how-to-read.html", "title": "How to read this pack"}]
     synthetic_sections = {}
     for name in p.notebooks:
-        used = [i for i in SECTIONS[name].inputs if i in p.inputs] if name in SECTIONS else []
-        if synthetic(used):
-            synthetic_sections[titles[name]] = synthetic(used)
+        used = {i: p.inputs[i] for i in (SECTIONS[name].inputs if name in SECTIONS else ()) if i in p.inputs}
+        if generated := synthetic(used):
+            synthetic_sections[titles[name]] = generated
     ctx = views.common_ctx(p, run_date, nav, synthetic_sections)
     by_notebook = {n: synthetic_sections[titles[n]] for n in p.notebooks if titles[n] in synthetic_sections}
     return {"titles": titles, "sections_nav": sections_nav, "ctx": ctx, "synthetic": by_notebook}
@@ -344,9 +344,7 @@ def render_sections(p: Params, build: Path, site: dict, aqa_by_section: dict) ->
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
             rows = restore(pd.read_csv(s, keep_default_na=False))
-            if name in site["synthetic"]:  # the front page's banner says these rows are marked
-                rows["topic"] = "SYNTHETIC SAMPLE: " + rows["topic"].astype(str)
-            summaries.append(rows)
+            summaries.append(views.mark_synthetic(rows) if name in site["synthetic"] else rows)
     summary = pd.concat(summaries, ignore_index=True) if summaries else summary_frame([])
     neutralise(summary).to_csv(build / "tables" / "summary.csv", index=False, lineterminator="\n")
     found = build / "tables" / "performance_breaks.csv"

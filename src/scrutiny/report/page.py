@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scrutiny.analyses.narrative import MARKER, fmt_count
-from scrutiny.report import charts
+from scrutiny.analyses.narrative import fmt_count
+from scrutiny.report import charts, disclosure
 from scrutiny.report.csvsafe import neutralise
 
 _UNSET = object()
@@ -100,38 +100,14 @@ def min_count() -> int | None:
     return params.load(p).disclosure.min_count
 
 
-def disclosure_text(n: int) -> str:
-    return (f"Small numbers suppressed: counts from 1 to {n - 1} are shown as {MARKER} in tables and sentences and "
-            f"are not drawn in charts (params disclosure.min_count = {n}). Zero is shown. Averages, limits and tests "
-            f"use the unsuppressed counts.")
+def suppress(df: pd.DataFrame, counts=None, threshold: int | None = None) -> tuple[pd.DataFrame, int]:
+    """disclosure.suppress at the threshold in force (setup's or params.yaml's) unless one is given."""
+    return disclosure.suppress(df, counts, min_count() if threshold is None else threshold)
 
 
 def count(n) -> str:
     """A count for a sentence: '1,234', or MARKER when it is below the suppression threshold in force."""
     return fmt_count(n, min_count())
-
-
-def _count_columns(df: pd.DataFrame, counts) -> list:
-    if counts is not None:
-        return [c for c in counts if c in df.columns]
-    return [c for c in df.columns if df[c].dtype.kind in "iu"]
-
-
-def suppress(df: pd.DataFrame, counts=None, threshold: int | None = None) -> tuple[pd.DataFrame, int]:
-    """Counts from 1 to threshold-1 replaced by MARKER; returns (new frame, cells suppressed).
-
-    Zero is not suppressed (it discloses no one); missing values stay missing."""
-    n = min_count() if threshold is None else threshold
-    if not n:
-        return df, 0
-    out, hidden = df.copy(), 0
-    for c in _count_columns(df, counts):
-        v = pd.to_numeric(df[c], errors="coerce")
-        small = v.notna() & (v > 0) & (v < n)
-        if small.any():
-            hidden += int(small.sum())
-            out[c] = df[c].astype(object).where(~small, MARKER)
-    return out, hidden
 
 
 def _display_html(markup: str) -> None:
@@ -174,7 +150,7 @@ def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None 
     body, floored = present.html_table(shown, decimals=decimals, formats=formats, floor_zero=floor_zero)
     cap = f'<p class="caption">{html.escape(present.tidy_text(caption))}</p>' if caption else ""
     if hidden:
-        cap += f'<p class="caption">{html.escape(disclosure_text(min_count()))}</p>'
+        cap += f'<p class="caption">{html.escape(disclosure.disclosure_text(min_count()))}</p>'
     if floored:
         body += (f'<p class="caption">{html.escape(", ".join(present.header(c) for c in floored))}: a limit below '
                  f'zero is shown as 0 (a count cannot be negative); the CSV keeps the computed value.</p>')
@@ -195,28 +171,6 @@ def write_table(df: pd.DataFrame, name: str, out_dir: str | Path | None, counts:
     neutralise(suppress(df, counts)[0]).to_csv(p, index=False, lineterminator="\n", float_format="%.6g")
 
 
-def _suppress_spec(node, counts, n: int) -> int:
-    """Blank small counts in every inline dataset of a Vega-Lite spec (in place); returns cells blanked."""
-    hidden = 0
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k in ("values", "datasets") and v:
-                rows = [r for vals in (v.values() if k == "datasets" and isinstance(v, dict) else [v])
-                        if isinstance(vals, list) for r in vals if isinstance(r, dict)]
-                for r in rows:
-                    for f, x in r.items():
-                        is_count = (f in counts) if counts is not None else (type(x) is int)
-                        if is_count and isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x < n:
-                            r[f] = None
-                            hidden += 1
-            else:
-                hidden += _suppress_spec(v, counts, n)
-    elif isinstance(node, list):
-        for v in node:
-            hidden += _suppress_spec(v, counts, n)
-    return hidden
-
-
 def chart(ch, description: str = "", counts: list | None = None) -> None:
     """Draw an Altair chart as inline static SVG (vl-convert), with a text description for screen readers.
 
@@ -225,15 +179,33 @@ def chart(ch, description: str = "", counts: list | None = None) -> None:
     hidden = 0
     if n:
         spec = ch.to_dict()
-        hidden = _suppress_spec(spec, counts, n)
+        hidden = disclosure.suppress_spec(spec, counts, n)
         svg = charts.to_svg(json.dumps(spec))
     else:
         svg = charts.to_svg(ch)
     label = html.escape(description or "chart")
-    note = f'<figcaption class="caption">{html.escape(disclosure_text(n))}</figcaption>' if hidden else ""
+    note = f'<figcaption class="caption">{html.escape(disclosure.disclosure_text(n))}</figcaption>' if hidden else ""
     _display_html(f'<figure class="chart" role="img" aria-label="{label}">{svg}{note}</figure>')
 
 
 def banner(text: str, cls: str = "synthetic") -> None:
     """A visible coloured label inside a section (yellow 'synthetic' style by default), e.g. for fixture data."""
     _display_html(f'<div class="banner {html.escape(cls)}" role="note">{html.escape(str(text))}</div>')
+
+
+#: what a block of a page part may be: the display helpers above, by name
+_BLOCKS = {"heading", "para", "note", "table", "write_table", "chart", "banner"}
+
+
+def place(blocks, out_dir: str | Path | None = None) -> None:
+    """Show a page part the library built as data: blocks `(helper, args, kwargs)` naming one of the display
+    helpers (heading, para, note, table, write_table, chart, banner). Tables written to CSV go to `out_dir`.
+
+    Analyses cannot import the page helpers (they sit downstream), so a part whose content depends on the data
+    (e.g. a comparison shown only when the period allows it) is returned as blocks and placed here."""
+    for helper, args, kwargs in blocks:
+        if helper not in _BLOCKS:
+            raise ValueError(f"unknown page block {helper!r}; known: {sorted(_BLOCKS)}")
+        if helper in ("table", "write_table") and len(args) >= 2:
+            args = (*args[:2], out_dir, *args[2:])
+        globals()[helper](*args, **kwargs)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from scrutiny import aqa, paths
 from scrutiny.analyses.measures import load_catalogue
 from scrutiny.reference import months
-from scrutiny.report import present
+from scrutiny.report import disclosure, present
 from scrutiny.stats.spc import rule_set
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -265,9 +265,7 @@ def common_ctx(p, run_date: str, nav: list[dict], synthetic_sections: dict[str, 
     ctx = {"pack": p.pack, "period_label": f"{months.label(p.period.start)} to {months.label(p.period.end)}",
            "run_date": run_date, "nav": nav}
     if p.disclosure.min_count:
-        from scrutiny.report.page import disclosure_text
-
-        ctx["banners"] = [{"cls": "disclosure", "text": disclosure_text(p.disclosure.min_count)}]
+        ctx["banners"] = [{"cls": "disclosure", "text": disclosure.disclosure_text(p.disclosure.min_count)}]
     if synthetic_sections:
         ctx["banners"] = ctx.get("banners", []) + [pack_synthetic_banner(synthetic_sections)]
     return ctx
@@ -286,6 +284,13 @@ def pack_synthetic_banner(sections: dict[str, list[str]]) -> dict:
     return {"cls": "synthetic", "text": f"SYNTHETIC SAMPLE DATA in this pack: the {names} section"
             f"{'s are' if len(sections) > 1 else ' is'} built from generated records, not a force's own data; "
             "rows from them are marked on every page."}
+
+
+def mark_synthetic(summary_rows):
+    """Summary rows of a section fed by generated data, marked so on the front page and in summary.csv."""
+    out = summary_rows.copy()
+    out["topic"] = out["topic"].astype(str) + " (SYNTHETIC SAMPLE DATA)"
+    return out
 
 
 def section_banners(ctx: dict, name: str, synthetic_sections: dict[str, list[str]]) -> list[dict]:

@@ -1,0 +1,141 @@
+"""The force crimes extract (`force_crimes.v1`): one row per recorded crime, sent by a force to its OPCC.
+
+Columns (data dictionary in data_contracts/README.md): crime_ref, recorded_date, committed_date, ho_offence_code,
+offence_group, crime_type, district, victim_id (pseudonymised; blank when the crime has no personal victim),
+da_flag, hate_flag (Y/N), hate_strand, ho_outcome_type (blank: not yet assigned), outcome_date, extracted_at.
+The extract may come in several files (parts of one extract, one extracted_at date throughout).
+
+Rows are read as text; `check_columns` adds the columns the contract checks beside the published ones
+(date_problem, victim_id_form, hate_strand_matches_flag, outcome_pairing, recorded_month). A victim_id that
+looks like a name or a date of birth is classified here, so the contract can refuse it by its form and name the
+rows by crime_ref without ever showing the value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scrutiny.inputs.files import connect, write_parquet
+from scrutiny.inputs.pfa_tables import _CsvTable
+from scrutiny.reference import months
+
+HEADER = ["crime_ref", "recorded_date", "committed_date", "ho_offence_code", "offence_group", "crime_type",
+          "district", "victim_id", "da_flag", "hate_flag", "hate_strand", "ho_outcome_type", "outcome_date",
+          "extracted_at"]
+REQUIRED = ["crime_ref", "recorded_date", "ho_offence_code", "offence_group", "crime_type", "district", "da_flag",
+            "hate_flag", "extracted_at"]
+DATE_COLUMNS = ["recorded_date", "committed_date", "outcome_date", "extracted_at"]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PSEUDONYM = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
+# a date anywhere in the value: 12/03/1985, 1985-03-12, 12.3.85, 12 03 1985
+DATE_LIKE = re.compile(r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{2,4}")
+NAME_LIKE = re.compile(r"^[^\d]*[A-Za-z]{2,}[^\d]*$")  # letters (spaces, hyphens, apostrophes) and no digit
+
+
+def blank(s: pd.Series) -> pd.Series:
+    """True where a text cell is missing or only spaces."""
+    return s.isna() | (s.astype("string").str.strip() == "")
+
+
+def _real_dates(values: pd.Series) -> pd.Series:
+    """For each distinct text value: '' when a real yyyy-mm-dd date, else why not (checked once per value)."""
+    u = pd.Series(values.dropna().unique(), dtype="string")
+    fmt = u.str.fullmatch(ISO_DATE.pattern).fillna(False).astype(bool)
+    real = pd.to_datetime(u.where(fmt), format="%Y-%m-%d", errors="coerce").notna()
+    why = np.where(fmt & real, "", np.where(fmt, "is not a real date", "is not written yyyy-mm-dd"))
+    return pd.Series(why, index=u.to_numpy(dtype=object))
+
+
+def date_problem(df: pd.DataFrame, columns=DATE_COLUMNS) -> pd.Series:
+    """Per row, the first date cell that is neither blank nor a real yyyy-mm-dd date (e.g. "outcome_date
+    '2025-02-30' is not a real date"), or None."""
+    out = pd.Series(None, index=df.index, dtype=object)
+    for c in columns:
+        s = df[c].where(~blank(df[c]), None)
+        why = s.map(_real_dates(s)).fillna("")
+        bad = ((why != "") & out.isna()).to_numpy()
+        if bad.any():
+            out[bad] = [f"{c} '{v}' {w}" for v, w in zip(s[bad].tolist(), why[bad].tolist())]
+    return out
+
+
+FOUR_DIGITS = r"[0-9][^0-9]*[0-9][^0-9]*[0-9][^0-9]*[0-9]"
+
+
+def victim_id_form(s: pd.Series) -> pd.Series:
+    """blank | pseudonymised | looks like a date | looks like a name | not a pseudonymised id.
+
+    Pseudonymised: 6 to 64 letters, digits, '-' or '_' with at least 4 digits and no date in it (e.g. V0001234
+    or a hex digest). A value with a date in it (a date of birth?) or made of letters alone (a name?) is personal
+    data and must not reach a pack."""
+    t = s.astype("string").str.strip()
+    is_blank = (t.isna() | (t == "")).to_numpy()
+    date = t.str.contains(DATE_LIKE.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    name = t.str.fullmatch(NAME_LIKE.pattern).fillna(False).to_numpy(dtype=bool)
+    pseudo = (t.str.fullmatch(PSEUDONYM.pattern).fillna(False).to_numpy(dtype=bool)
+              & t.str.contains(FOUR_DIGITS, regex=True).fillna(False).to_numpy(dtype=bool))
+    form = np.select([is_blank, date, name, pseudo],
+                     ["blank", "looks like a date", "looks like a name", "pseudonymised"], "not a pseudonymised id")
+    return pd.Series(form, index=s.index, dtype=object)
+
+
+def missing_fields(df: pd.DataFrame, required: list[str]) -> pd.Series:
+    """Per row, the required fields left blank ("district, da_flag"), or None."""
+    gone = df[required].isna().to_numpy()
+    out = pd.Series(None, index=df.index, dtype=object)
+    rows = np.flatnonzero(gone.any(axis=1))
+    if len(rows):
+        out.iloc[rows] = [", ".join(c for c, g in zip(required, gone[i]) if g) for i in rows]
+    return out
+
+
+def check_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the columns the contract checks added; blank cells become None."""
+    out = df.copy()
+    for c in HEADER:
+        out[c] = out[c].where(~blank(out[c]), None)
+    out["date_problem"] = date_problem(out)
+    out["victim_id_form"] = victim_id_form(out["victim_id"])
+    strand, flag = ~blank(out["hate_strand"]), out["hate_flag"] == "Y"
+    out["hate_strand_matches_flag"] = (strand == flag).astype(bool)
+    typed, dated = ~blank(out["ho_outcome_type"]), ~blank(out["outcome_date"])
+    out["outcome_pairing"] = np.where(typed & dated, "both", np.where(~typed & ~dated, "neither",
+                                      np.where(typed, "type without a date", "date without a type")))
+    out["recorded_month"] = out["recorded_date"].astype("string").str[:7]
+    dates = out["extracted_at"].dropna()
+    first = dates.mode().iloc[0] if len(dates) else None
+    out["extract_date"] = np.where(out["extracted_at"].isna(), "missing",
+                                   np.where(out["extracted_at"] == first, "the extract's date", "another date"))
+    out["missing_fields"] = missing_fields(out, REQUIRED)
+    return out
+
+
+@dataclass
+class ForceCrimes(_CsvTable):
+    """The crimes extract: one or more CSV files (parts of one extract) with the contract's header."""
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        return check_columns(self._read(files))
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        """Typed table: dates as DATE, flags as BOOLEAN, blanks as NULL, with source_file and source_row."""
+        con = connect()
+        try:
+            con.register("r", rows[HEADER + ["source_file", "row"]])
+            dates = ", ".join(f"CAST({c} AS DATE) AS {c}" for c in DATE_COLUMNS)
+            return write_parquet(con, f"""
+                SELECT crime_ref, ho_offence_code, offence_group, crime_type, district, victim_id,
+                       da_flag = 'Y' AS da_flag, hate_flag = 'Y' AS hate_flag, hate_strand, ho_outcome_type, {dates},
+                       source_file, "row" AS source_row
+                FROM r ORDER BY recorded_date, crime_ref""", out)
+        finally:
+            con.close()
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"header": [self.expected_header()], "reporting_month": [period[1]],
+                "period_months": months.span(*period)}
