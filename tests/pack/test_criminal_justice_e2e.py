@@ -74,9 +74,9 @@ def test_pages_say_the_data_are_synthetic_and_name_their_tests(cj_pack):
                                         "cj_court"]
     assert summary["commentary"].str.contains("better").all()  # each row says which direction is better
     index = (cj_pack / "index.html").read_text(encoding="utf-8")
-    assert "SYNTHETIC SAMPLE: 999 calls answered within 10 seconds" in index  # marked on the front page
+    assert "999 calls answered within 10 seconds (SYNTHETIC SAMPLE DATA)" in index  # marked on the front page
     front = pd.read_csv(cj_pack / "tables" / "summary.csv")
-    assert front["topic"].str.startswith("SYNTHETIC SAMPLE: ").all()
+    assert front["topic"].str.endswith("(SYNTHETIC SAMPLE DATA)").all()
 
 
 def test_rule_needing_the_crimes_extract_is_shown_as_not_run(cj_pack):
