@@ -9,7 +9,7 @@ export TQDM_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup dev report validate lint test test-fast clean
+.PHONY: help setup dev sample report validate lint test test-fast clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,10 +29,15 @@ setup: $(VENV)/.run-installed ## create .venv from the hashed run lock
 
 dev: $(VENV)/.dev-installed ## add the test tools (hashed dev lock)
 
-report: setup ## run the default pack on the shipped Gwent data (PARAMS=... for another pack)
+CJ_SAMPLE := $(foreach f,calls incidents charge_decisions case_files court_cases,data/sample/criminal_justice/$(f).csv.gz)
+
+sample: setup ## write the generated SYNTHETIC samples the default pack reads, when missing (seeded: same bytes)
+	@for f in $(CJ_SAMPLE); do test -f $$f || { $(VENV)/bin/scrutiny make-sample criminal_justice; break; }; done
+
+report: setup sample ## run the default pack on the shipped Gwent data (PARAMS=... for another pack)
 	$(VENV)/bin/scrutiny run $(PARAMS)
 
-validate: setup ## check the default pack's inputs against their contracts only
+validate: setup sample ## check the default pack's inputs against their contracts only
 	$(VENV)/bin/scrutiny validate $(PARAMS)
 
 lint: dev ## ruff check (rules in pyproject.toml) over src, tests and notebooks

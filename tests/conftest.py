@@ -18,6 +18,25 @@ GWENT = REPO / "data" / "raw" / "police_uk" / "gwent"
 RUN_DATE = "2025-07-15"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def criminal_justice_sample():
+    """The default pack reads a generated sample (data/sample/criminal_justice/, not stored in git): write a file
+    when it is missing or is not the one data/sample/PROVENANCE.md records (made by an older generator). Each file
+    is written under a temporary name and renamed, so parallel workers are safe."""
+    import re
+
+    from scrutiny.inputs.files import sha256_file
+    from scrutiny.synthetic import criminal_justice as synth
+
+    folder = REPO / "data" / "sample" / "criminal_justice"
+    text = (REPO / "data" / "sample" / "PROVENANCE.md").read_text(encoding="utf-8")
+    want = dict(re.findall(r"^\| ([a-z_]+\.csv\.gz) \|.*\| ([0-9a-f]{64}) \|$", text, flags=re.M))
+    stale = [n for n in synth.GENERATORS if not (folder / f"{n}.csv.gz").is_file()
+             or sha256_file(folder / f"{n}.csv.gz") != want.get(f"{n}.csv.gz")]
+    if stale:
+        synth.generate(folder, only=stale)
+
+
 def run_cli(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run the real command line, as a user would."""
     return subprocess.run([sys.executable, "-m", "scrutiny.cli", *map(str, args)], cwd=cwd, capture_output=True,

@@ -178,3 +178,18 @@ def pack_params(path: Path, pack: dict, inputs: dict, notebooks: list[str], **re
             "inputs": {k: {"path": str(v)} for k, v in inputs.items()}, "notebooks": notebooks, **rest}
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+# --- the criminal justice extracts (synthetic: generated from the seed, a slice of one month) ---
+CJ_MONTH = "2025-06"
+CJ_ROWS = 60
+CJ_EXTRACTS = ["calls", "incidents", "charge_decisions", "case_files", "court_cases"]
+
+
+def cj_rows(name: str) -> tuple[list[str], list[list[str]]]:
+    """The first CJ_ROWS rows of one generated extract for CJ_MONTH, as text ('' for a missing value)."""
+    from scrutiny.synthetic import criminal_justice as synth
+
+    df = synth.GENERATORS[name](start=CJ_MONTH, end=CJ_MONTH).head(CJ_ROWS)
+    rows = [["" if v is None or v != v else str(v) for v in r] for r in df.itertuples(index=False)]
+    return list(df.columns), rows

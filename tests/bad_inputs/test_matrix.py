@@ -12,6 +12,7 @@ Cases the pack accepts say why in `why`; README "When the pack refuses your data
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import errno
 import gzip
 import os
@@ -25,14 +26,18 @@ import pytest
 from conftest import GWENT, REPO, RUN_DATE
 from scrutiny import cli, contracts
 from scrutiny.config import params
+from scrutiny.inputs.registry import DATASETS
 from scrutiny.report import views
 from .support import (
+    CJ_EXTRACTS,
+    CJ_MONTH,
     FORCE,
     MONTHS,
     ROWS,
     SS_FORCE,
     SS_MONTHS,
     VICTIM_MONTHS,
+    cj_rows,
     csv_bytes,
     force_extract,
     make_inputs,
@@ -118,6 +123,21 @@ class Ctx:
         return pack_params(self.tmp / "p.yaml", {"id": "ss-small", "title": "Stop and search test", "force": SS_FORCE},
                            {"police_uk_stop_search": d / "*-stop-and-search.csv.gz"}, ["stop_search"],
                            period={"start": SS_MONTHS[0], "end": SS_MONTHS[-1]})
+
+    def cj(self, name: str = "", fn: Callable | None = None, drop: str = "", extra: dict | None = None) -> Path:
+        """A criminal justice pack on a slice of the generated extracts (one month); fn edits extract `name`,
+        `drop` leaves one input out, `extra` adds inputs (name -> path)."""
+        d = self.tmp / "cj"
+        d.mkdir(exist_ok=True)
+        inputs = {}
+        for x in CJ_EXTRACTS:
+            if x == drop:
+                continue
+            h, rows = cj_rows(x)
+            inputs[x] = write_csv(d / f"{x}.csv.gz", *(fn(h, rows) if x == name else (h, rows)))
+        return pack_params(self.tmp / "p.yaml", {"id": "cj-small", "title": "Criminal justice test", "force": FORCE},
+                           {**inputs, **(extra or {})}, ["criminal_justice"],
+                           period={"start": "2025-01", "end": CJ_MONTH})
 
     def published(self, figures: Callable | None = None, relations: Callable | None = None) -> Path:
         """An audit pack on a copy of the seed-000 transcription (figures.csv, relations.csv)."""
@@ -365,6 +385,62 @@ def _repeat(row: int):
 
 def _drop_where(column: str, value: str):
     return lambda h, rows: (h, [r for r in rows if r[h.index(column)] != value])
+
+
+def _cj_answer_before_offer(h, rows):
+    r = rows[2]
+    r[h.index("line")], r[h.index("abandoned_flag")] = "999", "N"
+    r[h.index("answered_ts")] = r[h.index("offered_ts")][:17] + "00" + r[h.index("offered_ts")][19:]
+    r[h.index("offered_ts")] = r[h.index("offered_ts")][:17] + "30" + r[h.index("offered_ts")][19:]
+    return h, rows
+
+
+def _cj_abandon_answered(h, rows):
+    r = rows[3]
+    r[h.index("abandoned_flag")] = "Y"
+    r[h.index("answered_ts")] = r[h.index("offered_ts")]
+    return h, rows
+
+
+def _cj_naive(h, rows):
+    rows[5][h.index("offered_ts")] = "2024-10-27T01:30:00"
+    return h, rows
+
+
+def _cj_arrive_early(h, rows):
+    r = rows[1]
+    r[h.index("arrived_ts")] = r[h.index("created_ts")].replace(f"{CJ_MONTH}-", "2025-05-", 1)
+    return h, rows
+
+
+def _cj_complete_early(h, rows):
+    r = rows[6]
+    r[h.index("first_hearing_date")] = ""
+    r[h.index("completion_date")] = r[h.index("offence_date")]
+    r[h.index("charge_date")] = CJ_MONTH + "-20"
+    r[h.index("result")] = "guilty plea"
+    return h, rows
+
+
+def _cj_decision_before_crime(c: Ctx) -> Path:
+    """A crimes extract (one row of the shipped crimes sample, re-referenced) recording the first decision's crime
+    on the day after the decision."""
+    h, rows = cj_rows("charge_decisions")
+    ref, day = rows[0][h.index("crime_ref")], rows[0][h.index("decision_date")]
+    src = sorted((REPO / "data" / "sample" / "force_extract").glob("force_crimes_*.csv.gz"))[-1]
+    with gzip.open(src, "rt", encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        head = next(reader)
+        row = next(r for r in reader if r[head.index("recorded_date")].startswith(CJ_MONTH))
+    row[head.index("crime_ref")] = ref
+    row[head.index("recorded_date")] = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    for col in ("committed_date", "ho_outcome_type", "outcome_date"):
+        if col in head:
+            row[head.index(col)] = ""
+    d = c.tmp / "crimes"
+    d.mkdir()
+    crimes = write_csv(d / "force_crimes.csv.gz", head, [row])
+    return c.cj(extra={"force_crimes": crimes})
 
 
 def _ho_row(pfa: str, offence: str) -> int:
@@ -689,6 +765,35 @@ CASES = [
           "unexpected column(s) 'outcome'"]),
     Case("vic_section_without_survey", _without_survey, 1,
          ["p.yaml", "notebook 'victims' needs input(s) ['victim_survey']"]),
+    # --- criminal justice extracts (synthetic slices) ---
+    Case("cj_answer_before_offer", lambda c: c.cj("calls", _cj_answer_before_offer), 2,
+         ["calls.csv.gz", "calls: column 'answered_at' vs 'offered_at'", "cannot be answered before it was offered",
+          "row=3", "call_id="]),
+    Case("cj_abandoned_with_answer_time", lambda c: c.cj("calls", _cj_abandon_answered), 2,
+         ["calls.csv.gz", "calls: column 'answered_ts'", "an abandoned call has no answer time", "row=4",
+          "call_id="]),
+    Case("cj_line_not_999_or_101", lambda c: c.cj("calls", _set(5, "line", "112")), 2,
+         ["calls.csv.gz", "calls: column 'line'", "line must be 999 or 101", "row=5", "call_id="]),
+    Case("cj_time_without_offset", lambda c: c.cj("calls", _cj_naive), 2,
+         ["calls.csv.gz", "calls: column 'offered_ts'", "with its UTC offset", "happens twice", "row=6",
+          "call_id="]),
+    Case("cj_arrival_before_creation", lambda c: c.cj("incidents", _cj_arrive_early), 2,
+         ["incidents.csv.gz", "incidents: column 'arrived_at' vs 'created_at'",
+          "cannot arrive before the incident was created", "row=2", "incident_id="]),
+    Case("cj_completion_before_charge", lambda c: c.cj("court_cases", _cj_complete_early), 2,
+         ["court_cases.csv.gz", "court_cases: column 'completion_day' vs 'charge_day'",
+          "cannot be completed before it was charged", "row=7", "case_id="]),
+    Case("cj_decision_not_a_date", lambda c: c.cj("charge_decisions", _set(2, "decision_date", "2025-06-31")), 2,
+         ["charge_decisions.csv.gz", "charge_decisions: column 'decision_day'", "must be a real calendar date",
+          "row=2", "decision_id="]),
+    Case("cj_decision_before_crime_recorded", _cj_decision_before_crime, 2,
+         ["charge_decisions.csv.gz", "charge_decisions: column 'decision_day' vs 'crime_recorded_day'",
+          "cannot be made before its crime was recorded", "row=1", "decision_id="],
+         marks=[pytest.mark.skipif("force_crimes" not in DATASETS, reason="needs the force_crimes input dataset")]),
+    Case("cj_renamed_column", lambda c: c.cj("calls", _rename("queue", "skillset")), 2,
+         ["calls.csv.gz", "calls: column 'header'", "missing column(s) 'queue'", "unexpected column(s) 'skillset'"]),
+    Case("cj_section_without_calls", lambda c: c.cj(drop="calls"), 1,
+         ["p.yaml", "notebook 'criminal_justice' needs input(s) ['calls']"]),
     # --- faults during a run (exit 1) ---
     Case("notebook_raises_mid_run", _raising_notebook, 1,
          ["notebook performance failed in cell", "The executed notebook is kept at"], check=_failed_notebook_kept),
@@ -708,7 +813,7 @@ def test_matrix_is_large_enough():
     assert len({c.id for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=c.marks, id=c.id) for c in CASES])
 def test_bad_input(case: Case, good_pack, base_inputs, tmp_path, capsys, monkeypatch):
     pack, before = good_pack
     ctx = Ctx(tmp_path, base_inputs, pack)

@@ -175,6 +175,22 @@ class Peers(_Strict):
         return v
 
 
+class CriminalJustice(_Strict):
+    """The criminal justice and public contact section (notebook `criminal_justice`)."""
+
+    answer_999_seconds: float = Field(10, gt=0, description="a 999 call answered within this many seconds is in "
+                                                            "time (national standard: 10; 10.0 s counts as within)")
+    standard_999_pct: float = Field(90, ge=0, le=100, description="the national standard: % of 999 calls answered "
+                                                                  "in time")
+    answer_101_seconds: float = Field(30, gt=0, description="a 101 call answered within this many seconds is in time")
+    calls_change_date: dt.date | None = Field(None, description="start of a call-handling change (e.g. a 101 pilot): "
+                                                                "calls before and after are compared")
+    charging_change_date: dt.date | None = Field(None, description="start of a charging change (e.g. a domestic "
+                                                                   "abuse push): charge rates before and after")
+    urban_target_minutes: float = Field(15, gt=0, description="emergency attendance target, urban incidents")
+    rural_target_minutes: float = Field(20, gt=0, description="emergency attendance target, rural incidents")
+
+
 class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
@@ -242,6 +258,7 @@ class Params(_Strict):
     previous_pack: str | None = Field(None, description="folder of last quarter's pack: changes.html lists what "
                                                         "changed since")
     audit: Audit = Audit()
+    criminal_justice: CriminalJustice = CriminalJustice()
 
     @model_validator(mode="before")
     @classmethod

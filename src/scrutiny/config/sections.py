@@ -40,6 +40,8 @@ SECTIONS: dict[str, Section] = {s.notebook: s for s in (
             optional=("police_uk_street",)),
     Section("districts", "Districts", required=("police_uk_street",)),
     Section("victims", "Victims", required=("force_crimes", "victim_survey")),
+    Section("criminal_justice", "Criminal justice and public contact",
+            required=("calls", "incidents", "charge_decisions", "case_files"), optional=("court_cases",)),
 )}
 
 

@@ -211,11 +211,56 @@ def _outcome(dataset: str, res, df: pd.DataFrame, parameters: dict, level: str) 
 
         out.note = spelling_note(district_spellings(df["LSOA name"], df["file_month"]))
     elif cfg.type == "expect_column_values_to_be_in_set" and kw.get("column") == "header":
-        expected = str(parameters.get("header", [""])[0]).split("|")
-        found = dict(zip(df["source_file"], df["header"]))
-        for ex in out.examples:
-            ex["problem"] = header_problem(expected, str(found.get(ex.get("source_file"), "")).split("|"))
-        out.note = "expected header: " + ", ".join(expected)
+        _header_note(out, df, parameters)
+    return out
+
+
+def _header_note(out: ExpectationResult, df: pd.DataFrame, parameters: dict) -> None:
+    """A failed header check: what is wrong with each file's header, and the header expected."""
+    expected = str(parameters.get("header", [""])[0]).split("|")
+    found = dict(zip(df["source_file"], df["header"]))
+    for ex in out.examples:
+        ex["problem"] = header_problem(expected, str(found.get(ex.get("source_file"), "")).split("|"))
+    out.note = "expected header: " + ", ".join(expected)
+
+
+def _sql_outcomes(dataset: str, suite: dict, rows: pd.DataFrame, index_cols: list[str], parameters: dict,
+                  inputs: set[str], level: str = "row") -> list[ExpectationResult]:
+    """Expectations run by contracts.sql on DuckDB (the rows, or the one-row-per-file table). An expectation
+    whose `meta.requires` names an input the pack does not have is not run, and says so."""
+    from scrutiny.contracts import sql
+    from scrutiny.inputs.force_extract import connect
+
+    run, skipped = [], []
+    for e in suite["expectations"]:
+        need = e.get("meta", {}).get("requires")
+        (skipped if need and need not in inputs else run).append(e)
+    con = connect()
+    try:
+        con.register("rows", rows)
+        results = sql.run(con, "rows", run, index_cols, parameters)
+    finally:
+        con.close()
+    out = []
+    for r in results:
+        kw, meta = r.expectation.get("kwargs", {}), r.expectation.get("meta", {})
+        column = kw.get("column") or kw.get("column_A") or ""
+        if kw.get("column_B"):
+            column = f"{kw['column_A']}' vs '{kw['column_B']}"
+        out.append(ExpectationResult(dataset=dataset, expectation=r.expectation["type"], column=column, level=level,
+                                     severity=str(r.expectation.get("severity") or "critical").lower(),
+                                     explain=meta.get("explain", ""), success=r.success,
+                                     element_count=r.element_count, unexpected_count=r.unexpected_count,
+                                     examples=r.examples))
+        if not r.success and column == "header":
+            _header_note(out[-1], rows, parameters)
+    for e in skipped:
+        kw = e.get("kwargs", {})
+        out.append(ExpectationResult(dataset=dataset, expectation=e["type"], column=kw.get("column_A", ""),
+                                     level=level, severity=str(e.get("severity") or "critical").lower(),
+                                     explain=e.get("meta", {}).get("explain", ""), success=True,
+                                     note=f"not run: this pack has no {e['meta']['requires']} input to check it "
+                                          "against"))
     return out
 
 
@@ -252,8 +297,12 @@ def validate(params) -> Report:
         fdf = ds.files_frame(files, period)
         parameters = ds.expectation_parameters(period, params.pack.force)
         in_period = fdf[fdf["in_period"]].reset_index(drop=True)
-        res = v.run(_split(suite, "file"), in_period, ["source_file"], parameters)
-        outcomes = [_outcome(name, r, in_period, parameters, "file") for r in res.results]
+        if getattr(ds, "row_engine", "gx") == "sql":
+            outcomes = _sql_outcomes(name, _split(suite, "file"), in_period, ["source_file"], parameters,
+                                     set(params.inputs), level="file")
+        else:
+            res = v.run(_split(suite, "file"), in_period, ["source_file"], parameters)
+            outcomes = [_outcome(name, r, in_period, parameters, "file") for r in res.results]
         rows_checked = 0
         file_ok = not any(not o.success and o.severity == "critical" for o in outcomes)
         if file_ok:
@@ -263,8 +312,11 @@ def validate(params) -> Report:
             rows_checked = len(rows)
             idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
             rsuite = _split(suite, "row")
-            rres = v.run(rsuite, _columns_used(rsuite, rows, idx), idx, parameters)
-            outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
+            if getattr(ds, "row_engine", "gx") == "sql":  # large extracts: the same rules as DuckDB SQL
+                outcomes += _sql_outcomes(name, rsuite, rows, idx, parameters, set(params.inputs))
+            else:
+                rres = v.run(rsuite, _columns_used(rsuite, rows, idx), idx, parameters)
+                outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
             file_rows = _split(suite, "file_rows")
             if file_rows["expectations"] and hasattr(ds, "file_stats"):
                 accepted = {a.month: a.reason for a in params.data_quality.accept_volume}

@@ -20,7 +20,9 @@ class InputDataset(Protocol):
 
     - `after: str`, `link(rows, frames) -> rows`: checked after another input, with columns computed from its
       rows (e.g. a relation naming figures of the published-figures input);
-    - `file_stats(rows, files, accepted) -> frame`: one row per file for the `file_rows` level of the contract.
+    - `file_stats(rows, files, accepted) -> frame`: one row per file for the `file_rows` level of the contract;
+    - `row_engine = "sql"`: the row-level expectations run as DuckDB SQL (contracts/sql.py) instead of through
+      Great Expectations' pandas engine, for inputs of millions of rows (inputs/force_extract.py).
     """
 
     name: str  # key under `inputs:` in params

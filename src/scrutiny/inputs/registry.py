@@ -8,7 +8,12 @@ from pathlib import Path
 from scrutiny import paths
 from scrutiny.inputs import force_crimes, pfa_tables, published_figures, victim_survey
 from scrutiny.inputs.base import InputDataset
+from scrutiny.inputs.calls import CALLS
+from scrutiny.inputs.case_files import CASE_FILES
+from scrutiny.inputs.charge_decisions import CHARGE_DECISIONS
+from scrutiny.inputs.court_cases import COURT_CASES
 from scrutiny.inputs.ho_outcomes import HomeOfficeOutcomes
+from scrutiny.inputs.incidents import INCIDENTS
 from scrutiny.inputs.police_uk import PoliceUkMonthly, PoliceUkStopSearch
 from scrutiny.reference import police_uk
 
@@ -27,6 +32,7 @@ DATASETS: dict[str, InputDataset] = {
                                              contract="force_crimes.v1", synthetic=True),
     "victim_survey": victim_survey.VictimSurvey("victim_survey", victim_survey.HEADER, record_id="respondent_id",
                                                 contract="victim_survey.v1", synthetic=True),
+    **{d.name: d for d in (CALLS, INCIDENTS, CHARGE_DECISIONS, CASE_FILES, COURT_CASES)},
 }
 
 

@@ -1,0 +1,172 @@
+"""A force's own extract (calls, incidents, charge decisions, case files, court cases): the InputDataset shared
+by the criminal justice inputs. Each dataset module gives its header, record id, derived columns and typed table.
+
+Files are CSV (optionally gzipped) with a fixed header (data_contracts/README.md). Rows are read with DuckDB as
+text, as sent, plus the derived columns the contract checks: each timestamp parsed to an instant (UTC epoch
+seconds) and each date to a date (empty when the text is not one), with a `<column>_present` flag
+('true'/'false', a flag for the contract's conditions). Timestamps must carry their UTC offset (ISO 8601, `Z` or `±hh:mm`); the month of an event is
+the month of its local time in Europe/London, so 00:30+01:00 on 1 July is July and 23:30+00:00 on 31 December
+is December.
+
+These extracts are large (about 1.5 million calls for a force of 600,000 people over three years), so:
+- the file check reads only the first line and the gzip trailer (the strict read of every row is DuckDB's, and
+  a row it cannot parse stops the pack naming the file and line);
+- the row rules of the contract run as DuckDB SQL (contracts/sql.py), not through Great Expectations' pandas
+  engine (`row_engine = "sql"`).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from scrutiny import paths
+from scrutiny.inputs.files import MAX_DECOMPRESSED_BYTES, InputError, discover_files, sha256_file
+
+LOCAL_ZONE = "Europe/London"
+SAMPLE_HINT = ("the shipped sample is generated, not stored: write it with `scrutiny make-sample "
+               "criminal_justice` (or `make report`)")
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never reaches for the network, in UTC (a time without an offset is never read
+    in the machine's own zone)."""
+    con = duckdb.connect()
+    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false; SET TimeZone='UTC';")
+    return con
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def present(col: str) -> str:
+    return f"CASE WHEN {q(col)} IS NULL THEN 'false' ELSE 'true' END AS {q(col + '_present')}"
+
+
+def ts_columns(col: str, parsed: str) -> list[str]:
+    """`<col>_present` and the instant as UTC epoch seconds (empty when the text is not a date and time; the
+    contract's shape rule refuses a time without an offset, which would otherwise be read as UTC)."""
+    return [present(col), f"epoch(try_cast({q(col)} AS TIMESTAMPTZ)) AS {q(parsed)}"]
+
+
+def date_columns(col: str, parsed: str) -> list[str]:
+    return [present(col), f"try_cast({q(col)} AS DATE) AS {q(parsed)}"]
+
+
+def local_month(text_col: str, epoch_col: str) -> str:
+    """SQL: the Europe/London month (YYYY-MM) of a timestamp. From the 2nd to the 27th of a month no UTC offset
+    (at most 14 hours) can move the instant into another month, so the month is read from the text; nearer a
+    month's edge it is the month of the instant (UTC epoch seconds) in Europe/London time."""
+    return (f"CASE WHEN substr({q(text_col)}, 9, 2) BETWEEN '02' AND '27' THEN substr({q(text_col)}, 1, 7) "
+            f"ELSE strftime(timezone('{LOCAL_ZONE}', to_timestamp({q(epoch_col)})), '%Y-%m') END")
+
+
+def quick_record(path: Path) -> dict:
+    """One row of the files table without reading the whole file: readable ('ok' or why not), the header (first
+    line), size and sha256. A gzip file whose trailer says it unpacks to more than the pack's limit is refused."""
+    rec = {"source_file": path.name, "path": str(path), "file_month": None, "in_period": True, "readable": "ok",
+           "header": "", "bytes": path.stat().st_size if path.is_file() else 0,
+           "sha256": sha256_file(path) if path.is_file() else ""}
+    gz = path.name.endswith(".gz")
+    try:
+        if path.is_dir():
+            return {**rec, "readable": "is a folder, not a file"}
+        if rec["bytes"] == 0:
+            return {**rec, "readable": "empty file (0 bytes)"}
+        with open(path, "rb") as f:
+            if gz:
+                if f.read(2) != b"\x1f\x8b":
+                    return {**rec, "readable": "named .gz but is not gzip-compressed"}
+                f.seek(-4, 2)
+                if struct.unpack("<I", f.read(4))[0] > MAX_DECOMPRESSED_BYTES:
+                    return {**rec, "readable": "unpacks to more than the pack's limit of text (a gzip bomb?)"}
+        with (gzip.open(path, "rb") if gz else open(path, "rb")) as raw:
+            first = raw.readline(1 << 16)
+        line = first.decode("utf-8-sig")
+    except (EOFError, OSError, gzip.BadGzipFile) as e:
+        return {**rec, "readable": f"cannot read or decompress: {getattr(e, 'strerror', None) or e}"}
+    except UnicodeDecodeError:
+        return {**rec, "readable": "the header line is not UTF-8 text; re-save the file as UTF-8"}
+    header = next(csv.reader(io.StringIO(line)), [])
+    if not header:
+        return {**rec, "readable": "empty file (no header row)"}
+    return {**rec, "header": "|".join(header)}
+
+
+@dataclass
+class ForceExtract:
+    """One extract: the InputDataset protocol (inputs/base.py) with rows checked by SQL."""
+
+    name: str
+    contract: str
+    record_id: str
+    header: tuple[str, ...]
+    derived: tuple[str, ...]  # SQL select items over the text columns (and earlier derived ones)
+    prepared: str  # SQL select list over `rows` for the typed Parquet
+    synthetic: bool = True
+    row_engine: str = "sql"
+
+    def discover(self, pattern: str) -> list[Path]:
+        try:
+            return discover_files(self.name, pattern)
+        except InputError as e:
+            if "data/sample/" in str(paths.resolve(pattern)).replace("\\", "/"):
+                raise InputError(f"{e}; {SAMPLE_HINT}") from None
+            raise
+
+    def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
+        return pd.DataFrame([quick_record(f) for f in files])
+
+    def expected_header(self) -> str:
+        return "|".join(self.header)
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"header": [self.expected_header()]}
+
+    def read_sql(self) -> str:
+        cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.header) + "}"
+        extra = "".join(f", {d}" for d in self.derived)
+        return (f"SELECT *{extra} FROM (SELECT * FROM read_csv($file, header=true, auto_detect=false, "
+                f"columns={cols}, delim=',', quote='\"', escape='\"', strict_mode=true))")
+
+    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
+        """Every row, text as sent plus derived columns, with source_file and 1-based row; file by file (no file
+        name repeated on every row of a large file)."""
+        parts = []
+        con = connect()
+        try:
+            for name, p in zip(files["source_file"], files["path"]):
+                try:
+                    df = con.sql(self.read_sql(), params={"file": str(p)}).to_arrow_table().to_pandas()
+                except duckdb.Error as e:
+                    raise InputError(f"input {self.name}: {name}: cannot be read as CSV with the documented "
+                                     f"header: {str(e).splitlines()[0]}") from None
+                df.insert(0, "row", np.arange(1, len(df) + 1))
+                df.insert(0, "source_file", name)
+                parts.append(df)
+        finally:
+            con.close()
+        if not parts:
+            return pd.DataFrame(columns=["source_file", "row", *self.header])
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+        """The typed table (columns in analyses/criminal_justice.py) to Parquet; the rows written."""
+        con = connect()
+        try:
+            con.register("rows", rows)
+            target = str(out).replace("'", "''")
+            # rows are in file and row order already, and COPY keeps that order
+            con.execute(f"COPY (SELECT {self.prepared} FROM rows) TO '{target}' (FORMAT parquet)")
+            return con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
+        finally:
+            con.close()
