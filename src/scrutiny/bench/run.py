@@ -1,8 +1,9 @@
 """Time the pack on large generated inputs against plain pandas on the same files: `scrutiny bench`.
 
 Each timed thing runs in its own process (a fresh interpreter, as a user would run it), `repeat` times; the
-median is reported with every run. Peak memory is the largest resident set of the process tree, sampled with
-psutil every 50 ms (`peak_tree_mb`), and the largest single process's `ru_maxrss` from wait4 (`peak_process_mb`).
+median is reported with every run, and the CPU seconds (user + system, the process and its children) beside the
+wall seconds: on a machine shared with other work the CPU seconds move less than the wall seconds. Peak memory is the largest resident set of the process tree, sampled with
+psutil every 200 ms (`peak_tree_mb`), and the largest single process's `ru_maxrss` from wait4 (`peak_process_mb`).
 Step times inside a pack run are the runner's own step timings, read from its log.
 """
 
@@ -85,14 +86,14 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
             if pid:
                 break
-            time.sleep(0.05)
+            time.sleep(0.2)
         secs = time.perf_counter() - t
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return {"seconds": secs, "code": p.returncode, "stdout": out.read().decode(errors="replace"),
                 "stderr": err.read().decode(errors="replace"), "peak_tree_mb": peak / 2 ** 20,
-                "peak_process_mb": usage.ru_maxrss / 1024}
+                "peak_process_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
 def _env() -> dict:
@@ -109,17 +110,20 @@ class Results:
     def __init__(self):
         self.rows: dict[tuple[str, str], dict] = {}
 
-    def add(self, case: str, step: str, seconds: float, peak_mb: float | None = None, note: str = ""):
+    def add(self, case: str, step: str, seconds: float, peak_mb: float | None = None, cpu_s: float | None = None):
         r = self.rows.setdefault((case, step), {"case": case, "step": step, "runs": [], "peaks_mb": [],
-                                                "note": note})
+                                                "cpu_runs": []})
         r["runs"].append(round(seconds, 2))
         if peak_mb is not None:
             r["peaks_mb"].append(round(peak_mb))
+        if cpu_s is not None:
+            r["cpu_runs"].append(round(cpu_s, 2))
 
     def table(self) -> list[dict]:
         out = []
         for r in self.rows.values():
             out.append({**r, "median_s": round(statistics.median(r["runs"]), 2),
+                        "median_cpu_s": round(statistics.median(r["cpu_runs"]), 2) if r["cpu_runs"] else None,
                         "peak_mb": max(r["peaks_mb"]) if r["peaks_mb"] else None})
         return out
 
@@ -147,7 +151,7 @@ def time_pack(res: Results, case: str, params: Path, out: Path, repeat: int, log
         steps = parse_steps(m["stdout"])
         for step, s in steps.items():
             res.add(case, step, s)
-        res.add(case, "whole pack", m["seconds"], m["peak_tree_mb"])
+        res.add(case, "whole pack", m["seconds"], m["peak_tree_mb"], m["cpu_s"])
         log(f"  {case} pack run {i + 1}/{repeat}: {m['seconds']:.1f} s, peak {m['peak_tree_mb']:,.0f} MB "
             f"({', '.join(f'{k} {v:.1f}' for k, v in steps.items())})")
 
@@ -159,9 +163,24 @@ def time_plain(res: Results, case: str, street: str, outcomes: str, repeat: int,
         if m["code"] != 0:
             raise RuntimeError(f"plain pandas failed on {case}:\n{m['stderr'][-3000:]}")
         r = json.loads(m["stdout"].strip().splitlines()[-1])
-        res.add(case, "plain pandas", r["seconds"], m["peak_tree_mb"])
+        res.add(case, "plain pandas", r["seconds"], m["peak_tree_mb"], r["cpu_s"])
         log(f"  {case} plain pandas run {i + 1}/{repeat}: {r['seconds']:.1f} s, peak {m['peak_tree_mb']:,.0f} MB "
             f"({r['street_rows']:,} street rows, {r['outcome_rows']:,} outcome rows)")
+
+
+def time_sql(res: Results, case: str, street: str, outcomes: str, period: tuple[str, str], work: Path,
+             repeat: int, log) -> None:
+    for i in range(repeat):
+        m = measure([sys.executable, "-m", "scrutiny.bench.sqlpath", "--street", street, "--outcomes", outcomes,
+                     "--work", str(work), "--period", *period], _env())
+        if m["code"] != 0:
+            raise RuntimeError(f"the SQL path failed on {case}:\n{m['stderr'][-3000:]}")
+        r = json.loads(m["stdout"].strip().splitlines()[-1])
+        res.add(case, "SQL ingest (DuckDB, csv.gz to Parquet)", r["ingest_s"])
+        res.add(case, "SQL aggregates (DuckDB)", r["aggregates_s"])
+        res.add(case, "SQL ingest + aggregates", r["seconds"], m["peak_tree_mb"], r["cpu_s"])
+        log(f"  {case} SQL path run {i + 1}/{repeat}: ingest {r['ingest_s']:.1f} s, aggregates "
+            f"{r['aggregates_s']:.1f} s, peak {m['peak_tree_mb']:,.0f} MB ({r['street_rows']:,} street rows)")
 
 
 def machine() -> dict:
@@ -197,6 +216,7 @@ def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, o
         params = pack_params("met", street, outcomes, "Gwent Police", ("2022-07", "2025-06"), folder)
         time_pack(res, "met", params, out / "pack-met", repeat, log)
         time_plain(res, "met", street, outcomes, repeat, log)
+        time_sql(res, "met", street, outcomes, ("2022-07", "2025-06"), out / "work-met", repeat, log)
     if "national" in cases:
         t = time.perf_counter()
         folder, stamp = data.cached("national", lambda f: data.national_year(f, scale, log=log), cache,
@@ -207,6 +227,7 @@ def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, o
             f"in {folder}")
         street, outcomes = str(folder / "*-street.csv.gz"), str(folder / "*-outcomes.csv.gz")
         time_plain(res, "national", street, outcomes, repeat, log)
+        time_sql(res, "national", street, outcomes, ("2024-07", "2025-06"), out / "work-national", repeat, log)
     if "default" in cases:
         time_pack(res, "default", paths.REPO_ROOT / "params" / "default.yaml", out / "pack-default", repeat, log)
     table = res.table()
@@ -222,19 +243,25 @@ def ratios(res: Results) -> dict:
     and whole pack, each divided by the plain-pandas median (above 1: the pack is slower)."""
     out = {}
     plain = res.median("met", "plain pandas")
-    if plain:
+    if plain and res.median("met", "whole pack"):
         data_stage = (res.median("met", "validation") or 0) + (res.median("met", "preparing tables") or 0)
         out["met_data_stage_over_plain_pandas"] = round(data_stage / plain, 2)
         out["met_whole_pack_over_plain_pandas"] = round(res.median("met", "whole pack") / plain, 2)
+    for case in ("met", "national"):
+        plain, sql = res.median(case, "plain pandas"), res.median(case, "SQL ingest + aggregates")
+        if plain and sql:
+            out[f"{case}_sql_path_over_plain_pandas"] = round(sql / plain, 2)
     return out
 
 
 def format_table(table: list[dict], ratio: dict) -> str:
-    lines = ["| case | step | median s | runs (s) | peak memory MB |", "|---|---|---:|---|---:|"]
+    lines = ["| case | step | median s | runs (s) | CPU s (median) | peak memory MB |",
+             "|---|---|---:|---|---:|---:|"]
     for r in table:
         peak = f"{r['peak_mb']:,}" if r["peak_mb"] is not None else ""
+        cpu = f"{r['median_cpu_s']:,.1f}" if r["median_cpu_s"] is not None else ""
         lines.append(f"| {r['case']} | {r['step']} | {r['median_s']:,.1f} | "
-                     f"{', '.join(f'{x:.1f}' for x in r['runs'])} | {peak} |")
+                     f"{', '.join(f'{x:.1f}' for x in r['runs'])} | {cpu} | {peak} |")
     for k, v in ratio.items():
         lines.append(f"\n{k.replace('_', ' ')}: {v:.2f}")
     return "\n".join(lines)
