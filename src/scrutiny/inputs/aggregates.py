@@ -99,16 +99,18 @@ def run_duckdb(tables: dict[str, Path | str], period: tuple[str, str],
         con.close()
 
 
-# Streamed ingest for the benchmark: police.uk CSV files straight to the prepared columns the queries read,
-# without loading them into Python. Row numbers within a file come from the reader's order (DuckDB keeps
-# insertion order); districts are the LSOA name less its code, in the most frequent spelling of each.
+# Streamed ingest: police.uk CSV files straight to the prepared columns the queries read, without loading them
+# into Python. The rows land in a table in file order (DuckDB preserves insertion order by default), so `rowid`
+# gives each row's place in its file; districts are the LSOA name less its code, in each district's most
+# frequent spelling (as reference.police_uk.districts).
 _RAW = """
+CREATE TEMP TABLE {table} AS
 SELECT "Crime ID" AS crime_id, "Month" AS month, {extra}
-       regexp_extract(filename, '[^/]*$') AS source_file,
-       row_number() OVER (PARTITION BY filename) AS source_row
+       regexp_extract(filename, '[^/]*$') AS source_file
 FROM read_csv({files}, header=true, auto_detect=false, columns={columns}, filename=true,
               delim=',', quote='"', escape='"', strict_mode=true)
 """
+_ROW = "row_number() OVER (PARTITION BY source_file ORDER BY rowid) AS source_row"
 
 
 def ingest_police_uk(street: list[str], outcomes: list[str], work: Path) -> dict[str, Path]:
@@ -125,11 +127,12 @@ def ingest_police_uk(street: list[str], outcomes: list[str], work: Path) -> dict
         def files(fs):
             return "[" + ", ".join(sql_string(f) for f in fs) + "]"
 
-        street_sql = _RAW.format(extra='"Crime type" AS crime_type, "LSOA name" AS lsoa_name,',
-                                 files=files(street), columns=cols(police_uk.STREET_HEADER))
-        con.execute(f"CREATE TEMP TABLE raw_street AS {street_sql}")
-        con.execute("""CREATE TEMP TABLE spelled AS
-            SELECT *, nullif(regexp_replace(trim(lsoa_name), '\\s+\\d{3}[A-Za-z]$', ''), '') AS raw_district
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(_RAW.format(table="raw_street", extra='"Crime type" AS crime_type, "LSOA name" AS lsoa_name,',
+                                files=files(street), columns=cols(police_uk.STREET_HEADER)))
+        con.execute(f"""CREATE TEMP TABLE spelled AS
+            SELECT *, {_ROW},
+                   nullif(regexp_replace(trim(lsoa_name), '\\s+\\d{{3}}[A-Za-z]$', ''), '') AS raw_district
             FROM raw_street""")
         out = {"street": work / "street.parquet", "outcomes": work / "outcomes.parquet"}
         con.execute(f"""COPY (
@@ -148,9 +151,12 @@ def ingest_police_uk(street: list[str], outcomes: list[str], work: Path) -> dict
             LEFT JOIN canon AS c ON c.key = lower(regexp_replace(s.raw_district, '\\s+', ' ', 'g'))
             ORDER BY s.month, s.source_file, s.source_row
         ) TO {sql_string(out['street'])} (FORMAT parquet)""")
-        outcomes_sql = _RAW.format(extra='"Outcome type" AS outcome_type,', files=files(outcomes),
-                                   columns=cols(police_uk.OUTCOMES_HEADER))
-        con.execute(f"COPY ({outcomes_sql}) TO {sql_string(out['outcomes'])} (FORMAT parquet)")
+        # outcome categories in the archive's spelling, as the pack's prepare writes them
+        norm = " ".join(f"WHEN {sql_string(a)} THEN {sql_string(b)}" for a, b in police_uk.OUTCOME_SPELLINGS.items())
+        con.execute(_RAW.format(table="raw_outcomes", files=files(outcomes), columns=cols(police_uk.OUTCOMES_HEADER),
+                                extra=f'CASE "Outcome type" {norm} ELSE "Outcome type" END AS outcome_type,'))
+        con.execute(f"COPY (SELECT crime_id, month, outcome_type, source_file, {_ROW} FROM raw_outcomes "
+                    f"ORDER BY month, source_file, source_row) TO {sql_string(out['outcomes'])} (FORMAT parquet)")
         return out
     finally:
         con.close()
