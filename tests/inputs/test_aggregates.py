@@ -102,3 +102,12 @@ def test_streamed_ingest_gives_the_same_aggregates_as_the_pack_prepare(tables, t
     b = aggregates.run_duckdb(tables, MONTHS)
     for name in aggregates.QUERIES:
         pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False)
+
+
+@pytest.mark.parametrize("dialect", ["spark", "tsql", "oracle", "postgres"])
+def test_each_query_translates_to_text_the_dialect_parses(dialect):
+    sqlglot = pytest.importorskip("sqlglot", reason="sqlglot is in the dev lock only")
+    for name in aggregates.QUERIES:
+        text = aggregates.sql(name, MONTHS, dialect=dialect, identify=True)
+        assert "'2024-01'" in text or name == "linkage"
+        sqlglot.parse_one(text, read=dialect)  # raises on text the dialect cannot read

@@ -74,8 +74,9 @@ LEFT JOIN (SELECT DISTINCT crime_id FROM street WHERE crime_id IS NOT NULL) AS s
 }
 
 
-def sql(name: str, period: tuple[str, str], dialect: str = "duckdb") -> str:
-    """The query `name` for the months of `period`, in DuckDB's dialect or translated to `dialect` by sqlglot."""
+def sql(name: str, period: tuple[str, str], dialect: str = "duckdb", identify: bool = False) -> str:
+    """The query `name` for the months of `period`, in DuckDB's dialect or translated to `dialect` by sqlglot
+    (`identify=True` quotes every identifier, for a warehouse where `month` or `rows` is a keyword)."""
     for m in period:
         if not _MONTH.match(str(m)):
             raise ValueError(f"a month is written YYYY-MM, got {m!r}")
@@ -84,7 +85,7 @@ def sql(name: str, period: tuple[str, str], dialect: str = "duckdb") -> str:
         return text
     import sqlglot
 
-    return sqlglot.transpile(text, read="duckdb", write=dialect, pretty=True)[0]
+    return sqlglot.transpile(text, read="duckdb", write=dialect, pretty=True, identify=identify)[0]
 
 
 def run_duckdb(tables: dict[str, Path | str], period: tuple[str, str],
