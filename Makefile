@@ -9,7 +9,7 @@ export TQDM_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup dev sample report validate lint test test-fast clean
+.PHONY: help setup dev sample report validate lint test test-fast bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test: lint ## lint, then run the whole test suite
 
 test-fast: dev ## unit tests only (no end-to-end pack runs, no browser)
 	$(PY) -m pytest -q -m "not e2e and not browser"
+
+bench: setup ## time the pack on a Met-sized force and a national year against plain pandas (outputs/bench/)
+	$(VENV)/bin/scrutiny bench $(BENCH_ARGS)
 
 clean: ## remove built packs (keeps .venv)
 	rm -rf outputs/*/ outputs/.build-* outputs/.failed-* outputs/.old-*

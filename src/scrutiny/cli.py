@@ -1,4 +1,4 @@
-"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny verify`, `scrutiny draft-audit`, `scrutiny make-sample`.
+"""Command line: `scrutiny run`, `validate`, `verify`, `draft-audit`, `make-sample`, `bench`.
 
 Exit codes: 0 success; 2 an input broke a critical expectation of its contract (or could not be read);
 1 any other failure (bad params, a notebook error, an unwritable output folder).
@@ -52,9 +52,33 @@ def main(argv: list[str] | None = None) -> int:
                                    "under data/sample/, or into --out.")
     m.add_argument("name", help="which sample: " + ", ".join(_generators()))
     m.add_argument("--out", help="folder to write to (default: the sample's folder in data/sample/)")
+    b = sub.add_parser("bench", help="time the pack on generated large inputs against plain pandas",
+                       description="Generate (once, with a fixed seed; cached in outputs/.bench-data/) a force the "
+                                   "size of the Metropolitan Police (Gwent's 36 months x 15) and a national year "
+                                   "(43 forces x 12 months, volumes in proportion to Home Office recorded crime), "
+                                   "then time validation, preparing tables, each notebook and the whole pack, and "
+                                   "plain pandas on the same files; median of --repeat runs, peak memory. Writes "
+                                   "outputs/bench/bench.json and prints the table.")
+    b.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is reported (default 3)")
+    b.add_argument("--scale", type=float, default=1.0,
+                   help="volume relative to the benchmark's size (default 1: 15 x Gwent, a national year)")
+    b.add_argument("--cases", default="met,national,default",
+                   help="comma-separated: met, national, default (default all three)")
+    b.add_argument("--out", help="folder for bench.json (default outputs/bench/)")
     a = ap.parse_args(argv)
     if a.command == "make-sample":
         return _make_sample(a.name, a.out)
+    if a.command == "bench":
+        from scrutiny.bench.run import CASES, OUT, bench
+
+        cases = tuple(c.strip() for c in a.cases.split(",") if c.strip())
+        bad = [c for c in cases if c not in CASES]
+        if bad or a.repeat < 1 or a.scale <= 0:
+            print(f"scrutiny: error: --cases takes {', '.join(CASES)}; --repeat at least 1; --scale above 0",
+                  file=sys.stderr)
+            return 1
+        bench(repeat=a.repeat, scale=a.scale, cases=cases, out=Path(a.out) if a.out else OUT, log=_log)
+        return 0
     if a.command == "draft-audit":
         from scrutiny.analyses.draft_audit import main as draft_main
 

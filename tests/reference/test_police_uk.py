@@ -25,6 +25,35 @@ def test_vectorised_district_agrees():
     assert out[1:3].isna().all()
 
 
+def _districts_row_by_row(names):
+    """The rule applied row by row (each row's spelling counted once): the independent reference."""
+    raw = police_uk.districts_as_written(names)
+    canon = police_uk.canonical_spellings(raw)
+    return raw.map(lambda r: None if pd.isna(r) else canon[police_uk.district_key(r)]).astype(object).where(
+        raw.notna(), None)
+
+
+def test_districts_on_distinct_names_equal_the_row_by_row_rule():
+    # "NEWPORT" twice beats "Newport" once (most frequent spelling); "Cardiff" and "cardiff" tie: first sorted wins
+    s = pd.Series(["NEWPORT 001A", "NEWPORT 002B", "Newport 003C", None, "", "  ", "cardiff 001A", "Cardiff 002A",
+                   "Vale  of Glamorgan 003B", "vale of glamorgan 004B", "Torfaen"], index=range(10, 21), name="LSOA name")
+    got = police_uk.districts(s)
+    assert got.tolist() == ["NEWPORT", "NEWPORT", "NEWPORT", None, None, None, "Cardiff", "Cardiff",
+                            "Vale  of Glamorgan", "Vale  of Glamorgan", "Torfaen"]
+    pd.testing.assert_series_equal(got, _districts_row_by_row(s), check_names=False)
+    assert list(got.index) == list(s.index) and got.dtype == object
+
+
+def test_districts_on_real_names_equal_the_row_by_row_rule():
+    import duckdb
+
+    from conftest import GWENT
+
+    names = duckdb.sql(f"SELECT \"LSOA name\" FROM read_csv('{GWENT}/2024-0*-gwent-street.csv.gz', all_varchar=true)"
+                       ).df()["LSOA name"]
+    pd.testing.assert_series_equal(police_uk.districts(names), _districts_row_by_row(names), check_names=False)
+
+
 def test_file_month():
     assert police_uk.file_month("2024-01-gwent-street.csv.gz") == "2024-01"
     assert police_uk.file_month("street.csv") is None

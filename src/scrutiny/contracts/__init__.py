@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -143,13 +145,28 @@ def _columns_used(suite: dict, rows: pd.DataFrame, index_cols: list[str]) -> pd.
     return rows[[c for c in rows.columns if c in cols]]
 
 
+@contextmanager
+def _without_spark():
+    """Great Expectations imports PySpark whenever it is installed (2-3 s and a warning on every run) although the
+    pack validates pandas frames only: hide it while GX is imported, then let later imports see it again."""
+    hidden = "pyspark" not in sys.modules
+    if hidden:
+        sys.modules["pyspark"] = None  # makes `import pyspark` raise ImportError, as if it were absent
+    try:
+        yield
+    finally:
+        if hidden and sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
+
+
 class _Validator:
     """One ephemeral GX context for the whole pack."""
 
     def __init__(self):
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+        with _without_spark():
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self.gx = gx
         self.ctx = gx.get_context(mode="ephemeral")

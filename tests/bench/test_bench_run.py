@@ -1,0 +1,47 @@
+"""The benchmark's bookkeeping: step times read from the runner's log, and the plain-pandas path's results
+checked on a hand-made input."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scrutiny.bench.plain import plain_pandas
+from scrutiny.bench.run import Results, parse_steps, ratios
+
+LOG = """[1/6] validating inputs against their contracts …
+      Passed with 2 warning(s): see the data-quality page (33.5 s)
+[2/6] preparing tables …
+      ok (5.0 s)
+[3/6] running notebook performance …
+      ok (38.2 s)
+[4/6] rendering HTML …
+      ok (1.2 s)
+"""
+
+
+def test_parse_steps_reads_each_step_time():
+    assert parse_steps(LOG) == {"validation": 33.5, "preparing tables": 5.0, "notebook performance": 38.2,
+                                "rendering HTML": 1.2}
+
+
+def test_ratio_is_data_stage_over_plain_pandas_medians():
+    r = Results()
+    for v, p, s, w in [(10, 2, 6, 30), (12, 2, 4, 31), (11, 3, 5, 29)]:
+        r.add("met", "validation", v)
+        r.add("met", "preparing tables", p)
+        r.add("met", "plain pandas", s)
+        r.add("met", "whole pack", w)
+    # medians: validation 11, preparing 2, plain 5, whole 30
+    assert ratios(r) == {"met_data_stage_over_plain_pandas": 2.6, "met_whole_pack_over_plain_pandas": 6.0}
+
+
+def test_plain_pandas_counts_and_first_outcome(tmp_path):
+    street = pd.DataFrame({"Crime ID": ["a", "b", None, "c"], "Month": ["2024-01", "2024-01", "2024-01", "2024-02"],
+                           "Crime type": ["Burglary", "Burglary", "Anti-social behaviour", "Burglary"]})
+    outcomes = pd.DataFrame({"Crime ID": ["a", "a", "c"], "Month": ["2024-03", "2024-02", "2024-02"],
+                             "Outcome type": ["Charged", "Under investigation", "No suspect"]})
+    street.to_csv(tmp_path / "s.csv", index=False)
+    outcomes.to_csv(tmp_path / "o.csv", index=False)
+    r = plain_pandas([str(tmp_path / "s.csv")], [str(tmp_path / "o.csv")])
+    # cells: (01, Burglary), (01, ASB), (02, Burglary); crimes a and c have an outcome, b none
+    assert (r["street_rows"], r["outcome_rows"], r["monthly_cells"], r["crimes_with_outcome"]) == (4, 3, 3, 2)
