@@ -9,7 +9,7 @@ export TQDM_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup dev sample report validate lint test test-fast bench clean
+.PHONY: help setup dev spark sample report validate lint test test-fast bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements/dev.lock
 setup: $(VENV)/.run-installed ## create .venv from the hashed run lock
 
 dev: $(VENV)/.dev-installed ## add the test tools (hashed dev lock)
+
+spark: dev ## add PySpark (hashed spark lock) for the Spark parity test of the SQL aggregates; needs Java 17
+	$(PY) -m pip install --quiet --require-hashes -r requirements/spark.lock
 
 CJ_SAMPLE := $(foreach f,calls incidents charge_decisions case_files court_cases,data/sample/criminal_justice/$(f).csv.gz)
 

@@ -147,16 +147,17 @@ def _columns_used(suite: dict, rows: pd.DataFrame, index_cols: list[str]) -> pd.
 
 @contextmanager
 def _without_spark():
-    """Great Expectations imports PySpark whenever it is installed (2-3 s and a warning on every run) although the
-    pack validates pandas frames only: hide it while GX is imported, then let later imports see it again."""
-    hidden = "pyspark" not in sys.modules
-    if hidden:
-        sys.modules["pyspark"] = None  # makes `import pyspark` raise ImportError, as if it were absent
+    """Great Expectations imports PySpark whenever it is installed (seconds, a warning, and under some launchers an
+    exit) although the pack validates pandas frames only: hide it while GX is imported, then put it back."""
+    saved = sys.modules.get("pyspark")
+    sys.modules["pyspark"] = None  # makes `import pyspark` raise ImportError, as if it were absent
     try:
         yield
     finally:
-        if hidden and sys.modules.get("pyspark", 0) is None:
-            del sys.modules["pyspark"]
+        if saved is None:
+            sys.modules.pop("pyspark", None)
+        else:
+            sys.modules["pyspark"] = saved
 
 
 class _Validator:
