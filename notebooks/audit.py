@@ -14,9 +14,11 @@
 # # Published figures audit
 
 # %% tags=["parameters"]
-params_file = ""  # the pack's params YAML
-work_dir = ""     # prepared tables written by the validation step
-out_dir = ""      # the pack folder being built
+# Opened by hand (JupyterLab starts the kernel in notebooks/), these read the tables written by
+# `scrutiny prepare params/audit_seed_000.yaml`; a pack run replaces all three.
+params_file = "../outputs/.prepared/audit-seed-000/params.yaml"  # the pack's params YAML
+work_dir = "../outputs/.prepared/audit-seed-000"  # the prepared tables (<input>.parquet)
+out_dir = "../outputs/.prepared/audit-seed-000"  # tables/*.csv are written under it
 
 # %%
 from pathlib import Path

@@ -14,9 +14,11 @@
 # # Performance summary
 
 # %% tags=["parameters"]
-params_file = ""  # the pack's params YAML
-work_dir = ""     # prepared tables written by the validation step
-out_dir = ""      # the pack folder being built
+# Opened by hand (JupyterLab starts the kernel in notebooks/), these read the tables written by
+# `scrutiny prepare params/default.yaml`; a pack run replaces all three.
+params_file = "../outputs/.prepared/default/params.yaml"  # the pack's params YAML
+work_dir = "../outputs/.prepared/default"  # the prepared tables (<input>.parquet)
+out_dir = "../outputs/.prepared/default"  # tables/*.csv are written under it
 
 # %%
 from scrutiny.analyses import measures, performance

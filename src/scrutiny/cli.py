@@ -1,4 +1,4 @@
-"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny verify`, `scrutiny draft-audit`.
+"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny prepare`, `scrutiny verify`, `scrutiny draft-audit`.
 
 Exit codes: 0 success; 2 an input broke a critical expectation of its contract (or could not be read);
 1 any other failure (bad params, a notebook error, an unwritable output folder).
@@ -35,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
                        description="Validate every input of a pack against its data contract and report; "
                                    "exit 2 if a critical expectation is broken.")
     v.add_argument("params")
+    pr = sub.add_parser("prepare", help="validate the inputs and write the prepared tables notebooks read",
+                        description="Validate every input of a pack against its data contract (exit 2 if a "
+                                    "critical expectation is broken, nothing written), then write the typed "
+                                    "tables (<input>.parquet) and a copy of the params file to one folder, so "
+                                    "notebooks can be opened and run by hand (e.g. in JupyterLab).")
+    pr.add_argument("params", help="the pack's params YAML, e.g. params/default.yaml")
+    pr.add_argument("--out", help="folder for the tables (default outputs/.prepared/<pack.id>/)")
     f = sub.add_parser("verify", help="check a pack's files against MANIFEST.json and its inputs against "
                                       "provenance.json")
     f.add_argument("pack_dir")
@@ -59,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         if a.command == "run":
             out = run(a.params, out=a.out, run_date=a.run_date, log=_log)
             _log(f"Pack ready: {out / 'index.html'}")
+        elif a.command == "prepare":
+            from scrutiny.pack.prepared import prepare
+
+            folder = prepare(a.params, out=a.out, log=_log)
+            _log(f"Prepared tables in {folder} (work_dir = {folder}, params_file = {folder / 'params.yaml'}).")
         elif a.command == "validate":
             validate_only(a.params, log=_log)
             _log("All critical expectations met.")
