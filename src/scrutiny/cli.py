@@ -1,4 +1,4 @@
-"""Command line: `scrutiny run`, `scrutiny validate`, `scrutiny prepare`, `scrutiny verify`, `scrutiny draft-audit`.
+"""Command line: `scrutiny run`, `validate`, `prepare`, `verify`, `draft-audit`, `new-notebook`.
 
 Exit codes: 0 success; 2 an input broke a critical expectation of its contract (or could not be read);
 1 any other failure (bad params, a notebook error, an unwritable output folder).
@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
                                     "notebooks can be opened and run by hand (e.g. in JupyterLab).")
     pr.add_argument("params", help="the pack's params YAML, e.g. params/default.yaml")
     pr.add_argument("--out", help="folder for the tables (default outputs/.prepared/<pack.id>/)")
+    nn = sub.add_parser("new-notebook", help="create notebooks/NAME.py, a new section, from the template",
+                        description="Create a section notebook from the template (jupytext percent format, a "
+                                    "parameters cell, a chart, a table and a sentence built by the library). A "
+                                    "params file may then list NAME under notebooks.")
+    nn.add_argument("name", help="letters, digits and underscores, starting with a letter")
+    nn.add_argument("--title", help="the page title (default: the name in words)")
+    nn.add_argument("--dir", help="folder of the notebook (default notebooks/; the pack runs notebooks/ only)")
     f = sub.add_parser("verify", help="check a pack's files against MANIFEST.json and its inputs against "
                                       "provenance.json")
     f.add_argument("pack_dir")
@@ -59,6 +66,18 @@ def main(argv: list[str] | None = None) -> int:
         from scrutiny.analyses.draft_audit import main as draft_main
 
         return draft_main(a.document, a.out, a.doc_id, log=_log)
+
+    if a.command == "new-notebook":
+        from scrutiny.pack import scaffold
+
+        try:
+            path = scaffold.new_notebook(a.name, Path(a.dir) if a.dir else scaffold.sections.NOTEBOOKS_DIR,
+                                         a.title)
+        except scaffold.ScaffoldError as e:
+            print(f"scrutiny: error: {e}", file=sys.stderr, flush=True)
+            return 1
+        _log(scaffold.how_to_use(a.name, path))
+        return 0
 
     from scrutiny.pack.runner import PackError, run, validate_only
 

@@ -15,7 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scrutiny import paths
-from scrutiny.config.sections import SECTIONS, missing_inputs
+from scrutiny.config import sections
+from scrutiny.config.sections import missing_inputs
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -236,10 +237,18 @@ class Params(_Strict):
 
     @model_validator(mode="after")
     def _section_inputs(self):
-        """Each listed section has its required inputs (sections.SECTIONS), else the first lacking is named."""
+        """Each listed section has its required inputs (sections.SECTIONS, or an analyst's notebook's `# requires:`
+        line), else the first lacking is named."""
+        from scrutiny.inputs.registry import DATASETS
+
+        for name in self.notebooks:
+            unknown = [i for i in getattr(sections.get(name), "required", ()) if i not in DATASETS]
+            if unknown:
+                raise ValueError(f"notebook {name!r} requires input(s) {unknown} (its `# requires:` line) that are "
+                                 f"not input datasets; known: {sorted(DATASETS)}")
         for name, lacking in missing_inputs(self.notebooks, self.inputs).items():
             raise ValueError(f"notebook {name!r} needs input(s) {lacking} under inputs (the {name} section "
-                             f"reads {', '.join(SECTIONS[name].required)})")
+                             f"reads {', '.join(sections.get(name).required)})")
         return self
 
     @model_validator(mode="after")
@@ -278,10 +287,10 @@ class Params(_Strict):
     @field_validator("notebooks")
     @classmethod
     def _known_notebooks(cls, v):
-        known = sorted(SECTIONS)
-        unknown = [n for n in v if n not in known]
+        unknown = [n for n in v if sections.get(n) is None]
         if unknown:
-            raise ValueError(f"unknown notebook(s) {unknown}; known: {known}")
+            raise ValueError(f"unknown notebook(s) {unknown} (no such section and no notebooks/<name>.py; "
+                             f"`scrutiny new-notebook NAME` makes one); known: {sections.known()}")
         if len(set(v)) != len(v):
             raise ValueError("a notebook is listed twice")
         return v

@@ -20,8 +20,8 @@ import pandas as pd
 
 from scrutiny import aqa, paths, provenance
 from scrutiny.analyses.summary import frame as summary_frame
+from scrutiny.config import sections
 from scrutiny.config.params import Params, ParamsError, load
-from scrutiny.config.sections import SECTIONS
 from scrutiny.contracts import Report, validate
 from scrutiny.inputs.files import InputError
 from scrutiny.inputs.registry import DATASETS, synthetic
@@ -294,7 +294,8 @@ def _site(p: Params, run_date: str) -> dict:
                            {"href": "how-to-read.html", "title": "How to read this pack"}]
     synthetic_sections = {}
     for name in p.notebooks:
-        used = [i for i in SECTIONS[name].inputs if i in p.inputs] if name in SECTIONS else []
+        section = sections.get(name)
+        used = [i for i in section.inputs if i in p.inputs] if section else []
         if synthetic(used):
             synthetic_sections[titles[name]] = synthetic(used)
     ctx = views.common_ctx(p, run_date, nav, synthetic_sections)
