@@ -27,7 +27,8 @@ from scrutiny.reference import months
 from scrutiny.report import charts, page
 
 p, period = page.start(params_file)
-cat = measures.load_catalogue(params.paths.resolve(p.performance.catalogue))
+cat = measures.restrict(measures.load_catalogue(params.paths.resolve(p.performance.catalogue)),
+                       p.filters.crime_types)
 series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=page.min_count())
 counts, monthly, districts = series["counts"], series["monthly"], series["districts"]
 found, chart_frame, summary = series["breaks"], series["chart_frame"], series["summary"]

@@ -176,6 +176,49 @@ class Peers(_Strict):
         return v
 
 
+class Filters(_Strict):
+    """A deep dive: only the police.uk street rows that pass every filter are prepared for the notebooks (the
+    performance, districts and outcomes sections and analysts' notebooks read that table)."""
+
+    crime_types: list[str] = Field(default_factory=list, description="police.uk crime types kept, e.g. "
+                                   "[Violence and sexual offences] (default: every type)")
+    districts: list[str] = Field(default_factory=list, description="local authority districts kept, as in the LSOA "
+                                 "name, e.g. [Newport] (default: every row, those with no LSOA included)")
+
+    @field_validator("crime_types")
+    @classmethod
+    def _types(cls, v):
+        from scrutiny.reference.police_uk import CRIME_TYPES
+
+        unknown = [t for t in v if t not in CRIME_TYPES]
+        if unknown:
+            raise ValueError(f"unknown police.uk crime type(s) {unknown}; known: {CRIME_TYPES}")
+        if len(set(v)) != len(v):
+            raise ValueError("a crime type is listed twice")
+        return v
+
+    @field_validator("districts")
+    @classmethod
+    def _districts(cls, v):
+        if any(not str(d).strip() for d in v) or len({str(d).strip().casefold() for d in v}) != len(v):
+            raise ValueError("districts must be names, each listed once")
+        return v
+
+    @property
+    def active(self) -> bool:
+        return bool(self.crime_types or self.districts)
+
+    def describe(self) -> str:
+        """The filters in words, e.g. 'crime type Violence and sexual offences; district Newport' ('' when off)."""
+        parts = []
+        if self.crime_types:
+            parts.append(("crime type " if len(self.crime_types) == 1 else "crime types ") +
+                         ", ".join(self.crime_types))
+        if self.districts:
+            parts.append(("district " if len(self.districts) == 1 else "districts ") + ", ".join(self.districts))
+        return "; ".join(parts)
+
+
 class Run(_Strict):
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
@@ -220,6 +263,7 @@ class Params(_Strict):
     previous_pack: str | None = Field(None, description="folder of last quarter's pack: changes.html lists what "
                                                         "changed since")
     audit: Audit = Audit()
+    filters: Filters = Filters()
 
     @model_validator(mode="before")
     @classmethod
@@ -249,6 +293,20 @@ class Params(_Strict):
         for name, lacking in missing_inputs(self.notebooks, self.inputs).items():
             raise ValueError(f"notebook {name!r} needs input(s) {lacking} under inputs (the {name} section "
                              f"reads {', '.join(sections.get(name).required)})")
+        return self
+
+    @model_validator(mode="after")
+    def _filters_apply(self):
+        """Filters narrow the police.uk street rows; a section reading no street rows, or the audit (which
+        recounts the raw rows), cannot be run filtered."""
+        if not self.filters.active:
+            return self
+        for name in self.notebooks:
+            s = sections.get(name)
+            if name == "audit" or (s is not None and "police_uk_street" not in s.required):
+                raise ValueError(f"filters apply to police.uk street rows only: the {name} section "
+                                 + ("recounts the raw rows" if name == "audit" else "reads no street rows")
+                                 + "; run it in a pack without filters")
         return self
 
     @model_validator(mode="after")

@@ -101,7 +101,7 @@ def prepare(params_path: str | Path, out: str | Path | None = None, today: str |
         shutil.copyfile(params_path, build / "params.yaml")
         (build / "validation.json").write_text(
             json.dumps(rep.to_json(), indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
-        prepare_stage(rep, build)
+        prepare_stage(rep, build, p.filters, log)
         for f in (build / "_work").iterdir():  # the tables sit at the top of the folder: work_dir is the folder
             f.rename(build / f.name)
         (build / "_work").rmdir()
