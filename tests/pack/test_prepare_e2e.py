@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import GWENT, REPO, run_cli, write_gz, write_params
+from scrutiny.config.sections import SECTIONS
 from scrutiny.pack import prepared
 
 pytestmark = [pytest.mark.e2e]
@@ -27,11 +28,22 @@ def _bad_street(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def prepared_default(tmp_path_factory) -> Path:
-    """The 13-month Gwent slice prepared as the default pack would be, under <tmp>/outputs/.prepared/default."""
+def lab_root(tmp_path_factory) -> Path:
+    """A folder laid out like the repository for notebooks opened by hand: <root>/notebooks (the kernel's working
+    folder) and <root>/outputs/.prepared/<pack id>/."""
     root = tmp_path_factory.mktemp("lab")
-    params = write_params(root / "default.yaml", pack={"id": "default"})
-    out = root / "outputs" / ".prepared" / "default"
+    (root / "notebooks").mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def prepared_default(lab_root) -> Path:
+    """The 13-month Gwent slice (street and outcomes) prepared as the default pack would be."""
+    params = write_params(lab_root / "default.yaml", pack={"id": "default"},
+                          inputs={"police_uk_street": {"path": str(GWENT / "*-street.csv.gz")},
+                                  "police_uk_outcomes": {"path": str(GWENT / "*-outcomes.csv.gz")}},
+                          notebooks=["performance", "districts", "outcomes"])
+    out = lab_root / "outputs" / ".prepared" / "default"
     res = run_cli("prepare", params, "--out", out)
     assert res.returncode == 0, res.stdout + res.stderr
     assert f"Prepared tables in {out}" in res.stdout
@@ -39,30 +51,50 @@ def prepared_default(tmp_path_factory) -> Path:
 
 
 def test_prepare_writes_tables_and_params(prepared_default):
-    names = sorted(p.name for p in prepared_default.iterdir())
-    assert names == [prepared.MARKER, "params.yaml", "police_uk_street.parquet", "validation.json"]
+    names = sorted(p.name for p in prepared_default.iterdir() if p.name != "tables")
+    assert names == [prepared.MARKER, "params.yaml", "police_uk_outcomes.parquet", "police_uk_street.parquet",
+                     "validation.json"]
     street = pd.read_parquet(prepared_default / "police_uk_street.parquet")
     assert {"crime_id", "month", "crime_type"} <= set(street.columns)
     assert street["month"].min() <= "2024-06" and street["month"].max() == "2025-06"
 
 
-def test_notebook_runs_top_to_bottom_with_its_default_parameters(prepared_default, tmp_path):
-    """performance.py, unchanged, through nbclient in a folder beside the prepared tables (as JupyterLab runs it
-    from notebooks/): its default parameters find ../outputs/.prepared/default."""
+# notebook -> the params file its default parameters name (tests: the Gwent slice stands in for the default pack)
+SHIPPED = {"performance": None, "districts": None, "outcomes": None, "stop_search": "cambridgeshire_2024",
+           "peers": "peers_gwent", "audit": "audit_seed_000"}
+
+
+def test_every_shipped_notebook_is_listed():
+    assert set(SHIPPED) == set(SECTIONS)
+    assert all((REPO / "notebooks" / f"{n}.py").is_file() for n in SHIPPED)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_notebook_runs_top_to_bottom_with_its_default_parameters(name, prepared_default, lab_root):
+    """Each shipped notebook, unchanged, through nbclient in <root>/notebooks (as JupyterLab runs it from
+    notebooks/): its default parameters find ../outputs/.prepared/<pack id>/ written by `scrutiny prepare`."""
     import jupytext
     import nbclient
 
-    nb = jupytext.read(REPO / "notebooks" / "performance.py")
-    cwd = prepared_default.parents[2] / "notebooks"
-    cwd.mkdir(exist_ok=True)
+    from scrutiny.config import params
+
+    folder = prepared_default
+    if SHIPPED[name]:
+        source = REPO / "params" / f"{SHIPPED[name]}.yaml"
+        folder = lab_root / "outputs" / ".prepared" / params.load(source).pack.id
+        if not folder.exists():
+            res = run_cli("prepare", source, "--out", folder)
+            assert res.returncode == 0, res.stdout + res.stderr
+    nb = jupytext.read(REPO / "notebooks" / f"{name}.py")
     nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
-                   for o in c.get("outputs", []))
-    assert "Reporting month: June 2025" in html
-    assert (prepared_default / "tables" / "performance_monthly.csv").is_file()
+                            resources={"metadata": {"path": str(lab_root / "notebooks")}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "<p" in html and "<table" in html
+    assert list((folder / "tables").glob(f"{name}*.csv"))
+    if name == "performance":
+        assert "Reporting month: June 2025" in html
 
 
 def test_bad_input_refused_like_validate_and_nothing_written(tmp_path):
