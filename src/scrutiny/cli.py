@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
                                     "params file may then list NAME under notebooks.")
     nn.add_argument("name", help="letters, digits and underscores, starting with a letter")
     nn.add_argument("--title", help="the page title (default: the name in words)")
+    nn.add_argument("--pack", default="default", help="pack id whose prepared tables (outputs/.prepared/<id>/) the "
+                                                      "notebook's default parameters read (default: default)")
     nn.add_argument("--dir", help="folder of the notebook (default notebooks/; the pack runs notebooks/ only)")
     f = sub.add_parser("verify", help="check a pack's files against MANIFEST.json and its inputs against "
                                       "provenance.json")
@@ -72,11 +74,11 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             path = scaffold.new_notebook(a.name, Path(a.dir) if a.dir else scaffold.sections.NOTEBOOKS_DIR,
-                                         a.title)
+                                         a.title, a.pack)
         except scaffold.ScaffoldError as e:
             print(f"scrutiny: error: {e}", file=sys.stderr, flush=True)
             return 1
-        _log(scaffold.how_to_use(a.name, path))
+        _log(scaffold.how_to_use(a.name, path, a.pack))
         return 0
 
     from scrutiny.pack.runner import PackError, run, validate_only

@@ -30,6 +30,13 @@ def test_template_notebook_shape(tmp_path):
     assert s == sections.Section("knife_crime", "Knife crime", required=("police_uk_street",))
 
 
+def test_pack_option_sets_the_default_parameters(tmp_path):
+    text = scaffold.new_notebook("nd", tmp_path, pack="deep_dive_violence").read_text()
+    assert 'work_dir = "../outputs/.prepared/deep_dive_violence"' in text and "{{" not in text
+    with pytest.raises(scaffold.ScaffoldError, match="is not a pack id"):
+        scaffold.new_notebook("nd2", tmp_path, pack="../x")
+
+
 def test_title_option_and_requires_line_are_read(tmp_path):
     path = scaffold.new_notebook("vso2", tmp_path, title="Violence: a deep dive")
     path.write_text(path.read_text().replace("# requires: police_uk_street",
@@ -76,6 +83,7 @@ def test_params_check_refuses_an_unknown_name_and_a_bad_requires_line(tmp_path):
 
 
 @pytest.mark.e2e
+@pytest.mark.xdist_group("pack")  # it adds a notebook to notebooks/ for a while: kept apart from the determinism test
 def test_new_notebook_runs_in_a_pack(tmp_path):
     name = f"t_analyst_{os.getpid()}"
     res = run_cli("new-notebook", name)
