@@ -9,7 +9,7 @@ export TQDM_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup dev spark sample report validate lint test test-fast bench clean
+.PHONY: help setup dev spark lab-setup lab prepare sample report validate lint test test-fast bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,28 @@ CJ_SAMPLE := $(foreach f,calls incidents charge_decisions case_files court_cases
 
 sample: setup ## write the generated SYNTHETIC samples the default pack reads, when missing (seeded: same bytes)
 	@for f in $(CJ_SAMPLE); do test -f $$f || { $(VENV)/bin/scrutiny make-sample criminal_justice; break; }; done
+
+$(VENV)/.lab-installed: $(VENV)/.run-installed requirements/lab.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/lab.lock
+	touch $@
+
+lab-setup: $(VENV)/.lab-installed ## add JupyterLab (hashed lab lock, requirements/lab.lock)
+
+LAB_PORT ?= 8888
+# a new random token per start (evaluated once, 24 bytes from /dev/urandom); the server never runs without one
+ifndef LAB_TOKEN
+LAB_TOKEN := $(shell od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+endif
+LAB_FLAGS ?=
+lab: $(VENV)/.lab-installed ## JupyterLab on 127.0.0.1 with a token (LAB_PORT=8888); open notebooks/*.py as notebooks
+	@test -n "$(LAB_TOKEN)" || { echo "LAB_TOKEN is empty: JupyterLab is never started without a token"; exit 1; }
+	@echo "JupyterLab: http://127.0.0.1:$(LAB_PORT)/lab?token=$(LAB_TOKEN)"
+	@echo "Run 'make prepare' (or scrutiny prepare PARAMS) first: notebooks read outputs/.prepared/<pack id>/."
+	@JUPYTER_TOKEN=$(LAB_TOKEN) exec $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(LAB_PORT) --ServerApp.port_retries=0 --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
+
+prepare: setup sample ## validate and write the prepared tables notebooks read by hand (PARAMS=... for another pack)
+	$(VENV)/bin/scrutiny prepare $(PARAMS)
 
 report: setup sample ## run the default pack on the shipped Gwent data (PARAMS=... for another pack)
 	$(VENV)/bin/scrutiny run $(PARAMS)

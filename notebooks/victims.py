@@ -1,6 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,9 +15,11 @@
 # # Victims
 
 # %% tags=["parameters"]
-params_file = ""  # the pack's params YAML
-work_dir = ""     # prepared tables written by the validation step
-out_dir = ""      # the pack folder being built
+# Opened by hand (JupyterLab starts the kernel in notebooks/), these read the tables written by
+# `scrutiny prepare params/default.yaml`; a pack run replaces all three.
+params_file = "../outputs/.prepared/default/params.yaml"  # the pack's params YAML
+work_dir = "../outputs/.prepared/default"  # the prepared tables (<input>.parquet)
+out_dir = "../outputs/.prepared/default"  # tables/*.csv are written under it
 
 # %%
 from scrutiny.report import page

@@ -1,4 +1,5 @@
-"""Command line: `scrutiny run`, `validate`, `verify`, `draft-audit`, `make-sample`, `bench`.
+"""Command line: `scrutiny run`, `validate`, `prepare`, `verify`, `draft-audit`, `new-notebook`, `make-sample`,
+`bench`.
 
 Exit codes: 0 success; 2 an input broke a critical expectation of its contract (or could not be read);
 1 any other failure (bad params, a notebook error, an unwritable output folder).
@@ -35,6 +36,22 @@ def main(argv: list[str] | None = None) -> int:
                        description="Validate every input of a pack against its data contract and report; "
                                    "exit 2 if a critical expectation is broken.")
     v.add_argument("params")
+    pr = sub.add_parser("prepare", help="validate the inputs and write the prepared tables notebooks read",
+                        description="Validate every input of a pack against its data contract (exit 2 if a "
+                                    "critical expectation is broken, nothing written), then write the typed "
+                                    "tables (<input>.parquet) and a copy of the params file to one folder, so "
+                                    "notebooks can be opened and run by hand (e.g. in JupyterLab).")
+    pr.add_argument("params", help="the pack's params YAML, e.g. params/default.yaml")
+    pr.add_argument("--out", help="folder for the tables (default outputs/.prepared/<pack.id>/)")
+    nn = sub.add_parser("new-notebook", help="create notebooks/NAME.py, a new section, from the template",
+                        description="Create a section notebook from the template (jupytext percent format, a "
+                                    "parameters cell, a chart, a table and a sentence built by the library). A "
+                                    "params file may then list NAME under notebooks.")
+    nn.add_argument("name", help="letters, digits and underscores, starting with a letter")
+    nn.add_argument("--title", help="the page title (default: the name in words)")
+    nn.add_argument("--pack", default="default", help="pack id whose prepared tables (outputs/.prepared/<id>/) the "
+                                                      "notebook's default parameters read (default: default)")
+    nn.add_argument("--dir", help="folder of the notebook (default notebooks/; the pack runs notebooks/ only)")
     f = sub.add_parser("verify", help="check a pack's files against MANIFEST.json and its inputs against "
                                       "provenance.json")
     f.add_argument("pack_dir")
@@ -84,12 +101,29 @@ def main(argv: list[str] | None = None) -> int:
 
         return draft_main(a.document, a.out, a.doc_id, log=_log)
 
+    if a.command == "new-notebook":
+        from scrutiny.pack import scaffold
+
+        try:
+            path = scaffold.new_notebook(a.name, Path(a.dir) if a.dir else scaffold.sections.NOTEBOOKS_DIR,
+                                         a.title, a.pack)
+        except scaffold.ScaffoldError as e:
+            print(f"scrutiny: error: {e}", file=sys.stderr, flush=True)
+            return 1
+        _log(scaffold.how_to_use(a.name, path, a.pack))
+        return 0
+
     from scrutiny.pack.runner import PackError, run, validate_only
 
     try:
         if a.command == "run":
             out = run(a.params, out=a.out, run_date=a.run_date, log=_log)
             _log(f"Pack ready: {out / 'index.html'}")
+        elif a.command == "prepare":
+            from scrutiny.pack.prepared import prepare
+
+            folder = prepare(a.params, out=a.out, log=_log)
+            _log(f"Prepared tables in {folder} (work_dir = {folder}, params_file = {folder / 'params.yaml'}).")
         elif a.command == "validate":
             validate_only(a.params, log=_log)
             _log("All critical expectations met.")

@@ -224,7 +224,11 @@ def assemble(p, params_path: Path, rep, rows_per_file: dict, run_date: str, synt
     for n in p.notebooks:
         nbsrc = paths.REPO_ROOT / "notebooks" / f"{n}.py"
         extra.append({"path": _rel(nbsrc), "sha256": sha256_file(nbsrc)})
+    filters = getattr(p, "filters", None)
+    deep_dive = ({"filters": {**filters.model_dump(), "text": filters.describe()}}
+                 if filters is not None and filters.active else {})  # only a filtered pack has the key
     return {
+        **deep_dive,
         "pack": p.pack.model_dump(), "run_date": run_date,
         # the params file's own location is not recorded when outside the repo (its copy is params.yaml),
         # so the same params give the same bytes wherever they were kept

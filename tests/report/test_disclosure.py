@@ -130,7 +130,7 @@ def test_start_loads_params_and_period(tmp_path):
         assert p.period.end == "2025-03"
         assert page.min_count() == 3
     finally:
-        page._min_count = page._UNSET
+        page.setup()  # back to params.yaml in the working folder
 
 
 def test_place_shows_blocks_and_writes_tables_to_out_dir(tmp_path, monkeypatch):

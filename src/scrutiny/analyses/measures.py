@@ -86,6 +86,15 @@ def load_catalogue(path: str | Path) -> Catalogue:
     return out
 
 
+def restrict(catalogue: Catalogue, crime_types) -> Catalogue:
+    """The catalogue's measures that count at least one of crime_types (a deep dive's filter); all of them when
+    crime_types is empty. A measure counting none of them would be zero in every month."""
+    if not crime_types:
+        return catalogue
+    keep = [m for m in catalogue.measures if set(m.types()) & set(crime_types)]
+    return Catalogue(source=catalogue.source, measures=keep)
+
+
 def type_counts(street_parquet: str | Path, period: tuple[str, str]) -> pd.DataFrame:
     """Crimes per month × crime type × district (district None for no LSOA) within the period.
 

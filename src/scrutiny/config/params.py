@@ -15,7 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scrutiny import paths
-from scrutiny.config.sections import SECTIONS, missing_inputs
+from scrutiny.config import sections
+from scrutiny.config.sections import missing_inputs
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -29,16 +30,20 @@ class _Strict(BaseModel):
 
 
 class Pack(_Strict):
+    """The pack: its folder name, title and force."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=100,
                     description="folder name under outputs/ (at most 100 characters: the file system also "
                                 "names .build-/.failed-/.old-/.lock- folders after it)")
-    title: str
-    force: str
+    title: str = Field(description="shown at the top of every page")
+    force: str = Field(description="the force as the police.uk files' `Falls within` spell it, e.g. Gwent Police")
 
 
 class Period(_Strict):
-    start: str
-    end: str
+    """The months analysed; the last is the reporting month."""
+
+    start: str = Field(description="first month, YYYY-MM")
+    end: str = Field(description="reporting month, YYYY-MM (must have ended before the run date)")
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -56,7 +61,8 @@ class Period(_Strict):
 
 
 class InputSpec(_Strict):
-    path: str
+    path: str = Field(description="a file or glob (e.g. data/raw/police_uk/gwent/*-street.csv.gz); relative to the "
+                                  "repository")
     contract: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*\.v[0-9]+$",
                                  description="a suite name in data_contracts/ (e.g. police_uk_street.v1), not a path")
 
@@ -83,15 +89,17 @@ class DeclaredBreak(_Strict):
 class AcceptedMonth(_Strict):
     """A month whose volume is known to be unusual (e.g. a real event), so the volume check does not refuse it."""
 
-    month: str
-    reason: str = Field(min_length=1)
+    month: str = Field(description="YYYY-MM")
+    reason: str = Field(min_length=1, description="why the volume is right, shown on the data-quality page")
 
     _month = field_validator("month", mode="before")(classmethod(lambda cls, v: _month_text(v)))
 
 
 class Spc(_Strict):
-    baseline_months: int = Field(24, ge=12, le=120)
-    rules: Literal["mdc_7pt", "ihi_6pt"] = "mdc_7pt"
+    """Control charts (XmR) of the performance measures."""
+
+    baseline_months: int = Field(24, ge=12, le=120, description="months the limits are computed from (12 to 120)")
+    rules: Literal["mdc_7pt", "ihi_6pt"] = Field("mdc_7pt", description="special-cause rule set (how-to-read page)")
     breaks: list[DeclaredBreak] = Field(default_factory=list, description="known series breaks")
 
 
@@ -108,19 +116,26 @@ class Plan(_Strict):
 
 
 class QuestionsSettings(_Strict):
+    """The questions for the force (questions.html): generated ones to drop, own ones to add."""
+
     drop: list[str] = Field(default_factory=list, description="question ids (Q3) or row keys to leave out")
     add: list[dict] = Field(default_factory=list, description="questions asked as given: {question, priority, "
                                                                "measure, area, finding, evidence}")
 
 
 class DataQuality(_Strict):
+    """Data-quality checks of the input files."""
+
     accept_volume: list[AcceptedMonth] = Field(default_factory=list, description="months whose file volume is "
                                                "implausible against its neighbours but known to be right")
 
 
 class Performance(_Strict):
-    catalogue: str = "params/measures/police_uk.yaml"
-    district_min_share: float = Field(0.01, ge=0, le=1)
+    """The performance section's measures and areas."""
+
+    catalogue: str = Field("params/measures/police_uk.yaml", description="the measure catalogue")
+    district_min_share: float = Field(0.01, ge=0, le=1, description="a district is an area of its own when it holds "
+                                      "at least this share of the rows")
 
 
 class Districts(_Strict):
@@ -131,10 +146,14 @@ class Districts(_Strict):
 
 
 class Aqa(_Strict):
+    """The assumptions and caveats log and the data log."""
+
     logs: str = Field("docs/aqa", description="folder holding assumptions.yaml and data_log.yaml")
 
 
 class StopSearch(_Strict):
+    """The stop and search section (notebook `stop_search`)."""
+
     census_year: Literal[2011, 2021] = Field(2021, description="Census whose ethnic-group populations are the "
                                                                   "denominators (data/reference/ethnicity_pfa_<year>.csv)")
     min_count: int = Field(10, ge=1, description="cells (searches in a group) below this are suppressed")
@@ -143,15 +162,20 @@ class StopSearch(_Strict):
 
 
 class HoOutcomesSettings(_Strict):
+    """The Home Office outcomes open data (input ho_outcomes), when given."""
+
     force: str | None = Field(None, description="the force as the Home Office file spells it; "
                                                 "default: pack.force without a trailing 'Police'/'Constabulary'")
-    basis: Literal["recorded", "closed"] = "recorded"
+    basis: Literal["recorded", "closed"] = Field("recorded", description="the Home Office file's basis")
 
 
 class Outcomes(_Strict):
+    """The crime outcomes section (notebook `outcomes`)."""
+
     follow_up_months: int = Field(3, ge=0, le=24, description="k: months of follow-up for the fixed follow-up rate")
-    same_period_window: Literal["month", "quarter", "financial_year"] = "quarter"
-    categories: str = "data/reference/outcome_categories.csv"
+    same_period_window: Literal["month", "quarter", "financial_year"] = Field(
+        "quarter", description="window of the same-period outcome rate")
+    categories: str = Field("data/reference/outcome_categories.csv", description="outcome category groups")
     ho_outcomes: HoOutcomesSettings = HoOutcomesSettings()
 
 
@@ -160,7 +184,8 @@ class Peers(_Strict):
 
     force: str | None = Field(None, description="Home Office PFA name; by default matched from pack.force")
     period_end: dt.date = Field(dt.date(2018, 12, 31), description="reporting point: the 12 months ending here")
-    population_edition: Literal["mye2019", "mye2023"] = "mye2019"
+    population_edition: Literal["mye2019", "mye2023"] = Field("mye2019", description="ONS mid-year estimates "
+                                                              "edition of the force populations")
     k: int = Field(7, ge=1, le=20, description="number of statistical neighbours")
     msg_file: str | None = Field(None, description="official most similar group CSV: force, peer, source, as_of")
 
@@ -191,16 +216,65 @@ class CriminalJustice(_Strict):
     rural_target_minutes: float = Field(20, gt=0, description="emergency attendance target, rural incidents")
 
 
+class Filters(_Strict):
+    """A deep dive: only the police.uk street rows that pass every filter are prepared for the notebooks (the
+    performance, districts and outcomes sections and analysts' notebooks read that table)."""
+
+    crime_types: list[str] = Field(default_factory=list, description="police.uk crime types kept, e.g. "
+                                   "[Violence and sexual offences] (default: every type)")
+    districts: list[str] = Field(default_factory=list, description="local authority districts kept, as in the LSOA "
+                                 "name, e.g. [Newport] (default: every row, those with no LSOA included)")
+
+    @field_validator("crime_types")
+    @classmethod
+    def _types(cls, v):
+        from scrutiny.reference.police_uk import CRIME_TYPES
+
+        unknown = [t for t in v if t not in CRIME_TYPES]
+        if unknown:
+            raise ValueError(f"unknown police.uk crime type(s) {unknown}; known: {CRIME_TYPES}")
+        if len(set(v)) != len(v):
+            raise ValueError("a crime type is listed twice")
+        return v
+
+    @field_validator("districts")
+    @classmethod
+    def _districts(cls, v):
+        if any(not str(d).strip() for d in v) or len({str(d).strip().casefold() for d in v}) != len(v):
+            raise ValueError("districts must be names, each listed once")
+        return v
+
+    @property
+    def active(self) -> bool:
+        return bool(self.crime_types or self.districts)
+
+    def describe(self) -> str:
+        """The filters in words, e.g. 'crime type Violence and sexual offences; district Newport' ('' when off)."""
+        parts = []
+        if self.crime_types:
+            parts.append(("crime type " if len(self.crime_types) == 1 else "crime types ") +
+                         ", ".join(self.crime_types))
+        if self.districts:
+            parts.append(("district " if len(self.districts) == 1 else "districts ") + ", ".join(self.districts))
+        return "; ".join(parts)
+
+
 class Run(_Strict):
+    """How notebooks run."""
+
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
 
 
 class Disclosure(_Strict):
+    """Small-number suppression for published packs."""
+
     min_count: int | None = Field(None, ge=1, description="counts below this are suppressed in every published "
-                                                          "table and chart (None: off, for internal packs)")
+                                                          "table and chart (null: off, for internal packs)")
 
 
 class AuditTolerance(_Strict):
+    """How far a worded claim may be from its figures and still hold."""
+
     relative: float = Field(0.05, ge=0, le=1, description="'in line'/'stable'/'similar' claims: largest gap as a "
                                                            "fraction of the reference figure (counts, £, FTE...)")
     points: float = Field(1.0, ge=0, description="the same for percent, pp, ratio and rate units, in points")
@@ -241,7 +315,8 @@ class Params(_Strict):
     period: Period
     inputs: dict[str, InputSpec] = Field(default_factory=dict, description="dataset name -> its files; each "
                                          "section's required inputs are in sections.SECTIONS")
-    notebooks: list[str] = Field(min_length=1)
+    notebooks: list[str] = Field(min_length=1, description="the sections, in page order: shipped ones (sections."
+                                 "SECTIONS) or an analyst's notebooks/NAME.py")
     spc: Spc = Spc()
     performance: Performance = Performance()
     districts: Districts = Districts()
@@ -259,6 +334,7 @@ class Params(_Strict):
                                                         "changed since")
     audit: Audit = Audit()
     criminal_justice: CriminalJustice = CriminalJustice()
+    filters: Filters = Filters()
 
     @model_validator(mode="before")
     @classmethod
@@ -276,10 +352,32 @@ class Params(_Strict):
 
     @model_validator(mode="after")
     def _section_inputs(self):
-        """Each listed section has its required inputs (sections.SECTIONS), else the first lacking is named."""
+        """Each listed section has its required inputs (sections.SECTIONS, or an analyst's notebook's `# requires:`
+        line), else the first lacking is named."""
+        from scrutiny.inputs.registry import DATASETS
+
+        for name in self.notebooks:
+            unknown = [i for i in getattr(sections.get(name), "required", ()) if i not in DATASETS]
+            if unknown:
+                raise ValueError(f"notebook {name!r} requires input(s) {unknown} (its `# requires:` line) that are "
+                                 f"not input datasets; known: {sorted(DATASETS)}")
         for name, lacking in missing_inputs(self.notebooks, self.inputs).items():
             raise ValueError(f"notebook {name!r} needs input(s) {lacking} under inputs (the {name} section "
-                             f"reads {', '.join(SECTIONS[name].required)})")
+                             f"reads {', '.join(sections.get(name).required)})")
+        return self
+
+    @model_validator(mode="after")
+    def _filters_apply(self):
+        """Filters narrow the police.uk street rows; a section reading no street rows, or the audit (which
+        recounts the raw rows), cannot be run filtered."""
+        if not self.filters.active:
+            return self
+        for name in self.notebooks:
+            s = sections.get(name)
+            if name == "audit" or (s is not None and "police_uk_street" not in s.required):
+                raise ValueError(f"filters apply to police.uk street rows only: the {name} section "
+                                 + ("recounts the raw rows" if name == "audit" else "reads no street rows")
+                                 + "; run it in a pack without filters")
         return self
 
     @model_validator(mode="after")
@@ -323,10 +421,10 @@ class Params(_Strict):
     @field_validator("notebooks")
     @classmethod
     def _known_notebooks(cls, v):
-        known = sorted(SECTIONS)
-        unknown = [n for n in v if n not in known]
+        unknown = [n for n in v if sections.get(n) is None]
         if unknown:
-            raise ValueError(f"unknown notebook(s) {unknown}; known: {known}")
+            raise ValueError(f"unknown notebook(s) {unknown} (no such section and no notebooks/<name>.py; "
+                             f"`scrutiny new-notebook NAME` makes one); known: {sections.known()}")
         if len(set(v)) != len(v):
             raise ValueError("a notebook is listed twice")
         return v

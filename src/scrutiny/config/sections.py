@@ -3,12 +3,20 @@
 A section is one notebook in notebooks/ and one page of the pack. `required` inputs must be named under
 `inputs` in the params file whenever the section is listed under `notebooks` (the params check refuses the
 file otherwise, naming the missing input); `optional` inputs are read when given. Input names are the keys
-of `ingest.DATASETS`. This module imports nothing of ours, so anything may read it.
+of `inputs.registry.DATASETS`. This module imports only `paths`, so anything may read it.
+
+An analyst's notebook (made with `scrutiny new-notebook NAME`) is a section without editing this file: any
+`notebooks/NAME.py` not in SECTIONS is accepted, titled by its `# ` heading, and requires the inputs named on a
+`# requires: a, b` comment line near its top (default: police_uk_street). A name with no notebook file is unknown.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from scrutiny import paths
 
 
 @dataclass(frozen=True)
@@ -45,11 +53,50 @@ SECTIONS: dict[str, Section] = {s.notebook: s for s in (
 )}
 
 
+NOTEBOOKS_DIR = paths.REPO_ROOT / "notebooks"
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+DEFAULT_REQUIRES = ("police_uk_street",)
+_REQUIRES = re.compile(r"^#\s*requires:\s*(.*?)\s*$")
+_HEADER_LINES = 60  # the `# requires:` line is looked for in this many lines at the top of the notebook
+
+
+def analyst_section(name: str, folder: Path = NOTEBOOKS_DIR) -> Section | None:
+    """The section of an analyst's notebook folder/NAME.py (a name not in SECTIONS), or None when there is no
+    such file. Title: the first `# ` heading in a markdown cell; required inputs: the `# requires:` line."""
+    if name in SECTIONS or not NAME_RE.match(name):
+        return None
+    f = folder / f"{name}.py"
+    if not f.is_file():
+        return None
+    lines = f.read_text(encoding="utf-8").splitlines()
+    required, title, in_markdown = DEFAULT_REQUIRES, name, False
+    for i, line in enumerate(lines):
+        m = _REQUIRES.match(line)
+        if m and i < _HEADER_LINES:
+            required = tuple(x.strip() for x in m.group(1).split(",") if x.strip()) or DEFAULT_REQUIRES
+        if line.startswith("# %%"):
+            in_markdown = "[markdown]" in line
+        elif in_markdown and line.startswith("# # ") and title == name:
+            title = line[4:].strip()
+    return Section(name, title, required=required)
+
+
+def get(name: str, folder: Path = NOTEBOOKS_DIR) -> Section | None:
+    """The section called `name`: a declared one (SECTIONS), else an analyst's notebook, else None."""
+    return SECTIONS.get(name) or analyst_section(name, folder)
+
+
+def known(folder: Path = NOTEBOOKS_DIR) -> list[str]:
+    """Every section a params file may list: SECTIONS and the analysts' notebooks found in the folder."""
+    extra = sorted(f.stem for f in folder.glob("*.py") if analyst_section(f.stem, folder))
+    return list(SECTIONS) + extra
+
+
 def missing_inputs(notebooks, inputs) -> dict[str, list[str]]:
     """Section -> the required inputs it lacks, for each listed section that lacks any (unknown sections skipped)."""
     out = {}
     for name in notebooks:
-        section = SECTIONS.get(name)
+        section = get(name)
         lacking = section.missing(inputs) if section else []
         if lacking:
             out[name] = lacking

@@ -3,7 +3,8 @@ DuckDB, write typed Parquet.
 
 Each dataset knows its published header, the record id column used to name failing rows, and how to turn
 validated rows into the prepared table notebooks read (`<work>/<dataset>.parquet`). Nothing is dropped
-silently: rows are only filtered by the pack period, and the count filtered is reported.
+silently: rows are only filtered by the pack period (and, for a deep dive, by the params `filters`:
+`filter_street`), and the count filtered is reported.
 """
 
 from __future__ import annotations
@@ -18,6 +19,30 @@ from scrutiny.inputs.files import connect, discover_files, file_record, read_csv
 from scrutiny.reference import months, police_uk
 
 MIN_FILE_ROWS = 50  # a volume check needs neighbouring files this large: below it chance alone moves a month far
+
+
+class FilterError(ValueError):
+    """A deep-dive filter that cannot be applied (a district named that no row has)."""
+
+
+def filter_street(rows: pd.DataFrame, crime_types=(), districts=()) -> pd.DataFrame:
+    """The validated street rows a deep dive keeps: `Crime type` among crime_types (when any are given) and the
+    LSOA name's district among districts (when any are given; matched ignoring case and spacing, as
+    police_uk.district_key). A district named that no row has is refused, naming the districts present."""
+    keep = pd.Series(True, index=rows.index)
+    if crime_types:
+        keep &= rows["Crime type"].isin(list(crime_types))
+    if districts:
+        key = police_uk.districts_as_written(rows["LSOA name"]).map(
+            lambda d: police_uk.district_key(d) if isinstance(d, str) else None)
+        wanted = {police_uk.district_key(d): d for d in districts}
+        absent = [d for k, d in wanted.items() if not (key == k).any()]
+        if absent:
+            present = sorted(set(police_uk.districts(rows["LSOA name"]).dropna()))
+            raise FilterError(f"filters.districts: {absent} match no row's LSOA name; districts in the data: "
+                              f"{present}")
+        keep &= key.isin(list(wanted))
+    return rows[keep]
 
 
 @dataclass

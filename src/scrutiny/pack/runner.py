@@ -20,8 +20,8 @@ import pandas as pd
 
 from scrutiny import aqa, paths, provenance
 from scrutiny.analyses.summary import frame as summary_frame
+from scrutiny.config import sections
 from scrutiny.config.params import Params, ParamsError, load
-from scrutiny.config.sections import SECTIONS
 from scrutiny.contracts import Report, validate
 from scrutiny.inputs.files import InputError
 from scrutiny.inputs.registry import DATASETS, synthetic
@@ -251,7 +251,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     step.done(site["verdict"]["text"])
 
     step("preparing tables")
-    rows_per_file = prepare_stage(rep, build)
+    rows_per_file = prepare_stage(rep, build, p.filters, log)
     step.done()
 
     for name in p.notebooks:
@@ -294,7 +294,8 @@ def _site(p: Params, run_date: str) -> dict:
                            {"href": "how-to-read.html", "title": "How to read this pack"}]
     synthetic_sections = {}
     for name in p.notebooks:
-        used = {i: p.inputs[i] for i in (SECTIONS[name].inputs if name in SECTIONS else ()) if i in p.inputs}
+        section = sections.get(name)
+        used = {i: p.inputs[i] for i in (section.inputs if section else ()) if i in p.inputs}
         if generated := synthetic(used):
             synthetic_sections[titles[name]] = generated
     ctx = views.common_ctx(p, run_date, nav, synthetic_sections)
@@ -317,12 +318,23 @@ def validate_stage(p: Params, build: Path, site: dict) -> Report:
     return rep
 
 
-def prepare_stage(rep: Report, build: Path) -> dict:
-    """Each validated input to the typed table notebooks read (_work/<input>.parquet); rows per file."""
+def prepare_stage(rep: Report, build: Path, filters=None, log=None) -> dict:
+    """Each validated input to the typed table notebooks read (_work/<input>.parquet); rows per file (as read,
+    before any filter). A deep dive's `filters` (params) keep only the police.uk street rows that pass them."""
+    from scrutiny.inputs.police_uk import FilterError, filter_street
+
     rows_per_file = {}
     for name, frame in rep.frames.items():
-        DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
         rows_per_file[name] = frame.groupby("source_file").size().to_dict()
+        if name == "police_uk_street" and filters is not None and filters.active:
+            try:
+                kept = filter_street(frame, filters.crime_types, filters.districts)
+            except FilterError as e:
+                raise PackError(str(e), EXIT_FAILURE) from None
+            if log:
+                log(f"      filters ({filters.describe()}): {len(kept):,} of {len(frame):,} street rows kept")
+            frame = kept
+        DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
     rep.frames.clear()
     return rows_per_file
 

@@ -27,6 +27,7 @@ from scrutiny.report.csvsafe import neutralise
 _UNSET = object()
 _min_count = _UNSET
 _notebooks = _UNSET
+_params_path = Path("params.yaml")  # the pack's params: params.yaml in the working folder unless start() says
 
 
 def setup(min_count=_UNSET, notebooks=_UNSET) -> None:
@@ -35,12 +36,13 @@ def setup(min_count=_UNSET, notebooks=_UNSET) -> None:
     min_count: suppression threshold; by default taken from params.yaml (disclosure.min_count).
     notebooks: the pack's notebooks, which decide the how-to-read entries judgement words link to; by default
     taken from params.yaml (no params.yaml: words are not linked)."""
-    global _min_count, _notebooks
+    global _min_count, _notebooks, _params_path
     charts.setup()
     warnings.filterwarnings("ignore")
     pd.set_option("display.max_rows", 200)
     _min_count = min_count
     _notebooks = notebooks
+    _params_path = Path("params.yaml")
 
 
 def start(params_file, min_count=_UNSET, notebooks=_UNSET):
@@ -49,8 +51,10 @@ def start(params_file, min_count=_UNSET, notebooks=_UNSET):
     Returns (p, period): the params object and period = (p.period.start, p.period.end) as 'YYYY-MM' strings."""
     from scrutiny.config import params
 
+    global _params_path
     setup(min_count=min_count, notebooks=notebooks)
     p = params.load(params_file)
+    _params_path = Path(params_file)  # suppression and links follow this params file (e.g. opened by hand)
     return p, (p.period.start, p.period.end)
 
 
@@ -58,7 +62,7 @@ def pack_notebooks() -> list | None:
     """The notebooks of the pack being built: setup(notebooks=...), else params.yaml's notebooks, else None."""
     if _notebooks is not _UNSET:
         return _notebooks
-    p = Path("params.yaml")
+    p = _params_path
     if not p.is_file():
         return None
     from scrutiny.config import params
@@ -92,7 +96,7 @@ def min_count() -> int | None:
     """The suppression threshold in force: setup(min_count=...), else params.yaml's disclosure.min_count."""
     if _min_count is not _UNSET:
         return _min_count
-    p = Path("params.yaml")
+    p = _params_path
     if not p.is_file():
         return None
     from scrutiny.config import params

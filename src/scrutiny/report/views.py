@@ -268,7 +268,23 @@ def common_ctx(p, run_date: str, nav: list[dict], synthetic_sections: dict[str, 
         ctx["banners"] = [{"cls": "disclosure", "text": disclosure.disclosure_text(p.disclosure.min_count)}]
     if synthetic_sections:
         ctx["banners"] = ctx.get("banners", []) + [pack_synthetic_banner(synthetic_sections)]
+    filters = getattr(p, "filters", None)
+    if filters is not None and filters.active:
+        ctx["pack"] = p.pack.model_copy(update={"title": deep_dive_title(p.pack.title, filters)})
+        ctx["filters_text"] = filters_sentence(filters)
+        ctx["banners"] = ctx.get("banners", []) + [{"cls": "filters", "text": ctx["filters_text"]}]
     return ctx
+
+
+def deep_dive_title(title: str, filters) -> str:
+    """A filtered pack's title names its filters: 'Gwent Police — … (filtered: crime type Violence and …)'."""
+    return f"{title} (filtered: {filters.describe()})"
+
+
+def filters_sentence(filters) -> str:
+    """What a deep dive counts, in words, for its banner, Summary and provenance."""
+    return (f"Deep dive: only police.uk street-level rows with {filters.describe()} are counted in this pack "
+            "(params filters); every count, chart and test covers those rows only.")
 
 
 def synthetic_banner(inputs: list[str]) -> dict:
@@ -314,6 +330,8 @@ def provenance_rows(prov: dict) -> list[tuple[str, str]]:
         used = [f for f in i["files"] if f["used"]]
         rows.append((f"Input {i['dataset']}", f"{i['pattern']}: {len(used)} file(s), {i['rows']:,} rows" +
                      (" (SYNTHETIC sample)" if i.get("synthetic") else "")))
+    if prov.get("filters"):
+        rows.append(("Filters", prov["filters"]["text"]))
     for c in prov["contracts"]:
         rows.append((f"Contract {c['name']}", f"{c['path']} (sha256 {c['sha256'][:16]}…)"))
     v = prov["versions"]
