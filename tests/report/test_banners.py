@@ -49,3 +49,11 @@ def test_summary_rows_of_a_synthetic_section_are_marked():
     rows = pd.DataFrame({"topic": ["Victim satisfaction"], "data": ["81%"]})
     assert views.mark_synthetic(rows)["topic"].tolist() == ["Victim satisfaction (SYNTHETIC SAMPLE DATA)"]
     assert rows["topic"].tolist() == ["Victim satisfaction"]
+
+
+def test_contents_lists_anchored_second_level_headings():
+    body = '<h2 id="a">Volume</h2><p>x</p><h2>No anchor</h2><h3 id="c">Sub</h3><h2 id="b">Find &amp; arrest</h2>'
+    toc = views.contents(body)
+    assert toc.count("<li>") == 2
+    assert '<a href="#a">Volume</a>' in toc and '<a href="#b">Find &amp; arrest</a>' in toc
+    assert views.contents('<h2 id="a">Only one</h2>') == ""

@@ -161,9 +161,10 @@ def table(df: pd.DataFrame, name: str | None = None, out_dir: str | Path | None 
     if len(shown.columns) > 14:
         body = ('<p class="scroll-hint">A wide table: scroll sideways inside the box to see every column '
                 '(printed, it has a landscape page).</p>' + body)
-    more = (f'<p class="caption">First {max_rows} of {len(df):,} rows; all rows in tables/{html.escape(name)}.csv</p>'
+    link = f'<a href="tables/{html.escape(name)}.csv" download>tables/{html.escape(name)}.csv</a>' if name else ""
+    more = (f'<p class="caption">First {max_rows} of {len(df):,} rows; all rows in {link} (CSV)</p>'
             if name and len(df) > max_rows else
-            (f'<p class="caption">Table: tables/{html.escape(name)}.csv</p>' if name else ""))
+            (f'<p class="caption">Table: {link} (CSV)</p>' if name else ""))
     _display_html(cap + body + more)
 
 

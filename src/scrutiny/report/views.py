@@ -8,6 +8,7 @@ and placed inside the pack template.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -95,7 +96,20 @@ def notebook_body(nb) -> str:
     exp = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                        exclude_output_prompt=True, embed_images=True)
     body, _ = exp.from_notebook_node(nb)
-    return body
+    return contents(body) + body
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+
+
+def contents(body: str) -> str:
+    """A table of contents for a section page: its second-level headings that carry an anchor, in order (none when
+    the page has fewer than two)."""
+    heads = _H2.findall(body)
+    if len(heads) < 2:
+        return ""
+    items = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in heads)  # both already escaped by page.heading
+    return f'<nav class="toc" aria-label="On this page"><p class="toc-title">On this page</p><ul>{items}</ul></nav>'
 
 
 def breaks_rows(path: Path) -> list[dict]:
