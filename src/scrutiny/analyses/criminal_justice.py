@@ -568,8 +568,9 @@ def charge_chart_frame(charge_m: pd.DataFrame) -> pd.DataFrame:
 
 def intro_sentence(force: str, period: tuple[str, str]) -> str:
     return (f"Reporting month: {_label(period[1])}; months shown: {_label(period[0])} to {_label(period[1])}. "
-            f"Extracts from {force}'s own systems: calls to 999 and 101, incidents, charging decisions, case-file "
-            f"assessments and, when given, court cases.")
+            f"Sources: extracts in the format {force} supplies from its own systems: calls to 999 and 101, "
+            f"incidents, charging decisions, case-file assessments and, when given, court cases (a banner above "
+            f"says when they are a generated sample instead).")
 
 
 def method_note(settings, period: tuple[str, str], spc_rules_description: str) -> str:
