@@ -14,7 +14,7 @@ from scrutiny.inputs import aggregates
 
 pytestmark = [
     pytest.mark.skipif(importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("sqlglot") is None,
-                       reason="pyspark or sqlglot not installed (both are in requirements/dev.lock)"),
+                       reason="pyspark not installed (make spark installs requirements/spark.lock; sqlglot is in the dev lock)"),
     pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime on PATH: Spark needs Java 17"),
 ]
 
