@@ -24,6 +24,13 @@ def test_parse_steps_reads_each_step_time():
                                 "rendering HTML": 1.2}
 
 
+def test_parse_steps_reads_notebooks_run_at_once():
+    log = ("[3/5] running 2 notebook(s), 2 at a time …\n      notebook districts ok (11.3 s)\n"
+           "      notebook performance ok (20.9 s)\n      ok (21.0 s)\n[4/5] rendering HTML …\n      ok (3.6 s)\n")
+    assert parse_steps(log) == {"notebooks": 21.0, "notebook districts": 11.3, "notebook performance": 20.9,
+                                "rendering HTML": 3.6}
+
+
 def test_ratio_is_data_stage_over_plain_pandas_medians():
     r = Results()
     for v, p, s, w in [(10, 2, 6, 30), (12, 2, 4, 31), (11, 3, 5, 29)]:

@@ -30,6 +30,7 @@ RUN_DATE = "2025-07-15"
 CASES = ("met", "national", "default")
 _STEP = re.compile(r"^\[(\d+)/(\d+)\] (.*?) …$")
 _DONE = re.compile(r"\((\d+(?:\.\d+)?) s\)$")
+_NOTEBOOK = re.compile(r"^notebook (\S+) ok \((\d+(?:\.\d+)?) s\)$")
 
 
 def step_name(text: str) -> str:
@@ -40,6 +41,8 @@ def step_name(text: str) -> str:
         return "preparing tables"
     if text.startswith("running notebook "):
         return "notebook " + text[len("running notebook "):]
+    if text.startswith("running ") and "notebook" in text:
+        return "notebooks"
     if text.startswith("rendering"):
         return "rendering HTML"
     if text.startswith("writing provenance"):
@@ -48,9 +51,14 @@ def step_name(text: str) -> str:
 
 
 def parse_steps(log: str) -> dict[str, float]:
-    """Seconds of each step of a `scrutiny run` log ('[i/n] text …' then a line ending '(x s)')."""
+    """Seconds of each step of a `scrutiny run` log ('[i/n] text …' then a line ending '(x s)'), and of each
+    notebook ('notebook <name> ok (x s)' lines, written as each ends while several run at once)."""
     out, current = {}, None
     for line in log.splitlines():
+        nb = _NOTEBOOK.match(line.strip())
+        if nb:
+            out[f"notebook {nb.group(1)}"] = float(nb.group(2))
+            continue
         m = _STEP.match(line.strip())
         if m:
             current = step_name(m.group(3))

@@ -263,6 +263,9 @@ class Run(_Strict):
     """How notebooks run."""
 
     cell_timeout: int = Field(600, ge=1, description="seconds one notebook cell may run")
+    kernels: int = Field(2, ge=1, le=8, description="notebooks run at once, each kernel running one section after "
+                                                    "another (1: one at a time; each kernel holds its section's "
+                                                    "tables in memory)")
 
 
 class Disclosure(_Strict):

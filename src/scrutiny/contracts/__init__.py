@@ -269,7 +269,7 @@ def _sql_outcomes(dataset: str, suite: dict, rows: pd.DataFrame, index_cols: lis
                                      severity=str(r.expectation.get("severity") or "critical").lower(),
                                      explain=meta.get("explain", ""), success=r.success,
                                      element_count=r.element_count, unexpected_count=r.unexpected_count,
-                                     examples=r.examples))
+                                     examples=r.examples, note=r.note))
         if not r.success and column == "header":
             _header_note(out[-1], rows, parameters)
     for e in skipped:
@@ -300,72 +300,102 @@ def header_problem(expected: list[str], found: list[str]) -> str:
 
 
 def validate(params) -> Report:
-    """Run every input of a pack through its contract. Never raises for bad data: see Report.ok."""
-    v = _Validator()
+    """Run every input of a pack through its contract. Never raises for bad data: see Report.ok.
+
+    Inputs whose rules run as DuckDB SQL (the force's extracts) are checked in a second thread while Great
+    Expectations checks the others (DuckDB works outside Python's interpreter lock, so the two overlap on two
+    cores); an input checked against another is checked after it, in the same thread. The report lists the inputs
+    in the same order either way."""
+    from concurrent.futures import ThreadPoolExecutor
+
     report = Report(inputs=[])
     period = (params.period.start, params.period.end)
     # an input checked against another (relations against figures) comes after it
-    order = sorted(params.inputs.items(), key=lambda kv: getattr(DATASETS[kv[0]], "after", "") in params.inputs)
-    for name, spec in order:
-        ds = DATASETS[name]
-        cname = spec.contract or ds.contract
-        suite = load_suite_json(cname)
-        cpath = contract_path(cname)
-        files = ds.discover(spec.path)
-        fdf = ds.files_frame(files, period)
-        parameters = ds.expectation_parameters(period, params.pack.force)
-        in_period = fdf[fdf["in_period"]].reset_index(drop=True)
-        if getattr(ds, "row_engine", "gx") == "sql":
-            outcomes = _sql_outcomes(name, _split(suite, "file"), in_period, ["source_file"], parameters,
-                                     set(params.inputs), level="file")
-        else:
-            res = v.run(_split(suite, "file"), in_period, ["source_file"], parameters)
-            outcomes = [_outcome(name, r, in_period, parameters, "file") for r in res.results]
-        rows_checked = 0
-        file_ok = not any(not o.success and o.severity == "critical" for o in outcomes)
-        if file_ok:
-            rows = ds.load_rows(in_period)
-            if hasattr(ds, "link"):  # columns that need another input's rows (e.g. figure ids named)
-                rows = ds.link(rows, report.frames)
-            rows_checked = len(rows)
-            idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
-            rsuite = _split(suite, "row")
-            if getattr(ds, "row_engine", "gx") == "sql":  # large extracts: the same rules as DuckDB SQL
-                outcomes += _sql_outcomes(name, rsuite, rows, idx, parameters, set(params.inputs))
-            else:
-                rres = v.run(rsuite, _columns_used(rsuite, rows, idx), idx, parameters)
-                outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
-            file_rows = _split(suite, "file_rows")
-            if file_rows["expectations"] and hasattr(ds, "file_stats"):
-                accepted = {a.month: a.reason for a in params.data_quality.accept_volume}
-                stats = ds.file_stats(rows, in_period, accepted)
-                fres = v.run(file_rows, stats, ["source_file", "rows", "repeated_crime_ids", "volume_ratio"],
-                             parameters)
-                outcomes += [_outcome(name, r, stats, parameters, "file") for r in fres.results]
-            report.frames[name] = rows
-        else:
-            outcomes.append(ExpectationResult(dataset=name, expectation="row checks", column="", level="row",
-                                    severity="critical", explain="row-level checks were not run because "
-                                    "the files themselves failed a critical check", success=False))
-        shown = {f: _display(p) for f, p in zip(fdf["source_file"], fdf["path"])}
-        checked = [shown[f] for f in in_period["source_file"]] if len(in_period) else list(shown.values())
-        for o in outcomes:
-            for ex in o.examples:
-                if "source_file" in ex:
-                    ex["source_file"] = shown.get(ex["source_file"], ex["source_file"])
-            if not o.success and not any("source_file" in ex for ex in o.examples) and checked:
-                # a check on the input as a whole (a value missing from every file): name the files it read
-                files = ", ".join(checked[:5]) + (f" and {len(checked) - 5} more" if len(checked) > 5 else "")
-                o.note = (o.note + "; " if o.note else "") + f"file(s) checked: {files}"
-        report.inputs.append(InputResult(
-            dataset=name, pattern=spec.path, contract=cname,
-            contract_path=str(cpath.relative_to(paths.REPO_ROOT)),
-            contract_sha256=sha256_file(cpath),
-            files=fdf[["source_file", "file_month", "in_period", "readable", "bytes", "sha256"]]
-            .assign(path=[_display(p) for p in fdf["path"]]).to_dict(orient="records"),
-            rows_checked=rows_checked,
-            outcomes=outcomes))
+    order = [n for n, _ in sorted(params.inputs.items(),
+                                  key=lambda kv: getattr(DATASETS[kv[0]], "after", "") in params.inputs)]
+    sql = [n for n in order if getattr(DATASETS[n], "row_engine", "gx") == "sql"]
+    gx = [n for n in order if n not in sql]
+    crossed = any(getattr(DATASETS[n], "after", None) in (gx if n in sql else sql) for n in order)
+    results: dict[str, InputResult] = {}
+
+    def check(names: list[str], v) -> None:
+        for name in names:
+            results[name] = _check_input(name, params.inputs[name], params, period, v, report.frames)
+
+    if crossed or not sql or not gx:
+        check(order, _Validator() if gx else None)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-contracts") as pool:
+            extracts = pool.submit(check, sql, None)
+            try:
+                check(gx, _Validator())
+            finally:
+                extracts.result()
+    report.inputs = [results[n] for n in order]
     return report
+
+
+def _check_input(name: str, spec, params, period: tuple[str, str], v, frames: dict) -> InputResult:
+    """One input through its contract: the file-level rules, then (when the files pass) the row-level rules on
+    its rows, kept in `frames` for the tables notebooks read. `v` is the GX validator (None for SQL-only inputs)."""
+    ds = DATASETS[name]
+    cname = spec.contract or ds.contract
+    suite = load_suite_json(cname)
+    cpath = contract_path(cname)
+    files = ds.discover(spec.path)
+    fdf = ds.files_frame(files, period)
+    parameters = ds.expectation_parameters(period, params.pack.force)
+    in_period = fdf[fdf["in_period"]].reset_index(drop=True)
+    if getattr(ds, "row_engine", "gx") == "sql":
+        outcomes = _sql_outcomes(name, _split(suite, "file"), in_period, ["source_file"], parameters,
+                                 set(params.inputs), level="file")
+    else:
+        res = v.run(_split(suite, "file"), in_period, ["source_file"], parameters)
+        outcomes = [_outcome(name, r, in_period, parameters, "file") for r in res.results]
+    rows_checked = 0
+    file_ok = not any(not o.success and o.severity == "critical" for o in outcomes)
+    if file_ok:
+        rows = ds.load_rows(in_period)
+        if hasattr(ds, "link"):  # columns that need another input's rows (e.g. figure ids named)
+            rows = ds.link(rows, frames)
+        rows_checked = len(rows)
+        idx = ["source_file", "row"] + ([ds.record_id] if ds.record_id else [])
+        rsuite = _split(suite, "row")
+        if getattr(ds, "row_engine", "gx") == "sql":  # large extracts: the same rules as DuckDB SQL
+            outcomes += _sql_outcomes(name, rsuite, rows, idx, parameters, set(params.inputs))
+        else:
+            rres = v.run(rsuite, _columns_used(rsuite, rows, idx), idx, parameters)
+            outcomes += [_outcome(name, r, rows, parameters, "row") for r in rres.results]
+        file_rows = _split(suite, "file_rows")
+        if file_rows["expectations"] and hasattr(ds, "file_stats"):
+            accepted = {a.month: a.reason for a in params.data_quality.accept_volume}
+            stats = ds.file_stats(rows, in_period, accepted)
+            fres = v.run(file_rows, stats, ["source_file", "rows", "repeated_crime_ids", "volume_ratio"],
+                         parameters)
+            outcomes += [_outcome(name, r, stats, parameters, "file") for r in fres.results]
+        frames[name] = rows
+    else:
+        outcomes.append(ExpectationResult(dataset=name, expectation="row checks", column="", level="row",
+                                severity="critical", explain="row-level checks were not run because "
+                                "the files themselves failed a critical check", success=False))
+    shown = {f: _display(p) for f, p in zip(fdf["source_file"], fdf["path"])}
+    checked = [shown[f] for f in in_period["source_file"]] if len(in_period) else list(shown.values())
+    for o in outcomes:
+        for ex in o.examples:
+            if "source_file" in ex:
+                ex["source_file"] = shown.get(ex["source_file"], ex["source_file"])
+        if not o.success and not any("source_file" in ex for ex in o.examples) and checked:
+            # a check on the input as a whole (a value missing from every file): name the files it read
+            files = ", ".join(checked[:5]) + (f" and {len(checked) - 5} more" if len(checked) > 5 else "")
+            o.note = (o.note + "; " if o.note else "") + f"file(s) checked: {files}"
+    return InputResult(
+        dataset=name, pattern=spec.path, contract=cname,
+        contract_path=str(cpath.relative_to(paths.REPO_ROOT)),
+        contract_sha256=sha256_file(cpath),
+        files=fdf[["source_file", "file_month", "in_period", "readable", "bytes", "sha256"]]
+        .assign(path=[_display(p) for p in fdf["path"]]).to_dict(orient="records"),
+        rows_checked=rows_checked,
+        outcomes=outcomes)
 
 
 def _display(p: str) -> str:

@@ -28,6 +28,11 @@ TRANSLATED = {
     "expect_column_values_to_be_between": {"column", "min_value", "max_value"},
     "expect_column_pair_values_a_to_be_greater_than_b": {"column_A", "column_B", "or_equal", "ignore_row_if"},
 }
+# Rules on the table as a whole rather than on each row (no failing rows to name).
+TABLE_LEVEL = {
+    "expect_table_row_count_to_be_between": {"min_value", "max_value"},
+    "expect_column_distinct_values_to_contain_set": {"column", "value_set"},
+}
 _COND = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=)\s*"([^"]*)"\s*$')
 
 
@@ -115,6 +120,26 @@ class SqlResult:
     unexpected_count: int
     examples: list[dict] = field(default_factory=list)
     seconds: float = 0.0  # on the first result: the whole run
+    note: str = ""  # a table-level rule: what was found
+
+
+def table_result(con: duckdb.DuckDBPyConnection, table: str, exp: dict, parameters: dict, n: int) -> SqlResult:
+    """A table-level rule: the row count within its bounds (inclusive), or every listed value present in a
+    column (the missing ones counted and listed), as Great Expectations decides them."""
+    t = exp["type"]
+    kw = {k: _param(v, parameters) for k, v in exp.get("kwargs", {}).items()}
+    extra = set(kw) - TABLE_LEVEL[t]
+    if extra:
+        raise UnsupportedExpectation(f"{t}: kwargs {sorted(extra)} have no SQL translation")
+    if t == "expect_table_row_count_to_be_between":
+        lo, hi = kw.get("min_value"), kw.get("max_value")
+        ok = (lo is None or n >= lo) and (hi is None or n <= hi)
+        return SqlResult(exp, ok, n, 0, note="" if ok else f"{n:,} found")
+    c = ident(kw["column"])
+    found = {str(r[0]) for r in con.execute(f"SELECT DISTINCT {c} FROM {table} WHERE {c} IS NOT NULL").fetchall()}
+    missing = sorted(set(map(str, kw["value_set"])) - found)
+    note = f"missing: {', '.join(missing[:24])}" + (" …" if len(missing) > 24 else "") if missing else ""
+    return SqlResult(exp, not missing, n, len(missing), note=note)
 
 
 def run(con: duckdb.DuckDBPyConnection, table: str, expectations: list[dict], index_cols: list[str],
@@ -124,12 +149,17 @@ def run(con: duckdb.DuckDBPyConnection, table: str, expectations: list[dict], in
     import time
 
     t0 = time.perf_counter()
-    preds = [failing_predicate(e, parameters, table) for e in expectations]
+    rowwise = [e for e in expectations if e["type"] not in TABLE_LEVEL]
+    preds = [failing_predicate(e, parameters, table) for e in rowwise]
     counts = con.execute("SELECT count(*)" + "".join(f", count_if({p})" for p in preds) + f" FROM {table}").fetchone()
-    n, bad = counts[0], counts[1:]
+    n, bad = counts[0], dict(zip(map(id, rowwise), zip(preds, counts[1:])))
     order = ", ".join(ident(c) for c in index_cols[:2])
     out = []
-    for exp, pred, k in zip(expectations, preds, bad):
+    for exp in expectations:
+        if exp["type"] in TABLE_LEVEL:
+            out.append(table_result(con, table, exp, parameters, int(n)))
+            continue
+        pred, k = bad[id(exp)]
         ex = []
         if k:
             shown = [c for c in shown_columns(exp) if c not in index_cols]

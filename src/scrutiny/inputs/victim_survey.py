@@ -60,6 +60,8 @@ def link_columns(rows: pd.DataFrame, crimes: pd.DataFrame | None) -> pd.DataFram
 class VictimSurvey(_CsvTable):
     """The survey responses: one CSV with the contract's header, checked after the crimes extract."""
 
+    row_engine: str = "sql"  # the contract's rules run as DuckDB SQL (contracts/sql.py), like the crimes
+
     after: str = "force_crimes"  # validated after the crimes, whose rows `link` reads
 
     def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from scrutiny.contracts import Report, validate
 from scrutiny.inputs.files import InputError
 from scrutiny.inputs.registry import DATASETS, synthetic
 from scrutiny.pack import builddir
+from scrutiny.pack.kernel import SharedKernel
 from scrutiny.reference import months
 from scrutiny.report import changes, views
 from scrutiny.report.csvsafe import neutralise, restore
@@ -82,8 +83,9 @@ def check_run_date(p: Params, run_date: str) -> None:
                         f"period.end or --run-date)", EXIT_FAILURE)
 
 
-def execute_stage(name: str, build: Path, p: Params) -> None:
-    """Run one section's notebook with Papermill in the pinned kernel (tables and charts written by it)."""
+def execute_stage(name: str, build: Path, p: Params, kernel=None) -> None:
+    """Run one section's notebook with Papermill (tables and charts written by it): in `kernel` (a started
+    pack.kernel.SharedKernel, reset to an empty namespace first) or, without one, in a kernel of its own."""
     import jupytext
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -91,12 +93,17 @@ def execute_stage(name: str, build: Path, p: Params) -> None:
     src = paths.REPO_ROOT / "notebooks" / f"{name}.py"
     nb = jupytext.read(src)
     out = build / "notebooks" / f"{name}.ipynb"
+    if kernel is None:
+        where = dict(kernel_manager_class="scrutiny.pack.kernel.IPCKernelManager", cwd=str(build))
+    else:  # already in the build folder; papermill's cwd would chdir this process
+        where = dict(km=kernel.km)
     try:
+        if kernel is not None:
+            kernel.fresh()
         pm.execute_notebook(nb, str(out), parameters={"params_file": "params.yaml", "work_dir": "_work",
                                                       "out_dir": "."},
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            kernel_manager_class="scrutiny.pack.kernel.IPCKernelManager",
-                            execution_timeout=p.run.cell_timeout, cwd=str(build))
+                            execution_timeout=p.run.cell_timeout, **where)
     except pm.PapermillExecutionError as e:
         raise PackError(f"notebook {name} failed in cell {e.cell_index}: {e.ename}: {e.evalue}\n"
                         f"The executed notebook is kept at {{failed}}/notebooks/{name}.ipynb", EXIT_FAILURE) from None
@@ -106,6 +113,47 @@ def execute_stage(name: str, build: Path, p: Params) -> None:
                         EXIT_FAILURE) from None
     except RuntimeError as e:  # kernel died or did not start
         raise PackError(f"notebook {name}: the kernel failed: {e}", EXIT_FAILURE) from None
+
+
+def execute_sections(p: Params, build: Path, kernels: int, log) -> None:
+    """Every section's notebook, `kernels` at a time: each worker starts one kernel and takes the next notebook in
+    params order until none is left, logging each as it ends. After a failure no further notebook starts; the
+    first failure (in params order) is raised once the running ones have ended."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    queue, lock, failed = list(p.notebooks), threading.Lock(), {}
+
+    def worker() -> None:
+        kernel = SharedKernel(build)
+        try:
+            kernel.start()
+        except Exception as e:  # no kernel: e.g. ipykernel missing, or it died starting
+            kernel.stop()
+            with lock:
+                failed.setdefault("", PackError(f"a notebook kernel failed to start: {e}", EXIT_FAILURE))
+            return
+        with kernel:  # stopped however the loop ends
+            while True:
+                with lock:
+                    if not queue or failed:
+                        return
+                    name = queue.pop(0)
+                t = time.perf_counter()
+                try:
+                    execute_stage(name, build, p, kernel)
+                except PackError as e:
+                    with lock:
+                        failed[name] = e
+                    return
+                with lock:
+                    log(f"      notebook {name} ok ({time.perf_counter() - t:.1f} s)")
+
+    with ThreadPoolExecutor(max_workers=kernels, thread_name_prefix="kernel") as pool:
+        for f in [pool.submit(worker) for _ in range(kernels)]:
+            f.result()
+    if failed:
+        raise failed[min(failed, key=lambda n: p.notebooks.index(n) if n in p.notebooks else -1)]
 
 
 def run(params_path: str | Path, out: str | Path | None = None, run_date: str | None = None,
@@ -156,7 +204,7 @@ def _run_locked(p: Params, params_path: Path, target: Path, run_date: str, log) 
         raise PackError(f"cannot write the pack under {parent}: {e.strerror or e}" +
                         (f" {_FULL_HINT}" if _disk_full(e) else ""), EXIT_FAILURE) from None
 
-    step = Step(log, 4 + len(p.notebooks))
+    step = Step(log, 5)
     untouched = f"\nThe last good pack (if any) is untouched at {target}."
     try:
         return _build(p, params_path, build, target, run_date, step, log)
@@ -254,10 +302,10 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     rows_per_file = prepare_stage(rep, build, p.filters, log)
     step.done()
 
-    for name in p.notebooks:
-        step(f"running notebook {name}")
-        execute_stage(name, build, p)
-        step.done()
+    n = min(p.run.kernels, len(p.notebooks))
+    step(f"running {len(p.notebooks)} notebook(s)" + (f", {n} at a time" if n > 1 else ""))
+    execute_sections(p, build, n, log)
+    step.done()
 
     step("rendering HTML")
     render_sections(p, build, site, aqa_by_section)

@@ -58,6 +58,22 @@ def start(params_file, min_count=_UNSET, notebooks=_UNSET):
     return p, (p.period.start, p.period.end)
 
 
+_loaded: dict = {}
+
+
+def _params_at(path: Path):
+    """The params file at `path`, parsed once while it is unchanged (a page asks for its threshold and notebooks
+    many times; parsing and checking the YAML each time cost a second and a half a section)."""
+    from scrutiny.config import params
+
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = params.load(path)
+    return _loaded[key]
+
+
 def pack_notebooks() -> list | None:
     """The notebooks of the pack being built: setup(notebooks=...), else params.yaml's notebooks, else None."""
     if _notebooks is not _UNSET:
@@ -65,10 +81,8 @@ def pack_notebooks() -> list | None:
     p = _params_path
     if not p.is_file():
         return None
-    from scrutiny.config import params
-
     try:
-        return list(params.load(p).notebooks)
+        return list(_params_at(p).notebooks)
     except Exception:  # a params problem is reported by the notebook's own load, not here
         return None
 
@@ -99,9 +113,7 @@ def min_count() -> int | None:
     p = _params_path
     if not p.is_file():
         return None
-    from scrutiny.config import params
-
-    return params.load(p).disclosure.min_count
+    return _params_at(p).disclosure.min_count
 
 
 def suppress(df: pd.DataFrame, counts=None, threshold: int | None = None) -> tuple[pd.DataFrame, int]:
