@@ -308,6 +308,8 @@ def validate(params) -> Report:
     in the same order either way."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from scrutiny.inputs.files import one_core
+
     report = Report(inputs=[])
     period = (params.period.start, params.period.end)
     # an input checked against another (relations against figures) comes after it
@@ -326,7 +328,7 @@ def validate(params) -> Report:
         check(order, _Validator() if gx else None)
     else:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-contracts") as pool:
-            extracts = pool.submit(check, sql, None)
+            extracts = pool.submit(lambda: (one_core(), check(sql, None)))
             try:
                 check(gx, _Validator())
             finally:

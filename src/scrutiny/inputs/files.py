@@ -13,6 +13,7 @@ import glob
 import gzip
 import hashlib
 import io
+import threading
 import zlib
 from pathlib import Path
 
@@ -28,10 +29,21 @@ class InputError(Exception):
     """An input that cannot be read at all (no files, unreadable); exit code 2."""
 
 
+_local = threading.local()
+
+
+def one_core() -> None:
+    """DuckDB connections made by this thread from now on use one core: the thread that checks and writes the
+    force's extracts runs beside Great Expectations, which needs the other."""
+    _local.threads = 1
+
+
 def connect() -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that never reaches for the network."""
     con = duckdb.connect()
     con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
+    if getattr(_local, "threads", None):
+        con.execute(f"SET threads={int(_local.threads)}")
     return con
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from scrutiny import paths
+from scrutiny.inputs import files
 from scrutiny.inputs.files import MAX_DECOMPRESSED_BYTES, InputError, discover_files, sha256_file
 
 LOCAL_ZONE = "Europe/London"
@@ -37,10 +38,10 @@ SAMPLE_HINT = ("the shipped sample is generated, not stored: write it with `scru
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that never reaches for the network, in UTC (a time without an offset is never read
-    in the machine's own zone)."""
-    con = duckdb.connect()
-    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false; SET TimeZone='UTC';")
+    """A DuckDB connection that never reaches for the network (files.connect), in UTC (a time without an offset is
+    never read in the machine's own zone)."""
+    con = files.connect()
+    con.execute("SET TimeZone='UTC';")
     return con
 
 

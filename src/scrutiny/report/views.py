@@ -74,6 +74,9 @@ def strip_volatile(nb) -> None:
                                                              and o.get("name") == "stderr")]
 
 
+_exporter = None
+
+
 def notebook_body(nb) -> str:
     """Notebook outputs as HTML body (nbconvert basic template; inputs and prompts hidden)."""
     from nbconvert import HTMLExporter
@@ -93,9 +96,11 @@ def notebook_body(nb) -> str:
             continue
         cells.append(c)
     nb.cells = cells
-    exp = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                       exclude_output_prompt=True, embed_images=True)
-    body, _ = exp.from_notebook_node(nb)
+    global _exporter
+    if _exporter is None:  # one exporter for every page: building its templates costs more than a page
+        _exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                                 exclude_output_prompt=True, embed_images=True)
+    body, _ = _exporter.from_notebook_node(nb)
     return contents(body) + body
 
 

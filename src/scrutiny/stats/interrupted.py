@@ -41,8 +41,8 @@ def segmented_regression(values, months: list[str], start: str, seasonal: bool =
     use research"; Newey & West 1987. The annual harmonic absorbs a seasonal pattern. Returns None when either
     side has fewer than `min_each_side` months.
     """
-    import statsmodels.api as sm
     from scipy import stats
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: a third of the import time
 
     y = np.asarray(values, dtype=float)
     t = np.arange(len(y), dtype=float)
@@ -57,8 +57,8 @@ def segmented_regression(values, months: list[str], start: str, seasonal: bool =
         cols["sin"] = np.sin(2 * np.pi * moy / 12)
         cols["cos"] = np.cos(2 * np.pi * moy / 12)
     X = pd.DataFrame(cols)[keep]
-    ols = sm.OLS(y[keep], X).fit()
-    hac = sm.OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    ols = OLS(y[keep], X).fit()
+    hac = OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
     se = np.maximum(ols.bse, hac.bse)
     df = ols.df_resid
     crit = stats.t.ppf(0.975, df)
