@@ -188,3 +188,25 @@ def test_generator_is_deterministic_and_writes_the_same_bytes(tmp_path):
         assert x.read_bytes() == y.read_bytes()
     c = synth.case_files(seed=1)
     assert not c.equals(synth.case_files())
+
+
+def test_a_gzip_trailer_that_lies_does_not_let_a_bomb_through(tmp_path, monkeypatch):
+    """The gzip trailer holds the unpacked size modulo 4 GiB, so a bomb can claim to be small: the file check
+    believes it, and the streamed read stops one row past the limit instead of filling memory."""
+    from scrutiny.inputs import files
+
+    lines = [CALL_HEAD] + [f"C{i},999,2024-05-01T09:00:00+01:00,2024-05-01T09:00:03+01:00,N,emergency"
+                           for i in range(40)]
+    p = _write(tmp_path, "calls", lines)
+    raw = bytearray(p.read_bytes())
+    raw[-4:] = (10).to_bytes(4, "little")  # the trailer now claims 10 bytes of text
+    p.write_bytes(bytes(raw))
+    monkeypatch.setattr(files, "MAX_DECOMPRESSED_BYTES", 100)
+    monkeypatch.setattr(force_extract, "MAX_DECOMPRESSED_BYTES", 100)
+    assert force_extract.quick_record(p)["readable"] == "ok"  # fooled by the trailer
+    monkeypatch.setattr(files, "MAX_ROWS", 25)
+    with pytest.raises(files.InputError, match=r"calls\.csv\.gz: more than 25 rows, the pack's limit for one "
+                                               r"file; refused before it fills memory \(a gzip bomb\?\)"):
+        _rows(CALLS, p)
+    monkeypatch.setattr(files, "MAX_ROWS", 40)
+    assert len(_rows(CALLS, p)) == 40  # exactly at the limit: read

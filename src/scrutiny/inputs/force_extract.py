@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from scrutiny import paths
-from scrutiny.inputs import files
+from scrutiny.inputs import files as input_files
 from scrutiny.inputs.files import MAX_DECOMPRESSED_BYTES, InputError, discover_files, sha256_file
 
 LOCAL_ZONE = "Europe/London"
@@ -40,7 +40,7 @@ SAMPLE_HINT = ("the shipped sample is generated, not stored: write it with `scru
 def connect() -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that never reaches for the network (files.connect), in UTC (a time without an offset is
     never read in the machine's own zone)."""
-    con = files.connect()
+    con = input_files.connect()
     con.execute("SET TimeZone='UTC';")
     return con
 
@@ -73,7 +73,8 @@ def local_month(text_col: str, epoch_col: str) -> str:
 
 def quick_record(path: Path) -> dict:
     """One row of the files table without reading the whole file: readable ('ok' or why not), the header (first
-    line), size and sha256. A gzip file whose trailer says it unpacks to more than the pack's limit is refused."""
+    line), size and sha256. A gzip file whose trailer says it unpacks to more than the pack's limit is refused
+    (the trailer holds the size modulo 4 GiB, so load_rows also stops reading one row past files.MAX_ROWS)."""
     rec = {"source_file": path.name, "path": str(path), "file_month": None, "in_period": True, "readable": "ok",
            "header": "", "bytes": path.stat().st_size if path.is_file() else 0,
            "sha256": sha256_file(path) if path.is_file() else ""}
@@ -146,11 +147,16 @@ class ForceExtract:
         con = connect()
         try:
             for name, p in zip(files["source_file"], files["path"]):
-                try:
-                    df = con.sql(self.read_sql(), params={"file": str(p)}).to_arrow_table().to_pandas()
+                try:  # streamed, and stopped one row past the limit: the trailer check alone can be fooled
+                    tbl = con.sql(f"{self.read_sql()} LIMIT {input_files.MAX_ROWS + 1}",
+                                  params={"file": str(p)}).to_arrow_table()
                 except duckdb.Error as e:
                     raise InputError(f"input {self.name}: {name}: cannot be read as CSV with the documented "
                                      f"header: {str(e).splitlines()[0]}") from None
+                if tbl.num_rows > input_files.MAX_ROWS:
+                    raise InputError(f"input {self.name}: {name}: more than {input_files.MAX_ROWS:,} rows, the pack's "
+                                     "limit for one file; refused before it fills memory (a gzip bomb?)")
+                df = tbl.to_pandas()
                 df.insert(0, "row", np.arange(1, len(df) + 1))
                 df.insert(0, "source_file", name)
                 parts.append(df)
