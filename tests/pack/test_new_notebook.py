@@ -68,6 +68,7 @@ def test_command_prints_how_to_list_it(tmp_path, capsys):
     assert "notebooks: [performance, deep_dive]" in out and str(tmp_path / "deep_dive.py") in out
 
 
+@pytest.mark.xdist_group("pack")  # it adds a notebook to notebooks/ for a moment: kept apart from the determinism test
 def test_params_check_refuses_an_unknown_name_and_a_bad_requires_line(tmp_path):
     f = write_params(tmp_path / "p.yaml", notebooks=["no_such_notebook_here"])
     with pytest.raises(params.ParamsError, match=r"unknown notebook\(s\) \['no_such_notebook_here'\]"):
