@@ -15,6 +15,8 @@ import json
 import os
 import re
 import sys
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -299,8 +301,9 @@ def header_problem(expected: list[str], found: list[str]) -> str:
     return "; ".join(parts)
 
 
-def validate(params) -> Report:
-    """Run every input of a pack through its contract. Never raises for bad data: see Report.ok.
+def validate(params, progress=None) -> Report:
+    """Run every input of a pack through its contract. Never raises for bad data: see Report.ok. `progress`, when
+    given, is called with one line per input as its checks end.
 
     Inputs whose rules run as DuckDB SQL (the force's extracts) are checked in a second thread while Great
     Expectations checks the others (DuckDB works outside Python's interpreter lock, so the two overlap on two
@@ -319,10 +322,16 @@ def validate(params) -> Report:
     gx = [n for n in order if n not in sql]
     crossed = any(getattr(DATASETS[n], "after", None) in (gx if n in sql else sql) for n in order)
     results: dict[str, InputResult] = {}
+    said = threading.Lock()
 
     def check(names: list[str], v) -> None:
         for name in names:
-            results[name] = _check_input(name, params.inputs[name], params, period, v, report.frames)
+            t = time.perf_counter()
+            r = results[name] = _check_input(name, params.inputs[name], params, period, v, report.frames)
+            if progress:
+                with said:
+                    progress(f"{name}: {len(r.files)} file(s), {r.rows_checked:,} rows checked in "
+                             f"{time.perf_counter() - t:.1f} s")
 
     if crossed or not sql or not gx:
         check(order, _Validator() if gx else None)

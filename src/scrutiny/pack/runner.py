@@ -68,9 +68,10 @@ def load_params(params_path: str | Path) -> Params:
         raise PackError(str(e), EXIT_FAILURE) from None
 
 
-def run_validation(p: Params) -> Report:
+def run_validation(p: Params, log=None) -> Report:
+    """validate(p), with one progress line per input through `log` when given; an unreadable input is exit 2."""
     try:
-        return validate(p)
+        return validate(p, progress=(lambda line: log(f"      {line}")) if log else None)
     except InputError as e:
         raise PackError(f"Input problem: {e}", EXIT_INPUT) from None
 
@@ -294,7 +295,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     logs = _load_aqa(p)
     site = _site(p, run_date)
     step("validating inputs against their contracts")
-    rep = validate_stage(p, build, site)
+    rep = validate_stage(p, build, site, log)
     aqa_by_section, aqa_counts = views.aqa_pages(p, logs, rep, build, site["titles"], site["ctx"])
     step.done(site["verdict"]["text"])
 
@@ -351,10 +352,10 @@ def _site(p: Params, run_date: str) -> dict:
     return {"titles": titles, "sections_nav": sections_nav, "ctx": ctx, "synthetic": by_notebook}
 
 
-def validate_stage(p: Params, build: Path, site: dict) -> Report:
-    """Run every input through its contract; write validation.json and the data-quality page (kept in a failed
-    build too); stop with exit 2 when a critical expectation fails."""
-    rep = run_validation(p)
+def validate_stage(p: Params, build: Path, site: dict, log=None) -> Report:
+    """Run every input through its contract (a line per input to `log`); write validation.json and the
+    data-quality page (kept in a failed build too); stop with exit 2 when a critical expectation fails."""
+    rep = run_validation(p, log)
     (build / "validation.json").write_text(json.dumps(rep.to_json(), indent=2, sort_keys=True, default=str) + "\n",
                                            encoding="utf-8")
     site["verdict"] = views.dq_verdict(rep)
