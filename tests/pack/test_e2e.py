@@ -101,6 +101,11 @@ def test_determinism_same_manifest(gwent13, tmp_path):
     assert res.returncode == 0, res.stderr
     a = json.loads((gwent13 / "MANIFEST.json").read_text())
     b = json.loads((out / "MANIFEST.json").read_text())
+    if a != b:
+        pa = json.loads((gwent13 / "provenance.json").read_text()); pb = json.loads((out / "provenance.json").read_text())
+        print("DIFFKEYS", [k for k in a["files"] if a["files"][k] != b["files"].get(k)])
+        print("PROV_A", json.dumps(pa, sort_keys=True)[:3000])
+        print("PROV_B", json.dumps(pb, sort_keys=True)[:3000])
     assert a == b
 
 
