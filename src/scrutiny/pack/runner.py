@@ -123,7 +123,7 @@ def execute_sections(p: Params, build: Path, kernels: int, log) -> None:
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    queue, lock, failed = list(p.notebooks), threading.Lock(), {}
+    queue, lock, failed, stop = list(p.notebooks), threading.Lock(), {}, threading.Event()
 
     def worker() -> None:
         kernel = SharedKernel(build)
@@ -137,7 +137,7 @@ def execute_sections(p: Params, build: Path, kernels: int, log) -> None:
         with kernel:  # stopped however the loop ends
             while True:
                 with lock:
-                    if not queue or failed:
+                    if not queue or failed or stop.is_set():
                         return
                     name = queue.pop(0)
                 t = time.perf_counter()
@@ -147,6 +147,9 @@ def execute_sections(p: Params, build: Path, kernels: int, log) -> None:
                     with lock:
                         failed[name] = e
                     return
+                except BaseException:  # e.g. a full disk writing the notebook: raised below, and nothing new starts
+                    stop.set()
+                    raise
                 with lock:
                     log(f"      notebook {name} ok ({time.perf_counter() - t:.1f} s)")
 
