@@ -84,9 +84,9 @@ def check_run_date(p: Params, run_date: str) -> None:
                         f"period.end or --run-date)", EXIT_FAILURE)
 
 
-def execute_stage(name: str, build: Path, p: Params, kernel=None) -> None:
-    """Run one section's notebook with Papermill (tables and charts written by it): in `kernel` (a started
-    pack.kernel.SharedKernel, reset to an empty namespace first) or, without one, in a kernel of its own."""
+def execute_stage(name: str, build: Path, p: Params, kernel: SharedKernel) -> None:
+    """Run one section's notebook with Papermill (tables and charts written by it) in `kernel`, a started
+    SharedKernel reset to an empty namespace first."""
     import jupytext
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -94,17 +94,13 @@ def execute_stage(name: str, build: Path, p: Params, kernel=None) -> None:
     src = paths.REPO_ROOT / "notebooks" / f"{name}.py"
     nb = jupytext.read(src)
     out = build / "notebooks" / f"{name}.ipynb"
-    if kernel is None:
-        where = dict(kernel_manager_class="scrutiny.pack.kernel.IPCKernelManager", cwd=str(build))
-    else:  # already in the build folder; papermill's cwd would chdir this process
-        where = dict(km=kernel.km)
     try:
-        if kernel is not None:
-            kernel.fresh()
+        kernel.fresh()
+        # no cwd: the kernel is already in the build folder, and papermill's cwd would chdir this process
         pm.execute_notebook(nb, str(out), parameters={"params_file": "params.yaml", "work_dir": "_work",
                                                       "out_dir": "."},
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            execution_timeout=p.run.cell_timeout, **where)
+                            execution_timeout=p.run.cell_timeout, km=kernel.km)
     except pm.PapermillExecutionError as e:
         raise PackError(f"notebook {name} failed in cell {e.cell_index}: {e.ename}: {e.evalue}\n"
                         f"The executed notebook is kept at {{failed}}/notebooks/{name}.ipynb", EXIT_FAILURE) from None
