@@ -27,6 +27,7 @@ TRANSLATED = {
     "expect_column_values_to_be_unique": {"column"},
     "expect_column_values_to_be_between": {"column", "min_value", "max_value"},
     "expect_column_pair_values_a_to_be_greater_than_b": {"column_A", "column_B", "or_equal", "ignore_row_if"},
+    "expect_column_pair_values_to_be_equal": {"column_A", "column_B", "ignore_row_if"},
 }
 # Rules on the table as a whole rather than on each row (no failing rows to name).
 TABLE_LEVEL = {
@@ -70,9 +71,9 @@ def failing_predicate(exp: dict, parameters: dict, table: str) -> str:
     extra = set(kw) - TRANSLATED[t]
     if extra:
         raise UnsupportedExpectation(f"{t}: kwargs {sorted(extra)} have no SQL translation")
-    if t == "expect_column_pair_values_a_to_be_greater_than_b":
+    if t.startswith("expect_column_pair_values_"):
         a, b = ident(kw["column_A"]), ident(kw["column_B"])
-        op = ">=" if kw.get("or_equal") else ">"
+        op = "=" if t == "expect_column_pair_values_to_be_equal" else ">=" if kw.get("or_equal") else ">"
         if kw.get("ignore_row_if", "both_values_are_missing") == "either_value_is_missing":
             pred = f"{a} IS NOT NULL AND {b} IS NOT NULL AND NOT ({a} {op} {b})"
         else:  # GX's default: a row with both missing is skipped; one missing fails the comparison

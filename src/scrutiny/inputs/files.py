@@ -13,7 +13,7 @@ import glob
 import gzip
 import hashlib
 import io
-import threading
+import struct
 import zlib
 from pathlib import Path
 
@@ -29,21 +29,10 @@ class InputError(Exception):
     """An input that cannot be read at all (no files, unreadable); exit code 2."""
 
 
-_local = threading.local()
-
-
-def one_core() -> None:
-    """DuckDB connections made by this thread from now on use one core: the thread that checks and writes the
-    force's extracts runs beside Great Expectations, which needs the other."""
-    _local.threads = 1
-
-
 def connect() -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that never reaches for the network."""
     con = duckdb.connect()
     con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
-    if getattr(_local, "threads", None):
-        con.execute(f"SET threads={int(_local.threads)}")
     return con
 
 
@@ -191,6 +180,39 @@ def discover_files(name: str, pattern: str) -> list[Path]:
         raise InputError(f"input {name}: the path {pattern!r} (params inputs.{name}.path) matches "
                          f"no file{what} (looked for {p})")
     return files
+
+
+def quick_record(path: Path) -> dict:
+    """One row of the files table without reading the whole file: readable ('ok' or why not), the header (first
+    line), size and sha256. A gzip file whose trailer says it unpacks to more than the pack's limit is refused
+    (the trailer holds the size modulo 4 GiB, so load_rows also stops reading one row past files.MAX_ROWS)."""
+    rec = {"source_file": path.name, "path": str(path), "file_month": None, "in_period": True, "readable": "ok",
+           "header": "", "bytes": path.stat().st_size if path.is_file() else 0,
+           "sha256": sha256_file(path) if path.is_file() else ""}
+    gz = path.name.endswith(".gz")
+    try:
+        if path.is_dir():
+            return {**rec, "readable": "is a folder, not a file"}
+        if rec["bytes"] == 0:
+            return {**rec, "readable": "empty file (0 bytes)"}
+        with open(path, "rb") as f:
+            if gz:
+                if f.read(2) != b"\x1f\x8b":
+                    return {**rec, "readable": "named .gz but is not gzip-compressed"}
+                f.seek(-4, 2)
+                if struct.unpack("<I", f.read(4))[0] > MAX_DECOMPRESSED_BYTES:
+                    return {**rec, "readable": "unpacks to more than the pack's limit of text (a gzip bomb?)"}
+        with (gzip.open(path, "rb") if gz else open(path, "rb")) as raw:
+            first = raw.readline(1 << 16)
+        line = first.decode("utf-8-sig")
+    except (EOFError, OSError, gzip.BadGzipFile) as e:
+        return {**rec, "readable": f"cannot read or decompress: {getattr(e, 'strerror', None) or e}"}
+    except UnicodeDecodeError:
+        return {**rec, "readable": "the header line is not UTF-8 text; re-save the file as UTF-8"}
+    header = next(csv.reader(io.StringIO(line)), [])
+    if not header:
+        return {**rec, "readable": "empty file (no header row)"}
+    return {**rec, "header": "|".join(header)}
 
 
 def file_record(path: Path, strip_header: bool = False) -> tuple[dict, list[str] | None]:

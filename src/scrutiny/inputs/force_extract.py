@@ -17,10 +17,6 @@ These extracts are large (about 1.5 million calls for a force of 600,000 people 
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +26,7 @@ import pandas as pd
 
 from scrutiny import paths
 from scrutiny.inputs import files as input_files
-from scrutiny.inputs.files import MAX_DECOMPRESSED_BYTES, InputError, discover_files, sha256_file
+from scrutiny.inputs.files import InputError, discover_files, quick_record
 
 LOCAL_ZONE = "Europe/London"
 SAMPLE_HINT = ("the shipped sample is generated, not stored: write it with `scrutiny make-sample "
@@ -69,39 +65,6 @@ def local_month(text_col: str, epoch_col: str) -> str:
     month's edge it is the month of the instant (UTC epoch seconds) in Europe/London time."""
     return (f"CASE WHEN substr({q(text_col)}, 9, 2) BETWEEN '02' AND '27' THEN substr({q(text_col)}, 1, 7) "
             f"ELSE strftime(timezone('{LOCAL_ZONE}', to_timestamp({q(epoch_col)})), '%Y-%m') END")
-
-
-def quick_record(path: Path) -> dict:
-    """One row of the files table without reading the whole file: readable ('ok' or why not), the header (first
-    line), size and sha256. A gzip file whose trailer says it unpacks to more than the pack's limit is refused
-    (the trailer holds the size modulo 4 GiB, so load_rows also stops reading one row past files.MAX_ROWS)."""
-    rec = {"source_file": path.name, "path": str(path), "file_month": None, "in_period": True, "readable": "ok",
-           "header": "", "bytes": path.stat().st_size if path.is_file() else 0,
-           "sha256": sha256_file(path) if path.is_file() else ""}
-    gz = path.name.endswith(".gz")
-    try:
-        if path.is_dir():
-            return {**rec, "readable": "is a folder, not a file"}
-        if rec["bytes"] == 0:
-            return {**rec, "readable": "empty file (0 bytes)"}
-        with open(path, "rb") as f:
-            if gz:
-                if f.read(2) != b"\x1f\x8b":
-                    return {**rec, "readable": "named .gz but is not gzip-compressed"}
-                f.seek(-4, 2)
-                if struct.unpack("<I", f.read(4))[0] > MAX_DECOMPRESSED_BYTES:
-                    return {**rec, "readable": "unpacks to more than the pack's limit of text (a gzip bomb?)"}
-        with (gzip.open(path, "rb") if gz else open(path, "rb")) as raw:
-            first = raw.readline(1 << 16)
-        line = first.decode("utf-8-sig")
-    except (EOFError, OSError, gzip.BadGzipFile) as e:
-        return {**rec, "readable": f"cannot read or decompress: {getattr(e, 'strerror', None) or e}"}
-    except UnicodeDecodeError:
-        return {**rec, "readable": "the header line is not UTF-8 text; re-save the file as UTF-8"}
-    header = next(csv.reader(io.StringIO(line)), [])
-    if not header:
-        return {**rec, "readable": "empty file (no header row)"}
-    return {**rec, "header": "|".join(header)}
 
 
 @dataclass

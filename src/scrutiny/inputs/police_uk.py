@@ -1,6 +1,10 @@
 """The data.police.uk monthly inputs (street, outcomes, stop and search): find the files, load their rows with
 DuckDB, write typed Parquet.
 
+Street and outcomes files (millions of rows for a large force) are read once by DuckDB into the staging cache
+(inputs/staging.py) and checked, counted and prepared by SQL over it (`row_engine = "sql"`): no row passes
+through pandas. Stop and search files are small and go through Great Expectations' pandas engine.
+
 Each dataset knows its published header, the record id column used to name failing rows, and how to turn
 validated rows into the prepared table notebooks read (`<work>/<dataset>.parquet`). Nothing is dropped
 silently: rows are only filtered by the pack period (and, for a deep dive, by the params `filters`:
@@ -15,7 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scrutiny.inputs.files import connect, discover_files, file_record, read_csv_strict, write_parquet
+from scrutiny.inputs import staging
+from scrutiny.inputs.files import (
+    connect,
+    discover_files,
+    file_record,
+    quick_record,
+    read_csv_strict,
+    sql_string,
+    write_parquet,
+)
 from scrutiny.reference import months, police_uk
 
 MIN_FILE_ROWS = 50  # a volume check needs neighbouring files this large: below it chance alone moves a month far
@@ -28,7 +41,10 @@ class FilterError(ValueError):
 def filter_street(rows: pd.DataFrame, crime_types=(), districts=()) -> pd.DataFrame:
     """The validated street rows a deep dive keeps: `Crime type` among crime_types (when any are given) and the
     LSOA name's district among districts (when any are given; matched ignoring case and spacing, as
-    police_uk.district_key). A district named that no row has is refused, naming the districts present."""
+    police_uk.district_key). A district named that no row has is refused, naming the districts present.
+    Staged rows (inputs/staging.StagedRows) are narrowed by the same rule in SQL."""
+    if isinstance(rows, staging.StagedRows):
+        return _filter_staged(rows, crime_types, districts)
     keep = pd.Series(True, index=rows.index)
     if crime_types:
         keep &= rows["Crime type"].isin(list(crime_types))
@@ -45,9 +61,41 @@ def filter_street(rows: pd.DataFrame, crime_types=(), districts=()) -> pd.DataFr
     return rows[keep]
 
 
+def _filter_staged(rows: staging.StagedRows, crime_types, districts) -> staging.StagedRows:
+    """filter_street on staged rows: the rule applied to the distinct LSOA names, then a SQL condition."""
+    if crime_types:
+        rows = rows.narrowed('"Crime type" IN (' + ", ".join(sql_string(t) for t in crime_types) + ")")
+    if districts:
+        names = rows.district_map()
+        key = names["as_written"].map(lambda d: police_uk.district_key(d) if isinstance(d, str) else None)
+        wanted = {police_uk.district_key(d): d for d in districts}
+        absent = [d for k, d in wanted.items() if not (key == k).any()]
+        if absent:
+            present = sorted(set(names["district"].dropna()))
+            raise FilterError(f"filters.districts: {absent} match no row's LSOA name; districts in the data: "
+                              f"{present}")
+        kept = names.loc[key.isin(list(wanted)).to_numpy(), "lsoa_name"]
+        rows = rows.narrowed('"LSOA name" IN (' + ", ".join(sql_string(n) for n in kept) + ")")
+    return rows
+
+
+# Columns of one file the contract checks, computed as the file is staged (staging.Layout.derived; table `t`)
+_PER_FILE = (
+    """(SELECT count(DISTINCT "Falls within") FROM t) AS forces_in_file""",
+    'TRY_CAST("Latitude" AS DOUBLE) AS latitude_value',
+    'TRY_CAST("Longitude" AS DOUBLE) AS longitude_value',
+)
+_CRIME_ID_MISSING = ("""("Crime ID" IS NULL AND "Crime type" IS DISTINCT FROM 'Anti-social behaviour') """
+                     "AS crime_id_missing")
+
+
 @dataclass
 class PoliceUkMonthly:
-    """A data.police.uk monthly file set (street or outcomes): one file per month, YYYY-MM in the name."""
+    """A data.police.uk monthly file set (street or outcomes): one file per month, YYYY-MM in the name.
+
+    Read by DuckDB into the staging cache as the files are checked (`files_frame`), so a file DuckDB cannot read
+    fails the contract's `readable` rule, named; the rows are then staged Parquet (`load_rows` gives a
+    staging.StagedRows), and the contract's row rules, the file statistics and the prepared table are SQL."""
 
     name: str
     header: list[str]
@@ -55,50 +103,59 @@ class PoliceUkMonthly:
     contract: str = ""
     extra_params: dict = field(default_factory=dict)
     synthetic: bool = False
+    row_engine: str = "sql"
 
     def discover(self, pattern: str) -> list[Path]:
         return discover_files(self.name, pattern)
 
+    def layout(self) -> staging.Layout:
+        extra = (_CRIME_ID_MISSING,) if "Crime type" in self.header else ()
+        return staging.Layout(self.name, tuple(self.header), _PER_FILE + extra)
+
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        """One row per file: name, month from the name, readability, header as read, size and hash."""
-        rows = [{**file_record(f)[0], "file_month": police_uk.file_month(f.name)} for f in files]
+        """One row per file: name, month from the name, readability, header as read, size and hash. The files of
+        the period whose header is the published one are read into the staging cache here (`staged`, `data_rows`),
+        and a file DuckDB cannot read is not readable, saying why (files.inspect_file)."""
+        rows = []
+        for f in files:
+            rec = {**quick_record(f), "file_month": police_uk.file_month(f.name), "staged": "", "data_rows": 0}
+            if rec["readable"] != "ok":  # the first line or the gzip trailer is wrong: read it all to say why
+                full = file_record(f)[0]
+                rec.update(readable=full["readable"], header=full["header"])
+            rows.append(rec)
         df = pd.DataFrame(rows)
-        in_period = df["file_month"].between(period[0], period[1]) | df["file_month"].isna()
-        df["in_period"] = in_period
+        df["in_period"] = df["file_month"].between(period[0], period[1]) | df["file_month"].isna()
+        todo = df[df["in_period"] & (df["readable"] == "ok") & (df["header"] == self.expected_header())]
+        for i, (verdict, staged, n) in zip(todo.index, staging.stage_files(self.layout(), todo)):
+            df.loc[i, ["readable", "staged", "data_rows"]] = [verdict, staged, n]
         return df
 
     def expected_header(self) -> str:
         return "|".join(self.header)
 
-    def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
-        """All rows of the (readable, in-period) files at once with DuckDB; strings kept as published."""
-        df = read_csv_strict(self.name, files["path"].tolist(), self.header)
-        fm = files.set_index("source_file")["file_month"]
-        df["file_month"] = df["source_file"].map(fm)
-        if "Falls within" in df.columns:
-            df["forces_in_file"] = df.groupby("source_file")["Falls within"].transform("nunique")
-        if "Crime type" in df.columns:
-            df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
-        if "LSOA name" in df.columns:  # False where a district is spelled other than its most frequent spelling
-            raw = police_uk.districts_as_written(df["LSOA name"])
-            df["district_spelling_ok"] = raw.isna() | (raw == police_uk.districts(df["LSOA name"]))
-        df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
-        df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
-        return df
+    def load_rows(self, files: pd.DataFrame) -> staging.StagedRows:
+        """The staged rows of the (readable, in-period) files: SQL over the cache, nothing loaded."""
+        return staging.StagedRows(self.layout(), [s for s in files["staged"] if s])
 
-    def file_stats(self, rows: pd.DataFrame, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
+    def file_stats(self, rows, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
         """One row per file, from its rows: rows, repeated Crime IDs and their share, and the month's volume (its
-        distinct records: rows less repeated Crime IDs) against its neighbouring months (breaks.implausible_volume: below half or above twice the median of up
-        to three months either side is implausible, for files whose neighbours hold at least MIN_FILE_ROWS rows).
-        `accepted`: months declared right in params (data_quality.accept_volume), with the reason."""
+        distinct records: rows less repeated Crime IDs) against its neighbouring months (breaks.implausible_volume:
+        below half or above twice the median of up to three months either side is implausible, for files whose
+        neighbours hold at least MIN_FILE_ROWS rows). `accepted`: months declared right in params
+        (data_quality.accept_volume), with the reason. `rows`: staged rows (counted in SQL) or a frame."""
         from scrutiny.stats.breaks import implausible_volume, neighbour_ratio
 
-        g = rows.groupby("source_file", sort=False)
-        ids = rows["Crime ID"] if "Crime ID" in rows.columns else pd.Series(index=rows.index, dtype="str")
-        st = pd.DataFrame({"rows": g.size(),
-                           "crime_ids": ids.notna().groupby(rows["source_file"]).sum(),
-                           "distinct_crime_ids": ids.groupby(rows["source_file"]).nunique()})
-        st = st.reset_index().merge(files[["source_file", "file_month"]], on="source_file", how="left")
+        if isinstance(rows, staging.StagedRows):
+            st = rows.query('SELECT source_file, count(*) AS rows, count("Crime ID") AS crime_ids, '
+                            'count(DISTINCT "Crime ID") AS distinct_crime_ids FROM rows GROUP BY source_file')
+        else:
+            g = rows.groupby("source_file", sort=False)
+            ids = rows["Crime ID"] if "Crime ID" in rows.columns else pd.Series(index=rows.index, dtype="str")
+            st = pd.DataFrame({"rows": g.size(),
+                               "crime_ids": ids.notna().groupby(rows["source_file"]).sum(),
+                               "distinct_crime_ids": ids.groupby(rows["source_file"]).nunique()}).reset_index()
+        st = st.astype({"rows": "int64", "crime_ids": "int64", "distinct_crime_ids": "int64"})
+        st = st.merge(files[["source_file", "file_month"]], on="source_file", how="left")
         st = st.sort_values(["file_month", "source_file"], na_position="last").reset_index(drop=True)
         st["repeated_crime_ids"] = (st["crime_ids"] - st["distinct_crime_ids"]).astype("int64")
         st["repeat_share"] = (st["repeated_crime_ids"] / st["rows"]).round(4)
@@ -117,32 +174,38 @@ class PoliceUkMonthly:
                               for m, b, j in zip(st["file_month"], bad, judged)]
         return st
 
-    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
-        """Write the typed, prepared table notebooks read. Returns the row count written."""
-        con = connect()
-        con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))
+    def prepare(self, rows, out: Path) -> int:
+        """Write the typed, prepared table notebooks read; the row count written. `rows`: staged rows (SQL over
+        the cache) or a frame of the same columns."""
+        if isinstance(rows, staging.StagedRows):
+            con = rows.connect("rows")
+        else:
+            con = connect()
+            con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))
+        cols = set(rows.columns)
         # outcome categories in one spelling (the archive's); the API spelling is accepted by the contract
         norm = " ".join(f"WHEN '{a}' THEN '{b}'" for a, b in police_uk.OUTCOME_SPELLINGS.items())
         extra = (f", \"Crime type\" AS crime_type, CASE \"Last outcome category\" {norm} "
                  "ELSE \"Last outcome category\" END AS last_outcome"
-                 if "Crime type" in rows.columns else
+                 if "Crime type" in cols else
                  f", CASE \"Outcome type\" {norm} ELSE \"Outcome type\" END AS outcome_type")
         # One crime is one Crime ID within its month: a repeated Crime ID (an identical row, or the same crime with
         # another last outcome) is flagged on every row but the last one in the file, which is the one counted.
         repeat = (""",
                      "Crime ID" IS NOT NULL AND row_number() OVER (PARTITION BY "Month", "Crime ID"
                                                                  ORDER BY source_file DESC, "row" DESC) > 1
-                       AS repeat_in_month""" if "Crime type" in rows.columns else "")
-        n = write_parquet(con, f"""
-              SELECT "Crime ID" AS crime_id, "Month" AS month, "Falls within" AS falls_within,
-                     TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
-                     "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
-                     district
-                     {extra}, source_file, "row" AS source_row{repeat}
-              FROM rows ORDER BY month, source_file, source_row
-        """, out)
-        con.close()
-        return n
+                       AS repeat_in_month""" if "Crime type" in cols else "")
+        try:
+            return write_parquet(con, f"""
+                  SELECT "Crime ID" AS crime_id, "Month" AS month, "Falls within" AS falls_within,
+                         TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
+                         "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
+                         district
+                         {extra}, source_file, "row" AS source_row{repeat}
+                  FROM rows ORDER BY month, source_file, source_row
+            """, out)
+        finally:
+            con.close()
 
     def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
         return {
@@ -172,9 +235,21 @@ class PoliceUkStopSearch(PoliceUkMonthly):
     """
 
     record_id: str = ""
+    row_engine: str = "gx"
+
+    def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
+        """One row per file (files.file_record: the whole file read as a stream): name, month from the name,
+        readability, header as read, size and hash."""
+        df = pd.DataFrame([{**file_record(f)[0], "file_month": police_uk.file_month(f.name)} for f in files])
+        df["in_period"] = df["file_month"].between(period[0], period[1]) | df["file_month"].isna()
+        return df
 
     def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
-        df = super().load_rows(files)
+        """Every row in pandas, text as published, with the timestamp's month and its lag behind the file's."""
+        df = read_csv_strict(self.name, files["path"].tolist(), self.header)
+        df["file_month"] = df["source_file"].map(files.set_index("source_file")["file_month"])
+        df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
+        df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
         df["date_month"] = utc_month(df["Date"])
         fm = df["file_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)
         dm = df["date_month"].map(lambda m: months.to_index(m) if isinstance(m, str) else None)

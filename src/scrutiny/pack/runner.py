@@ -371,12 +371,12 @@ def prepare_stage(rep: Report, build: Path, filters=None, log=None) -> dict:
     before any filter). A deep dive's `filters` (params) keep only the police.uk street rows that pass them."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from scrutiny.inputs.files import one_core
     from scrutiny.inputs.police_uk import FilterError, filter_street
 
     rows_per_file, todo = {}, []
     for name, frame in rep.frames.items():
-        rows_per_file[name] = frame.groupby("source_file").size().to_dict()
+        rows_per_file[name] = (frame.rows_per_file() if hasattr(frame, "rows_per_file")
+                               else frame.groupby("source_file").size().to_dict())
         if name == "police_uk_street" and filters is not None and filters.active:
             try:
                 kept = filter_street(frame, filters.crime_types, filters.districts)
@@ -386,11 +386,11 @@ def prepare_stage(rep: Report, build: Path, filters=None, log=None) -> dict:
                 log(f"      filters ({filters.describe()}): {len(kept):,} of {len(frame):,} street rows kept")
             frame = kept
         todo.append((name, frame))
-    # the extracts checked in SQL are written by DuckDB in a second thread, as in validation
+    # the inputs checked in SQL are written by DuckDB in a second thread, as in validation
     sql = {n for n, _ in todo if getattr(DATASETS[n], "row_engine", "gx") == "sql"}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as pool:
-        extracts = pool.submit(lambda: (one_core(), [DATASETS[n].prepare(f, build / "_work" / f"{n}.parquet")
-                                                     for n, f in todo if n in sql]))
+        extracts = pool.submit(lambda: [DATASETS[n].prepare(f, build / "_work" / f"{n}.parquet")
+                                        for n, f in todo if n in sql])
         try:
             for name, frame in todo:
                 if name not in sql:

@@ -101,17 +101,27 @@ def districts(names):
 
     # on the distinct names, each weighted by its rows: the same spellings as row by row, a fraction of the work
     codes, uniq = pd.factorize(names)
-    raw = districts_as_written(pd.Series(uniq, dtype=object))
     rows = np.bincount(codes[codes >= 0], minlength=len(uniq))
-    valid = raw.notna().to_numpy()
-    t = pd.DataFrame({"key": _keys(raw[valid]), "name": raw[valid], "n": rows[valid]})
-    t = t.groupby(["key", "name"], as_index=False)["n"].sum()
-    t = t.sort_values(["key", "n", "name"], ascending=[True, False, True]).drop_duplicates("key")
-    canon = dict(zip(t["key"], t["name"]))
-    out = _keys(raw).map(canon).astype(object).where(raw.notna(), None).to_numpy()
+    out = district_table(pd.Series(uniq, dtype=object), rows)["district"].to_numpy()
     picked = np.empty(len(codes), dtype=object)
     picked[codes >= 0] = out[codes[codes >= 0]]
     return pd.Series(picked, index=names.index, name=names.name, dtype=object)
+
+
+def district_table(names, rows):
+    """For distinct LSOA names (a Series, no repeats) and the rows each has: a frame of `lsoa_name`, `as_written`
+    (the district as spelled in that name) and `district` (one spelling per district, as `districts`). What a
+    SQL engine joins on, so its districts are exactly the ones `districts` gives row by row."""
+    import pandas as pd
+
+    raw = districts_as_written(names.reset_index(drop=True))
+    valid = raw.notna().to_numpy()
+    t = pd.DataFrame({"key": _keys(raw[valid]), "name": raw[valid], "n": pd.Series(rows).to_numpy()[valid]})
+    t = t.groupby(["key", "name"], as_index=False)["n"].sum()
+    t = t.sort_values(["key", "n", "name"], ascending=[True, False, True]).drop_duplicates("key")
+    canon = dict(zip(t["key"], t["name"]))
+    return pd.DataFrame({"lsoa_name": names.reset_index(drop=True).astype(object), "as_written": raw,
+                         "district": _keys(raw).map(canon).astype(object).where(raw.notna(), None)})
 
 
 def _keys(raw):
@@ -137,13 +147,23 @@ def canonical_spellings(raw) -> dict[str, str]:
     return dict(zip(t["key"], t["name"]))
 
 
-def district_spellings(names, months) -> dict[str, dict[str, list[str]]]:
-    """Districts spelled more than one way: canonical spelling -> {spelling: months it appears in}."""
+def district_spellings(names, months, rows=None) -> dict[str, dict[str, list[str]]]:
+    """Districts spelled more than one way: canonical spelling -> {spelling: months it appears in}. `rows`, when
+    given, is how many rows each (name, month) pair stands for (the pairs then distinct, as a SQL engine counts
+    them); the canonical spelling is the one with most rows either way."""
     import pandas as pd
 
-    raw = districts_as_written(names)
-    canon = canonical_spellings(raw)
-    t = pd.DataFrame({"name": raw, "month": months.astype("str")}).dropna(subset=["name"]).drop_duplicates()
+    raw = districts_as_written(names.reset_index(drop=True))
+    if rows is None:
+        canon = canonical_spellings(raw)
+    else:
+        w = pd.DataFrame({"name": raw, "n": pd.Series(rows).to_numpy()}).dropna(subset=["name"])
+        w = w.groupby("name", as_index=False)["n"].sum()
+        w["key"] = _keys(w["name"])
+        w = w.sort_values(["key", "n", "name"], ascending=[True, False, True]).drop_duplicates("key")
+        canon = dict(zip(w["key"], w["name"]))
+    t = pd.DataFrame({"name": raw, "month": months.reset_index(drop=True).astype("str")})
+    t = t.dropna(subset=["name"]).drop_duplicates()
     t["canon"] = _keys(t["name"]).map(canon)
     out = {}
     for c, g in t.groupby("canon", sort=True):

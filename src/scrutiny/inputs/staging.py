@@ -1,0 +1,216 @@
+"""police.uk rows read once by DuckDB and kept as Parquet, one file per input file, in a cache keyed by content.
+
+A street or outcomes file is read by DuckDB straight from its `.csv.gz` (strictly: the published header given,
+RFC 4180 quoting, a ragged row or a stray quote is an error, every column text as written) and written to
+`<cache>/<dataset>/<sha256 of the file>-<name hash>-v<version>.parquet` with its 1-based `row`, its `source_file`
+name, and the per-file columns the contract checks. The next run that is given the same file (same bytes, same
+name) reads the Parquet instead; a changed file has another sha256, so it is read again. Nothing passes through
+Python row by row, and nothing is held in memory between the steps: the contract, the file statistics and the
+prepared table are SQL over the cached files (`StagedRows`).
+
+The cache is `outputs/.cache/ingest/` (or `$SCRUTINY_CACHE`); deleting it is always safe. Where it cannot be
+written, a temporary folder serves the one run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from scrutiny import paths
+from scrutiny.inputs import files as input_files
+from scrutiny.inputs.files import sql_string
+
+VERSION = 1  # of what a cached file holds; a change here re-reads every file
+_fallback: dict[str, Path] = {}
+_fallback_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    """Where staged files are kept: $SCRUTINY_CACHE, else outputs/.cache/ingest/ in the repository; a temporary
+    folder (for this process) when that cannot be created."""
+    root = Path(os.environ.get("SCRUTINY_CACHE") or paths.REPO_ROOT / "outputs" / ".cache" / "ingest")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if os.access(root, os.W_OK):
+            return root
+    except OSError:
+        pass
+    with _fallback_lock:
+        if "dir" not in _fallback:
+            _fallback["dir"] = Path(tempfile.mkdtemp(prefix="scrutiny-ingest-"))
+        return _fallback["dir"]
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What one dataset's staged files hold: the published header (read as text) and the per-file columns."""
+
+    dataset: str
+    header: tuple[str, ...]
+    derived: tuple[str, ...] = ()  # SQL select items over the text columns of one file (table `t`)
+
+    def key(self) -> str:
+        h = hashlib.sha256(repr((VERSION, self.header, self.derived)).encode()).hexdigest()[:10]
+        return f"v{VERSION}-{h}"
+
+    def read_sql(self, path: str) -> str:
+        cols = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in self.header) + "}"
+        return (f"SELECT * FROM read_csv({sql_string(path)}, header=true, auto_detect=false, columns={cols}, "
+                "delim=',', quote='\"', escape='\"', strict_mode=true)")
+
+
+def staged_path(layout: Layout, name: str, sha256: str) -> Path:
+    tag = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return cache_dir() / layout.dataset / f"{sha256}-{tag}-{layout.key()}.parquet"
+
+
+def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: str | None) -> tuple[str, str, int]:
+    """(verdict, staged Parquet path, data rows) for one file: 'ok' and its staged rows, or why it cannot be
+    read (then no path). A staged file already in the cache is used as it is."""
+    out = staged_path(layout, name, sha256)
+    con = input_files.connect()
+    try:
+        con.execute("SET threads=1")  # one gzip stream is read by one thread; files are read side by side
+        if out.is_file():
+            try:
+                n = con.execute(f"SELECT count(*) FROM read_parquet({sql_string(out)})").fetchone()[0]
+                return "ok", str(out), int(n)
+            except duckdb.Error:
+                pass  # an unreadable cache file is read again from the input
+        try:
+            con.execute(f"CREATE TEMP TABLE t AS {layout.read_sql(path)} LIMIT {input_files.MAX_ROWS + 1}")
+        except duckdb.Error as e:
+            verdict = input_files.inspect_file(Path(path))[0]
+            if verdict == "ok":
+                verdict = f"cannot be parsed as CSV with the published header: {str(e).splitlines()[0]}"
+            return verdict, "", 0
+        n = con.execute("SELECT count(*) FROM t").fetchone()[0]
+        if n > input_files.MAX_ROWS:
+            return (f"more than {input_files.MAX_ROWS:,} data rows: far beyond any published file, so it is "
+                    "refused before it fills memory (a gzip bomb?)"), "", 0
+        if n == 0:
+            return "header only: no data rows (a month with no rows would read as no crime)", "", 0
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+        extra = "".join(f", {d}" for d in layout.derived)
+        try:  # rows in file order (a table keeps insertion order): rowid + 1 is the data row
+            con.execute(f"COPY (SELECT {sql_string(name)} AS source_file, rowid + 1 AS row, "
+                        f"{sql_string(file_month) if file_month else 'NULL'} AS file_month, *{extra} "
+                        f"FROM t ORDER BY rowid) TO {sql_string(tmp)} (FORMAT parquet)")
+            os.replace(tmp, out)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return "ok", str(out), int(n)
+    finally:
+        con.close()
+
+
+def stage_files(layout: Layout, files: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """stage_file for each row of a files table (path, source_file, sha256, file_month), two at a time (one per
+    core); results in the table's order."""
+    args = list(zip(files["path"], files["source_file"], files["sha256"], files["file_month"]))
+    if len(args) <= 1:
+        return [stage_file(layout, *a) for a in args]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(args), os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda a: stage_file(layout, *a), args))
+
+
+@dataclass
+class StagedRows:
+    """The rows of one input's files as staged Parquet: what the contract checks and the prepared table is
+    written from, by SQL. `where` narrows them (a deep dive's filters)."""
+
+    layout: Layout
+    parts: list[str]  # staged Parquet files, in the order of the files table
+    where: str = ""
+    _n: int | None = field(default=None, repr=False)
+    _districts: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def columns(self) -> list[str]:
+        return ["source_file", "row", "file_month", *self.layout.header]
+
+    def source_sql(self) -> str:
+        if not self.parts:
+            cols = ", ".join(f"NULL::VARCHAR AS {ident(c)}" for c in ["source_file", "file_month",
+                                                                      *self.layout.header])
+            return f"SELECT {cols}, NULL::BIGINT AS row WHERE FALSE"
+        files = "[" + ", ".join(sql_string(p) for p in self.parts) + "]"
+        return (f"SELECT * FROM read_parquet({files}, union_by_name=true)"
+                + (f" WHERE {self.where}" if self.where else ""))
+
+    def connect(self, name: str = "rows", districts: bool = True) -> duckdb.DuckDBPyConnection:
+        """A connection with the rows as view `name`, and (when the files have LSOA names) columns `district`
+        (one spelling per district, as reference.police_uk.districts) and `district_spelling_ok`."""
+        con = input_files.connect()
+        if districts and "LSOA name" in self.layout.header:
+            con.register("district_map", self.district_map())
+            con.execute(f"""CREATE VIEW {ident(name)} AS
+                SELECT r.*, m.district, (m.as_written IS NULL OR m.as_written = m.district) AS district_spelling_ok
+                FROM ({self.source_sql()}) AS r
+                LEFT JOIN district_map AS m ON m.lsoa_name = r."LSOA name" """)
+        else:
+            con.execute(f"CREATE VIEW {ident(name)} AS {self.source_sql()}")
+        return con
+
+    def __len__(self) -> int:
+        if self._n is None:
+            con = input_files.connect()
+            try:
+                self._n = int(con.execute(f"SELECT count(*) FROM ({self.source_sql()})").fetchone()[0])
+            finally:
+                con.close()
+        return self._n
+
+    def query(self, sql: str, districts: bool = False) -> pd.DataFrame:
+        """An aggregate over the rows (view `rows`) as a pandas frame."""
+        con = self.connect(districts=districts)
+        try:
+            return con.execute(sql).df()
+        finally:
+            con.close()
+
+    def district_map(self) -> pd.DataFrame:
+        """Each distinct LSOA name of the rows with its district (reference.police_uk.district_table)."""
+        from scrutiny.reference.police_uk import district_table
+
+        if self._districts is None:
+            names = self.query('SELECT "LSOA name" AS name, count(*) AS n FROM rows GROUP BY 1 ORDER BY 1 NULLS LAST')
+            self._districts = district_table(names["name"].astype(object), names["n"].to_numpy())
+        return self._districts
+
+    def rows_per_file(self) -> dict[str, int]:
+        t = self.query("SELECT source_file, count(*) AS n FROM rows GROUP BY 1")
+        return {str(f): int(n) for f, n in zip(t["source_file"], t["n"])}
+
+    def spelling_note(self) -> str:
+        """The districts spelled more than one way and the months each spelling appears in, in words."""
+        from scrutiny.reference.police_uk import district_spellings, spelling_note
+
+        t = self.query('SELECT "LSOA name" AS name, file_month, count(*) AS n FROM rows '
+                       'WHERE "LSOA name" IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2')
+        return spelling_note(district_spellings(t["name"].astype(object), t["file_month"], t["n"].to_numpy()))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every row, with `district` and `district_spelling_ok`, in file and row order: for a look by hand at a
+        small input (it loads them all)."""
+        return self.query('SELECT * FROM rows ORDER BY source_file, "row"', districts=True)
+
+    def narrowed(self, where: str) -> StagedRows:
+        both = f"({self.where}) AND ({where})" if self.where else where
+        return StagedRows(self.layout, self.parts, both)

@@ -1,0 +1,201 @@
+"""police.uk street and outcomes files staged by DuckDB (inputs/staging.py): read once into a cache keyed by the
+file's bytes, checked by the SQL translation of their suites (the same rules failing on the same rows as Great
+Expectations on the same rows in pandas), prepared by SQL into the same table the pandas path writes."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scrutiny import contracts
+from scrutiny.inputs import staging
+from scrutiny.inputs.files import read_csv_strict
+from scrutiny.inputs.police_uk import FilterError, filter_street
+from scrutiny.inputs.registry import DATASETS
+from scrutiny.reference import police_uk
+
+GWENT = Path(__file__).resolve().parents[2] / "data" / "raw" / "police_uk" / "gwent"
+PERIOD = ("2024-05", "2024-06")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "cache"))
+
+
+def raw_rows(name: str, month: str, n: int) -> list[list[str]]:
+    with gzip.open(GWENT / f"{month}-gwent-{name}.csv.gz", "rt", encoding="utf-8", newline="") as f:
+        r = csv.reader(f)
+        next(r)
+        return [row for _, row in zip(range(n), r)]
+
+
+def write(path: Path, header, rows) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([header] + rows)
+    path.write_bytes(gzip.compress(buf.getvalue().encode(), mtime=0))
+    return path
+
+
+def broken_street(tmp_path: Path) -> Path:
+    """Two months of 25 Gwent street rows each, with one break per rule."""
+    h = police_uk.STREET_HEADER.index
+    may, june = raw_rows("street", "2024-05", 25), raw_rows("street", "2024-06", 25)
+    may[1][h("Month")] = "2024-13"
+    may[2][h("Falls within")] = "Dyfed-Powys Police"
+    may[3][h("Crime type")] = "Shoplifting-ish"
+    may[4][h("Latitude")] = "12.5"
+    may[5][h("Crime ID")] = may[6][h("Crime ID")]
+    may[7][h("LSOA name")] = may[8][h("LSOA name")].upper()
+    june[2][h("Last outcome category")] = "Sorted"
+    june[3][h("LSOA code")] = "X01000001"
+    june[4][h("Month")] = "2024-05"
+    june[5][h("Crime ID")] = ""
+    june[5][h("Crime type")] = "Burglary"
+    june[6][h("Longitude")] = "not a number"
+    folder = tmp_path / "street"
+    folder.mkdir()
+    write(folder / "2024-05-gwent-street.csv.gz", police_uk.STREET_HEADER, may)
+    write(folder / "2024-06-gwent-street.csv.gz", police_uk.STREET_HEADER, june)
+    return folder
+
+
+def in_pandas(files: pd.DataFrame) -> pd.DataFrame:
+    """The rows and the columns the contract reads, worked out in pandas from the published definitions."""
+    df = read_csv_strict("police_uk_street", files["path"].tolist(), police_uk.STREET_HEADER)
+    df["file_month"] = df["source_file"].map(police_uk.file_month)
+    df["forces_in_file"] = df.groupby("source_file")["Falls within"].transform("nunique")
+    df["crime_id_missing"] = df["Crime ID"].isna() & (df["Crime type"] != "Anti-social behaviour")
+    raw = police_uk.districts_as_written(df["LSOA name"])
+    df["district_spelling_ok"] = raw.isna() | (raw == police_uk.districts(df["LSOA name"]))
+    df["latitude_value"] = pd.to_numeric(df["Latitude"], errors="coerce")
+    df["longitude_value"] = pd.to_numeric(df["Longitude"], errors="coerce")
+    return df
+
+
+def staged(folder: Path, name: str = "police_uk_street"):
+    ds = DATASETS[name]
+    files = ds.files_frame(ds.discover(str(folder / "*.csv.gz")), PERIOD)
+    return ds, files, ds.load_rows(files[files["in_period"]].reset_index(drop=True))
+
+
+def test_street_rules_in_sql_agree_with_great_expectations(tmp_path):
+    from scrutiny.contracts import _columns_used, _split, _sql_outcomes, load_suite_json
+
+    ds, files, rows = staged(broken_street(tmp_path))
+    assert len(rows) == 50 and rows.rows_per_file() == {"2024-05-gwent-street.csv.gz": 25,
+                                                        "2024-06-gwent-street.csv.gz": 25}
+    parameters = ds.expectation_parameters(PERIOD, "Gwent Police")
+    suite = _split(load_suite_json("police_uk_street.v1"), "row")
+    idx = ["source_file", "row", "Crime ID"]
+    frame = in_pandas(files)
+    gx = contracts._Validator().run(suite, _columns_used(suite, frame, idx), idx, parameters).results
+    ours = _sql_outcomes("police_uk_street", suite, rows, idx, parameters, set())
+    def key(t, kw):  # the rule and its column name it in this suite
+        return t, kw.get("column") or kw.get("column_A")
+
+    gx_by_rule = {key(g.expectation_config.type, g.expectation_config.kwargs): g for g in gx}
+    failed = 0
+    for e, o in zip(suite["expectations"], ours):
+        g = gx_by_rule[key(e["type"], e["kwargs"])]
+        want = sorted((i["source_file"], int(i["row"])) for i in (g.result.get("unexpected_index_list") or []))[:10]
+        got = sorted((x["source_file"], x["row"]) for x in o.examples)
+        assert (o.success, o.unexpected_count, got) == (g.success, g.result.get("unexpected_count", 0), want), \
+            e["kwargs"]
+        failed += not o.success
+    assert failed == 11  # every break above is found: Month twice, the force (and so two forces in a file) ...
+
+
+def test_a_district_spelled_two_ways_is_named_with_its_months(tmp_path):
+    _, _, rows = staged(broken_street(tmp_path))
+    names = raw_rows("street", "2024-05", 25)[8][police_uk.STREET_HEADER.index("LSOA name")]
+    district = police_uk.district(names)
+    assert rows.spelling_note() == (
+        f"district spellings differ between months: {district!r}: {district.upper()!r} in 2024-05; "
+        f"{district!r} in 2024-05, 2024-06 (counted as one district, spelled {district!r})")
+
+
+def test_prepared_table_is_the_one_the_pandas_path_writes(tmp_path):
+    ds, files, rows = staged(broken_street(tmp_path))
+    a, b = tmp_path / "sql.parquet", tmp_path / "pandas.parquet"
+    assert ds.prepare(rows, a) == ds.prepare(in_pandas(files), b) == 50
+    pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+    out = pd.read_parquet(a)
+    caps = out["lsoa_name"].str.isupper().fillna(False)
+    assert caps.sum() == 1 and out.loc[caps, "district"].iloc[0] == police_uk.district(
+        out.loc[~caps, "lsoa_name"].iloc[8])
+
+
+def test_the_cache_is_reused_for_the_same_bytes_and_read_again_when_they_change(tmp_path, monkeypatch):
+    folder = broken_street(tmp_path)
+    _, files, _ = staged(folder)
+    first = dict(zip(files["source_file"], files["staged"]))
+    assert all(Path(p).is_file() for p in first.values())
+    read = []
+    real = staging.Layout.read_sql
+    monkeypatch.setattr(staging.Layout, "read_sql", lambda self, path: read.append(path) or real(self, path))
+    _, again, _ = staged(folder)
+    assert dict(zip(again["source_file"], again["staged"])) == first and read == []
+    june = folder / "2024-06-gwent-street.csv.gz"
+    write(june, police_uk.STREET_HEADER, raw_rows("street", "2024-06", 30))
+    _, changed, rows = staged(folder)
+    now = dict(zip(changed["source_file"], changed["staged"]))
+    assert now[june.name] != first[june.name] and now["2024-05-gwent-street.csv.gz"] == first[
+        "2024-05-gwent-street.csv.gz"]
+    assert read == [str(june)] and len(rows) == 55
+
+
+def test_a_file_duckdb_cannot_read_fails_readable_naming_the_byte(tmp_path):
+    folder = tmp_path / "street"
+    folder.mkdir()
+    rows = raw_rows("street", "2024-05", 5)
+    text = "\n".join(",".join(f'"{c}"' for c in r) for r in [police_uk.STREET_HEADER] + rows) + "\n"
+    data = text.encode().replace(b"Gwent Police", b"Gw\xe9nt Police", 1)
+    (folder / "2024-05-gwent-street.csv.gz").write_bytes(gzip.compress(data, mtime=0))
+    write(folder / "2024-06-gwent-street.csv.gz", police_uk.STREET_HEADER,
+          raw_rows("street", "2024-06", 3) + [["only", "three", "cells"]])
+    _, files, _ = staged(folder)
+    verdict = dict(zip(files["source_file"], files["readable"]))
+    assert verdict["2024-05-gwent-street.csv.gz"].startswith("not UTF-8 text: byte 0xe9 at byte offset")
+    assert verdict["2024-06-gwent-street.csv.gz"].startswith("cannot be parsed as CSV with the published header")
+    assert (files["staged"] == "").all()
+
+
+def test_a_header_only_file_is_not_readable_as_a_month_of_no_crime(tmp_path):
+    folder = tmp_path / "street"
+    folder.mkdir()
+    write(folder / "2024-05-gwent-street.csv.gz", police_uk.STREET_HEADER, [])
+    _, files, _ = staged(folder)
+    assert files["readable"].tolist() == ["header only: no data rows (a month with no rows would read as no crime)"]
+
+
+def test_filters_on_staged_rows_keep_the_rows_the_pandas_filter_keeps(tmp_path):
+    ds, files, rows = staged(broken_street(tmp_path))
+    frame = in_pandas(files)
+    name = police_uk.district(raw_rows("street", "2024-05", 25)[8][police_uk.STREET_HEADER.index("LSOA name")])
+    for kw in ({"crime_types": ["Violence and sexual offences", "Burglary"]}, {"districts": [name.lower()]},
+               {"crime_types": ["Burglary"], "districts": [name]}):
+        want = filter_street(frame, **kw)
+        kept = filter_street(rows, **kw)
+        got = kept.query('SELECT source_file, "row" FROM rows ORDER BY 1, 2')
+        assert list(zip(got["source_file"], got["row"])) == sorted(zip(want["source_file"], want["row"])), kw
+        assert len(kept) == len(want)
+    with pytest.raises(FilterError, match=r"\['Cardiff'\] match no row's LSOA name; districts in the data"):
+        filter_street(rows, districts=["Cardiff"])
+
+
+def test_outcomes_are_staged_and_prepared_as_the_pandas_path_writes(tmp_path):
+    folder = tmp_path / "outcomes"
+    folder.mkdir()
+    for m in PERIOD:
+        write(folder / f"{m}-gwent-outcomes.csv.gz", police_uk.OUTCOMES_HEADER, raw_rows("outcomes", m, 40))
+    ds, files, rows = staged(folder, "police_uk_outcomes")
+    frame = read_csv_strict("police_uk_outcomes", files["path"].tolist(), police_uk.OUTCOMES_HEADER)
+    a, b = tmp_path / "sql.parquet", tmp_path / "pandas.parquet"
+    assert ds.prepare(rows, a) == ds.prepare(frame, b) == 80
+    pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
