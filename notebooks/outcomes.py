@@ -33,10 +33,9 @@ p, period = page.start(params_file)
 po = p.outcomes
 k = po.follow_up_months
 cats = outcomes.load_categories(params.paths.resolve(po.categories))
-street = pd.read_parquet(f"{work_dir}/police_uk_street.parquet",
-                         columns=["crime_id", "month", "crime_type", "last_outcome", "source_file", "source_row"])
-outs = pd.read_parquet(f"{work_dir}/police_uk_outcomes.parquet", columns=["crime_id", "month", "outcome_type"])
-linked, link_counts = outcomes.link(street, outs, cats, p.reporting_month, po.same_period_window)
+linked, link_counts, crimes, outs = outcomes.link_prepared(
+    f"{work_dir}/police_uk_street.parquet", f"{work_dir}/police_uk_outcomes.parquet", cats, p.reporting_month,
+    po.same_period_window)
 cohort = outcomes.cohort(linked, k)
 rated = outcomes.with_rates(cohort)
 quarters = outcomes.cohort_by_quarter(cohort)
@@ -49,7 +48,7 @@ window_words = outcomes.WINDOW_WORDS[po.same_period_window]
 
 # %%
 page.para(outcomes.source_sentence(p.pack.force, period))
-page.note(outcomes.coverage_sentence(outcomes.first_month_coverage(street, outs, period[0])))
+page.note(outcomes.coverage_sentence(outcomes.first_month_coverage(crimes, outs, period[0])))
 page.note(outcomes.definitions_note(po.same_period_window, k))
 page.note("The police.uk → Home Office mapping (outcome type, group, charged and evidential-difficulty flags) is "
         "analyst-defined: data.police.uk publishes no official crosswalk. The table is at the end of this page.")
@@ -99,7 +98,7 @@ page.table(outcomes.time_to_outcome_table(medians), "outcomes_time_to_outcome", 
 page.write_table(km, "outcomes_km", out_dir)
 
 # %%
-page.place(outcomes.mix_blocks(linked, outs, street, cats, k, period), out_dir)
+page.place(outcomes.mix_blocks(linked, outs, crimes, cats, k, period), out_dir)
 
 # %%
 ho = pd.read_parquet(f"{work_dir}/ho_outcomes.parquet") if "ho_outcomes" in p.inputs else None

@@ -146,6 +146,104 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     return c, counts
 
 
+def link_prepared(street_parquet: str | Path, outcomes_parquet: str | Path, categories: pd.DataFrame,
+                  reporting_month: str, window: str = "quarter") -> tuple[pd.DataFrame, dict, pd.DataFrame,
+                                                                         pd.DataFrame]:
+    """link() on the prepared tables, the record-level work done by DuckDB, for forces of millions of rows.
+
+    Returns (linked, counts, crimes, outcomes): linked and counts as link() gives them; crimes one row per crime
+    (distinct_crimes: crime_id, month, crime_type, last_outcome, rows), which first_month_coverage and
+    mix_compare take in place of the street rows; outcomes (crime_id, month, outcome_type) for group_shares and
+    mix_fixed_followup. Every Crime ID, in all four, is replaced by an integer key shared by the two files (its
+    rank among the ids in text order): the same crimes, linked the same way, without millions of 64-character
+    strings in pandas. The same numbers as link() on the frames (tests/analyses/test_outcomes.py)."""
+    from scrutiny.inputs.files import connect, sql_string
+
+    pmap = police_uk_map(categories)
+    charged = [c for c, f in pmap["charged_summonsed"].items() if bool(f)]
+    norm = " ".join(f"WHEN {sql_string(a)} THEN {sql_string(b)}" for a, b in police_uk.OUTCOME_SPELLINGS.items())
+    midx = "CAST(CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1 AS BIGINT)"
+    con = connect()
+    try:
+        con.execute(f"CREATE VIEW street AS SELECT * FROM read_parquet({sql_string(street_parquet)})")
+        con.execute(f"""CREATE TEMP TABLE outs AS
+            SELECT crime_id AS crime_text, month, CASE outcome_type {norm} ELSE outcome_type END AS outcome_type,
+                   source_file, source_row
+            FROM read_parquet({sql_string(outcomes_parquet)})""")
+        unknown = [r[0] for r in con.execute(
+            "SELECT DISTINCT outcome_type FROM outs WHERE outcome_type IS NOT NULL ORDER BY 1").fetchall()
+            if r[0] not in pmap.index]
+        if unknown or con.execute("SELECT count(*) FROM outs WHERE outcome_type IS NULL").fetchall()[0][0]:
+            raise ValueError(f"outcome categories not in the reference table: {unknown or [None]}")
+        con.execute("""CREATE TEMP TABLE ids AS
+            SELECT crime_text, row_number() OVER (ORDER BY crime_text) AS crime_id
+            FROM (SELECT crime_id AS crime_text FROM street WHERE crime_id IS NOT NULL
+                  UNION SELECT crime_text FROM outs WHERE crime_text IS NOT NULL)""")
+        # one row per Crime ID within its month: the last in file order, with the rows it had as published
+        con.execute("""CREATE TEMP TABLE crimes AS
+            SELECT i.crime_id, s.month, s.crime_type, s.last_outcome, s.rows
+            FROM (SELECT crime_id AS crime_text, month, crime_type, last_outcome,
+                         count(*) OVER (PARTITION BY crime_id, month) AS rows,
+                         row_number() OVER (PARTITION BY crime_id, month
+                                            ORDER BY source_file DESC, source_row DESC) AS k
+                  FROM street WHERE crime_id IS NOT NULL) AS s
+            JOIN ids AS i USING (crime_text)
+            WHERE s.k = 1""")
+        charged_sql = ", ".join(sql_string(c) for c in charged) or "NULL"
+        linked = frame(con, f"""
+            WITH o AS (SELECT i.crime_id, {midx.format("o.month")} AS midx, o.outcome_type
+                       FROM outs AS o JOIN ids AS i USING (crime_text)),
+                 firsts AS (SELECT crime_id, min(midx) AS first_idx,
+                                   min(CASE WHEN outcome_type IN ({charged_sql}) THEN midx END) AS charge_idx
+                            FROM o GROUP BY crime_id)
+            SELECT c.crime_id, c.month AS recorded_month, c.crime_type, c.rows,
+                   {midx.format("c.month")} AS recorded_idx,
+                   CAST(f.first_idx AS DOUBLE) AS first_idx, CAST(f.charge_idx AS DOUBLE) AS charge_idx
+            FROM crimes AS c LEFT JOIN firsts AS f USING (crime_id)
+            ORDER BY c.crime_id, c.month""")
+        con.execute("CREATE TEMP TABLE street_ids AS SELECT DISTINCT crime_id AS crime_text FROM street "
+                    "WHERE crime_id IS NOT NULL")
+        n = con.execute("""
+            SELECT (SELECT count(*) FROM outs),
+                   (SELECT count(DISTINCT crime_text) FROM outs),
+                   count(*), count(DISTINCT o.crime_text),
+                   (SELECT count(*) FROM street WHERE crime_id IS NOT NULL),
+                   (SELECT count(*) FROM (SELECT crime_id FROM crimes GROUP BY crime_id HAVING count(*) > 1))
+            FROM outs AS o LEFT JOIN street_ids AS s USING (crime_text)
+            WHERE s.crime_text IS NULL""").fetchall()[0]
+        crimes = frame(con, "SELECT crime_id, month, crime_type, last_outcome, rows FROM crimes "
+                            "ORDER BY crime_id, month")
+        outs = frame(con, "SELECT i.crime_id, o.month, o.outcome_type FROM outs AS o LEFT JOIN ids AS i "
+                          "USING (crime_text) ORDER BY o.month, o.source_file, o.source_row")
+    finally:
+        con.close()
+    for f in (linked, crimes):
+        f["rows"] = f["rows"].astype("int64")
+    outs["crime_id"] = outs["crime_id"].astype("Int64")
+    end = months.to_index(reporting_month)
+    linked["lag"] = linked["first_idx"] - linked["recorded_idx"]
+    linked["charge_lag"] = linked["charge_idx"] - linked["recorded_idx"]
+    linked["followed"] = end - linked["recorded_idx"]
+    linked["window_end_idx"] = np.minimum(window_end(linked["recorded_idx"], window), end)
+    counts = {
+        "outcome_rows": int(n[0]),
+        "outcome_crime_ids": int(n[1]),
+        "unmatched_rows": int(n[2]),
+        "unmatched_crime_ids": int(n[3]),
+        "before_recording_rows": int((linked["lag"] < 0).sum()),
+        "rows_as_published": int(n[4]),
+        "crimes": int(len(linked)),
+        "repeat_rows_within_month": int(n[4]) - int(len(linked)),
+        "crime_ids_in_several_months": int(n[5]),
+    }
+    return linked, counts, crimes, outs
+
+
+def frame(con, sql: str) -> pd.DataFrame:
+    """A query's rows as a pandas frame, through Arrow (text columns several times faster than `.df()`)."""
+    return con.sql(sql).to_arrow_table().to_pandas()
+
+
 def _with_all(linked: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([linked, linked.assign(crime_type=ALL_CRIME)], ignore_index=True)
 

@@ -141,8 +141,9 @@ class Results:
 
 
 def pack_params(name: str, street: str, outcomes: str, force: str, period: tuple[str, str], folder: Path) -> Path:
-    """A params file like params/default.yaml reading the generated files."""
-    p = yaml.safe_load((paths.REPO_ROOT / "params" / "default.yaml").read_text(encoding="utf-8"))
+    """A params file like params/default_public_only.yaml (the default pack's police.uk sections) reading the
+    generated files."""
+    p = yaml.safe_load((paths.REPO_ROOT / "params" / "default_public_only.yaml").read_text(encoding="utf-8"))
     p["pack"] = {"id": f"bench-{name}", "title": f"Benchmark: {name}", "force": force}
     p["period"] = {"start": period[0], "end": period[1]}
     p["inputs"] = {"police_uk_street": {"path": street}, "police_uk_outcomes": {"path": outcomes}}
