@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                                    "plain pandas on the same files; median of --repeat runs, peak memory. Writes "
                                    "outputs/bench/bench.json and prints the table.")
     b.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is reported (default 3)")
+    b.add_argument("--cold", type=int, default=1,
+                   help="pack runs with an empty ingest cache before the --repeat runs with it warm (default 1)")
     b.add_argument("--scale", type=float, default=1.0,
                    help="volume relative to the benchmark's size (default 1: 15 x Gwent, a national year)")
     b.add_argument("--cases", default="met,national,default",
@@ -90,11 +92,13 @@ def main(argv: list[str] | None = None) -> int:
 
         cases = tuple(c.strip() for c in a.cases.split(",") if c.strip())
         bad = [c for c in cases if c not in CASES]
-        if bad or a.repeat < 1 or a.scale <= 0:
-            print(f"scrutiny: error: --cases takes {', '.join(CASES)}; --repeat at least 1; --scale above 0",
+        if bad or a.repeat < 1 or a.scale <= 0 or a.cold < 0:
+            print(f"scrutiny: error: --cases takes {', '.join(CASES)}; --repeat at least 1; --cold at least 0; "
+                  "--scale above 0",
                   file=sys.stderr)
             return 1
-        bench(repeat=a.repeat, scale=a.scale, cases=cases, out=Path(a.out) if a.out else OUT, log=_log)
+        bench(repeat=a.repeat, scale=a.scale, cases=cases, out=Path(a.out) if a.out else OUT, log=_log,
+              cold=a.cold)
         return 0
     if a.command == "draft-audit":
         from scrutiny.analyses.draft_audit import main as draft_main

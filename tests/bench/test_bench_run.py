@@ -40,6 +40,11 @@ def test_ratio_is_data_stage_over_plain_pandas_medians():
         r.add("met", "whole pack", w)
     # medians: validation 11, preparing 2, plain 5, whole 30
     assert ratios(r) == {"met_data_stage_over_plain_pandas": 2.6, "met_whole_pack_over_plain_pandas": 6.0}
+    r.add("met", "validation (cold)", 40)  # one run with an empty ingest cache: its own ratios beside
+    r.add("met", "preparing tables (cold)", 3)
+    r.add("met", "whole pack (cold)", 70)
+    assert ratios(r) == {"met_data_stage_over_plain_pandas": 2.6, "met_whole_pack_over_plain_pandas": 6.0,
+                         "met_data_stage_cold_over_plain_pandas": 8.6, "met_whole_pack_cold_over_plain_pandas": 14.0}
 
 
 def test_plain_pandas_counts_and_first_outcome(tmp_path):

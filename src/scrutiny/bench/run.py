@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -152,17 +153,26 @@ def pack_params(name: str, street: str, outcomes: str, force: str, period: tuple
     return out
 
 
-def time_pack(res: Results, case: str, params: Path, out: Path, repeat: int, log) -> None:
-    for i in range(repeat):
-        m = measure(_scrutiny() + ["run", str(params), "--run-date", RUN_DATE, "--out", str(out)], _env())
+def time_pack(res: Results, case: str, params: Path, out: Path, repeat: int, log, cold: int = 0) -> None:
+    """`cold` runs with an empty ingest cache (every police.uk file read from its .csv.gz: a first run, or new
+    files), then `repeat` runs with the cache those left (the files unchanged: a re-run). The cold runs' steps are
+    named '… (cold)'. The cache is the benchmark's own, under `out`, emptied before each cold run."""
+    cache = out.parent / f"{out.name}-ingest-cache"
+    for i in range(cold + repeat):
+        label = " (cold)" if i < cold else ""
+        if i < cold and cache.exists():
+            shutil.rmtree(cache)
+        m = measure(_scrutiny() + ["run", str(params), "--run-date", RUN_DATE, "--out", str(out)],
+                    {**_env(), "SCRUTINY_CACHE": str(cache)})
         if m["code"] != 0:
             raise RuntimeError(f"the {case} pack failed (exit {m['code']}):\n{m['stderr'][-3000:]}")
         steps = parse_steps(m["stdout"])
         for step, s in steps.items():
-            res.add(case, step, s)
-        res.add(case, "whole pack", m["seconds"], m["peak_tree_mb"], m["cpu_s"])
-        log(f"  {case} pack run {i + 1}/{repeat}: {m['seconds']:.1f} s, peak {m['peak_tree_mb']:,.0f} MB "
-            f"({', '.join(f'{k} {v:.1f}' for k, v in steps.items())})")
+            res.add(case, step + label, s)
+        res.add(case, "whole pack" + label, m["seconds"], m["peak_tree_mb"], m["cpu_s"])
+        n, of = (i + 1, cold) if i < cold else (i + 1 - cold, repeat)
+        log(f"  {case} pack{label or ' (cache warm)'} run {n}/{of}: {m['seconds']:.1f} s, peak "
+            f"{m['peak_tree_mb']:,.0f} MB ({', '.join(f'{k} {v:.1f}' for k, v in steps.items())})")
 
 
 def time_plain(res: Results, case: str, street: str, outcomes: str, repeat: int, log) -> None:
@@ -207,11 +217,13 @@ def machine() -> dict:
 
 
 def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, out: Path = OUT,
-          cache: Path = data.CACHE, log=print) -> dict:
-    """Generate (or reuse) the data, time every case, write bench.json; returns what was written."""
+          cache: Path = data.CACHE, log=print, cold: int = 1) -> dict:
+    """Generate (or reuse) the data, time every case, write bench.json; returns what was written. Each pack is
+    run `cold` times with an empty ingest cache, then `repeat` times with it warm."""
     out.mkdir(parents=True, exist_ok=True)
     res = Results()
-    info = {"machine": machine(), "repeat": repeat, "scale": scale, "run_date": RUN_DATE, "data": {}}
+    info = {"machine": machine(), "repeat": repeat, "cold_runs": cold, "scale": scale, "run_date": RUN_DATE,
+            "data": {}}
     if "met" in cases:
         reps = data.REPEATS * scale
         t = time.perf_counter()
@@ -223,7 +235,7 @@ def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, o
             f"in {folder}")
         street, outcomes = str(folder / "*-street.csv.gz"), str(folder / "*-outcomes.csv.gz")
         params = pack_params("met", street, outcomes, "Gwent Police", ("2022-07", "2025-06"), folder)
-        time_pack(res, "met", params, out / "pack-met", repeat, log)
+        time_pack(res, "met", params, out / "pack-met", repeat, log, cold=cold)
         time_plain(res, "met", street, outcomes, repeat, log)
         time_sql(res, "met", street, outcomes, ("2022-07", "2025-06"), out / "work-met", repeat, log)
     if "national" in cases:
@@ -238,7 +250,8 @@ def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, o
         time_plain(res, "national", street, outcomes, repeat, log)
         time_sql(res, "national", street, outcomes, ("2024-07", "2025-06"), out / "work-national", repeat, log)
     if "default" in cases:
-        time_pack(res, "default", paths.REPO_ROOT / "params" / "default.yaml", out / "pack-default", repeat, log)
+        time_pack(res, "default", paths.REPO_ROOT / "params" / "default.yaml", out / "pack-default", repeat, log,
+                  cold=cold)
     table = res.table()
     result = {**info, "results": table, "ratios": ratios(res)}
     (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -252,10 +265,12 @@ def ratios(res: Results) -> dict:
     and whole pack, each divided by the plain-pandas median (above 1: the pack is slower)."""
     out = {}
     plain = res.median("met", "plain pandas")
-    if plain and res.median("met", "whole pack"):
-        data_stage = (res.median("met", "validation") or 0) + (res.median("met", "preparing tables") or 0)
-        out["met_data_stage_over_plain_pandas"] = round(data_stage / plain, 2)
-        out["met_whole_pack_over_plain_pandas"] = round(res.median("met", "whole pack") / plain, 2)
+    for label, key in (("", ""), (" (cold)", "_cold")):
+        if plain and res.median("met", "whole pack" + label):
+            data_stage = ((res.median("met", "validation" + label) or 0)
+                          + (res.median("met", "preparing tables" + label) or 0))
+            out[f"met_data_stage{key}_over_plain_pandas"] = round(data_stage / plain, 2)
+            out[f"met_whole_pack{key}_over_plain_pandas"] = round(res.median("met", "whole pack" + label) / plain, 2)
     for case in ("met", "national"):
         plain, sql = res.median(case, "plain pandas"), res.median(case, "SQL ingest + aggregates")
         if plain and sql:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny import paths
+from scrutiny.inputs import staging
 from scrutiny.inputs.files import InputError, sha256_file
 from scrutiny.inputs.registry import DATASETS
 
@@ -328,14 +329,18 @@ def validate(params, progress=None) -> Report:
     results: dict[str, InputResult] = {}
     said = threading.Lock()
 
+    def say(line: str) -> None:
+        with said:
+            progress(line)
+
     def check(names: list[str], v) -> None:
         for name in names:
             t = time.perf_counter()
-            r = results[name] = _check_input(name, params.inputs[name], params, period, v, report.frames)
+            with staging.reporting(say if progress else None):  # files read into the ingest cache, as they go
+                r = results[name] = _check_input(name, params.inputs[name], params, period, v, report.frames)
             if progress:
-                with said:
-                    progress(f"{name}: {len(r.files)} file(s), {r.rows_checked:,} rows checked in "
-                             f"{time.perf_counter() - t:.1f} s")
+                say(f"{name}: {len(r.files)} file(s), {r.rows_checked:,} rows checked in "
+                    f"{time.perf_counter() - t:.1f} s")
 
     if crossed or not sql or not gx:
         check(order, _Validator() if gx else None)

@@ -14,12 +14,15 @@ written, a temporary folder serves the one run.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import os
 import tempfile
 import threading
+import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,14 +123,35 @@ def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: st
         con.close()
 
 
-def stage_files(layout: Layout, files: pd.DataFrame) -> list[tuple[str, str, int]]:
+_progress: contextvars.ContextVar = contextvars.ContextVar("staging_progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting(line):
+    """While inside, stage_files in this thread reports its progress through `line(text)` (a plain line every
+    few seconds while files are being read: files read, rows)."""
+    token = _progress.set(line)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def stage_files(layout: Layout, files: pd.DataFrame, every: float = 5.0) -> list[tuple[str, str, int]]:
     """stage_file for each row of a files table (path, source_file, sha256, file_month), two at a time (one per
     core); results in the table's order."""
     args = list(zip(files["path"], files["source_file"], files["sha256"], files["file_month"]))
-    if len(args) <= 1:
-        return [stage_file(layout, *a) for a in args]
+    report, t0 = _progress.get(), time.monotonic()
+    last, done, rows = t0, 0, 0
     with ThreadPoolExecutor(max_workers=max(1, min(len(args), os.cpu_count() or 1))) as pool:
-        return list(pool.map(lambda a: stage_file(layout, *a), args))
+        futures = [pool.submit(stage_file, layout, *a) for a in args]
+        for f in as_completed(futures):
+            done, rows = done + 1, rows + f.result()[2]
+            now = time.monotonic()
+            if report and (now - last >= every or (done == len(args) and now - t0 >= every)):
+                report(f"{layout.dataset}: {done}/{len(args)} files read, {rows:,} rows ({now - t0:.0f} s)")
+                last = now
+        return [f.result() for f in futures]
 
 
 @dataclass
