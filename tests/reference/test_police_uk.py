@@ -78,3 +78,17 @@ def test_contract_value_sets_match_constants():
     assert sets["Last outcome category"] == police_uk.OUTCOME_CATEGORIES
     assert len(police_uk.CRIME_TYPES) == 14
     json.dumps(s)
+
+
+def test_normalise_outcomes_is_normalise_outcome_on_every_value():
+    import pandas as pd
+
+    from scrutiny.reference import police_uk
+
+    values = ["Offender given a penalty notice", "Offender given penalty notice", "Suspect charged", None, ""]
+    for dtype in (object, "str"):
+        s = pd.Series(values, dtype=dtype)
+        got = police_uk.normalise_outcomes(s)
+        want = s.map(police_uk.normalise_outcome)
+        pd.testing.assert_series_equal(got, want)
+        assert got.tolist()[:3] == ["Offender given penalty notice"] * 2 + ["Suspect charged"]

@@ -69,8 +69,14 @@ def police_uk_map(categories: pd.DataFrame) -> pd.DataFrame:
 
 
 def month_index(s: pd.Series) -> pd.Series:
-    """'YYYY-MM' strings -> months since year 0 (vectorised months.to_index)."""
-    return s.str.slice(0, 4).astype(int) * 12 + s.str.slice(5, 7).astype(int) - 1
+    """'YYYY-MM' strings -> months since year 0 (vectorised months.to_index; worked out once per distinct
+    month)."""
+    codes, uniq = pd.factorize(s)
+    if (codes < 0).any():
+        raise ValueError(f"{(codes < 0).sum()} month(s) missing in {s.name}: every row needs a month")
+    u = pd.Series(uniq, dtype=object).astype(str)
+    idx = (u.str.slice(0, 4).astype(int) * 12 + u.str.slice(5, 7).astype(int) - 1).to_numpy()
+    return pd.Series(idx[codes], index=s.index, name=s.name)
 
 
 def window_end(month_idx: pd.Series, window: str) -> pd.Series:
@@ -114,7 +120,7 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     street_rows = int(crimes["crime_id"].notna().sum())
     c = distinct_crimes(crimes, ["crime_id", "month", "crime_type"])
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
-    o["outcome_type"] = o["outcome_type"].map(police_uk.normalise_outcome)
+    o["outcome_type"] = o["outcome_type"].pipe(police_uk.normalise_outcomes)
     unknown = sorted(set(o["outcome_type"]) - set(pmap.index))
     if unknown:
         raise ValueError(f"outcome categories not in the reference table: {unknown}")
@@ -334,7 +340,7 @@ def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.Da
     month, with the share among crimes outcomed by the window end."""
     pmap = police_uk_map(categories)
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
-    o["outcome_type"] = o["outcome_type"].map(police_uk.normalise_outcome)
+    o["outcome_type"] = o["outcome_type"].pipe(police_uk.normalise_outcomes)
     o["midx"] = month_index(o["month"])
     keys = linked[["crime_id", "crime_type", "recorded_month", "window_end_idx"]].reset_index(names="crime_row")
     j = keys.merge(o, on="crime_id", how="inner")
@@ -413,8 +419,9 @@ def mix_compare(street: pd.DataFrame, now: list[str], before: list[str]) -> pd.D
     recorded in two sets of months, with the change in each share. Descriptive only: no test, because the last
     outcome is the status when the file was produced, so the later months have had less time (not like for
     like); mix_fixed_followup is the like-for-like comparison."""
-    s = distinct_crimes(street, ["crime_id", "month", "last_outcome"])
-    s["last_outcome"] = s["last_outcome"].map(police_uk.normalise_outcome).fillna("(blank)")
+    # a crime is distinct within its month, so the months compared can be taken first
+    s = distinct_crimes(street[street["month"].isin(list(now) + list(before))], ["crime_id", "month", "last_outcome"])
+    s["last_outcome"] = s["last_outcome"].pipe(police_uk.normalise_outcomes).fillna("(blank)")
     a = s[s["month"].isin(now)]["last_outcome"].value_counts()
     b = s[s["month"].isin(before)]["last_outcome"].value_counts()
     n1, n2 = int(a.sum()), int(b.sum())
@@ -449,7 +456,7 @@ def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories:
 
     'judgement' uses a Bonferroni threshold alpha / m over the m categories tested (Bonferroni 1936)."""
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
-    o["outcome_type"] = o["outcome_type"].map(police_uk.normalise_outcome)
+    o["outcome_type"] = o["outcome_type"].pipe(police_uk.normalise_outcomes)
     o["midx"] = month_index(o["month"])
     keys = linked.loc[linked["recorded_month"].isin(list(now) + list(before)),
                       ["crime_id", "recorded_month", "recorded_idx"]].reset_index(names="crime_row")

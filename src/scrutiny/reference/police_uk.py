@@ -257,3 +257,10 @@ def normalise_outcome(category):
     if category is None or (isinstance(category, float) and category != category):
         return None
     return OUTCOME_SPELLINGS.get(category, category)
+
+
+def normalise_outcomes(categories):
+    """Vectorised normalise_outcome for a pandas Series (missing values stay missing; text held as objects comes
+    back as pandas text, as `.map(normalise_outcome)` gives it)."""
+    out = categories.where(~categories.isin(list(OUTCOME_SPELLINGS)), categories.map(OUTCOME_SPELLINGS))
+    return out.infer_objects() if out.dtype == object else out
