@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+# every chart drawn while testing (packs included: kernels inherit it) is checked against the Vega-Lite schema
+os.environ.setdefault("SCRUTINY_CHECK_CHARTS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 GWENT = REPO / "data" / "raw" / "police_uk" / "gwent"

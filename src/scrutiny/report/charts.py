@@ -10,6 +10,7 @@ as well as colour: a point outside the process limits is a diamond, another spec
 from __future__ import annotations
 
 import math
+import os
 
 import altair as alt
 import pandas as pd
@@ -64,12 +65,20 @@ def setup() -> None:
     alt.theme.register("scrutiny", enable=True)(theme)
 
 
+def check_specs() -> bool:
+    """Whether charts are checked against the Vega-Lite schema as they are drawn: when SCRUTINY_CHECK_CHARTS is
+    set (the test suite sets it, so every chart of every pack it builds is checked). A pack run skips it: the
+    check costs about 0.2 s a chart (jsonschema over the whole spec), more than drawing it, and the charts are
+    built by the same code the tests check."""
+    return bool(os.environ.get("SCRUTINY_CHECK_CHARTS"))
+
+
 def to_svg(chart) -> str:
     """Static SVG markup for a chart or a Vega-Lite JSON string (vl-convert, no network, deterministic)."""
     import vl_convert as vlc
     from altair.utils._importers import vl_version_for_vl_convert
 
-    spec = chart if isinstance(chart, str) else chart.to_json()
+    spec = chart if isinstance(chart, str) else chart.to_json(validate=check_specs())
     return vlc.vegalite_to_svg(spec, vl_version=vl_version_for_vl_convert())
 
 

@@ -194,12 +194,10 @@ def chart(ch, description: str = "", counts: list | None = None) -> None:
     counts: the data fields holding counts, for small-number suppression (default: integer-valued fields)."""
     n = min_count()
     hidden = 0
+    spec = ch.to_dict(validate=charts.check_specs())
     if n:
-        spec = ch.to_dict()
         hidden = disclosure.suppress_spec(spec, counts, n)
-        svg = charts.to_svg(json.dumps(spec))
-    else:
-        svg = charts.to_svg(ch)
+    svg = charts.to_svg(json.dumps(spec))
     label = html.escape(description or "chart")
     note = f'<figcaption class="caption">{html.escape(disclosure.disclosure_text(n))}</figcaption>' if hidden else ""
     _display_html(f'<figure class="chart" role="img" aria-label="{label}">{svg}{note}</figure>')
