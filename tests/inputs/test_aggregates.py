@@ -1,6 +1,7 @@
 """The aggregate queries (inputs/aggregates.py) by DuckDB against independent pandas implementations: the
 performance page's type counts (analyses.measures.type_counts) and the outcomes page's linking
-(analyses.outcomes.link), on a slice of Gwent's real files; and the streamed ingest against the pack's prepare."""
+(analyses.outcomes.link), on a slice of Gwent's real files; and the outcomes page's own linking in DuckDB
+(analyses.outcomes.link_prepared) against link()."""
 
 from __future__ import annotations
 
@@ -87,21 +88,6 @@ def test_first_outcome_is_the_earliest_month_then_file_order(tmp_path):
 def test_month_must_be_yyyy_mm():
     with pytest.raises(ValueError, match="YYYY-MM"):
         aggregates.sql("monthly_counts", ("2024-01'; DROP TABLE x; --", "2024-02"))
-
-
-def test_streamed_ingest_gives_the_same_aggregates_as_the_pack_prepare(tables, tmp_path):
-    street = sorted(str(p) for p in GWENT.glob("2024-0[1-6]-gwent-street.csv.gz"))
-    outs = sorted(str(p) for p in GWENT.glob("2024-0[1-6]-gwent-outcomes.csv.gz"))
-    ingested = aggregates.ingest_police_uk(street, outs, tmp_path)
-    for t, cols in (("street", ["crime_id", "month", "crime_type", "district", "source_file", "source_row",
-                                "repeat_in_month"]),
-                    ("outcomes", ["crime_id", "month", "outcome_type", "source_file", "source_row"])):
-        got, want = pd.read_parquet(ingested[t]), pd.read_parquet(tables[t])[cols]
-        pd.testing.assert_frame_equal(got[cols], want, check_dtype=False)  # row for row, file rows included
-    a = aggregates.run_duckdb(ingested, MONTHS)
-    b = aggregates.run_duckdb(tables, MONTHS)
-    for name in aggregates.QUERIES:
-        pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False)
 
 
 @pytest.mark.parametrize("dialect", ["spark", "tsql", "oracle", "postgres"])
