@@ -9,7 +9,7 @@ export TQDM_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup dev spark lab-setup lab prepare sample report validate lint test test-fast bench clean
+.PHONY: help setup dev spark lab-setup lab prepare sample report validate lint test test-fast bench clean clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,3 +79,6 @@ bench: setup ## time the pack on a Met-sized force and a national year against p
 
 clean: ## remove built packs (keeps .venv)
 	rm -rf outputs/*/ outputs/.build-* outputs/.failed-* outputs/.old-*
+
+clean-cache: ## remove the ingest cache of police.uk files (outputs/.cache/ingest); the next run reads them again
+	rm -rf outputs/.cache/ingest

@@ -24,6 +24,14 @@ def test_parse_steps_reads_each_step_time():
                                 "rendering HTML": 1.2}
 
 
+def test_parse_steps_is_not_misled_by_progress_lines():
+    log = ("[1/5] validating inputs against their contracts …\n"
+           "      police_uk_street: reading files: 23 of 36, 1,874,130 rows, 5 s\n"
+           "      police_uk_street: 36 file(s), 3,035,610 rows checked in 12.7 s\n"
+           "      Passed with 2 warning(s): see the data-quality page. (19.5 s)\n")
+    assert parse_steps(log) == {"validation": 19.5}
+
+
 def test_parse_steps_reads_notebooks_run_at_once():
     log = ("[3/5] running 2 notebook(s), 2 at a time …\n      notebook districts ok (11.3 s)\n"
            "      notebook performance ok (20.9 s)\n      ok (21.0 s)\n[4/5] rendering HTML …\n      ok (3.6 s)\n")

@@ -199,3 +199,36 @@ def test_outcomes_are_staged_and_prepared_as_the_pandas_path_writes(tmp_path):
     a, b = tmp_path / "sql.parquet", tmp_path / "pandas.parquet"
     assert ds.prepare(rows, a) == ds.prepare(frame, b) == 80
     pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+
+
+def test_a_gzip_trailer_that_lies_is_stopped_by_the_row_guard(tmp_path, monkeypatch):
+    """The gzip trailer holds the unpacked size modulo 4 GiB, so a bomb can claim to be small: the quick check
+    believes it, and the read into the cache stops one row past the row guard, naming the file as refused."""
+    from scrutiny.inputs import files
+
+    folder = tmp_path / "street"
+    folder.mkdir()
+    p = write(folder / "2024-05-gwent-street.csv.gz", police_uk.STREET_HEADER, raw_rows("street", "2024-05", 40))
+    raw = bytearray(p.read_bytes())
+    raw[-4:] = (10).to_bytes(4, "little")  # the trailer now claims 10 bytes of text
+    p.write_bytes(bytes(raw))
+    monkeypatch.setattr(files, "MAX_ROWS", 25)
+    _, found, rows = staged(folder)
+    assert found["readable"].tolist() == [
+        "more than 25 data rows: far beyond any published file, so it is refused before it fills memory "
+        "(a gzip bomb?)"]
+    assert found["staged"].tolist() == [""] and len(rows) == 0
+    assert not any((tmp_path / "cache").rglob("*.parquet"))
+
+
+def test_a_prepared_table_is_reused_for_the_same_files_and_filters_only(tmp_path, monkeypatch):
+    ds, files, rows = staged(broken_street(tmp_path))
+    first, again = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    assert ds.prepare(rows, first) == 50
+    written = []
+    real = staging.StagedRows.connect
+    monkeypatch.setattr(staging.StagedRows, "connect", lambda self, *a, **k: written.append(1) or real(self, *a, **k))
+    assert ds.prepare(rows, again) == 50 and written == []  # copied from the cache, not written again
+    pd.testing.assert_frame_equal(pd.read_parquet(first), pd.read_parquet(again))
+    kept = filter_street(rows, crime_types=["Burglary"])
+    assert ds.prepare(kept, tmp_path / "c.parquet") == len(kept) < 50 and written  # other filters: written

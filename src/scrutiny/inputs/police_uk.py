@@ -176,12 +176,8 @@ class PoliceUkMonthly:
 
     def prepare(self, rows, out: Path) -> int:
         """Write the typed, prepared table notebooks read; the row count written. `rows`: staged rows (SQL over
-        the cache) or a frame of the same columns."""
-        if isinstance(rows, staging.StagedRows):
-            con = rows.connect("rows")
-        else:
-            con = connect()
-            con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))
+        the cache; a table already written from the same files, filters and query is copied from the cache) or a
+        frame of the same columns."""
         cols = set(rows.columns)
         # outcome categories in one spelling (the archive's); the API spelling is accepted by the contract
         norm = " ".join(f"WHEN '{a}' THEN '{b}'" for a, b in police_uk.OUTCOME_SPELLINGS.items())
@@ -195,15 +191,19 @@ class PoliceUkMonthly:
                      "Crime ID" IS NOT NULL AND row_number() OVER (PARTITION BY "Month", "Crime ID"
                                                                  ORDER BY source_file DESC, "row" DESC) > 1
                        AS repeat_in_month""" if "Crime type" in cols else "")
+        select = f"""
+              SELECT "Crime ID" AS crime_id, "Month" AS month, "Falls within" AS falls_within,
+                     TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
+                     "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
+                     district
+                     {extra}, source_file, "row" AS source_row{repeat}
+              FROM rows ORDER BY month, source_file, source_row"""
+        if isinstance(rows, staging.StagedRows):  # the same staged files and query: the table written before
+            return rows.write_table(select, out)
+        con = connect()
         try:
-            return write_parquet(con, f"""
-                  SELECT "Crime ID" AS crime_id, "Month" AS month, "Falls within" AS falls_within,
-                         TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
-                         "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
-                         district
-                         {extra}, source_file, "row" AS source_row{repeat}
-                  FROM rows ORDER BY month, source_file, source_row
-            """, out)
+            con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))
+            return write_parquet(con, select, out)
         finally:
             con.close()
 

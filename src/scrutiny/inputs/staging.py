@@ -18,6 +18,7 @@ import contextlib
 import contextvars
 import hashlib
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -34,6 +35,7 @@ from scrutiny.inputs import files as input_files
 from scrutiny.inputs.files import sql_string
 
 VERSION = 1  # of what a cached file holds; a change here re-reads every file
+MEMORY_PER_FILE = "1GB"  # DuckDB's memory for reading one file (a month of the largest force is about 100 MB)
 _fallback: dict[str, Path] = {}
 _fallback_lock = threading.Lock()
 
@@ -88,6 +90,9 @@ def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: st
     con = input_files.connect()
     try:
         con.execute("SET threads=1")  # one gzip stream is read by one thread; files are read side by side
+        # a file is held in a table until written: past this it spills to disk, so no file can fill memory
+        con.execute(f"SET memory_limit='{MEMORY_PER_FILE}'")
+        con.execute(f"SET temp_directory={sql_string(out.parent.parent / '.spill')}")
         if out.is_file():
             try:
                 n = con.execute(f"SELECT count(*) FROM read_parquet({sql_string(out)})").fetchone()[0]
@@ -149,7 +154,7 @@ def stage_files(layout: Layout, files: pd.DataFrame, every: float = 5.0) -> list
             done, rows = done + 1, rows + f.result()[2]
             now = time.monotonic()
             if report and (now - last >= every or (done == len(args) and now - t0 >= every)):
-                report(f"{layout.dataset}: {done}/{len(args)} files read, {rows:,} rows ({now - t0:.0f} s)")
+                report(f"{layout.dataset}: reading files: {done} of {len(args)}, {rows:,} rows, {now - t0:.0f} s")
                 last = now
         return [f.result() for f in futures]
 
@@ -234,6 +239,32 @@ class StagedRows:
         """Every row, with `district` and `district_spelling_ok`, in file and row order: for a look by hand at a
         small input (it loads them all)."""
         return self.query('SELECT * FROM rows ORDER BY source_file, "row"', districts=True)
+
+    def write_table(self, select_sql: str, out: Path) -> int:
+        """COPY `select_sql` (a query over the view `rows`, with districts) to Parquet at `out`, through the cache:
+        the table is a function of the staged files (named by their contents), the narrowing and the query, so a
+        table written before from the same three is copied instead of written again. The rows written."""
+        key = hashlib.sha256(repr((VERSION, [Path(p).name for p in self.parts], self.where,
+                                   select_sql)).encode()).hexdigest()
+        cached = cache_dir() / self.layout.dataset / "tables" / f"{key}.parquet"
+        con = None
+        try:
+            if not cached.is_file():
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex}.tmp")
+                con = self.connect("rows")
+                try:
+                    con.execute(f"COPY ({select_sql}) TO {sql_string(tmp)} (FORMAT parquet)")
+                    os.replace(tmp, cached)
+                finally:
+                    if tmp.exists():
+                        tmp.unlink()
+            shutil.copyfile(cached, out)
+            con = con or input_files.connect()
+            return int(con.execute(f"SELECT count(*) FROM read_parquet({sql_string(out)})").fetchall()[0][0])
+        finally:
+            if con is not None:
+                con.close()
 
     def narrowed(self, where: str) -> StagedRows:
         both = f"({self.where}) AND ({where})" if self.where else where
