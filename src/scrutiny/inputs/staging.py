@@ -18,6 +18,7 @@ import contextlib
 import contextvars
 import hashlib
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -83,16 +84,25 @@ def staged_path(layout: Layout, name: str, sha256: str) -> Path:
     return cache_dir() / layout.dataset / f"{sha256}-{tag}-{layout.key()}.parquet"
 
 
-def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: str | None) -> tuple[str, str, int]:
-    """(verdict, staged Parquet path, data rows) for one file: 'ok' and its staged rows, or why it cannot be
-    read (then no path). A staged file already in the cache is used as it is."""
-    out = staged_path(layout, name, sha256)
+def reader() -> duckdb.DuckDBPyConnection:
+    """A connection for reading files into the cache: one thread (one gzip stream is read by one thread; files are
+    read side by side), and a memory limit past which a file's table spills to disk, so no file can fill memory."""
     con = input_files.connect()
+    con.execute("SET threads=1")
+    con.execute(f"SET memory_limit='{MEMORY_PER_FILE}'")
+    con.execute(f"SET temp_directory={sql_string(cache_dir() / '.spill')}")
+    return con
+
+
+def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: str | None,
+               con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, str, int]:
+    """(verdict, staged Parquet path, data rows) for one file: 'ok' and its staged rows, or why it cannot be
+    read (then no path). A staged file already in the cache is used as it is. `con`: a reader() to use (and
+    leave open), else one of its own."""
+    out = staged_path(layout, name, sha256)
+    own = con is None
+    con = reader() if own else con
     try:
-        con.execute("SET threads=1")  # one gzip stream is read by one thread; files are read side by side
-        # a file is held in a table until written: past this it spills to disk, so no file can fill memory
-        con.execute(f"SET memory_limit='{MEMORY_PER_FILE}'")
-        con.execute(f"SET temp_directory={sql_string(out.parent.parent / '.spill')}")
         if out.is_file():
             try:
                 n = con.execute(f"SELECT count(*) FROM read_parquet({sql_string(out)})").fetchone()[0]
@@ -125,7 +135,10 @@ def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: st
                 tmp.unlink()
         return "ok", str(out), int(n)
     finally:
-        con.close()
+        if own:
+            con.close()
+        else:
+            con.execute("DROP TABLE IF EXISTS t")
 
 
 _progress: contextvars.ContextVar = contextvars.ContextVar("staging_progress", default=None)
@@ -148,15 +161,32 @@ def stage_files(layout: Layout, files: pd.DataFrame, every: float = 5.0) -> list
     args = list(zip(files["path"], files["source_file"], files["sha256"], files["file_month"]))
     report, t0 = _progress.get(), time.monotonic()
     last, done, rows = t0, 0, 0
-    with ThreadPoolExecutor(max_workers=max(1, min(len(args), os.cpu_count() or 1))) as pool:
-        futures = [pool.submit(stage_file, layout, *a) for a in args]
-        for f in as_completed(futures):
-            done, rows = done + 1, rows + f.result()[2]
-            now = time.monotonic()
-            if report and (now - last >= every or (done == len(args) and now - t0 >= every)):
-                report(f"{layout.dataset}: reading files: {done} of {len(args)}, {rows:,} rows, {now - t0:.0f} s")
-                last = now
-        return [f.result() for f in futures]
+    workers = max(1, min(len(args), os.cpu_count() or 1))
+    readers: queue.SimpleQueue = queue.SimpleQueue()  # one connection a worker, reused file after file
+    for _ in range(workers):
+        readers.put(reader())
+
+    def one(a):
+        con = readers.get()
+        try:
+            return stage_file(layout, *a, con=con)
+        finally:
+            readers.put(con)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(one, a) for a in args]
+            for f in as_completed(futures):
+                done, rows = done + 1, rows + f.result()[2]
+                now = time.monotonic()
+                if report and (now - last >= every or (done == len(args) and now - t0 >= every)):
+                    report(f"{layout.dataset}: reading files: {done} of {len(args)}, {rows:,} rows, "
+                           f"{now - t0:.0f} s")
+                    last = now
+    finally:
+        while not readers.empty():
+            readers.get().close()
+    return [f.result() for f in futures]
 
 
 @dataclass
