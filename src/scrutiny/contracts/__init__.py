@@ -312,10 +312,9 @@ def validate(params, progress=None) -> Report:
     given, is called with one line per input as its checks end.
 
     Inputs whose rules run as DuckDB SQL (police.uk street and outcomes, the force's extracts) are checked in a
-    second thread while Great
-    Expectations checks the others (DuckDB works outside Python's interpreter lock, so the two overlap on two
-    cores); an input checked against another is checked after it, in the same thread. The report lists the inputs
-    in the same order either way."""
+    second thread while Great Expectations checks the others (DuckDB works outside Python's interpreter lock, so
+    the two overlap on two cores); an input checked against another is checked after it, in the same thread. The
+    report lists the inputs in the same order either way."""
     from concurrent.futures import ThreadPoolExecutor
 
     report = Report(inputs=[])
