@@ -38,14 +38,18 @@ def comparable_forces() -> list[str]:
     return [f for f in TERRITORIAL if f != CITY_OF_LONDON]
 
 
-def neighbour_features(rates_long: pd.DataFrame, period_end: pd.Timestamp) -> pd.DataFrame:
-    """One row per comparable force: the NEIGHBOUR_VARIABLES (unstandardised), from crime_with_population output."""
-    ends = [period_end - pd.DateOffset(years=i) for i in range(WINDOW_YEARS)]
-    d = rates_long[rates_long["period_end"].isin(ends) & rates_long["force"].isin(comparable_forces())]
-    if d["period_end"].nunique() < WINDOW_YEARS:
-        raise ValueError(f"statistical neighbours need the {WINDOW_YEARS} 12-month periods ending "
+def neighbour_features(rates_long: pd.DataFrame, period_end: pd.Timestamp, groups: list[str] = GROUPS,
+                       total: str = TOTAL, window: int = WINDOW_YEARS, forces: list[str] | None = None) -> pd.DataFrame:
+    """One row per comparable force (`forces`, default comparable_forces()): the NEIGHBOUR_VARIABLES
+    (unstandardised) over `window` yearly periods, from crime_with_population output (or its police.uk form,
+    with that source's `groups` and `total`)."""
+    ends = [period_end - pd.DateOffset(years=i) for i in range(window)]
+    d = rates_long[rates_long["period_end"].isin(ends)
+                   & rates_long["force"].isin(comparable_forces() if forces is None else forces)]
+    if d["period_end"].nunique() < window:
+        raise ValueError(f"statistical neighbours need the {window} 12-month periods ending "
                          f"{', '.join(str(e.date()) for e in ends)}; the data have {sorted(d['period_end'].dt.date.unique())}")
-    tot = d[d["offence"] == TOTAL]
+    tot = d[d["offence"] == total]
     if tot["population"].isna().any():
         raise ValueError("statistical neighbours need a population for every force in the window")
     feats = pd.DataFrame(index=pd.Index(sorted(tot["force"].unique()), name="force"))
@@ -53,8 +57,8 @@ def neighbour_features(rates_long: pd.DataFrame, period_end: pd.Timestamp) -> pd
     feats["log10_population"] = np.log10(cur["population"].astype(float))
     feats["total_rate"] = (1000 * tot["count"] / tot["population"]).groupby(tot["force"]).mean()
     summed = d.groupby(["force", "offence"])["count"].sum().unstack()
-    for g in GROUPS:
-        feats[f"share: {g}"] = summed[g] / summed[TOTAL]
+    for g in groups:
+        feats[f"share: {g}"] = summed[g] / summed[total]
     return feats
 
 
@@ -119,13 +123,22 @@ def peer_z(count: float, population: float, peer_rate: float, tau2: float, per: 
     return {"expected_at_peer_average": e, "log_ratio": y, "se": se, "z": z, "p_value": p, "verdict": verdict}
 
 
-def compare(at: pd.DataFrame, focal: str, peers: list[str], tau2: dict[str, float]) -> pd.DataFrame:
+NOT_JUDGED = "not judged against"
+
+
+def compare(at: pd.DataFrame, focal: str, peers: list[str], tau2: dict[str, float],
+            all_forces: list[str] | None = None, comparable: list[str] | None = None,
+            judged: bool = True) -> pd.DataFrame:
     """Per offence: the focal force's rate and its own Poisson interval (descriptive), peer weighted averages
     without and with the focal force, the England and Wales rate (all 43 territorial forces), ranks (1 = highest
     rate) among the peer group and among the comparable forces, and ONE verdict against the peer average:
-    peer_z with the funnel's between-force variance τ² for that offence (`tau2`: offence -> τ²)."""
+    peer_z with the funnel's between-force variance τ² for that offence (`tau2`: offence -> τ²).
+    `all_forces` (default the 43 territorial) make the all-forces rate, `comparable` (default comparable_forces())
+    the national ranks; with `judged` False (too few forces to estimate τ²) the verdict is NOT_JUDGED and z, p
+    are empty."""
     rows = []
-    comp = comparable_forces()
+    comp = comparable_forces() if comparable is None else comparable
+    all_forces = TERRITORIAL if all_forces is None else all_forces
     for off, g in at.groupby("offence", sort=False):
         g = g.set_index("force")
         f = g.loc[focal]
@@ -133,17 +146,19 @@ def compare(at: pd.DataFrame, focal: str, peers: list[str], tau2: dict[str, floa
         rate = 1000 * f["count"] / f["population"]
         p_ex = funnel.weighted_rate(g.loc[peers, "count"], g.loc[peers, "population"])
         p_in = funnel.weighted_rate(g.loc[peers + [focal], "count"], g.loc[peers + [focal], "population"])
-        ew = funnel.weighted_rate(g.loc[TERRITORIAL, "count"], g.loc[TERRITORIAL, "population"])
+        ew = funnel.weighted_rate(g.loc[all_forces, "count"], g.loc[all_forces, "population"])
         r = 1000 * g["count"] / g["population"]
         rank_peer = int((r.loc[peers] > rate).sum() + 1)
         rank_nat = int((r.loc[comp] > rate).sum() + 1)
         t = peer_z(float(f["count"]), float(f["population"]), p_ex, float(tau2[off]))
+        if not judged:
+            t = {**t, "z": float("nan"), "p_value": float("nan"), "verdict": NOT_JUDGED}
         rows.append({"offence": off, "count": int(f["count"]), "population": int(f["population"]),
                      "rate_per_1000": rate, "ci_low": lo, "ci_high": hi,
                      "peer_average": p_ex, "peer_average_incl_force": p_in, "england_wales": ew,
                      "rank_in_group": rank_peer, "group_size": len(peers) + 1,
                      "rank_national": rank_nat, "forces_ranked": len(comp),
-                     "tau2": float(tau2[off]), "expected_at_peer_average": t["expected_at_peer_average"],
+                     "tau2": float(tau2[off]) if judged else float("nan"), "expected_at_peer_average": t["expected_at_peer_average"],
                      "z": t["z"], "p_value": t["p_value"], "test": PEER_TEST_SHORT,
                      "vs_peer_average": t["verdict"]})
     return pd.DataFrame(rows)
@@ -183,14 +198,15 @@ def dispersion_from_history(series: pd.Series, period_end: pd.Timestamp) -> tupl
     return max(1.0, float(np.mean(np.square(zs)))), len(zs)
 
 
-def year_on_year(long: pd.DataFrame, focal: str, period_end: pd.Timestamp, alpha: float = 0.05) -> pd.DataFrame:
+def year_on_year(long: pd.DataFrame, focal: str, period_end: pd.Timestamp, alpha: float = 0.05,
+                 offences: list[str] | None = None) -> pd.DataFrame:
     """Change in the count on the same 12 months a year earlier for the focal force, quasi-Poisson z-test on
     the counts (quasi_poisson_z) with φ from the force's earlier year-on-year changes of that offence
     (dispersion_from_history). Rates are shown beside it; the test is on the counts, as the sentence quotes."""
     prev = period_end - pd.DateOffset(years=1)
     f = long[long["force"] == focal].set_index(["offence", "period_end"])
     rows = []
-    for off in [TOTAL] + GROUPS:
+    for off in offences or [TOTAL] + GROUPS:
         if (off, prev) not in f.index or (off, period_end) not in f.index:
             continue
         a, b = f.loc[(off, period_end)], f.loc[(off, prev)]
@@ -208,7 +224,11 @@ def year_on_year(long: pd.DataFrame, focal: str, period_end: pd.Timestamp, alpha
                      "previous_rate_per_1000": 1000 * b["count"] / b["population"],
                      "test": YOY_TEST, "phi": phi, "phi_changes": n_hist, "z": z, "p_value": p,
                      "judgement": judgement})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=YOY_OUT)
+
+
+YOY_OUT = ["offence", "count", "previous_count", "change", "change_pct", "rate_per_1000", "previous_rate_per_1000",
+           "test", "phi", "phi_changes", "z", "p_value", "judgement"]
 
 
 def trend(long: pd.DataFrame, focal: str, peers: list[str], offence: str = TOTAL) -> pd.DataFrame:
@@ -226,17 +246,24 @@ def trend(long: pd.DataFrame, focal: str, peers: list[str], offence: str = TOTAL
     return pd.DataFrame(out)
 
 
-def funnels_by_offence(at: pd.DataFrame, comparable: pd.DataFrame, offences: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def funnels_by_offence(at: pd.DataFrame, comparable: pd.DataFrame, offences: list[str],
+                       judged: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Funnel limits and positions for every offence (target: the England and Wales rate from `at`, all forces),
-    and one row per offence of the overdispersion estimate (funnel.funnel; Spiegelhalter 2005)."""
+    and one row per offence of the overdispersion estimate (funnel.funnel; Spiegelhalter 2005). With `judged`
+    False (too few forces to estimate the between-force variance) every position is 'not judged'."""
     funnels, od_rows = [], []
     for off in offences:
         ew = funnel.weighted_rate(at.loc[at["offence"] == off, "count"], at.loc[at["offence"] == off, "population"])
         fr, od, _ = funnel.funnel(comparable[comparable["offence"] == off].rename(columns={"force": "unit"}),
                                   target=ew)
+        if not judged:  # limits from a τ² that cannot be estimated would look like a judgement
+            fr = fr.assign(position="not judged", position_unadjusted="not judged",
+                           **{c: float("nan") for c in ("lower_95", "upper_95", "lower_998", "upper_998")})
         funnels.append(fr.assign(offence=off))
         od_rows.append({"offence": off, "target_rate_per_1000": ew, "forces": od.k, "phi": od.phi, "tau2": od.tau2,
-                        "overdispersion_adjusted": od.applied})
+                        "overdispersion_adjusted": od.applied} if judged else
+                       {"offence": off, "target_rate_per_1000": ew, "forces": od.k, "phi": float("nan"),
+                        "tau2": float("nan"), "overdispersion_adjusted": False})
     return pd.concat(funnels, ignore_index=True).rename(columns={"unit": "force"}), pd.DataFrame(od_rows)
 
 
@@ -248,6 +275,8 @@ def chance_flags(n_tests: int, alpha: float = 0.05) -> str:
 
 def peer_sentence(r, focal: str) -> str:
     """'<force> is significantly above the peer average (z-test …: z = 2.10, p = 0.036).' for one compare() row."""
+    if r["vs_peer_average"] == NOT_JUDGED:
+        return f"{focal} is not judged against the peer average (too few forces to estimate τ²)"
     return (f"{focal} is {r['vs_peer_average']} the peer average ({PEER_TEST_SHORT}, τ² = {r['tau2']:.4g}: "
             f"z = {r['z']:.2f}, {narrative.fmt_p(r['p_value'])})")
 
@@ -264,7 +293,8 @@ def yoy_sentence(y, period: str, previous: str) -> str:
 
 
 def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFrame, yoy: pd.DataFrame,
-                 focal: str, group_label: str, end_label: str, link: str = "peers.html#rates") -> pd.DataFrame:
+                 focal: str, group_label: str, end_label: str, link: str = "peers.html#rates",
+                 total: str = TOTAL, all_label: str = "E&W", all_name: str = "England and Wales") -> pd.DataFrame:
     """Front-page Summary rows, one per offence: the same verdict as the comparison table (compare())."""
     adjusted = od_tbl.set_index("offence")["overdispersion_adjusted"]
     out = []
@@ -276,14 +306,17 @@ def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFra
         out.append({
             "topic": f"Peers: {r.offence}",
             "measure": "peers_" + "_".join(r.offence.lower().replace("(", "").replace(")", "").split()),
-            "inclusion": "Always" if r.offence == TOTAL else "When outside the 99.8% funnel limits",
-            "shown": r.offence == TOTAL or "99.8" in f.position,
-            "data": f"{r.rate_per_1000:.1f} per 1,000 (peer avg {r.peer_average:.1f}; E&W {r.england_wales:.1f}), "
-                    f"12 months ending {end_label}",
-            "commentary": f"{r.vs_peer_average.capitalize()} the peer average ({group_label}; {PEER_TEST_SHORT}, "
-                          f"{narrative.fmt_p(r.p_value)}); funnel against England and Wales: {f.position} "
+            "inclusion": "Always" if r.offence == total else "When outside the 99.8% funnel limits",
+            "shown": r.offence == total or "99.8" in f.position,
+            "data": f"{r.rate_per_1000:.1f} per 1,000 (peer avg {r.peer_average:.1f}; {all_label} "
+                    f"{r.england_wales:.1f}), 12 months ending {end_label}",
+            "commentary": (f"Not judged against the peer average or on the funnel: too few forces with complete data "
+                           f"to estimate the variation between forces; rank {r.rank_national} of {r.forces_ranked}; "
+                           f"{yy}." if r.vs_peer_average == NOT_JUDGED else
+                           f"{r.vs_peer_average.capitalize()} the peer average ({group_label}; {PEER_TEST_SHORT}, "
+                          f"{narrative.fmt_p(r.p_value)}); funnel against {all_name}: {f.position} "
                           f"({'overdispersion-adjusted' if bool(adjusted[r.offence]) else 'exact Poisson'} limits); "
-                          f"rank {r.rank_national} of {r.forces_ranked}; {yy}.",
+                          f"rank {r.rank_national} of {r.forces_ranked}; {yy}."),
             "link": link})
     return summary_frame(out)
 
@@ -295,7 +328,8 @@ def at_period_end(long: pd.DataFrame, end: pd.Timestamp, edition: str, pop_year:
     data have no such point or the ONS edition has no population for it."""
     at = long[long["period_end"] == end]
     if at.empty:
-        raise ValueError(f"the Home Office data have no 12 months ending {end.date()}")
+        raise ValueError(f"the data have no 12 months ending {end.date()} (Home Office: a quarter end in the table; "
+                         f"police.uk: a file for each of the 12 months, for the force and the forces compared)")
     if at["population"].isna().any():
         raise ValueError(f"ONS edition {edition} has no mid-{pop_year} population; choose another edition or date")
     return at
@@ -356,13 +390,14 @@ def neighbours_sentence(group: list[str], group_label: str) -> str:
             f"to use it instead.")
 
 
-def neighbours_note(n_comparable: int, n_variables: int, k: int, focal: str) -> str:
+def neighbours_note(n_comparable: int, n_variables: int, k: int, focal: str,
+                    variables: dict[str, str] = NEIGHBOUR_VARIABLES) -> str:
     """How nearest() chooses the neighbours, and why they resemble the force in crime by construction."""
     return (f"How neighbours are chosen: each of the {n_comparable} comparable forces is described by "
             f"{n_variables} variables from the pack's own data; each variable is standardised (minus its "
             f"mean over the forces, divided by its standard deviation) and the k = {k} forces with the "
             f"smallest Euclidean distance to {focal} are taken (equal weights; ties broken by name, so the choice is "
-            f"deterministic). Variables: " + "; ".join(f"{n}: {v}" for n, v in NEIGHBOUR_VARIABLES.items()) +
+            f"deterministic). Variables: " + "; ".join(f"{n}: {v}" for n, v in variables.items()) +
             ". Because crime rate and offence mix are among the variables, peers resemble the force in crime by "
             "construction, which narrows the gap to the peer average; the funnel plot against England and Wales "
             "below does not depend on this choice.")
@@ -382,13 +417,14 @@ def distances(features: pd.DataFrame, focal: str) -> pd.DataFrame:
     return d.drop(focal).sort_values().rename("distance").reset_index()
 
 
-def rates_paragraph(tot, focal: str, label: str) -> str:
+def rates_paragraph(tot, focal: str, label: str, what: str = "crimes (excluding fraud)",
+                    all_label: str = "England and Wales") -> str:
     """The force's total rate with its interval, the peer average, England and Wales, the verdict and ranks, from
     the compare() row for total recorded crime."""
-    return (f"{focal} recorded {int(tot['count']):,} crimes (excluding fraud) in the 12 months ending {label}: "
+    return (f"{focal} recorded {int(tot['count']):,} {what} in the 12 months ending {label}: "
             f"{tot['rate_per_1000']:.1f} per 1,000 residents (exact Poisson 95% interval of its own count, "
             f"{tot['ci_low']:.1f} to {tot['ci_high']:.1f}). The peer average is {tot['peer_average']:.1f} and "
-            f"England and Wales {tot['england_wales']:.1f}. {peer_sentence(tot, focal)}, and ranks "
+            f"{all_label} {tot['england_wales']:.1f}. {peer_sentence(tot, focal)}, and ranks "
             f"{tot['rank_in_group']} of {tot['group_size']} in its peer group and {tot['rank_national']} of "
             f"{tot['forces_ranked']} nationally (1 = highest rate).")
 
@@ -425,14 +461,19 @@ COMPARISON_COLUMNS = {"rate_per_1000": "rate", "ci_low": "95% low", "ci_high": "
                       "p_value": "p", "vs_peer_average": "against peer average"}
 
 
-def funnel_paragraph(ft: pd.DataFrame, od_tot, label: str) -> str:
+def funnel_paragraph(ft: pd.DataFrame, od_tot, label: str, what: str = "Total recorded crime",
+                     target: str = "the England and Wales rate") -> str:
     """Total recorded crime on the funnel: the forces outside 99.8%, and how many unadjusted limits would flag
     when the limits are overdispersion-adjusted (ft: funnel_out() rows for the total, od_tot its overdispersion row)."""
     out998 = ft[ft["position"].isin(["above 99.8%", "below 99.8%"])].sort_values("rate", ascending=False)
     n_unadj = int(ft["position_unadjusted"].isin(["above 99.8%", "below 99.8%"]).sum())
     outside = "; ".join(f"{r.force} ({r.rate:.1f}, {r.position})" for r in out998.itertuples()) if len(out998) else "none"
-    return (f"Total recorded crime per 1,000, 12 months ending {label}, for the {len(ft)} comparable forces, "
-            f"around the England and Wales rate of {od_tot['target_rate_per_1000']:.1f}. Outside the 99.8% limits: "
+    if (ft["position"] == "not judged").all():
+        return (f"{what} per 1,000, 12 months ending {label}, for the {len(ft)} comparable forces, around "
+                f"{target} of {od_tot['target_rate_per_1000']:.1f}. No force is placed inside or outside the limits: "
+                f"too few forces to estimate the variation between them.")
+    return (f"{what} per 1,000, 12 months ending {label}, for the {len(ft)} comparable forces, "
+            f"around {target} of {od_tot['target_rate_per_1000']:.1f}. Outside the 99.8% limits: "
             f"{outside}." + (f" Against unadjusted exact Poisson limits {n_unadj} of the {len(ft)} forces "
                              f"would be outside 99.8%: that is what overdispersion looks like, and why the adjusted "
                              f"limits are the ones judged." if bool(od_tot["overdispersion_adjusted"]) else ""))
@@ -476,11 +517,14 @@ TREND_NOTE = ("Recording practice changed over these years (notably after HMICFR
               "every group are in tables/peers_trend.csv.")
 
 
-def yoy_paragraph(yoy: pd.DataFrame, end: pd.Timestamp) -> str:
+def yoy_paragraph(yoy: pd.DataFrame, end: pd.Timestamp, total: str = TOTAL) -> str:
     """The total's year-on-year sentence and how many rows change significantly, with the chance count."""
     label = end_label(end)
     prev_label = label.replace(str(end.year), str(end.year - 1))
-    yt = yoy[yoy["offence"] == TOTAL].iloc[0]
+    if yoy.empty:
+        return (f"Change on the previous year: not shown, because the data do not hold the 12 months ending "
+                f"{end_label(end - pd.DateOffset(years=1))} as well.")
+    yt = yoy[yoy["offence"] == total].iloc[0]
     n_yoy = int(yoy["judgement"].str.startswith("significant").sum())
     return (f"Change on the previous year: {yoy_sentence(yt, label, prev_label)} Over the {len(yoy)} rows "
             f"(total and offence groups), {n_yoy} are significant rises or falls by the same test; "

@@ -180,8 +180,13 @@ class Outcomes(_Strict):
 
 
 class Peers(_Strict):
-    """The peer comparison (notebook `peers`) on Home Office recorded crime by police force area."""
+    """The peer comparison (notebook `peers`): on Home Office recorded crime by police force area
+    (source home_office, input ho_prc_pfa), or on data.police.uk street files of many forces (source police_uk,
+    input police_uk_street_forces)."""
 
+    source: Literal["home_office", "police_uk"] = Field(
+        "home_office", description="home_office: Home Office recorded crime by PFA (rolling 12-month totals at "
+                                   "quarter ends); police_uk: data.police.uk street files of every force, any month")
     force: str | None = Field(None, description="Home Office PFA name; by default matched from pack.force")
     period_end: dt.date = Field(dt.date(2018, 12, 31), description="reporting point: the 12 months ending here")
     population_edition: Literal["mye2019", "mye2023"] = Field("mye2019", description="ONS mid-year estimates "
@@ -189,15 +194,19 @@ class Peers(_Strict):
     k: int = Field(7, ge=1, le=20, description="number of statistical neighbours")
     msg_file: str | None = Field(None, description="official most similar group CSV: force, peer, source, as_of")
 
-    @field_validator("period_end")
-    @classmethod
-    def _quarter_end(cls, v):
+    @model_validator(mode="after")
+    def _period_end(self):
         from scrutiny.inputs.pfa_tables import quarter_end
 
-        if v.month not in (3, 6, 9, 12) or v != quarter_end(v.year, v.month):
-            raise ValueError(f"must be the last day of a quarter (the Home Office data are 12 months ending "
-                             f"31 March, 30 June, 30 September or 31 December), got {v}")
-        return v
+        v = self.period_end
+        if self.source == "police_uk":
+            if v != quarter_end(v.year, v.month):
+                raise ValueError(f"peers.period_end must be the last day of a month (police.uk files are monthly), "
+                                 f"got {v}")
+        elif v.month not in (3, 6, 9, 12) or v != quarter_end(v.year, v.month):
+            raise ValueError(f"peers.period_end must be the last day of a quarter (the Home Office data are 12 "
+                             f"months ending 31 March, 30 June, 30 September or 31 December), got {v}")
+        return self
 
 
 class CriminalJustice(_Strict):
@@ -341,6 +350,19 @@ class Params(_Strict):
 
     @model_validator(mode="before")
     @classmethod
+    def _police_uk_peers_input(cls, data):
+        """With peers.source police_uk, `inputs.police_uk_street` (every force's street files) is read as
+        police_uk_street_forces: the street contract of one force would refuse many forces' files."""
+        if (isinstance(data, dict) and isinstance(data.get("peers"), dict)
+                and data["peers"].get("source") == "police_uk" and isinstance(data.get("inputs"), dict)
+                and "police_uk_street" in data["inputs"] and "police_uk_street_forces" not in data["inputs"]):
+            inputs = {("police_uk_street_forces" if k == "police_uk_street" else k): v
+                      for k, v in data["inputs"].items()}
+            data = {**data, "inputs": inputs}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
     def _peers_period(cls, data):
         """A peers-only pack may leave out `period`: it is the 12 months ending peers.period_end."""
         if isinstance(data, dict) and "period" not in data and "peers" in (data.get("notebooks") or []):
@@ -396,6 +418,15 @@ class Params(_Strict):
                              "pack's reporting month is the peer comparison's 12 months ending date (or leave "
                              "period out and it is set to those 12 months)")
         force_name(self.peers.force or self.pack.force)
+        needs = "police_uk_street_forces" if self.peers.source == "police_uk" else "ho_prc_pfa"
+        if needs not in self.inputs:
+            raise ValueError(f"notebook 'peers' with peers.source {self.peers.source} needs input {needs!r} under "
+                             f"inputs" + (" (the street files of every force for the period, e.g. path: "
+                                          "'data/police_uk/*/*-street.csv.gz')" if needs != "ho_prc_pfa" else ""))
+        if self.peers.source == "police_uk" and len(self.notebooks) > 1:
+            raise ValueError(f"a police.uk peers pack reads every force's street files, so it runs the peers "
+                             f"notebook only; run {', '.join(n for n in self.notebooks if n != 'peers')} in the "
+                             f"force's own pack")
         if self.peers.msg_file:
             read_msg(paths.resolve(self.peers.msg_file))
         return self

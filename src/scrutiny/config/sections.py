@@ -43,7 +43,10 @@ SECTIONS: dict[str, Section] = {s.notebook: s for s in (
     Section("outcomes", "Crime outcomes", required=("police_uk_street", "police_uk_outcomes"),
             optional=("ho_outcomes",)),
     Section("stop_search", "Stop and search", required=("police_uk_stop_search",)),
-    Section("peers", "Peer comparison", required=("ho_prc_pfa", "ons_population_pfa")),
+    # peers reads ho_prc_pfa (peers.source home_office) or police_uk_street_forces (police_uk): the params check
+    # asks for the one its source needs
+    Section("peers", "Peer comparison", required=("ons_population_pfa",),
+            optional=("ho_prc_pfa", "police_uk_street_forces")),
     Section("audit", "Published figures audit", required=("published_figures", "published_relations"),
             optional=("police_uk_street",)),
     Section("districts", "Districts", required=("police_uk_street",)),

@@ -143,8 +143,6 @@ class PoliceUkMonthly:
         below half or above twice the median of up to three months either side is implausible, for files whose
         neighbours hold at least MIN_FILE_ROWS rows). `accepted`: months declared right in params
         (data_quality.accept_volume), with the reason. `rows`: staged rows (counted in SQL) or a frame."""
-        from scrutiny.stats.breaks import implausible_volume, neighbour_ratio
-
         if isinstance(rows, staging.StagedRows):
             st = rows.query('SELECT source_file, count(*) AS rows, count("Crime ID") AS crime_ids, '
                             'count(DISTINCT "Crime ID") AS distinct_crime_ids FROM rows GROUP BY source_file')
@@ -159,20 +157,7 @@ class PoliceUkMonthly:
         st = st.sort_values(["file_month", "source_file"], na_position="last").reset_index(drop=True)
         st["repeated_crime_ids"] = (st["crime_ids"] - st["distinct_crime_ids"]).astype("int64")
         st["repeat_share"] = (st["repeated_crime_ids"] / st["rows"]).round(4)
-        declared = st["file_month"].isin(list(accepted)).to_numpy()
-        # volume on crimes, not rows: a month loaded twice repeats its Crime IDs and is counted once (the repeat
-        # check names it), so only a month with too few or too many distinct records is implausible
-        st["crimes"] = st["rows"] - st["repeated_crime_ids"]
-        bad = implausible_volume(st["crimes"].to_numpy(), exclude=declared)
-        ratio = neighbour_ratio(st["crimes"].to_numpy(), exclude=declared | ~np.isnan(bad))
-        ratio = np.where(np.isnan(bad), ratio, bad)
-        judged = st["crimes"].rolling(7, center=True, min_periods=3).median().to_numpy() >= MIN_FILE_ROWS
-        st["volume_ratio"] = [round(float(r), 3) if r == r else "not judged (too few months)" for r in ratio]
-        st["volume_check"] = ["accepted" if m in accepted else
-                              "implausibly low" if j and b == b and b < 1 else
-                              "implausibly high" if j and b == b else "ok"
-                              for m, b, j in zip(st["file_month"], bad, judged)]
-        return st
+        return volume_checked(st, accepted)
 
     def prepare(self, rows, out: Path) -> int:
         """Write the typed, prepared table notebooks read; the row count written. `rows`: staged rows (SQL over
@@ -213,6 +198,78 @@ class PoliceUkMonthly:
             "force": [force],
             "header": [self.expected_header()],
         }
+
+
+
+@dataclass
+class PoliceUkForces(PoliceUkMonthly):
+    """data.police.uk street files of many forces for one period (the police.uk peer comparison): one file per
+    force and month, named YYYY-MM-<force>-street.csv[.gz]. Read, cached and checked by SQL as one force's street
+    files are, except that each file may be any force's (its rows all one force) and a force may lack months: the
+    peers page names the forces without the full 12 months and leaves them out. Prepared as counts per file,
+    force, month and crime type, the one table the comparison reads."""
+
+    def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
+        """PoliceUkMonthly.files_frame with the force from each file's name (`file_force`, None when the name is
+        not a street file's) and `file_key` (force|month, one file each)."""
+        df = super().files_frame(files, period)
+        df["file_force"] = [police_uk.file_force(n) for n in df["source_file"]]
+        df["file_key"] = [f"{f}|{m}" if f and m else None for f, m in zip(df["file_force"], df["file_month"])]
+        return df
+
+    def file_stats(self, rows, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
+        """PoliceUkMonthly.file_stats, with each file's volume judged against the same force's other months."""
+        forces = files.set_index("source_file")["file_force"]
+        st = super().file_stats(rows, files, accepted).drop(columns=["crimes", "volume_ratio", "volume_check"])
+        st["file_force"] = st["source_file"].map(forces)
+        parts = [volume_checked(g.reset_index(drop=True), accepted)
+                 for _, g in st.groupby("file_force", sort=True, dropna=False)]
+        return pd.concat(parts, ignore_index=True) if parts else st
+
+    def prepare(self, rows, out: Path) -> int:
+        """Counts per file, month, force (as written in the file name and in Falls within) and crime type: rows,
+        and crimes (distinct Crime IDs, so a repeated ID counts once; anti-social behaviour incidents, which carry
+        no ID, are counted by row)."""
+        select = r"""
+              SELECT source_file, regexp_extract(source_file, '^\d{4}-\d{2}-(.+)-street\.csv(\.gz)?$', 1)
+                       AS file_force,
+                     "Month" AS month, "Falls within" AS falls_within, "Crime type" AS crime_type,
+                     count(*) AS rows,
+                     CASE WHEN "Crime type" = 'Anti-social behaviour' THEN count(*)
+                          ELSE count(DISTINCT "Crime ID") END AS crimes
+              FROM rows GROUP BY 1, 2, 3, 4, 5 ORDER BY month, file_force, crime_type"""
+        if isinstance(rows, staging.StagedRows):
+            return rows.write_table(select, out, districts=False)
+        con = connect()
+        try:
+            con.register("rows", rows)
+            return write_parquet(con, select, out)
+        finally:
+            con.close()
+
+    def expectation_parameters(self, period: tuple[str, str], force: str) -> dict:
+        return {"period_months": months.span(*period), "header": [self.expected_header()]}
+
+def volume_checked(st: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
+    """Add each file's volume check to per-file counts in month order (columns file_month, rows,
+    repeated_crime_ids): its distinct records against its neighbouring months (breaks.implausible_volume), the
+    ratio, and 'ok', 'accepted', 'implausibly low' or 'implausibly high' (see PoliceUkMonthly.file_stats)."""
+    from scrutiny.stats.breaks import implausible_volume, neighbour_ratio
+
+    declared = st["file_month"].isin(list(accepted)).to_numpy()
+    # volume on crimes, not rows: a month loaded twice repeats its Crime IDs and is counted once (the repeat
+    # check names it), so only a month with too few or too many distinct records is implausible
+    st["crimes"] = st["rows"] - st["repeated_crime_ids"]
+    bad = implausible_volume(st["crimes"].to_numpy(), exclude=declared)
+    ratio = neighbour_ratio(st["crimes"].to_numpy(), exclude=declared | ~np.isnan(bad))
+    ratio = np.where(np.isnan(bad), ratio, bad)
+    judged = st["crimes"].rolling(7, center=True, min_periods=3).median().to_numpy() >= MIN_FILE_ROWS
+    st["volume_ratio"] = [round(float(r), 3) if r == r else "not judged (too few months)" for r in ratio]
+    st["volume_check"] = ["accepted" if m in accepted else
+                          "implausibly low" if j and b == b and b < 1 else
+                          "implausibly high" if j and b == b else "ok"
+                          for m, b, j in zip(st["file_month"], bad, judged)]
+    return st
 
 
 def utc_month(dates: pd.Series) -> pd.Series:

@@ -14,13 +14,15 @@ from scrutiny.inputs.charge_decisions import CHARGE_DECISIONS
 from scrutiny.inputs.court_cases import COURT_CASES
 from scrutiny.inputs.ho_outcomes import HomeOfficeOutcomes
 from scrutiny.inputs.incidents import INCIDENTS
-from scrutiny.inputs.police_uk import PoliceUkMonthly, PoliceUkStopSearch
+from scrutiny.inputs.police_uk import PoliceUkForces, PoliceUkMonthly, PoliceUkStopSearch
 from scrutiny.reference import police_uk
 
 DATASETS: dict[str, InputDataset] = {
     "police_uk_street": PoliceUkMonthly("police_uk_street", police_uk.STREET_HEADER, contract="police_uk_street.v1"),
     "police_uk_outcomes": PoliceUkMonthly("police_uk_outcomes", police_uk.OUTCOMES_HEADER,
                                           contract="police_uk_outcomes.v1"),
+    "police_uk_street_forces": PoliceUkForces("police_uk_street_forces", police_uk.STREET_HEADER,
+                                              contract="police_uk_street_forces.v1"),
     "police_uk_stop_search": PoliceUkStopSearch("police_uk_stop_search", police_uk.STOP_SEARCH_HEADER, record_id="",
                                                 contract="police_uk_stop_search.v1"),
     "ho_outcomes": HomeOfficeOutcomes(),

@@ -270,19 +270,19 @@ class StagedRows:
         small input (it loads them all)."""
         return self.query('SELECT * FROM rows ORDER BY source_file, "row"', districts=True)
 
-    def write_table(self, select_sql: str, out: Path) -> int:
+    def write_table(self, select_sql: str, out: Path, districts: bool = True) -> int:
         """COPY `select_sql` (a query over the view `rows`, with districts) to Parquet at `out`, through the cache:
         the table is a function of the staged files (named by their contents), the narrowing and the query, so a
         table written before from the same three is copied instead of written again. The rows written."""
-        key = hashlib.sha256(repr((VERSION, [Path(p).name for p in self.parts], self.where,
-                                   select_sql)).encode()).hexdigest()
+        key = hashlib.sha256(repr((VERSION, [Path(p).name for p in self.parts], self.where, select_sql)
+                                  + (() if districts else ("no districts",))).encode()).hexdigest()
         cached = cache_dir() / self.layout.dataset / "tables" / f"{key}.parquet"
         con = None
         try:
             if not cached.is_file():
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex}.tmp")
-                con = self.connect("rows")
+                con = self.connect("rows", districts=districts)
                 try:
                     con.execute(f"COPY ({select_sql}) TO {sql_string(tmp)} (FORMAT parquet)")
                     os.replace(tmp, cached)

@@ -30,3 +30,27 @@ OFFENCE_GROUP = {
 }
 GROUPS = list(dict.fromkeys(g for g in OFFENCE_GROUP.values() if g))
 TOTAL = "Total recorded crime (excluding fraud)"
+
+# data.police.uk street crime types -> the offence group they fall in (data.police.uk "About the data", crime
+# categories; project domain notes §1.5). police.uk publishes violence and sexual offences as one category, so its
+# groups merge the two Home Office groups; burglary, vehicle crime, shoplifting, theft from the person, bicycle
+# theft and other theft are the Home Office "Theft offences"; "Other crime" is miscellaneous crimes against
+# society. Anti-social behaviour incidents are not crimes and fraud is not published: both are outside the total.
+POLICE_UK_TOTAL = "All crime on police.uk (excluding anti-social behaviour)"
+POLICE_UK_GROUP = {
+    "Violence and sexual offences": "Violence and sexual offences",
+    "Robbery": "Robbery",
+    "Burglary": "Theft offences",
+    "Vehicle crime": "Theft offences",
+    "Shoplifting": "Theft offences",
+    "Theft from the person": "Theft offences",
+    "Bicycle theft": "Theft offences",
+    "Other theft": "Theft offences",
+    "Criminal damage and arson": "Criminal damage and arson",
+    "Drugs": "Drug offences",
+    "Possession of weapons": "Possession of weapons offences",
+    "Public order": "Public order offences",
+    "Other crime": "Miscellaneous crimes against society",
+    "Anti-social behaviour": None,
+}
+POLICE_UK_GROUPS = list(dict.fromkeys(g for g in POLICE_UK_GROUP.values() if g))

@@ -264,3 +264,10 @@ def normalise_outcomes(categories):
     back as pandas text, as `.map(normalise_outcome)` gives it)."""
     out = categories.where(~categories.isin(list(OUTCOME_SPELLINGS)), categories.map(OUTCOME_SPELLINGS))
     return out.infer_objects() if out.dtype == object else out
+
+
+def file_force(filename: str) -> str | None:
+    """The force part of a data.police.uk street file name, as written there
+    ("2024-01-devon-and-cornwall-street.csv.gz" -> "devon-and-cornwall"); None for another name."""
+    m = re.match(r"^\d{4}-\d{2}-(.+)-street\.csv(?:\.gz)?$", filename.rsplit("/", 1)[-1])
+    return m.group(1) if m else None

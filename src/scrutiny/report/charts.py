@@ -315,7 +315,8 @@ def _label_shifts(population, rate, y_max: float, gap: float = 0.035) -> list[in
 
 
 def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, target: float, focal: str, group: list[str],
-                 title: str, width: int = 640, height: int = 380) -> alt.LayerChart:
+                 title: str, width: int = 640, height: int = 380,
+                 target_label: str = "England and Wales rate") -> alt.LayerChart:
     """Funnel plot: units (columns force, population, rate, position) against population on a log scale, the
     95% (dashed) and 99.8% (solid) limit lines from funnel.curve() (`limits`) and the target line; the focal force
     red, its peers blue, and labels for them and for any unit outside 99.8%."""
@@ -333,7 +334,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, target: float, foca
         strokeDash=alt.StrokeDash("limits:N", title=None, scale=alt.Scale(
             domain=["95% limits", "99.8% limits"], range=[[5, 3], [1, 0]]),
             legend=alt.Legend(orient="bottom", symbolStrokeColor=PALETTE["grey"])))
-    t = pd.DataFrame({"y": [target], "label": [f"England and Wales rate {target:,.1f}"]})
+    t = pd.DataFrame({"y": [target], "label": [f"{target_label} {target:,.1f}"]})
     tline = alt.Chart(t).mark_rule(color=PALETTE["black"], strokeWidth=1.5).encode(y="y:Q")
     tlabel = alt.Chart(t).mark_text(align="right", baseline="bottom", dy=-3, fontSize=11,
                                     color=PALETTE["black"]).encode(y="y:Q", x=alt.value(width), text="label:N")
@@ -351,18 +352,18 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, target: float, foca
 
 
 def peer_trend_chart(trend: pd.DataFrame, focal: str, title: str, width: int = 640,
-                     height: int = 260) -> alt.Chart:
+                     height: int = 260, x_title: str = "12 months ending",
+                     all_label: str = "England and Wales") -> alt.Chart:
     """Rate per 1,000 over time for the force, its peer average and England and Wales (columns period_end,
     force, peer_average, england_wales, as peers.trend() returns)."""
     tl = trend[["period_end", "force", "peer_average", "england_wales"]].melt(
         "period_end", var_name="series", value_name="rate")
-    tl["series"] = tl["series"].map({"force": focal, "peer_average": "peer average",
-                                     "england_wales": "England and Wales"})
+    tl["series"] = tl["series"].map({"force": focal, "peer_average": "peer average", "england_wales": all_label})
     tl["period_end"] = pd.to_datetime(tl["period_end"])
     return alt.Chart(tl).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("period_end:T", title="12 months ending"), y=alt.Y("rate:Q", title="Rate per 1,000 residents"),
+        x=alt.X("period_end:T", title=x_title), y=alt.Y("rate:Q", title="Rate per 1,000 residents"),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
-            domain=[focal, "peer average", "England and Wales"], range=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["grey"]])),
+            domain=[focal, "peer average", all_label], range=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["grey"]])),
     ).properties(width=width, height=height, title=title)
 
 
