@@ -249,7 +249,7 @@ def definitions_note(cov: pd.DataFrame) -> str:
     some = out[out["months_with_files"] > 0]
     left = "; ".join(f"{r.force} ({r.status.removeprefix('left out: ')})" for r in some.itertuples())
     if len(none):
-        left = (left + "; " if left else "") + (f"{len(none)} force(s) with no file for these 12 months: "
+        left = (left + "; " if left else "") + (f"{len(none)} {'force' if len(none) == 1 else 'forces'} with no file for these 12 months: "
                                                 + ", ".join(none["force"]))
     n = int((cov["status"] == "compared").sum())
     return ("Definitions. Crimes are the data.police.uk street-level records of each force (every crime type "
@@ -257,14 +257,14 @@ def definitions_note(cov: pd.DataFrame) -> str:
             "leaves out fraud (recorded nationally by Action Fraud) and a few offences without a location, so its "
             "totals are a little below the Home Office's police recorded crime, and police.uk publishes violence "
             "and sexual offences as one group. Rates are per 1,000 residents. "
-            f"{n} forces are compared. Not compared: {left or 'none'}. The all-forces rate is the crime of every "
+            f"{n} {'force is' if n == 1 else 'forces are'} compared. Not compared: {left or 'none'}. The all-forces rate is the crime of every "
             "force with a complete 12 months (City of London included) over their population; it is not the "
             "England and Wales rate when forces are missing.")
 
 
 def too_few_note(n: int) -> str:
     """Why nothing is judged when fewer than MIN_FORCES forces have complete data."""
-    return (f"Only {n} force(s) have a complete, plausible 12 months in these files. At least {MIN_FORCES} are "
+    return (f"Only {n} {'force has' if n == 1 else 'forces have'} a complete, plausible 12 months in these files. At least {MIN_FORCES} are "
             f"needed to estimate how much forces differ beyond chance (the between-force variance τ² of the funnel "
             f"and the peer test), so no force is judged above or below anything here: the rates are shown for "
             f"information only. Add the street files of the other forces for the same months to judge.")

@@ -353,8 +353,15 @@ class Params(_Strict):
     def _police_uk_peers_input(cls, data):
         """With peers.source police_uk, `inputs.police_uk_street` (every force's street files) is read as
         police_uk_street_forces: the street contract of one force would refuse many forces' files."""
-        if (isinstance(data, dict) and isinstance(data.get("peers"), dict)
-                and data["peers"].get("source") == "police_uk" and isinstance(data.get("inputs"), dict)
+        if not (isinstance(data, dict) and isinstance(data.get("peers"), dict)
+                and data["peers"].get("source") == "police_uk"):
+            return data
+        others = [n for n in (data.get("notebooks") or []) if n != "peers"]
+        if others:
+            raise ValueError(f"a police.uk peers pack (peers.source police_uk) reads every force's street files, "
+                             f"so it runs the peers notebook only; run {', '.join(map(str, others))} in the force's "
+                             f"own pack")
+        if (isinstance(data.get("inputs"), dict)
                 and "police_uk_street" in data["inputs"] and "police_uk_street_forces" not in data["inputs"]):
             inputs = {("police_uk_street_forces" if k == "police_uk_street" else k): v
                       for k, v in data["inputs"].items()}
@@ -423,10 +430,6 @@ class Params(_Strict):
             raise ValueError(f"notebook 'peers' with peers.source {self.peers.source} needs input {needs!r} under "
                              f"inputs" + (" (the street files of every force for the period, e.g. path: "
                                           "'data/police_uk/*/*-street.csv.gz')" if needs != "ho_prc_pfa" else ""))
-        if self.peers.source == "police_uk" and len(self.notebooks) > 1:
-            raise ValueError(f"a police.uk peers pack reads every force's street files, so it runs the peers "
-                             f"notebook only; run {', '.join(n for n in self.notebooks if n != 'peers')} in the "
-                             f"force's own pack")
         if self.peers.msg_file:
             read_msg(paths.resolve(self.peers.msg_file))
         return self

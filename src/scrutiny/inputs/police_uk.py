@@ -228,16 +228,20 @@ class PoliceUkForces(PoliceUkMonthly):
 
     def prepare(self, rows, out: Path) -> int:
         """Counts per file, month, force (as written in the file name and in Falls within) and crime type: rows,
-        and crimes (distinct Crime IDs, so a repeated ID counts once; anti-social behaviour incidents, which carry
-        no ID, are counted by row)."""
+        and crimes. As for one force's street rows (prepare), one crime is one Crime ID within its file (one force's
+        month): a repeated ID counts once, under the crime type of its last row; a row with no Crime ID (anti-social
+        behaviour, or a crime the contract warns of) counts as itself."""
         select = r"""
+              WITH r AS (
+                SELECT source_file, "Month", "Falls within", "Crime type",
+                       "Crime ID" IS NOT NULL AND row_number() OVER (PARTITION BY source_file, "Crime ID"
+                                                                   ORDER BY "row" DESC) > 1 AS repeat
+                FROM rows)
               SELECT source_file, regexp_extract(source_file, '^\d{4}-\d{2}-(.+)-street\.csv(\.gz)?$', 1)
                        AS file_force,
                      "Month" AS month, "Falls within" AS falls_within, "Crime type" AS crime_type,
-                     count(*) AS rows,
-                     CASE WHEN "Crime type" = 'Anti-social behaviour' THEN count(*)
-                          ELSE count(DISTINCT "Crime ID") END AS crimes
-              FROM rows GROUP BY 1, 2, 3, 4, 5 ORDER BY month, file_force, crime_type"""
+                     count(*) AS rows, count(*) FILTER (WHERE NOT repeat) AS crimes
+              FROM r GROUP BY 1, 2, 3, 4, 5 ORDER BY month, file_force, crime_type"""
         if isinstance(rows, staging.StagedRows):
             return rows.write_table(select, out, districts=False)
         con = connect()
