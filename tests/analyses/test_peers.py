@@ -181,6 +181,14 @@ def test_peer_z_uses_between_force_variance_by_hand():
     assert t0["z"] == pytest.approx(5.76552, rel=1e-5) and t0["verdict"] == "significantly above"
     assert peers.peer_z(800, 100_000, 10.0, tau2=0.0)["verdict"] == "significantly below"
     assert peers.peer_z(0, 100_000, 10.0, tau2=0.0)["verdict"].startswith("not tested")
+    # the peer average's own variance adds to the variance: v = 0.002 -> se = √(0.001 + 0.01 + 0.002) = √0.013
+    assert peers.peer_z(1200, 100_000, 10.0, tau2=0.01, peer_var=0.002)["se"] == pytest.approx(0.114018, rel=1e-5)
+
+
+def test_peer_average_variance_by_hand():
+    # two peers, populations 100,000 and 300,000 (w = 0.25, 0.75; Σw² = 0.625), counts 900 and 3,100:
+    # v = 0.01 × 0.625 + 1/4,000 = 0.00625 + 0.00025
+    assert peers.peer_average_variance([900, 3100], [100_000, 300_000], 0.01) == pytest.approx(0.0065)
 
 
 def test_quasi_poisson_z_by_hand():

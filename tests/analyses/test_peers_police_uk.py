@@ -203,3 +203,28 @@ def test_police_uk_peers_params(tmp_path):
     # the Home Office source still wants a quarter end
     with pytest.raises(params.ParamsError, match="last day of a quarter"):
         params.load(_pu_params(tmp_path, peers={"source": "home_office", "period_end": "2024-11-30"}))
+
+
+def test_peer_verdict_is_calibrated_when_forces_differ_only_by_chance_and_between_force_spread():
+    """Forces whose true rates differ by a log-normal spread (sd 0.15, τ² = 0.0225) and Poisson noise, nothing
+    special about the force: the peer verdict, with τ² estimated by the funnel over the 40 forces as the pack does,
+    should call about 5% significant; with τ² set to 0 (a Poisson test) far more."""
+    rng = np.random.default_rng(11)
+    names = peers.comparable_forces()[:40]
+    flagged = poisson_flagged = 0
+    reps = 300
+    for _ in range(reps):
+        pop = rng.integers(400_000, 3_000_000, len(names))
+        rate = 80 / 1000 * np.exp(rng.normal(0, 0.15, len(names)))
+        at = pd.DataFrame({"force": names, "offence": offences.POLICE_UK_TOTAL, "population": pop,
+                           "count": rng.poisson(rate * pop), "period_end": pd.Timestamp("2024-12-31")})
+        _, od = peers.funnels_by_offence(at, at, [offences.POLICE_UK_TOTAL])
+        group = names[1:8]
+        r = peers.compare(at, names[0], group, dict(zip(od["offence"], od["tau2"])), all_forces=names,
+                          comparable=names).iloc[0]
+        flagged += r["vs_peer_average"] != "not significantly different from"
+        r0 = peers.compare(at, names[0], group, {offences.POLICE_UK_TOTAL: 0.0}, all_forces=names,
+                           comparable=names).iloc[0]
+        poisson_flagged += r0["vs_peer_average"] != "not significantly different from"
+    assert 0.01 <= flagged / reps <= 0.10, flagged / reps
+    assert poisson_flagged / reps > 0.5, poisson_flagged / reps

@@ -183,10 +183,15 @@ def test_one_verdict_against_the_peer_average_uses_the_funnel_tau2(warks):
     c = pd.read_csv(warks / "tables" / "peers_comparison.csv").set_index("offence")
     od = pd.read_csv(warks / "tables" / "peers_overdispersion.csv").set_index("offence")
     summary = pd.read_csv(warks / "tables" / "summary.csv").set_index("topic")
+    rates = pd.read_csv(warks / "tables" / "peers_rates.csv")
+    group = list(pd.read_csv(warks / "tables" / "peers_neighbours.csv")["force"])[1:]
     for off, r in c.iterrows():
         assert r["tau2"] == pytest.approx(od.loc[off, "tau2"])
         e = r["peer_average"] * r["population"] / 1000
-        z = np.log(r["count"] / e) / np.sqrt(1 / e + od.loc[off, "tau2"])
+        pr = rates[(rates["offence"] == off) & rates["force"].isin(group)]
+        w = pr["population"] / pr["population"].sum()
+        v = od.loc[off, "tau2"] * (w ** 2).sum() + 1 / pr["count"].sum()  # the peer average's own variance
+        z = np.log(r["count"] / e) / np.sqrt(1 / e + od.loc[off, "tau2"] + v)
         assert r["z"] == pytest.approx(z, rel=1e-5, abs=1e-5)  # the CSV keeps 6 significant digits
         want = ("significantly above" if z >= 1.959964 else "significantly below" if z <= -1.959964
                 else "not significantly different from")

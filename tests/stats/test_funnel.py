@@ -81,13 +81,40 @@ def test_overdispersion_small_hand_example():
     # kφ = 21.57 > k - 1 = 9, so τ² = (21.57 - 9) / (Σw - Σw²/Σw) with w = 1/0.1² = 100: (1000 - 100) -> 0.013967.
     z = [0.5, -3, 2, -1, 0, 3, 1.5, -2, 1, -0.5]
     s = [0.1] * 10
-    w = funnel.winsorise(z)
+    w = funnel.winsorise(z, 0.1)
     assert sorted(w) == pytest.approx(sorted([-2.1, -2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.1]))
-    od = funnel.overdispersion(z, s)
+    od = funnel.overdispersion(z, s, trim=0.1)  # FunnelPlotR's default
     assert od.k == 10
     assert od.phi == pytest.approx(2.157)
     assert od.tau2 == pytest.approx(12.57 / 900)
     assert od.applied and "overdispersed" in od.describe()
+    # the default here: no winsorising. Σz² = .25 + 9 + 4 + 1 + 0 + 9 + 2.25 + 4 + 1 + .25 = 30.75, φ = 3.075,
+    # τ² = (30.75 - 9) / 900
+    od0 = funnel.overdispersion(z, s)
+    assert od0.phi == pytest.approx(3.075) and od0.tau2 == pytest.approx(21.75 / 900)
+
+
+def test_funnel_limits_are_calibrated_when_units_differ_only_by_spread_and_chance():
+    """40 forces whose true rates differ by a log-normal spread (sd 0.15) plus Poisson noise, nothing else: about
+    5% should fall outside the 95% limits and about 0.2% outside 99.8%. FunnelPlotR's 10% winsorising
+    understates τ² and puts about twice the nominal share outside 95%."""
+    rng = np.random.default_rng(3)
+    outside95 = outside998 = outside95_trimmed = total = 0
+    for _ in range(400):
+        pop = rng.integers(400_000, 3_000_000, 40)
+        rate = 80 / 1000 * np.exp(rng.normal(0, 0.15, 40))
+        d = pd.DataFrame({"unit": range(40), "count": rng.poisson(rate * pop), "population": pop})
+        f, od, _ = funnel.funnel(d)
+        outside95 += int((~f["position"].isin(["within 95%"])).sum())
+        outside998 += int(f["position"].str.contains("99.8").sum())
+        e = f["expected"].to_numpy()
+        y = np.log(f["count"].to_numpy() / e)
+        t = funnel.overdispersion(y * np.sqrt(e), 1 / np.sqrt(e), trim=0.1).tau2
+        outside95_trimmed += int((np.abs(y / np.sqrt(1 / e + t)) >= funnel.Z95).sum())
+        total += 40
+    assert 0.03 <= outside95 / total <= 0.07, outside95 / total
+    assert outside998 / total <= 0.01, outside998 / total
+    assert outside95_trimmed / total > 0.09, outside95_trimmed / total
 
 
 def test_no_overdispersion_when_phi_small():
