@@ -153,6 +153,17 @@ def pack_params(name: str, street: str, outcomes: str, force: str, period: tuple
     return out
 
 
+def peers_params(street: str, force: str, period_end: str, folder: Path) -> Path:
+    """A police.uk peers pack (params/peers_police_uk_example.yaml) over every force's generated street files."""
+    p = yaml.safe_load((paths.REPO_ROOT / "params" / "peers_police_uk_example.yaml").read_text(encoding="utf-8"))
+    p["pack"] = {"id": "bench-national-peers", "title": "Benchmark: police.uk peers", "force": force}
+    p["inputs"]["police_uk_street"] = {"path": street}
+    p["peers"]["period_end"] = period_end
+    out = folder / "peers-params.yaml"
+    out.write_text(yaml.safe_dump(p, sort_keys=False), encoding="utf-8")
+    return out
+
+
 def time_pack(res: Results, case: str, params: Path, out: Path, repeat: int, log, cold: int = 0) -> None:
     """`cold` runs with an empty ingest cache (every police.uk file read from its .csv.gz: a first run, or new
     files), then `repeat` runs with the cache those left (the files unchanged: a re-run). The cold runs' steps are
@@ -249,6 +260,8 @@ def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, o
         street, outcomes = str(folder / "*-street.csv.gz"), str(folder / "*-outcomes.csv.gz")
         time_plain(res, "national", street, outcomes, repeat, log)
         time_sql(res, "national", street, outcomes, ("2024-07", "2025-06"), out / "work-national", repeat, log)
+        peers = peers_params(street, "Kent Police", "2025-06-30", out)
+        time_pack(res, "national peers", peers, out / "pack-national-peers", repeat, log, cold=cold)
     if "default" in cases:
         time_pack(res, "default", paths.REPO_ROOT / "params" / "default.yaml", out / "pack-default", repeat, log,
                   cold=cold)

@@ -126,8 +126,11 @@ class PoliceUkMonthly:
         df = pd.DataFrame(rows)
         df["in_period"] = df["file_month"].between(period[0], period[1]) | df["file_month"].isna()
         todo = df[df["in_period"] & (df["readable"] == "ok") & (df["header"] == self.expected_header())]
-        for i, (verdict, staged, n) in zip(todo.index, staging.stage_files(self.layout(), todo)):
-            df.loc[i, ["readable", "staged", "data_rows"]] = [verdict, staged, n]
+        got = list(staging.stage_files(self.layout(), todo))
+        if got:  # set once, not row by row (a national year is over 500 files)
+            df.loc[todo.index, "readable"] = [g[0] for g in got]
+            df.loc[todo.index, "staged"] = [g[1] for g in got]
+            df.loc[todo.index, "data_rows"] = [g[2] for g in got]
         return df
 
     def expected_header(self) -> str:
@@ -143,6 +146,11 @@ class PoliceUkMonthly:
         below half or above twice the median of up to three months either side is implausible, for files whose
         neighbours hold at least MIN_FILE_ROWS rows). `accepted`: months declared right in params
         (data_quality.accept_volume), with the reason. `rows`: staged rows (counted in SQL) or a frame."""
+        return volume_checked(self.file_counts(rows, files), accepted)
+
+    def file_counts(self, rows, files: pd.DataFrame) -> pd.DataFrame:
+        """One row per file in month order: its month, rows, Crime IDs, distinct ones, repeated ones and their
+        share of the rows."""
         if isinstance(rows, staging.StagedRows):
             st = rows.query('SELECT source_file, count(*) AS rows, count("Crime ID") AS crime_ids, '
                             'count(DISTINCT "Crime ID") AS distinct_crime_ids FROM rows GROUP BY source_file')
@@ -157,7 +165,7 @@ class PoliceUkMonthly:
         st = st.sort_values(["file_month", "source_file"], na_position="last").reset_index(drop=True)
         st["repeated_crime_ids"] = (st["crime_ids"] - st["distinct_crime_ids"]).astype("int64")
         st["repeat_share"] = (st["repeated_crime_ids"] / st["rows"]).round(4)
-        return volume_checked(st, accepted)
+        return st
 
     def prepare(self, rows, out: Path) -> int:
         """Write the typed, prepared table notebooks read; the row count written. `rows`: staged rows (SQL over
@@ -220,7 +228,7 @@ class PoliceUkForces(PoliceUkMonthly):
     def file_stats(self, rows, files: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
         """PoliceUkMonthly.file_stats, with each file's volume judged against the same force's other months."""
         forces = files.set_index("source_file")["file_force"]
-        st = super().file_stats(rows, files, accepted).drop(columns=["crimes", "volume_ratio", "volume_check"])
+        st = self.file_counts(rows, files)
         st["file_force"] = st["source_file"].map(forces)
         parts = [volume_checked(g.reset_index(drop=True), accepted)
                  for _, g in st.groupby("file_force", sort=True, dropna=False)]
