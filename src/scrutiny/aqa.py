@@ -34,7 +34,7 @@ LOGS = {
     "data": ("data_log.yaml", "Data log", "suitability"),
 }
 REQUIRED = ("id", "title", "description", "quality", "affects", "owner")
-OPTIONAL = {"assumptions": (), "data": ("source", "dataset", "files")}
+OPTIONAL = {"assumptions": ("dataset",), "data": ("source", "dataset", "files")}
 
 # Home Office Analytical Quality Assurance definitions (via the govcookiecutter AQA templates).
 DEFINITIONS = {

@@ -38,7 +38,8 @@ def test_force_names_from_falls_within_or_the_file_name():
 
 
 def _prepared(rows):
-    return pd.DataFrame(rows, columns=["file_force", "month", "falls_within", "crime_type", "crimes"])
+    d = pd.DataFrame(rows, columns=["file_force", "month", "falls_within", "crime_type", "crimes"])
+    return d.assign(source_file=d["month"] + "-" + d["file_force"] + "-street.csv.gz")
 
 
 def test_monthly_groups_counts_fills_zero_and_leaves_out_asb():
@@ -56,6 +57,14 @@ def test_monthly_groups_counts_fills_zero_and_leaves_out_asb():
     assert len(g) == 1 + len(offences.POLICE_UK_GROUPS)
     btp = mon[mon["written"] == "British Transport Police"]
     assert btp["force"].isna().all() and int(btp.loc[btp["offence"] == offences.POLICE_UK_TOTAL, "count"].iloc[0]) == 3
+
+
+def test_one_forces_month_from_two_files_is_refused():
+    # a file named for Kent that holds Gwent's rows: Gwent's March would be counted twice
+    with pytest.raises(ValueError, match=r"Gwent Police's rows for 2024-03 come from more than one file "
+                                         r"\(2024-03-gwent-street.csv.gz, 2024-03-kent-street.csv.gz\)"):
+        pu.monthly(_prepared([("gwent", "2024-03", "Gwent Police", "Robbery", 2),
+                              ("kent", "2024-03", "Gwent Police", "Robbery", 2)]))
 
 
 def _months(first: str, n: int) -> list[str]:

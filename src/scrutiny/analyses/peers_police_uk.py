@@ -49,13 +49,21 @@ def pfa_of(falls_within: str, file_force: str | None = None) -> str | None:
 
 def monthly(prepared: pd.DataFrame) -> pd.DataFrame:
     """Crimes per force, month and offence (the groups and the total), from the prepared table (columns
-    file_force, month, falls_within, crime_type, crimes). Columns force (PFA name; None outside the 43),
+    source_file, file_force, month, falls_within, crime_type, crimes); ValueError when one force's month comes
+    from two files. Columns force (PFA name; None outside the 43),
     written (the force as police.uk writes it), month, offence, count. Anti-social behaviour is left out."""
     d = prepared[prepared["crime_type"].map(POLICE_UK_GROUP).notna()].copy()
     names = d[["falls_within", "file_force"]].drop_duplicates()
     names["force"] = [pfa_of(a, b) for a, b in zip(names["falls_within"], names["file_force"])]
     d = d.merge(names, on=["falls_within", "file_force"], how="left")
     d["written"] = d["falls_within"].fillna(d["file_force"])
+    files = d.drop_duplicates(["written", "month", "source_file"]).groupby(["written", "month"])["source_file"]
+    twice = files.nunique()
+    if (twice > 1).any():  # e.g. a file named for one force holding another force's rows: counted twice
+        (w, m), _ = next(iter(twice[twice > 1].items()))
+        raise ValueError(f"{w}'s rows for {m} come from more than one file ({', '.join(sorted(files.get_group((w, m))))}"
+                         f"): one force's month must come from one file; check the files' names and their Falls "
+                         f"within column")
     d["offence"] = d["crime_type"].map(POLICE_UK_GROUP)
     keys = ["force", "written", "month"]
     g = d.groupby(keys + ["offence"], dropna=False, as_index=False)["crimes"].sum()
