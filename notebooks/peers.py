@@ -144,7 +144,8 @@ page.table(shown.rename(columns={**peers.COMPARISON_COLUMNS, "england_wales": al
                  f"tables/peers_rates.csv.")
 
 # %%
-page.heading(f"Funnel plot: all forces against {all_label}", 2, anchor="funnel")
+page.heading("Funnel plot: every force compared against the all-forces rate" if police_uk else
+             "Funnel plot: all forces against England and Wales", 2, anchor="funnel")
 page.para(peers.funnel_paragraph(ft, od_tot, end_label, short, f"the {target_label}"))
 if judged:
     page.note(peers.funnel_note(od_tot).replace("England and Wales rate", target_label))

@@ -151,16 +151,20 @@ def _columns_used(suite: dict, rows: pd.DataFrame, index_cols: list[str]) -> pd.
 @contextmanager
 def _without_spark():
     """Great Expectations imports PySpark whenever it is installed (seconds, a warning, and under some launchers an
-    exit) although the pack validates pandas frames only: hide it while GX is imported, then put it back."""
-    saved = sys.modules.get("pyspark")
+    exit) although the pack validates pandas frames only: hide it while GX is imported, then put it back. Its
+    submodules are hidden too: when PySpark was imported earlier in the process (the Spark parity test), GX would
+    otherwise reach `pyspark.sql` through them and import Spark Connect, which exits the interpreter when grpc is
+    missing and the main module has no file (pytest-xdist workers, `python -c`)."""
+    saved = {k: m for k, m in sys.modules.items() if k == "pyspark" or k.startswith("pyspark.")}
+    for k in saved:
+        del sys.modules[k]
     sys.modules["pyspark"] = None  # makes `import pyspark` raise ImportError, as if it were absent
     try:
         yield
     finally:
-        if saved is None:
-            sys.modules.pop("pyspark", None)
-        else:
-            sys.modules["pyspark"] = saved
+        for k in [k for k in sys.modules if k == "pyspark" or k.startswith("pyspark.")]:
+            del sys.modules[k]
+        sys.modules.update(saved)
 
 
 class _Validator:
