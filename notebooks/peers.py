@@ -138,10 +138,14 @@ page.para(peers.rates_paragraph(tot, focal, end_label, what, all_label))
 if judged:
     page.para(peers.peer_tests_sentence(cmp))
     page.note(peers.peer_method_note(cmp))
-shown = cmp if judged else cmp.drop(columns=["tau2", "z", "p_value", "test"])
-page.table(shown.rename(columns={**peers.COMPARISON_COLUMNS, "england_wales": all_label}), decimals=2,
-         caption=f"Rates per 1,000 residents, 12 months ending {end_label}. All comparable forces' rates: "
-                 f"tables/peers_rates.csv.")
+rates_shown, ranks_shown = peers.comparison_tables(cmp, all_label, judged)
+page.table(rates_shown, decimals=2,
+         caption=f"Rates per 1,000 residents, 12 months ending {end_label}, against the peer average (excluding "
+                 f"{focal}). All comparable forces' rates: tables/peers_rates.csv; every column of this comparison: "
+                 f"tables/peers_comparison.csv.")
+page.table(ranks_shown, decimals=2,
+         caption="Ranks (1 = highest rate) and " + ("the test behind the verdict above." if judged else
+                                                    "the count the force would have at the peer average."))
 
 # %%
 page.heading("Funnel plot: every force compared against the all-forces rate" if police_uk else

@@ -180,6 +180,11 @@ def test_too_few_forces_judge_nothing():
     assert r["forces_ranked"] == 3 and r["group_size"] == 3
     assert peers.peer_sentence(r, names[0]).endswith("is not judged against the peer average (too few forces to "
                                                      "estimate τ²)")
+    rates_t, ranks_t = peers.comparison_tables(cmp, "all forces compared", judged=False)
+    assert list(rates_t.columns) == ["offence", "count", "population", "rate", "95% low", "95% high",
+                                     "peer avg (excl. force)", "all forces compared", "against peer average"]
+    assert "p" not in ranks_t.columns and len(ranks_t.columns) == 6
+    assert len(peers.comparison_tables(cmp)[1].columns) == 9  # judged: τ², z and p beside the ranks
     assert "No force is placed inside or outside the limits" in peers.funnel_paragraph(
         peers.funnel_out(ft, pd.Timestamp("2024-12-31")), od.iloc[0], "31 December 2024")
 

@@ -464,10 +464,23 @@ def peer_method_note(cmp: pd.DataFrame) -> str:
             "R/od_adjustment.R, without its 10% winsorising, which in simulation understates τ² and flags twice "
             "the nominal share), so the peer verdict and the funnel allow for the same extra-Poisson variation "
             "between forces. Peer average: "
-            "weighted, Σcounts ÷ Σpopulation of the peers, shown WITHOUT the force itself (the 'with force' column "
-            "includes it). The '95% low/high' columns are the force's own exact Poisson interval (Garwood, "
+            "weighted, Σcounts ÷ Σpopulation of the peers, shown WITHOUT the force itself (tables/peers_comparison.csv "
+            "also gives it with the force). The '95% low/high' columns are the force's own exact Poisson interval (Garwood, "
             "χ²-based), descriptive only: it ignores the variation between forces, and judged by it alone "
             f"{n_ci} of the {len(cmp)} rows would have been called significant.")
+
+
+def comparison_tables(cmp: pd.DataFrame, all_label: str = "England and Wales",
+                      judged: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """compare()'s rows as two tables narrow enough to read and print (tables/peers_comparison.csv keeps every
+    column): the rates with the verdict, then the ranks and the test behind the verdict (without the test's
+    columns when nothing is judged)."""
+    names = {**COMPARISON_COLUMNS, "england_wales": all_label}
+    rates_cols = ["offence", "count", "population", "rate_per_1000", "ci_low", "ci_high", "peer_average",
+                  "england_wales", "vs_peer_average"]
+    test_cols = ["offence", "rank_in_group", "group_size", "rank_national", "forces_ranked",
+                 "expected_at_peer_average"] + (["tau2", "z", "p_value"] if judged else [])
+    return cmp[rates_cols].rename(columns=names), cmp[test_cols].rename(columns=names)
 
 
 COMPARISON_COLUMNS = {"rate_per_1000": "rate", "ci_low": "95% low", "ci_high": "95% high",
