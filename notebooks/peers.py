@@ -43,11 +43,7 @@ if police_uk:  # every force's police.uk street files: forces without a complete
     mon = pu.monthly(pd.read_parquet(f"{work_dir}/police_uk_street_forces.parquet"))
     cov = pu.coverage(mon, end)
     page.write_table(cov, "peers_coverage", out_dir)
-    counted = list(cov.loc[cov["status"].isin(["compared"]) | cov["status"].str.startswith("all-forces"), "force"])
-    comparable = list(cov.loc[cov["status"] == "compared", "force"])
-    if focal not in comparable:
-        raise ValueError(f"{focal} cannot be compared on these files: "
-                         f"{cov.set_index('force').loc[focal, 'status']}")
+    comparable, counted = pu.forces_compared(cov, focal)
     long = pu.rolling_long(mon, pop, edition, counted, end)
     OFFENCES, TOTAL, what = pu.OFFENCES, offences.POLICE_UK_TOTAL, "crimes on police.uk"
     all_label, all_short, target_label = "all forces compared", "all forces", "rate of all forces compared"

@@ -103,6 +103,15 @@ def test_coverage_names_missing_months_implausible_months_and_other_forces():
     assert list(shown["force"]) == ["British Transport Police", "City of London", "Dorset", "Kent"]
 
 
+def test_forces_compared_and_counted_and_a_force_that_cannot_be():
+    mon = _mon({"Gwent": [100] * 12, "Kent": [100] * 11 + [None], "City of London": [60] * 12})
+    cov = pu.coverage(mon, pd.Timestamp("2024-12-31"))
+    assert pu.forces_compared(cov, "Gwent") == (["Gwent"], ["City of London", "Gwent"])
+    with pytest.raises(ValueError, match=r"Kent cannot be compared on these files: left out: no file for 1 of the "
+                                         r"12 months \(December 2024\)"):
+        pu.forces_compared(cov, "Kent")
+
+
 def test_small_months_are_not_volume_judged():
     # a force this small moves by chance: below MIN_MONTH_CRIMES nothing is implausible
     mon = _mon({"Gwent": [10] * 5 + [2] + [10] * 6})

@@ -116,6 +116,18 @@ def coverage(mon: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def forces_compared(cov: pd.DataFrame, focal: str) -> tuple[list[str], list[str]]:
+    """From coverage(): (the forces compared: ranked, in the funnel and the neighbours; the forces counted in the
+    all-forces rate: those and City of London when complete). ValueError, with the reason, when the pack's own
+    force cannot be compared."""
+    comparable = list(cov.loc[cov["status"] == "compared", "force"])
+    counted = list(cov.loc[(cov["status"] == "compared") | cov["status"].str.startswith("all-forces"), "force"])
+    if focal not in comparable:
+        why = cov.set_index("force")["status"].get(focal, "not in the files")
+        raise ValueError(f"{focal} cannot be compared on these files: {why}")
+    return comparable, counted
+
+
 def implausible_months(series: pd.Series) -> dict[str, float]:
     """Months (index YYYY-MM, values crimes) below half or above twice the median of up to three months either
     side (stats.breaks.implausible_volume), judged only where the neighbouring months hold MIN_MONTH_CRIMES."""
