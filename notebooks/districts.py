@@ -30,7 +30,8 @@ from scrutiny.report import charts, page
 p, period = page.start(params_file)
 cat = measures.restrict(measures.load_catalogue(params.paths.resolve(p.performance.catalogue)),
                        p.filters.crime_types)
-series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=page.min_count())
+series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=page.min_count(),
+                             keep_in=work_dir)
 monthly, names, found, summary = series["monthly"], series["districts"], series["breaks"], series["summary"]
 chart_frame = series["chart_frame"]
 edition = p.districts.population_edition

@@ -30,7 +30,8 @@ from scrutiny.report import charts, page
 p, period = page.start(params_file)
 cat = measures.restrict(measures.load_catalogue(params.paths.resolve(p.performance.catalogue)),
                        p.filters.crime_types)
-series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=page.min_count())
+series = performance.prepare(f"{work_dir}/police_uk_street.parquet", p, cat, min_count=page.min_count(),
+                             keep_in=work_dir)
 counts, monthly, districts = series["counts"], series["monthly"], series["districts"]
 found, chart_frame, summary = series["breaks"], series["chart_frame"], series["summary"]
 cov = measures.coverage(counts, districts)

@@ -36,7 +36,8 @@ ALLOWED = {
     "contracts": {"paths", "reference", "inputs"},
     "stats": {"paths", "reference"},
     "synthetic": {"paths", "reference", "stats"},
-    "analyses": {"paths", "reference", "inputs", "stats", "config"},
+    "analyses": {"paths", "reference", "inputs", "stats", "config", "reuse"},
+    "reuse": set(),  # a result computed once for the sections of one pack (performance and districts)
     "report": {"paths", "reference", "inputs", "stats", "config", "analyses", "aqa"},
     "aqa": {"paths", "inputs"},  # inputs: the logs may name only known datasets (inputs.registry)
     "provenance": {"paths", "inputs", "contracts", "config"},
@@ -48,7 +49,7 @@ ALLOWED = {
             "provenance", "aqa", "bench"},
 }
 # leaves: anything may import them; they import nothing of ours but what is named
-LEAVES = {"inputs.files": {"paths"}, "config.sections": {"paths"}, "paths": set()}
+LEAVES = {"inputs.files": {"paths"}, "config.sections": {"paths"}, "paths": set(), "reuse": set()}
 
 
 def layer(module: str) -> str:

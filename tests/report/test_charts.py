@@ -125,3 +125,41 @@ def test_rate_ratio_chart_draws_every_group_but_white_and_none_when_all_suppress
                                                                           ("Black", "self-defined")]
     assert any(r.get("x") == 1.0 for rs in data.values() for r in rs)  # the reference line at ratio 1
     assert charts.rate_ratio_chart(disp[disp["ethnic_group"].isin(["White", "Mixed"])], "t") is None
+
+
+def test_chart_data_are_altairs_own_values_for_every_column_type():
+    """charts.values (the pack's data transformer) against Altair's default conversion of the same frame: the
+    same records, the same Python types (so suppression sees the same counts), the same JSON."""
+    import numpy as np
+    from altair.utils.data import to_values
+
+    df = pd.DataFrame({
+        "int": [1, 2, 3], "float": [1.5, np.nan, np.inf], "obj": ["x", None, "z"], "bool": [True, False, True],
+        "nullable_int": pd.array([1, None, 3], dtype="Int64"), "str": pd.Series(["p", None, "q"], dtype="string"),
+        "date": pd.to_datetime(["2024-01-01", None, "2024-03-01"]), "cat": pd.Categorical(["u", "v", None]),
+        "mixed": [np.int64(3), np.nan, "s"], "neg_inf": [-np.inf, 0.0, -0.5]})
+    ours, altair = charts.values(df), to_values(df)
+    assert ours == altair
+    assert json.dumps(ours) == json.dumps(altair)
+    assert [[type(v) for v in r.values()] for r in ours["values"]] == \
+        [[type(v) for v in r.values()] for r in altair["values"]]
+    assert ours["values"][1] == {"int": 2, "float": None, "obj": None, "bool": False, "nullable_int": None,
+                                 "str": None, "date": "", "cat": "v", "mixed": None, "neg_inf": 0.0}
+    assert type(ours["values"][0]["int"]) is int and type(ours["values"][0]["mixed"]) is int
+
+
+def test_chart_spec_is_the_same_with_the_packs_data_transformer(monkeypatch):
+    """An XmR chart's Vega-Lite spec is identical whether Altair's default transformer or the pack's writes the
+    frames, and more rows than Altair allows are refused by both."""
+    import altair as alt
+
+    ch = charts.xmr_chart(frame([10, 12, 11, 9, 10, 11, 12, 10, 9, 11, 40, 10], baseline=6,
+                                break_before=[False] * 8 + [True] + [False] * 3), "t")
+    with alt.data_transformers.enable("default"):
+        before = ch.to_dict(validate=False)
+    alt.data_transformers.register("scrutiny", charts.to_data)
+    with alt.data_transformers.enable("scrutiny"):
+        after = ch.to_dict(validate=False)
+        with pytest.raises(alt.MaxRowsError):
+            alt.Chart(pd.DataFrame({"x": range(charts.MAX_ROWS + 1)})).mark_point().encode(x="x:Q").to_dict()
+    assert after == before

@@ -97,3 +97,30 @@ def test_one_short_month_does_not_make_its_neighbours_implausible():
     assert np.isnan(r[0]) and np.isnan(r[2]) and r[1] == pytest.approx(0.02)
     # a declared month is neither flagged nor used as a neighbour
     assert np.isnan(breaks.implausible_volume([100, 2, 100], exclude=[False, True, False])).all()
+
+
+def test_neighbour_ratio_is_the_count_over_the_median_of_up_to_three_usable_months_each_side():
+    """By hand: month 3 of [10, 20, 30, 40, 50, 60, 70] over the median of 10, 20, 30, 50, 60, 70 (35)."""
+    r = breaks.neighbour_ratio([10, 20, 30, 40, 50, 60, 70])
+    assert r[3] == pytest.approx(40 / 40)  # median of 10,20,30,50,60,70 = (30 + 50) / 2
+    assert r[0] == pytest.approx(10 / 30)  # right side only: 20, 30, 40
+    r = breaks.neighbour_ratio([10, 20, 30, 40, 50, 60, 70], exclude=[False, False, True, False, False, False, False])
+    assert r[3] == pytest.approx(40 / 50)  # 30 left out: 10, 20 | 50, 60, 70 -> 50
+    assert np.isnan(breaks.neighbour_ratio([5, 0, 0, 0])[2])  # neighbours' median 0: no ratio
+
+
+def test_neighbour_ratio_matches_its_definition_on_random_series():
+    """The definition written plainly (numpy's median of the nearest usable months) against the function."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        x = rng.poisson(rng.uniform(0, 300), n).astype(float)
+        skip = rng.random(n) < 0.2
+        usable = [j for j in range(n) if not skip[j]]
+        want = np.full(n, np.nan)
+        for i in range(n):
+            nb = [x[j] for j in usable if j < i][-3:] + [x[j] for j in usable if j > i][:3]
+            med = float(np.median(nb)) if len(nb) >= 2 else 0.0
+            if med > 0:
+                want[i] = x[i] / med
+        np.testing.assert_array_equal(breaks.neighbour_ratio(x, exclude=skip), want)

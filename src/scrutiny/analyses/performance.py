@@ -9,9 +9,13 @@ the SPC process limits (rule: astronomical point).
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from scrutiny import reuse
 from scrutiny.analyses import measures, narrative
 from scrutiny.analyses.measures import Catalogue
 from scrutiny.analyses.summary import frame as summary_frame
@@ -37,10 +41,21 @@ def _window_means(values, at: int, window: int = breaks.WINDOW) -> tuple[float, 
     return float(values[max(0, at - window):at].mean()), float(values[at:at + window].mean())
 
 
-def prepare(street_parquet, p, catalogue: Catalogue, min_count: int | None = None) -> dict:
+def prepare(street_parquet, p, catalogue: Catalogue, min_count: int | None = None,
+            keep_in: str | Path | None = None) -> dict:
     """Everything the performance and districts pages share, from the prepared street table and the params:
     counts, monthly (one crime per Crime ID in its month), districts, breaks (detected and declared), the XmR
-    frame rebased after breaks, and the per-series summary."""
+    frame rebased after breaks, and the per-series summary.
+
+    keep_in: the pack's work folder; the result is then computed once for both pages (`reuse.once`), keyed by
+    the table's size and modification time, the params, the catalogue, min_count and the package's code."""
+    if keep_in is not None:
+        st = Path(street_parquet).stat()
+        key = {"table": [str(Path(street_parquet).resolve()), st.st_size, st.st_mtime_ns],
+               "params": p.model_dump(mode="json"), "catalogue": dataclasses.asdict(catalogue),
+               "min_count": min_count, "code": reuse.code_version()}
+        return reuse.once(keep_in, "performance-series", key,
+                          lambda: prepare(street_parquet, p, catalogue, min_count=min_count))
     period = (p.period.start, p.period.end)
     counts = measures.type_counts(street_parquet, period)
     monthly = measures.monthly(counts, catalogue, period, p.performance.district_min_share)

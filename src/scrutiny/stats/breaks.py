@@ -25,6 +25,7 @@ shows on the control chart instead).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,11 +62,20 @@ def robust_dispersion(values) -> float:
     return float(max(1.0, sigma ** 2))
 
 
-def _belongs(z: np.ndarray, k: int, window: int) -> bool:
+def _median(values) -> float:
+    """The median of a short sequence of floats: np.median's value (the mean of the two middle values when their
+    number is even), without its cost per call (these series have a few dozen months)."""
+    s = sorted(values)
+    h = len(s) // 2
+    return float(s[h]) if len(s) % 2 else (s[h - 1] + s[h]) / 2
+
+
+def _belongs(z, k: int, window: int) -> bool:
     """The first month of the new level is nearer the median after k than before it, and the last month of the
-    old level nearer the median before: the step is placed where it happens, not a month early or late."""
-    before = np.median(z[max(0, k - window):k])
-    after = np.median(z[k:k + window])
+    old level nearer the median before: the step is placed where it happens, not a month early or late.
+    z: the stabilised series as a list of floats."""
+    before = _median(z[max(0, k - window):k])
+    after = _median(z[k:k + window])
     return abs(z[k] - after) < abs(z[k] - before) and abs(z[k - 1] - before) < abs(z[k - 1] - after)
 
 
@@ -78,7 +88,8 @@ def _best_step(z: np.ndarray, phi: float, min_segment: int, window: int = WINDOW
     if n < 2 * min_segment:
         return None
     allowed = range(min_segment, n - min_segment + 1)
-    cands = [k for k in allowed if _belongs(z, k, window)]
+    zl = z.tolist()
+    cands = [k for k in allowed if _belongs(zl, k, window)]
     if not cands:
         return None
     t = np.arange(n, dtype=float)
@@ -131,13 +142,14 @@ def neighbour_ratio(values, neighbours: int = 3, exclude=None) -> np.ndarray:
     `exclude` left out); NaN where fewer than two neighbours exist or their median is 0."""
     x = np.asarray(values, dtype=float)
     skip = np.zeros(len(x), dtype=bool) if exclude is None else np.asarray(exclude, dtype=bool)
+    xl = x.tolist()
     usable = [j for j in range(len(x)) if not skip[j]]
     out = np.full(len(x), np.nan)
     for i in range(len(x)):
-        left = [j for j in usable if j < i][-neighbours:]
-        right = [j for j in usable if j > i][:neighbours]
-        nb = x[left + right]
-        med = float(np.median(nb)) if len(nb) >= 2 else 0.0
+        at = bisect.bisect_left(usable, i)
+        nb = [xl[j] for j in usable[max(0, at - neighbours):at] + [j for j in usable[at:at + neighbours + 1]
+                                                                     if j > i][:neighbours]]
+        med = _median(nb) if len(nb) >= 2 else 0.0
         if med > 0:
             out[i] = x[i] / med
     return out
