@@ -194,3 +194,4 @@ if len(yoy):
 summary = peers.summary_rows(cmp, funnel_tbl, od_tbl, yoy, focal, group_label, end_label, total=TOTAL,
                              all_label=all_short, all_name=all_label)
 page.write_table(summary, "peers_summary", out_dir)
+page.write_table(peers.findings(cmp, focal, group_label, end_label), "peers_findings", out_dir, counts=[])

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from scrutiny.analyses import peers
+from scrutiny.analyses import peers, questions
 from scrutiny.config import params
 from scrutiny.inputs import msg_file, pfa_tables
 from scrutiny.reference import forces, offences
@@ -310,3 +310,20 @@ def test_yoy_paragraph_counts_significant_rows():
                         "1,000 in the 12 months ending 31 March 2023 (+100, +10.0% in the count): significant rise.")
     assert "Over the 2 rows (total and offence groups), 1 are significant rises or falls" in s
     assert f"at least {peers.YOY_MIN_HISTORY} earlier changes" in peers.YOY_NOTE
+
+
+def test_findings_ask_about_offences_significantly_above_the_peer_average_only():
+    cmp = pd.DataFrame({"offence": ["Total recorded crime (excluding fraud)", "Burglary", "Robbery", "Theft"],
+                        "rate_per_1000": [83.333, 6.12, 0.9, 20.0], "peer_average": [70.04, 4.0, 1.2, 20.1],
+                        "p_value": [0.0124, 0.0004, 0.01, float("nan")],
+                        "vs_peer_average": ["significantly above", "significantly above", "significantly below",
+                                            peers.NOT_JUDGED]})
+    f = peers.findings(cmp, "Gwent Police", "5 most similar forces", "31 March 2024")
+    assert list(f.columns) == questions.FINDING_COLUMNS
+    assert list(f["row_key"]) == ["offence=Total recorded crime (excluding fraud)", "offence=Burglary"]
+    assert set(f["kind"]) == {"above_peers"} and list(f["measure"])[1] == "peers_burglary"
+    assert f.iloc[1]["finding"] == ("Burglary: Gwent Police recorded 6.1 crimes per 1,000 residents in the 12 months "
+                                    "ending 31 March 2024, against 4.0 for its peer group (5 most similar forces); "
+                                    f"significantly above ({peers.PEER_TEST_SHORT}, p < 0.001).")
+    q = questions.from_findings(f)
+    assert list(q["id"]) == ["Q1", "Q2"] and q.iloc[0]["evidence"] == "peers.html#rates"

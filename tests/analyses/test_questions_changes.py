@@ -23,11 +23,13 @@ def test_each_rule_words_its_question_and_orders_by_rule():
                       finding("audit", "x", finding="The pack prints 71% of 18."),
                       finding("disproportionality", "searches", finding="Black people 6.0 times."),
                       finding("outcome_rate", "charged_within_k", finding="Charge rate 5.6%."),
+                      finding("above_peers", "peers_burglary", finding="Burglary: 6.1 per 1,000 against 4.0."),
                       finding("not_a_rule", "y")])
     q = questions.from_findings(f)
-    assert list(q["id"]) == [f"Q{i}" for i in range(1, 8)]
+    assert list(q["id"]) == [f"Q{i}" for i in range(1, 9)]
     assert list(q["measure"]) == ["all_crime", "criminal_damage_and_arson", "robbery", "burglary",
-                                  "charged_within_k", "searches", "x"]
+                                  "charged_within_k", "searches", "peers_burglary", "x"]
+    assert q.iloc[6]["question"].startswith("Burglary: 6.1 per 1,000 against 4.0. Does the force know why its rate")
     assert q.iloc[0]["question"].startswith("May 2025 holds 0.02 times its neighbours. Will the force confirm")
     assert q.iloc[3]["question"] == ("Burglary rose 11% (p = 0.01). What is the force's explanation, and what will "
                                      "it do to turn this round?")

@@ -335,6 +335,27 @@ def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFra
     return summary_frame(out)
 
 
+def findings(cmp: pd.DataFrame, focal: str, group_label: str, end_label: str,
+             link: str = "peers.html#rates") -> pd.DataFrame:
+    """Findings for questions to the force (questions.FINDING_COLUMNS): each offence group whose rate is
+    significantly above the peer average by the comparison's verdict (compare(): peer_z with the between-force
+    variance τ², p < 0.05). Nothing when the comparison is not judged (too few forces)."""
+    from scrutiny.analyses.questions import FINDING_COLUMNS
+
+    rows = []
+    for r in cmp[cmp["vs_peer_average"] == "significantly above"].itertuples():
+        measure = "peers_" + "_".join(r.offence.lower().replace("(", "").replace(")", "").split())
+        rows.append({"section": "peers", "kind": "above_peers", "priority": "Comparison with similar forces",
+                     "measure": measure, "label": f"Peers: {r.offence}", "area": "force",
+                     "finding": f"{r.offence}: {focal} recorded {r.rate_per_1000:,.1f} crimes per 1,000 residents in "
+                                f"the 12 months ending {end_label}, against {r.peer_average:,.1f} for its peer "
+                                f"group ({group_label}); significantly above ({PEER_TEST_SHORT}, "
+                                f"{narrative.fmt_p(r.p_value)}).",
+                     "evidence": link, "link": link, "csv": "tables/peers_comparison.csv",
+                     "row_key": f"offence={r.offence}"})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
 # --- page text and tables (the notebook only places them) -------------------------------------------------------
 
 def at_period_end(long: pd.DataFrame, end: pd.Timestamp, edition: str, pop_year: int) -> pd.DataFrame:

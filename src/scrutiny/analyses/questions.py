@@ -46,8 +46,12 @@ RULES = [
                                "interval above 1)",
          "{finding} How does the force assure itself that these searches are justified, and what do its own "
          "scrutiny panels make of them?", 6),
+    Rule("above_peers", "a crime rate is significantly above the peer group's average (z-test with the "
+         "between-force variance, p < 0.05)",
+         "{finding} Does the force know why its rate is higher than similar forces', including how much is "
+         "recording practice rather than crime, and what is it doing about it?", 7),
     Rule("audit", "the auditor found a major discrepancy in a published document",
-         "{finding} Which figure is right, and will the document be corrected?", 7),
+         "{finding} Which figure is right, and will the document be corrected?", 8),
 ]
 RULES_BY_KIND = {r.kind: r for r in RULES}
 
