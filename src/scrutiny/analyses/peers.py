@@ -20,7 +20,7 @@ from scrutiny.analyses import narrative
 from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.reference.forces import CITY_OF_LONDON, TERRITORIAL
 from scrutiny.reference.offences import GROUPS, TOTAL
-from scrutiny.stats import funnel, rates
+from scrutiny.stats import distributions, funnel, rates
 
 NEIGHBOUR_LABEL = "statistical neighbours (not the Home Office MSG)"
 MSG_LABEL = "most similar group (official list supplied)"
@@ -113,13 +113,11 @@ def peer_z(count: float, population: float, peer_rate: float, tau2: float, per: 
     (funnel.overdispersion); v (`peer_var`, peer_average_variance) is the variance of the log peer average
     itself, which is a handful of forces each varying by τ². With τ² = v = 0 this is the log-scale normal
     approximation to a Poisson count. |z| ≥ 1.959964 (p < 0.05) gives "significantly above/below"."""
-    from scipy import stats
-
     e = peer_rate / per * population
     y = float(np.log(count / e)) if count > 0 and e > 0 else float("nan")
     se = float(np.sqrt(1 / e + tau2 + peer_var)) if e > 0 else float("nan")
     z = y / se
-    p = float(2 * stats.norm.sf(abs(z))) if z == z else float("nan")
+    p = 2 * distributions.norm_sf(abs(z)) if z == z else float("nan")
     verdict = ("not tested (zero count) against" if z != z else "significantly above" if z >= PEER_Z
                else "significantly below" if z <= -PEER_Z else "not significantly different from")
     return {"expected_at_peer_average": e, "log_ratio": y, "se": se, "z": z, "p_value": p, "verdict": verdict}
@@ -182,12 +180,10 @@ def quasi_poisson_z(x1: float, x0: float, phi: float) -> tuple[float, float]:
     """Quasi-Poisson test of equal counts over equal periods: z = (x1 − x0) / √(φ·(x1 + x0)), p = 2·Φ(−|z|).
 
     Var(x) = φ·μ (McCullagh & Nelder 1989 §9.2; project domain notes §3.8); φ = 1 is the Poisson case."""
-    from scipy import stats
-
     if x1 + x0 <= 0 or not phi > 0:
         return float("nan"), float("nan")
     z = (x1 - x0) / np.sqrt(phi * (x1 + x0))
-    return float(z), float(2 * stats.norm.sf(abs(z)))
+    return float(z), 2 * distributions.norm_sf(abs(z))
 
 
 def dispersion_from_history(series: pd.Series, period_end: pd.Timestamp) -> tuple[float, int]:

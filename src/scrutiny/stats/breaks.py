@@ -29,7 +29,8 @@ import bisect
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from scrutiny.stats import distributions
 
 METHOD = "binary segmentation, step vs trend on 2√(x+3/8)"
 MIN_SEGMENT = 3
@@ -100,7 +101,7 @@ def _best_step(z: np.ndarray, phi: float, min_segment: int, window: int = WINDOW
     st = steps - proj @ steps
     f = (e @ st) ** 2 / np.einsum("ij,ij->j", st, st) / phi
     j = int(np.argmax(f))
-    p = min(1.0, float(stats.chi2.sf(f[j], 1)) * len(allowed))
+    p = min(1.0, distributions.chi2_sf(float(f[j]), 1) * len(allowed))
     return cands[j], p
 
 

@@ -20,7 +20,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from scrutiny.stats import distributions
 
 D2 = 1.128
 METHOD = "quasi-Poisson z-test (dispersion from the moving range)"
@@ -88,7 +89,7 @@ def quasi_poisson_2indep(current: float, previous: float, disp: Dispersion) -> C
     if total <= 0:
         return ChangeTest(current, previous, change, pct, float("nan"), 1.0, disp.phi, disp.df, METHOD)
     z = change / math.sqrt(disp.phi * total)
-    p = float(2 * stats.t.sf(abs(z), disp.df))
+    p = 2 * distributions.t_sf(abs(z), disp.df)
     return ChangeTest(current, previous, change, pct, float(z), p, disp.phi, disp.df, METHOD)
 
 

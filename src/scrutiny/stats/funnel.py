@@ -29,9 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from scrutiny.stats import rates
+from scrutiny.stats import distributions, rates
 
 Z95 = 1.959964
 Z998 = 3.090232
@@ -47,7 +46,7 @@ def weighted_rate(counts, populations, per: float = 1000.0) -> float:
 
 def alpha_for(z: float) -> float:
     """Two-sided tail probability for a z multiplier (z = 1.959964 -> 0.05; z = 3.090232 -> 0.002)."""
-    return float(2 * stats.norm.sf(z))
+    return 2 * distributions.norm_sf(z)
 
 
 @dataclass(frozen=True)

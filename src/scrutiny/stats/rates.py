@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scipy import stats
+from scrutiny.stats import distributions
 
 
 def poisson_exact_ci(count: float, exposure: float = 1.0, alpha: float = 0.05) -> tuple[float, float]:
@@ -15,8 +15,8 @@ def poisson_exact_ci(count: float, exposure: float = 1.0, alpha: float = 0.05) -
 
     Source: [χ²_{α/2}(2x)/2, χ²_{1−α/2}(2x+2)/2] (Garwood 1936; as in FunnelPlotR calculate_limits.R).
     """
-    lo = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
-    hi = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    lo = 0.0 if count == 0 else distributions.chi2_ppf(alpha / 2, 2 * count) / 2
+    hi = distributions.chi2_ppf(1 - alpha / 2, 2 * count + 2) / 2
     return lo / exposure, hi / exposure
 
 
@@ -109,11 +109,13 @@ def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> Proportio
         return ProportionTest(x1, n1, x2, n2, p1 - p2, float("nan"), 1.0, "not tested (no variation)")
     if min(expected) < 5:
         table = [[int(cells[0]), int(cells[1])], [int(cells[2]), int(cells[3])]]
-        odds, p = stats.fisher_exact(table, alternative="two-sided")
+        from scipy.stats import fisher_exact  # only when needed: scipy.stats is slow to import
+
+        odds, p = fisher_exact(table, alternative="two-sided")
         return ProportionTest(x1, n1, x2, n2, p1 - p2, float(odds), float(p), "Fisher's exact test")
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     z = (p1 - p2) / se
-    p = 2 * stats.norm.sf(abs(z))
+    p = 2 * distributions.norm_sf(abs(z))
     return ProportionTest(x1, n1, x2, n2, p1 - p2, float(z), float(p), "two-proportion z-test (pooled)")
 
 
@@ -142,6 +144,6 @@ def rate_ratio_ci(a: float, pop_a: float, b: float, pop_b: float, alpha: float =
     if a <= 0 or b <= 0:
         return RateRatio(float("nan"), float("nan"), float("nan"), "log rate ratio ± z·√(1/a+1/b)")
     rr = (a / pop_a) / (b / pop_b)
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = distributions.norm_ppf(1 - alpha / 2)
     half = z * math.sqrt(1 / a + 1 / b)
     return RateRatio(rr, rr * math.exp(-half), rr * math.exp(half), "log rate ratio ± z·√(1/a+1/b)")
