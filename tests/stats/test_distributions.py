@@ -53,3 +53,8 @@ def test_pack_processes_do_not_import_scipy_stats():
             "scrutiny.analyses.outcomes\nprint('scipy.stats' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.parametrize("q", QS)
+def test_normal_upper_quantile(q):
+    assert d.norm_isf(q) == float(stats.norm.isf(q))

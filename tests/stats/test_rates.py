@@ -48,3 +48,14 @@ def test_wilson_by_hand():
     lo, hi = rates.wilson_ci(x, n)
     assert lo == pytest.approx(centre - half)
     assert hi == pytest.approx(centre + half)
+
+
+def test_wilson_is_statsmodels_wilson_exactly():
+    from statsmodels.stats.proportion import proportion_confint
+
+    for n in [1, 2, 7, 30, 466, 12_345, 2_141_325]:
+        for x in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            for alpha in (0.05, 0.01, 0.1):
+                want = tuple(float(v) for v in proportion_confint(x, n, alpha=alpha, method="wilson"))
+                assert rates.wilson_ci(x, n, alpha) == want, (x, n, alpha)
+    assert all(v != v for v in rates.wilson_ci(0, 0))

@@ -250,8 +250,16 @@ def frame(con, sql: str) -> pd.DataFrame:
     return con.sql(sql).to_arrow_table().to_pandas()
 
 
-def _with_all(linked: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([linked, linked.assign(crime_type=ALL_CRIME)], ignore_index=True)
+def _by_type_and_all(d: pd.DataFrame, keys: list[str], agg) -> pd.DataFrame:
+    """`agg(groupby)` per crime type × keys and for All crime × keys (every row, whatever its type), stacked with
+    a crime_type column and ordered as one groupby over both would order them: the same table as grouping the
+    frame stacked on a copy of itself labelled All crime, without building that copy (millions of rows for a
+    large force)."""
+    per_type = agg(d.groupby(["crime_type", *keys], sort=True)).reset_index()
+    every = agg(d.groupby(keys, sort=True)).reset_index()
+    every.insert(0, "crime_type", ALL_CRIME)
+    out = pd.concat([per_type, every], ignore_index=True)
+    return out.sort_values(["crime_type", *keys], kind="stable").reset_index(drop=True)
 
 
 def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -262,22 +270,23 @@ def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
     charged_within_k, followed_up_k (True when the month has had k months of follow-up; otherwise the two
     within_k counts are empty, never a smaller number), outcomed_by_data_end.
     """
-    d = _with_all(linked)
-    has = d["first_idx"].notna()
-    d["by_window"] = has & (d["first_idx"] <= d["window_end_idx"])
-    d["within_k"] = has & (d["lag"] <= k)
-    d["charged_k"] = d["charge_lag"].notna() & (d["charge_lag"] <= k)
-    d["by_end"] = has
-    g = d.groupby(["crime_type", "recorded_month"], sort=True)
-    out = pd.DataFrame({
-        "crimes": g.size(),
-        "rows_as_published": g["rows"].sum() if "rows" in d.columns else g.size(),
-        "outcomed_by_window_end": g["by_window"].sum(),
-        "first_outcome_within_k": g["within_k"].sum(),
-        "charged_within_k": g["charged_k"].sum(),
-        "followed": g["followed"].min(),
-        "outcomed_by_data_end": g["by_end"].sum(),
-    }).reset_index()
+    has = linked["first_idx"].notna()
+    d = pd.DataFrame({
+        "crime_type": linked["crime_type"], "recorded_month": linked["recorded_month"],
+        "rows": linked["rows"] if "rows" in linked.columns else 1,
+        "by_window": has & (linked["first_idx"] <= linked["window_end_idx"]),
+        "within_k": has & (linked["lag"] <= k),
+        "charged_k": linked["charge_lag"].notna() & (linked["charge_lag"] <= k),
+        "followed": linked["followed"], "by_end": has})
+
+    def counts(g) -> pd.DataFrame:
+        return pd.DataFrame({
+            "crimes": g.size(), "rows_as_published": g["rows"].sum(),
+            "outcomed_by_window_end": g["by_window"].sum(), "first_outcome_within_k": g["within_k"].sum(),
+            "charged_within_k": g["charged_k"].sum(), "followed": g["followed"].min(),
+            "outcomed_by_data_end": g["by_end"].sum()})
+
+    out = _by_type_and_all(d, ["recorded_month"], counts)
     out["followed_up_k"] = out["followed"] >= k
     for col in ("first_outcome_within_k", "charged_within_k"):
         out[col] = out[col].astype("Int64").where(out["followed_up_k"])
@@ -347,8 +356,7 @@ def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.Da
     j = j[j["midx"] <= j["window_end_idx"]]
     j = j.sort_values(["crime_row", "midx", "outcome_type"]).drop_duplicates("crime_row", keep="last")
     j["outcome_group"] = j["outcome_type"].map(pmap["outcome_group"])
-    j = _with_all(j)
-    n = j.groupby(["crime_type", "recorded_month", "outcome_group"]).size().rename("crimes").reset_index()
+    n = _by_type_and_all(j, ["recorded_month", "outcome_group"], lambda g: g.size().rename("crimes"))
     n["share"] = n["crimes"] / n.groupby(["crime_type", "recorded_month"])["crimes"].transform("sum")
     return n
 
@@ -400,7 +408,9 @@ def km_median(curve: pd.DataFrame) -> float | None:
 def time_to_outcome(linked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """KM curves for every crime type and All crime, and one row per type with the median lag."""
     curves, meds = [], []
-    for ct, g in _with_all(linked).groupby("crime_type", sort=True):
+    groups = dict(iter(linked.groupby("crime_type", sort=True)))
+    groups[ALL_CRIME] = linked  # every crime, whatever its type
+    for ct, g in sorted(groups.items(), key=lambda kv: kv[0]):
         cv = km_first_outcome(g["lag"], g["followed"])
         cv.insert(0, "crime_type", ct)
         curves.append(cv)

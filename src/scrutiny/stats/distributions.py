@@ -22,6 +22,11 @@ def norm_ppf(q: float) -> float:
     return float(special.ndtri(q))
 
 
+def norm_isf(q: float) -> float:
+    """The upper standard normal quantile: x with P(Z > x) = q (scipy.stats: `norm.isf(q)` is `−ndtri(q)`)."""
+    return float(-special.ndtri(q))
+
+
 def chi2_sf(x: float, k: float) -> float:
     """P(X > x) for X chi-squared with k degrees of freedom (1 for x ≤ 0)."""
     return 1.0 if x <= 0 else float(special.chdtrc(k, x))

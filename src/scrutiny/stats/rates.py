@@ -5,6 +5,7 @@ Counts are treated as Poisson (a full count, so "significance" is a model statem
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from scrutiny.stats import distributions
@@ -60,16 +61,20 @@ def poisson_2indep(count1: float, count2: float, exposure1: float = 1.0, exposur
 
 
 def wilson_ci(successes: float, n: float, alpha: float = 0.05) -> tuple[float, float]:
-    """Wilson score interval for a proportion (statsmodels proportion_confint, method='wilson').
+    """Wilson score interval for a proportion p̂ = x/n: (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n), z the
+    upper α/2 normal quantile, clipped to [0, 1].
 
-    Source: Wilson (1927); statsmodels' default is the normal method, so the method is always passed.
-    """
-    from statsmodels.stats.proportion import proportion_confint
-
+    Source: Wilson (1927); computed as statsmodels' proportion_confint(method='wilson') computes it, step for step
+    (tests/stats/test_rates.py checks the two agree exactly), without importing statsmodels and scipy.stats."""
     if n == 0:
         return float("nan"), float("nan")
-    lo, hi = proportion_confint(successes, n, alpha=alpha, method="wilson")
-    return float(lo), float(hi)
+    q = successes / n
+    crit = distributions.norm_isf(alpha / 2.0)
+    crit2 = crit ** 2
+    denom = 1 + crit2 / n
+    center = (q + crit2 / (2 * n)) / denom
+    dist = crit * math.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n ** 2)) / denom
+    return min(max(center - dist, 0.0), 1.0), min(max(center + dist, 0.0), 1.0)
 
 
 @dataclass(frozen=True)
