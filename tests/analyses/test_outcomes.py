@@ -397,3 +397,16 @@ def test_home_office_note_counts_negative_rows():
     assert n.startswith("Financial year(s) 2023/24, 2024/25; closed basis ('outcomes for offences closed in the "
                         "quarter').")
     assert "2 row(s) carry a negative count" in n
+
+
+def test_latest_outcome_by_window_end_by_hand():
+    """Crime row 0 (crime 7, window ends at month 10): outcomes in months 9, 10 and 11 -> month 10's, the last in
+    text order of the two there; row 1 (crime 7 again, window end 8): none by then, left out; row 2 (crime 9):
+    its one outcome."""
+    keys = pd.DataFrame({"crime_row": [0, 1, 2], "crime_id": [7, 7, 9], "crime_type": ["Burglary"] * 2 + ["Drugs"],
+                         "recorded_month": ["2024-01", "2023-11", "2024-02"], "window_end_idx": [10, 8, 12]})
+    outs = pd.DataFrame({"crime_id": [7, 7, 7, 7, 9], "midx": [9, 10, 10, 11, 12],
+                         "outcome_type": ["A", "Charged", "Awaiting court outcome", "Z", "B"]})
+    j = outcomes.latest_by_window_end(keys, outs)
+    assert j.to_dict(orient="list") == {"crime_row": [0, 2], "crime_type": ["Burglary", "Drugs"],
+                                        "recorded_month": ["2024-01", "2024-02"], "outcome_type": ["Charged", "B"]}

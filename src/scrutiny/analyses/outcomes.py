@@ -344,6 +344,29 @@ def cohort_by_quarter(cohort_: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.
     return out
 
 
+def latest_by_window_end(keys: pd.DataFrame, outs: pd.DataFrame) -> pd.DataFrame:
+    """For each crime row (keys: crime_row, crime_id, crime_type, recorded_month, window_end_idx), its latest
+    outcome (outs: crime_id, midx, outcome_type) in a month up to its window end: the latest month, and among
+    outcomes of that month the last in text order (a missing one last of all, as a pandas sort puts it). Crime
+    rows with no such outcome are left out. Columns crime_row, crime_type, recorded_month, outcome_type.
+
+    Joined in DuckDB over the two frames (millions of rows for a large force)."""
+    from scrutiny.inputs.files import connect
+
+    con = connect()
+    try:
+        con.register("k", keys)
+        con.register("o", outs)
+        return frame(con, """
+            SELECT k.crime_row, k.crime_type, k.recorded_month, o.outcome_type
+            FROM k JOIN o ON k.crime_id = o.crime_id AND o.midx <= k.window_end_idx
+            QUALIFY row_number() OVER (PARTITION BY k.crime_row
+                                       ORDER BY o.midx DESC, o.outcome_type DESC NULLS FIRST) = 1
+            ORDER BY k.crime_row""")
+    finally:
+        con.close()
+
+
 def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
     """Outcome group of each crime's latest outcome by its window end, counted per crime type × recorded
     month, with the share among crimes outcomed by the window end."""
@@ -352,9 +375,7 @@ def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.Da
     o["outcome_type"] = o["outcome_type"].pipe(police_uk.normalise_outcomes)
     o["midx"] = month_index(o["month"])
     keys = linked[["crime_id", "crime_type", "recorded_month", "window_end_idx"]].reset_index(names="crime_row")
-    j = keys.merge(o, on="crime_id", how="inner")
-    j = j[j["midx"] <= j["window_end_idx"]]
-    j = j.sort_values(["crime_row", "midx", "outcome_type"]).drop_duplicates("crime_row", keep="last")
+    j = latest_by_window_end(keys, o[["crime_id", "midx", "outcome_type"]])
     j["outcome_group"] = j["outcome_type"].map(pmap["outcome_group"])
     n = _by_type_and_all(j, ["recorded_month", "outcome_group"], lambda g: g.size().rename("crimes"))
     n["share"] = n["crimes"] / n.groupby(["crime_type", "recorded_month"])["crimes"].transform("sum")
