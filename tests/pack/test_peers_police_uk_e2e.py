@@ -118,6 +118,8 @@ def national(tmp_path_factory):
     written = {}
     for k, force in enumerate(FORCES):
         rate = 6.0 * float(np.exp(rng.normal(0, 0.15)))  # crimes per 1,000 a year, forces differing a little
+        if force == "Gwent":
+            rate *= 2.5  # the pack's force well above the others: a question for the force
         for j, m in enumerate(months.span("2024-01", "2024-12")):
             if force == "Kent" and m in ("2024-04", "2024-05"):
                 continue  # Kent published nothing for two months
@@ -157,6 +159,20 @@ def test_forces_left_out_are_named_and_the_rest_judged(national):
     page = (out / "peers.html").read_text(encoding="utf-8")
     assert "Funnel plot of all crime on police.uk per 1,000 residents against population for 10 forces" in page
     assert "Kent (no file for 2 of the 12 months (April 2024, May 2024))" in page
+
+
+def test_offences_significantly_above_the_peer_average_become_questions(national):
+    out = national["out"]
+    cmp = pd.read_csv(out / "tables" / "peers_comparison.csv")
+    above = list(cmp.loc[cmp["vs_peer_average"] == "significantly above", "offence"])
+    assert POLICE_UK_TOTAL in above  # Gwent's rate is 2.5 times the others'
+    q = pd.read_csv(out / "tables" / "questions.csv")
+    assert list(q["evidence"]) == ["peers.html#rates"] * len(above)
+    assert [k.split("=", 1)[1] for k in q["row_key"]] == above
+    assert all(t.endswith("including how much is recording practice rather than crime, and what is it doing about "
+                          "it?") for t in q["question"])
+    page = (out / "questions.html").read_text(encoding="utf-8")
+    assert "Does the force know why its rate is higher than similar forces" in page
 
 
 def test_a_forces_month_given_twice_is_refused_naming_the_files(national, tmp_path):
