@@ -173,3 +173,19 @@ def test_cli_validate_exit_2_names_file_column_rule(tmp_path, fixture_dir):
     assert "column 'Crime type'" in res.stderr
     assert "expect_column_values_to_be_in_set" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_inputs_checked_against_another_stay_with_it_in_one_thread():
+    names = ["police_uk_street", "police_uk_outcomes", "force_crimes", "calls", "victim_survey", "charge_decisions"]
+    assert contracts.after_chains(names) == [["police_uk_street"], ["police_uk_outcomes"],
+                                             ["force_crimes", "victim_survey", "charge_decisions"], ["calls"]]
+
+
+def test_two_unreadable_inputs_report_the_first_in_order(tmp_path, fixture_dir):
+    """Checked two threads at a time, the error is still that of the first input in the params' order."""
+    for _ in range(3):  # whichever thread ends first
+        f = write_params(tmp_path / "p.yaml", period={"start": MONTHS[0], "end": MONTHS[-1]},
+                         inputs={"police_uk_street": {"path": str(tmp_path / "nowhere" / "*-street.csv.gz")},
+                                 "police_uk_outcomes": {"path": str(tmp_path / "elsewhere" / "*-outcomes.csv.gz")}})
+        with pytest.raises(InputError, match="police_uk_street.*matches no file"):
+            contracts.validate(params.load(f))

@@ -317,8 +317,9 @@ def validate(params, progress=None) -> Report:
 
     Inputs whose rules run as DuckDB SQL (police.uk street and outcomes, the force's extracts) are checked in a
     second thread while Great Expectations checks the others (DuckDB works outside Python's interpreter lock, so
-    the two overlap on two cores); an input checked against another is checked after it, in the same thread. The
-    report lists the inputs in the same order either way."""
+    the two overlap on two cores), or, when no input needs Great Expectations, in two threads; an input checked
+    against another is checked after it, in the same thread. The report lists the inputs in the same order either
+    way, and an input that cannot be read stops the run with the error of the first such input in that order."""
     from concurrent.futures import ThreadPoolExecutor
 
     report = Report(inputs=[])
@@ -345,17 +346,53 @@ def validate(params, progress=None) -> Report:
                 say(f"{name}: {len(r.files)} file(s), {r.rows_checked:,} rows checked in "
                     f"{time.perf_counter() - t:.1f} s")
 
-    if crossed or not sql or not gx:
+    if crossed or not sql:
         check(order, _Validator() if gx else None)
     else:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-contracts") as pool:
-            extracts = pool.submit(check, sql, None)
+        chains, failed = after_chains(sql), {}
+        todo = list(chains)
+
+        def drain() -> None:  # the next chain of inputs until none is left or one cannot be read
+            while True:
+                with said:
+                    if not todo or failed:
+                        return
+                    chain = todo.pop(0)
+                try:
+                    check(chain, None)
+                except InputError as e:
+                    with said:
+                        failed[order.index(chain[0])] = e
+                    return
+
+        workers = 1 if gx else 2
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sql-contracts") as pool:
+            runs = [pool.submit(drain) for _ in range(workers)]
             try:
-                check(gx, _Validator())
+                if gx:
+                    check(gx, _Validator())
             finally:
-                extracts.result()
+                for r in runs:
+                    r.result()
+        if failed:
+            raise failed[min(failed)]
     report.inputs = [results[n] for n in order]
     return report
+
+
+def after_chains(names: list[str]) -> list[list[str]]:
+    """`names` (each after the input it is checked against) grouped so that an input checked against another is
+    in the same group, after it: the groups are checked one after another in a thread, two threads at a time."""
+    chains: list[list[str]] = []
+    home: dict[str, list[str]] = {}
+    for n in names:
+        chain = home.get(getattr(DATASETS[n], "after", None))
+        if chain is None:
+            chain = []
+            chains.append(chain)
+        chain.append(n)
+        home[n] = chain
+    return chains
 
 
 def _check_input(name: str, spec, params, period: tuple[str, str], v, frames: dict) -> InputResult:
