@@ -112,14 +112,18 @@ def execute_stage(name: str, build: Path, p: Params, kernel: SharedKernel) -> No
         raise PackError(f"notebook {name}: the kernel failed: {e}", EXIT_FAILURE) from None
 
 
-def execute_sections(p: Params, build: Path, kernels: int, log) -> None:
+def execute_sections(p: Params, build: Path, kernels: int, log, done=None) -> None:
     """Every section's notebook, `kernels` at a time: each worker starts one kernel and takes the next notebook in
     params order until none is left, logging each as it ends. After a failure no further notebook starts; the
-    first failure (in params order) is raised once the running ones have ended."""
+    first failure (in params order) is raised once the running ones have ended.
+
+    done: called with a section's name once its notebook has run (one call at a time), e.g. to render its page
+    while the other kernel is still running a notebook."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
     queue, lock, failed, stop = list(p.notebooks), threading.Lock(), {}, threading.Event()
+    one_at_a_time = threading.Lock()
 
     def worker() -> None:
         kernel = SharedKernel(build)
@@ -148,6 +152,13 @@ def execute_sections(p: Params, build: Path, kernels: int, log) -> None:
                     raise
                 with lock:
                     log(f"      notebook {name} ok ({time.perf_counter() - t:.1f} s)")
+                if done is not None:
+                    try:
+                        with one_at_a_time:
+                            done(name)
+                    except BaseException:
+                        stop.set()
+                        raise
 
     with ThreadPoolExecutor(max_workers=kernels, thread_name_prefix="kernel") as pool:
         for f in [pool.submit(worker) for _ in range(kernels)]:
@@ -303,12 +314,12 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     step.done()
 
     n = min(p.run.kernels, len(p.notebooks))
-    step(f"running {len(p.notebooks)} notebook(s)" + (f", {n} at a time" if n > 1 else ""))
-    execute_sections(p, build, n, log)
+    step(f"running {len(p.notebooks)} notebook(s)" + (f", {n} at a time" if n > 1 else ""))  # pages as they end
+    execute_sections(p, build, n, log, done=lambda name: render_section_page(name, build, site, aqa_by_section))
     step.done()
 
     step("rendering HTML")
-    render_sections(p, build, site, aqa_by_section)
+    render_sections(p, build, site, aqa_by_section, pages_done=True)
     step.done()
 
     step("writing provenance and manifest")
@@ -401,20 +412,26 @@ def prepare_stage(rep: Report, build: Path, filters=None, log=None) -> dict:
     return rows_per_file
 
 
-def render_sections(p: Params, build: Path, site: dict, aqa_by_section: dict) -> None:
-    """Executed notebooks to section pages; the sections' Summary rows to tables/summary.csv; series breaks
-    found by the analyses onto the data-quality page."""
+def render_section_page(name: str, build: Path, site: dict, aqa_by_section: dict) -> None:
+    """A section's executed notebook (volatile metadata stripped, written back) to its page, <name>.html."""
     import nbformat
 
+    nbp = build / "notebooks" / f"{name}.ipynb"
+    nb = nbformat.read(nbp, as_version=4)
+    views.strip_volatile(nb)
+    nbformat.write(nb, nbp)
+    ctx = {**site["ctx"], "banners": views.section_banners(site["ctx"], name, site["synthetic"])}
+    views.render("page.html.j2", build / f"{name}.html", page_title=site["titles"][name],
+                 current=f"{name}.html", body=views.notebook_body(nb), aqa_box=aqa_by_section[name], **ctx)
+
+
+def render_sections(p: Params, build: Path, site: dict, aqa_by_section: dict, pages_done: bool = False) -> None:
+    """Executed notebooks to section pages (unless `pages_done`: rendered as each notebook ended); the sections'
+    Summary rows to tables/summary.csv; series breaks found by the analyses onto the data-quality page."""
     summaries = []
     for name in p.notebooks:
-        nbp = build / "notebooks" / f"{name}.ipynb"
-        nb = nbformat.read(nbp, as_version=4)
-        views.strip_volatile(nb)
-        nbformat.write(nb, nbp)
-        ctx = {**site["ctx"], "banners": views.section_banners(site["ctx"], name, site["synthetic"])}
-        views.render("page.html.j2", build / f"{name}.html", page_title=site["titles"][name],
-                     current=f"{name}.html", body=views.notebook_body(nb), aqa_box=aqa_by_section[name], **ctx)
+        if not pages_done:
+            render_section_page(name, build, site, aqa_by_section)
         s = build / "tables" / f"{name}_summary.csv"
         if s.is_file():
             rows = restore(pd.read_csv(s, keep_default_na=False))
