@@ -327,3 +327,8 @@ def test_findings_ask_about_offences_significantly_above_the_peer_average_only()
                                     f"significantly above ({peers.PEER_TEST_SHORT}, p < 0.001).")
     q = questions.from_findings(f)
     assert list(q["id"]) == ["Q1", "Q2"] and q.iloc[0]["evidence"] == "peers.html#rates"
+
+
+def test_measure_id_of_an_offence_group():
+    assert peers.measure_id("Total recorded crime (excluding fraud)") == "peers_total_recorded_crime_excluding_fraud"
+    assert peers.measure_id("Robbery") == "peers_robbery"

@@ -302,6 +302,11 @@ def yoy_sentence(y, period: str, previous: str) -> str:
             f"year-on-year changes: z = {y['z']:.2f}, {narrative.fmt_p(y['p_value'])}).")
 
 
+def measure_id(offence: str) -> str:
+    """The measure id of an offence group on the Summary and in findings: 'Robbery' -> 'peers_robbery'."""
+    return "peers_" + "_".join(offence.lower().replace("(", "").replace(")", "").split())
+
+
 def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFrame, yoy: pd.DataFrame,
                  focal: str, group_label: str, end_label: str, link: str = "peers.html#rates",
                  total: str = TOTAL, all_label: str = "E&W", all_name: str = "England and Wales") -> pd.DataFrame:
@@ -315,7 +320,7 @@ def summary_rows(cmp: pd.DataFrame, funnel_tbl: pd.DataFrame, od_tbl: pd.DataFra
               f"{YOY_TEST}, φ = {y.iloc[0]['phi']:.1f})" if len(y) else "no previous year in the data")
         out.append({
             "topic": f"Peers: {r.offence}",
-            "measure": "peers_" + "_".join(r.offence.lower().replace("(", "").replace(")", "").split()),
+            "measure": measure_id(r.offence),
             "inclusion": "Always" if r.offence == total else "When outside the 99.8% funnel limits",
             "shown": r.offence == total or "99.8" in f.position,
             "data": f"{r.rate_per_1000:.1f} per 1,000 (peer avg {r.peer_average:.1f}; {all_label} "
@@ -340,9 +345,8 @@ def findings(cmp: pd.DataFrame, focal: str, group_label: str, end_label: str,
 
     rows = []
     for r in cmp[cmp["vs_peer_average"] == "significantly above"].itertuples():
-        measure = "peers_" + "_".join(r.offence.lower().replace("(", "").replace(")", "").split())
         rows.append({"section": "peers", "kind": "above_peers", "priority": "Comparison with similar forces",
-                     "measure": measure, "label": f"Peers: {r.offence}", "area": "force",
+                     "measure": measure_id(r.offence), "label": f"Peers: {r.offence}", "area": "force",
                      "finding": f"{r.offence}: {focal} recorded {r.rate_per_1000:,.1f} crimes per 1,000 residents in "
                                 f"the 12 months ending {end_label}, against {r.peer_average:,.1f} for its peer "
                                 f"group ({group_label}); significantly above ({PEER_TEST_SHORT}, "
