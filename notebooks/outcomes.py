@@ -24,7 +24,7 @@ out_dir = "../outputs/.prepared/default"  # tables/*.csv are written under it
 # %%
 import pandas as pd
 
-from scrutiny.analyses import outcomes
+from scrutiny.analyses import outcome_linkage, outcomes
 from scrutiny.config import params
 from scrutiny.reference import months
 from scrutiny.report import charts, page
@@ -33,14 +33,15 @@ p, period = page.start(params_file)
 po = p.outcomes
 k = po.follow_up_months
 cats = outcomes.load_categories(params.paths.resolve(po.categories))
-linked, link_counts, crimes, outs = outcomes.link_prepared(
-    f"{work_dir}/police_uk_street.parquet", f"{work_dir}/police_uk_outcomes.parquet", cats, p.reporting_month,
-    po.same_period_window)
-cohort = outcomes.cohort(linked, k)
+linkage = outcome_linkage.link_counts(
+    f"{work_dir}/police_uk_street.parquet", f"{work_dir}/police_uk_outcomes.parquet",
+                                  cats, p.reporting_month, po.same_period_window, k, period[0])
+link_counts = linkage.counts
+cohort = outcomes.cohort(linkage.profile, k)
 rated = outcomes.with_rates(cohort)
 quarters = outcomes.cohort_by_quarter(cohort)
-groups = outcomes.group_shares(linked, outs, cats)
-km, medians = outcomes.time_to_outcome(linked)
+groups = outcomes.group_shares_from_latest(linkage.latest, cats)
+km, medians = outcomes.time_to_outcome(linkage.profile)
 head = outcomes.headline(cohort, k, p.reporting_month)
 page.write_table(outcomes.cohort_table(cohort), "outcomes_cohort", out_dir)
 page.write_table(outcomes.summary_rows(head, outcomes.median_all(medians)), "outcomes_summary", out_dir)
@@ -48,7 +49,7 @@ window_words = outcomes.WINDOW_WORDS[po.same_period_window]
 
 # %%
 page.para(outcomes.source_sentence(p.pack.force, period))
-page.note(outcomes.coverage_sentence(outcomes.first_month_coverage(crimes, outs, period[0])))
+page.note(outcomes.coverage_sentence(linkage.coverage))
 page.note(outcomes.definitions_note(po.same_period_window, k))
 page.note("The police.uk → Home Office mapping (outcome type, group, charged and evidential-difficulty flags) is "
         "analyst-defined: data.police.uk publishes no official crosswalk. The table is at the end of this page.")
@@ -65,7 +66,7 @@ page.chart(charts.rate_lines(allc, "recorded_month", outcomes.rate_series(k),
     f"Line chart by month of recording of the same-period outcome rate, the {k}-month fixed follow-up outcome "
     f"rate and the {k}-month charge rate; values in the table below and tables/outcomes_cohort_rates.csv.")
 page.para(outcomes.SAWTOOTH_NOTE)
-page.note(outcomes.reissue_note(outs, page.min_count()))
+page.note(outcomes.reissue_note(linkage.several_outcome_ids, page.min_count()))
 page.table(outcomes.quarters_table(quarters, k), "outcomes_quarters", out_dir, caption=outcomes.quarters_caption(k),
          formats=outcomes.quarters_formats(k))
 page.write_table(rated, "outcomes_cohort_rates", out_dir)
@@ -98,7 +99,7 @@ page.table(outcomes.time_to_outcome_table(medians), "outcomes_time_to_outcome", 
 page.write_table(km, "outcomes_km", out_dir)
 
 # %%
-page.place(outcomes.mix_blocks(linked, outs, crimes, cats, k, period), out_dir)
+page.place(outcomes.mix_blocks(linkage.fixed, linkage.last, k, period), out_dir)
 
 # %%
 ho = pd.read_parquet(f"{work_dir}/ho_outcomes.parquet") if "ho_outcomes" in p.inputs else None

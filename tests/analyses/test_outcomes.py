@@ -284,7 +284,7 @@ def test_cohort_counts_distinct_crime_ids_within_a_month():
 def test_like_for_like_mix_names_the_test_and_its_statistic():
     # 2024-01 crimes A-D and 2024-02 crime E, each followed up 1 month: A (lag 0), E (lag 0) have an outcome
     linked, _ = outcomes.link(STREET, OUTCOMES, CATS, END)
-    mix = outcomes.mix_fixed_followup(linked, OUTCOMES, CATS, 1, ["2024-02"], ["2024-01"]).set_index(
+    mix = outcomes.mix_fixed_followup(linked, OUTCOMES, 1, ["2024-02"], ["2024-01"]).set_index(
         "outcome_within_k")
     none = mix.loc["No outcome within 1 months"]
     assert none["crimes_before"] == 3 and none["crimes_now"] == 0
@@ -342,8 +342,8 @@ def test_page_text_by_hand():
     # 7 outcome rows for 6 Crime IDs; Z (1 row, 1 Crime ID) has no street record: shown as [c] below 2
     assert s.startswith("Linkage: 7 outcome rows for 6 Crime IDs. [c] outcome rows ([c] Crime IDs) have no street")
     # E is the only Crime ID with two outcome rows
-    assert "(only 1 Crime IDs here have more than one outcome row)" in outcomes.reissue_note(OUTCOMES)
-    assert "(only [c] Crime IDs" in outcomes.reissue_note(OUTCOMES, disclosure=2)
+    assert "(only 1 Crime IDs here have more than one outcome row)" in outcomes.reissue_note(outcomes.several_outcome_ids(OUTCOMES))
+    assert "(only [c] Crime IDs" in outcomes.reissue_note(outcomes.several_outcome_ids(OUTCOMES), disclosure=2)
     assert outcomes.quarters_caption(6).endswith("without 6 months of follow-up for every month.")
     assert list(outcomes.quarters_formats(6)) == ["same-period rate", "outcome within 6 months (rate)",
                                                   "charged within 6 months (rate)"]
@@ -379,7 +379,7 @@ def test_median_all_none_when_not_reached():
 
 def test_like_for_like_paragraph_counts_chance_flags():
     linked, _ = outcomes.link(STREET, OUTCOMES, CATS, END)
-    fmix = outcomes.mix_fixed_followup(linked, OUTCOMES, CATS, 1, ["2024-02"], ["2024-01"])
+    fmix = outcomes.mix_fixed_followup(linked, OUTCOMES, 1, ["2024-02"], ["2024-01"])
     m, thr = fmix.attrs["tests"], fmix.attrs["threshold"]
     assert thr == pytest.approx(0.05 / m)
     p = outcomes.mix_fixed_paragraph(fmix, 1, ["2024-02"], ["2024-01"])
@@ -410,3 +410,23 @@ def test_latest_outcome_by_window_end_by_hand():
     j = outcomes.latest_by_window_end(keys, outs)
     assert j.to_dict(orient="list") == {"crime_row": [0, 2], "crime_type": ["Burglary", "Drugs"],
                                         "recorded_month": ["2024-01", "2024-02"], "outcome_type": ["Charged", "B"]}
+
+
+def test_kaplan_meier_counts_each_row_as_its_crimes():
+    """Two crimes outcomed at lag 0 (one row of 2) and one never (followed 3 months): 2 of 3 by lag 0, then flat;
+    the same curve as the three crimes one row each."""
+    cv = outcomes.km_first_outcome(pd.Series([0.0, np.nan]), pd.Series([3, 3]), pd.Series([2, 1]))
+    assert cv["at_risk"].tolist() == [3, 1, 1, 1]
+    assert cv["outcomes"].tolist() == [2, 0, 0, 0] and cv["censored"].tolist() == [0, 0, 0, 1]
+    assert cv["cumulative_share"].iloc[0] == pytest.approx(2 / 3)
+    pd.testing.assert_frame_equal(cv, outcomes.km_first_outcome(pd.Series([0.0, 0.0, np.nan]), pd.Series([3, 3, 3])))
+
+
+@pytest.mark.parametrize("window", ["quarter", "month"])
+def test_profile_gives_the_same_cohort_and_curves_as_one_row_per_crime(window):
+    linked, _ = outcomes.link(STREET, OUTCOMES, CATS, END, window)
+    prof = outcomes.profile(linked, END, window)
+    assert int(prof["crimes"].sum()) == len(linked)
+    pd.testing.assert_frame_equal(outcomes.cohort(prof, 1), outcomes.cohort(linked, 1))
+    for a, b in zip(outcomes.time_to_outcome(prof), outcomes.time_to_outcome(linked)):
+        pd.testing.assert_frame_equal(a, b)

@@ -1,7 +1,7 @@
 """The aggregate queries (inputs/aggregates.py) by DuckDB against independent pandas implementations: the
 performance page's type counts (analyses.measures.type_counts) and the outcomes page's linking
-(analyses.outcomes.link), on a slice of Gwent's real files; and the outcomes page's own linking in DuckDB
-(analyses.outcomes.link_prepared) against link()."""
+(analyses.outcomes.link), on a slice of Gwent's real files; and the outcomes page's own counts in DuckDB
+(analyses.outcome_linkage.link_counts) against the same definitions in pandas (analyses.outcomes.count_frames)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import GWENT
-from scrutiny.analyses import measures, outcomes
+from scrutiny.analyses import measures, outcome_linkage, outcomes
 from scrutiny.inputs import aggregates
 from scrutiny.inputs.registry import DATASETS
 
@@ -99,39 +99,63 @@ def test_each_query_translates_to_text_the_dialect_parses(dialect):
         sqlglot.parse_one(text, read=dialect)  # raises on text the dialect cannot read
 
 
-def _by_text_ids(frames_ids, *frames):
-    """Integer keys for Crime IDs as link_prepared numbers them: rank among every id of both files."""
-    ids = sorted(set().union(*(set(f["crime_id"].dropna()) for f in frames_ids)))
-    key = {c: i for i, c in enumerate(ids, start=1)}
-    return [f.assign(crime_id=f["crime_id"].map(key).astype("Int64")) for f in frames]
+def _assert_same(got: outcomes.LinkedCounts, want: outcomes.LinkedCounts):
+    pd.testing.assert_frame_equal(got.profile, want.profile)
+    pd.testing.assert_frame_equal(got.latest, want.latest)
+    assert got.counts == want.counts
+    assert got.coverage == want.coverage
+    assert got.several_outcome_ids == want.several_outcome_ids
+    for g, w in ((got.fixed, want.fixed), (got.last, want.last)):
+        assert (g is None) == (w is None)
+        if g is not None:
+            assert [x.to_dict() for x in g] == [x.to_dict() for x in w]
 
 
 @pytest.mark.parametrize("window", ["quarter", "financial_year", "month"])
-def test_link_prepared_gives_what_link_gives_on_the_frames(tables, window):
-    """The outcomes page links crimes to outcomes in DuckDB (outcomes.link_prepared); on Gwent's real files the
-    linked crimes, the counts and every table made from them equal link() and the same functions in pandas."""
+def test_link_counts_gives_what_the_pandas_definitions_give(tables, window):
+    """The outcomes page counts linked crimes in DuckDB (outcome_linkage.link_counts); on Gwent's real files the
+    profile, the counts and the mix counts equal outcomes.count_frames (link() and the same definitions in pandas,
+    one row per crime), and so does every table made from them."""
     street, outs = pd.read_parquet(tables["street"]), pd.read_parquet(tables["outcomes"])
     cats = outcomes.load_categories()
-    want, want_counts = outcomes.link(street, outs, cats, MONTHS[1], window)
-    got, counts, crimes, o = outcomes.link_prepared(tables["street"], tables["outcomes"], cats, MONTHS[1], window)
-    assert counts == want_counts and counts["outcome_rows"] == len(outs) > 0
-    (want,) = _by_text_ids([street, outs], want)
-    want = want.sort_values(["crime_id", "recorded_month"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(got.assign(crime_id=got["crime_id"].astype("Int64")), want, check_dtype=False)
-    (o_want,) = _by_text_ids([street, outs], outs[["crime_id", "month", "outcome_type"]])
-    pd.testing.assert_frame_equal(o, o_want.reset_index(drop=True), check_dtype=False)
-    pd.testing.assert_frame_equal(outcomes.group_shares(got, o, cats), outcomes.group_shares(want, o_want, cats))
-    pd.testing.assert_frame_equal(outcomes.mix_fixed_followup(got, o, cats, 3, ["2024-03"], ["2024-01"]),
-                                  outcomes.mix_fixed_followup(want, o_want, cats, 3, ["2024-03"], ["2024-01"]))
-    (s_ids,) = _by_text_ids([street, outs], street)
-    assert outcomes.first_month_coverage(crimes, o, MONTHS[0]) == outcomes.first_month_coverage(street, outs,
-                                                                                                MONTHS[0])
-    pd.testing.assert_frame_equal(outcomes.mix_compare(crimes, ["2024-05", "2024-06"], ["2024-01"]),
-                                  outcomes.mix_compare(s_ids, ["2024-05", "2024-06"], ["2024-01"]))
-    assert outcomes.reissue_note(o) == outcomes.reissue_note(outs)
+    want = outcomes.count_frames(street, outs, cats, MONTHS[1], window, 1, MONTHS[0])
+    got = outcome_linkage.link_counts(tables["street"], tables["outcomes"], cats, MONTHS[1], window, 1, MONTHS[0])
+    _assert_same(got, want)
+    assert got.counts["outcome_rows"] == len(outs) > 0
+    assert got.counts["crimes"] == int(got.profile["crimes"].sum()) > 1000
+    linked, _ = outcomes.link(street, outs, cats, MONTHS[1], window)
+    # every table of the page is the same from the profile as from one row per crime
+    pd.testing.assert_frame_equal(outcomes.cohort(got.profile, 1), outcomes.cohort(linked, 1))
+    for a, b in zip(outcomes.time_to_outcome(got.profile), outcomes.time_to_outcome(linked)):
+        pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(outcomes.group_shares_from_latest(got.latest, cats),
+                                  outcomes.group_shares(linked, outs, cats))
+    # Gwent 2024-01..06: neither the fixed follow-up months nor the last quarter have their year-earlier months
+    assert got.fixed is None and got.last is None
 
 
-def test_link_prepared_counts_repeats_unmatched_and_missing_ids_by_hand(tmp_path):
+def test_link_counts_mixes_count_each_crime_once(tmp_path):
+    """Sixteen months of Gwent files (2023-03..2024-06) and k = 1, so both outcome-mix comparisons exist: the counts equal
+    the pandas definitions, and every crime recorded in the months compared is counted once in each mix."""
+    t = prepared_slice(tmp_path, ("2023-03", "2024-06"))
+    street, outs = pd.read_parquet(t["street"]), pd.read_parquet(t["outcomes"])
+    cats = outcomes.load_categories()
+    got = outcome_linkage.link_counts(t["street"], t["outcomes"], cats, "2024-06", "quarter", 1, "2023-03")
+    _assert_same(got, outcomes.count_frames(street, outs, cats, "2024-06", "quarter", 1, "2023-03"))
+    distinct = street[street["crime_id"].notna()].drop_duplicates(["crime_id", "month"])
+    for (now, before), counts in ((outcomes.fixed_followup_months("2024-06", 1, "2023-03"), got.fixed),
+                                  (outcomes.last_quarter_months("2024-06", "2023-03"), got.last)):
+        assert int(counts[0].sum()) == int(distinct["month"].isin(now).sum()) > 0
+        assert int(counts[1].sum()) == int(distinct["month"].isin(before).sum()) > 0
+
+
+def _write(tmp_path, street: pd.DataFrame, outs: pd.DataFrame):
+    street.to_parquet(tmp_path / "s.parquet")
+    outs.to_parquet(tmp_path / "o.parquet")
+    return tmp_path / "s.parquet", tmp_path / "o.parquet"
+
+
+def test_link_counts_repeats_unmatched_and_missing_ids_by_hand(tmp_path):
     """By hand: crime a twice in January (the later row, a Robbery, is the one kept) and once in February; an
     outcome row with no Crime ID and one for crime z (no street record) are both unmatched; a's one outcome, in
     January, lies before its February recording."""
@@ -141,13 +165,24 @@ def test_link_prepared_counts_repeats_unmatched_and_missing_ids_by_hand(tmp_path
                            "source_row": [1, 2, 1, 3]})
     outs = pd.DataFrame({"crime_id": ["a", "z", None], "month": ["2024-01", "2024-02", "2024-02"],
                          "outcome_type": ["Suspect charged"] * 3, "source_file": ["o"] * 3, "source_row": [1, 2, 3]})
-    street.to_parquet(tmp_path / "s.parquet")
-    outs.to_parquet(tmp_path / "o.parquet")
-    linked, counts, crimes, _ = outcomes.link_prepared(tmp_path / "s.parquet", tmp_path / "o.parquet",
-                                                       outcomes.load_categories(), "2024-03")
-    assert counts == {"outcome_rows": 3, "outcome_crime_ids": 2, "unmatched_rows": 2, "unmatched_crime_ids": 1,
-                      "before_recording_rows": 1, "rows_as_published": 3, "crimes": 2, "repeat_rows_within_month": 1,
-                      "crime_ids_in_several_months": 1}
-    assert linked[["recorded_month", "crime_type", "rows", "lag", "charge_lag"]].values.tolist() == [
-        ["2024-01", "Robbery", 2, 0.0, 0.0], ["2024-02", "Robbery", 1, -1.0, -1.0]]
-    assert crimes["crime_id"].tolist() == [1, 1]  # 'a' is the first id in text order ('a' < 'z')
+    got = outcome_linkage.link_counts(*_write(tmp_path, street, outs), outcomes.load_categories(),
+                                      "2024-03", "quarter", 3, "2024-01")
+    assert got.counts == {"outcome_rows": 3, "outcome_crime_ids": 2, "unmatched_rows": 2, "unmatched_crime_ids": 1,
+                          "before_recording_rows": 1, "rows_as_published": 3, "crimes": 2,
+                          "repeat_rows_within_month": 1, "crime_ids_in_several_months": 1}
+    assert got.profile[["recorded_month", "crime_type", "rows", "lag", "charge_lag", "crimes"]].values.tolist() == [
+        ["2024-01", "Robbery", 2, 0.0, 0.0, 1], ["2024-02", "Robbery", 1, -1.0, -1.0, 1]]
+    assert got.coverage == {"month": "2024-01", "rows": 1, "unmatched": 0, "share": 0.0}
+    assert got.several_outcome_ids == 0
+    assert got.latest.values.tolist() == [["Robbery", "2024-01", "Suspect charged", 1],
+                                          ["Robbery", "2024-02", "Suspect charged", 1]]
+
+
+def test_link_counts_refuses_an_unknown_outcome_category(tmp_path):
+    street = pd.DataFrame({"crime_id": ["a"], "month": ["2024-01"], "crime_type": ["Robbery"],
+                           "last_outcome": [None], "source_file": ["s1"], "source_row": [1]})
+    outs = pd.DataFrame({"crime_id": ["a"], "month": ["2024-01"], "outcome_type": ["Sent to the moon"],
+                         "source_file": ["o"], "source_row": [1]})
+    with pytest.raises(ValueError, match="Sent to the moon"):
+        outcome_linkage.link_counts(*_write(tmp_path, street, outs), outcomes.load_categories(),
+                                    "2024-03", "quarter", 3, "2024-01")

@@ -25,6 +25,7 @@ Definitions (months are calendar months; a lag of 0 means "in the month of recor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -130,12 +131,7 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     first_charge = o[o["charge"]].groupby("crime_id")["midx"].min().rename("charge_idx")
     c["recorded_idx"] = month_index(c["month"])
     c = c.join(first, on="crime_id").join(first_charge, on="crime_id")
-    end = months.to_index(reporting_month)
-    c["lag"] = c["first_idx"] - c["recorded_idx"]
-    c["charge_lag"] = c["charge_idx"] - c["recorded_idx"]
-    c["followed"] = end - c["recorded_idx"]  # months of follow-up after the recording month
-    c["window_end_idx"] = np.minimum(window_end(c["recorded_idx"], window), end)
-    c = c.rename(columns={"month": "recorded_month"})
+    c = add_lags(c.rename(columns={"month": "recorded_month"}), reporting_month, window)
     street_ids = set(c["crime_id"])
     unmatched = ~o["crime_id"].isin(street_ids)
     counts = {
@@ -152,97 +148,67 @@ def link(crimes: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame,
     return c, counts
 
 
-def link_prepared(street_parquet: str | Path, outcomes_parquet: str | Path, categories: pd.DataFrame,
-                  reporting_month: str, window: str = "quarter") -> tuple[pd.DataFrame, dict, pd.DataFrame,
-                                                                         pd.DataFrame]:
-    """link() on the prepared tables, the record-level work done by DuckDB, for forces of millions of rows.
-
-    Returns (linked, counts, crimes, outcomes): linked and counts as link() gives them; crimes one row per crime
-    (distinct_crimes: crime_id, month, crime_type, last_outcome, rows), which first_month_coverage and
-    mix_compare take in place of the street rows; outcomes (crime_id, month, outcome_type) for group_shares and
-    mix_fixed_followup. Every Crime ID, in all four, is replaced by an integer key shared by the two files (its
-    rank among the ids in text order): the same crimes, linked the same way, without millions of 64-character
-    strings in pandas. The same numbers as link() on the frames (tests/analyses/test_outcomes.py)."""
-    from scrutiny.inputs.files import connect, sql_string
-
-    pmap = police_uk_map(categories)
-    charged = [c for c, f in pmap["charged_summonsed"].items() if bool(f)]
-    norm = " ".join(f"WHEN {sql_string(a)} THEN {sql_string(b)}" for a, b in police_uk.OUTCOME_SPELLINGS.items())
-    midx = "CAST(CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1 AS BIGINT)"
-    con = connect()
-    try:
-        con.execute(f"CREATE VIEW street AS SELECT * FROM read_parquet({sql_string(street_parquet)})")
-        con.execute(f"""CREATE TEMP TABLE outs AS
-            SELECT crime_id AS crime_text, month, CASE outcome_type {norm} ELSE outcome_type END AS outcome_type,
-                   source_file, source_row
-            FROM read_parquet({sql_string(outcomes_parquet)})""")
-        unknown = [r[0] for r in con.execute(
-            "SELECT DISTINCT outcome_type FROM outs WHERE outcome_type IS NOT NULL ORDER BY 1").fetchall()
-            if r[0] not in pmap.index]
-        if unknown or con.execute("SELECT count(*) FROM outs WHERE outcome_type IS NULL").fetchall()[0][0]:
-            raise ValueError(f"outcome categories not in the reference table: {unknown or [None]}")
-        con.execute("""CREATE TEMP TABLE ids AS
-            SELECT crime_text, row_number() OVER (ORDER BY crime_text) AS crime_id
-            FROM (SELECT crime_id AS crime_text FROM street WHERE crime_id IS NOT NULL
-                  UNION SELECT crime_text FROM outs WHERE crime_text IS NOT NULL)""")
-        # one row per Crime ID within its month: the last in file order, with the rows it had as published
-        con.execute("""CREATE TEMP TABLE crimes AS
-            SELECT i.crime_id, s.month, s.crime_type, s.last_outcome, s.rows
-            FROM (SELECT crime_id AS crime_text, month, crime_type, last_outcome,
-                         count(*) OVER (PARTITION BY crime_id, month) AS rows,
-                         row_number() OVER (PARTITION BY crime_id, month
-                                            ORDER BY source_file DESC, source_row DESC) AS k
-                  FROM street WHERE crime_id IS NOT NULL) AS s
-            JOIN ids AS i USING (crime_text)
-            WHERE s.k = 1""")
-        charged_sql = ", ".join(sql_string(c) for c in charged) or "NULL"
-        linked = frame(con, f"""
-            WITH o AS (SELECT i.crime_id, {midx.format("o.month")} AS midx, o.outcome_type
-                       FROM outs AS o JOIN ids AS i USING (crime_text)),
-                 firsts AS (SELECT crime_id, min(midx) AS first_idx,
-                                   min(CASE WHEN outcome_type IN ({charged_sql}) THEN midx END) AS charge_idx
-                            FROM o GROUP BY crime_id)
-            SELECT c.crime_id, c.month AS recorded_month, c.crime_type, c.rows,
-                   {midx.format("c.month")} AS recorded_idx,
-                   CAST(f.first_idx AS DOUBLE) AS first_idx, CAST(f.charge_idx AS DOUBLE) AS charge_idx
-            FROM crimes AS c LEFT JOIN firsts AS f USING (crime_id)
-            ORDER BY c.crime_id, c.month""")
-        con.execute("CREATE TEMP TABLE street_ids AS SELECT DISTINCT crime_id AS crime_text FROM street "
-                    "WHERE crime_id IS NOT NULL")
-        n = con.execute("""
-            SELECT (SELECT count(*) FROM outs),
-                   (SELECT count(DISTINCT crime_text) FROM outs),
-                   count(*), count(DISTINCT o.crime_text),
-                   (SELECT count(*) FROM street WHERE crime_id IS NOT NULL),
-                   (SELECT count(*) FROM (SELECT crime_id FROM crimes GROUP BY crime_id HAVING count(*) > 1))
-            FROM outs AS o LEFT JOIN street_ids AS s USING (crime_text)
-            WHERE s.crime_text IS NULL""").fetchall()[0]
-        crimes = frame(con, "SELECT crime_id, month, crime_type, last_outcome, rows FROM crimes "
-                            "ORDER BY crime_id, month")
-        outs = frame(con, "SELECT i.crime_id, o.month, o.outcome_type FROM outs AS o LEFT JOIN ids AS i "
-                          "USING (crime_text) ORDER BY o.month, o.source_file, o.source_row")
-    finally:
-        con.close()
-    for f in (linked, crimes):
-        f["rows"] = f["rows"].astype("int64")
-    outs["crime_id"] = outs["crime_id"].astype("Int64")
+def add_lags(linked: pd.DataFrame, reporting_month: str, window: str) -> pd.DataFrame:
+    """Add lag and charge_lag (months from recording to the first outcome and the first charge), followed (months
+    of follow-up after the recording month, to the data end) and window_end_idx (the last month of the recording
+    month's window, cut at the data end) to a frame with recorded_idx, first_idx and charge_idx."""
     end = months.to_index(reporting_month)
     linked["lag"] = linked["first_idx"] - linked["recorded_idx"]
     linked["charge_lag"] = linked["charge_idx"] - linked["recorded_idx"]
     linked["followed"] = end - linked["recorded_idx"]
     linked["window_end_idx"] = np.minimum(window_end(linked["recorded_idx"], window), end)
-    counts = {
-        "outcome_rows": int(n[0]),
-        "outcome_crime_ids": int(n[1]),
-        "unmatched_rows": int(n[2]),
-        "unmatched_crime_ids": int(n[3]),
-        "before_recording_rows": int((linked["lag"] < 0).sum()),
-        "rows_as_published": int(n[4]),
-        "crimes": int(len(linked)),
-        "repeat_rows_within_month": int(n[4]) - int(len(linked)),
-        "crime_ids_in_several_months": int(n[5]),
-    }
-    return linked, counts, crimes, outs
+    return linked
+
+
+PROFILE_KEYS = ["crime_type", "recorded_month", "recorded_idx", "first_idx", "charge_idx", "rows"]
+
+
+def profile(linked: pd.DataFrame, reporting_month: str, window: str) -> pd.DataFrame:
+    """link()'s one row per crime collapsed to one row per distinct PROFILE_KEYS with the number of crimes
+    (crimes): every rate, count and Kaplan–Meier curve of the page is a sum over crimes of these columns, so the
+    profile gives the same tables in thousands of rows instead of millions. Sorted by PROFILE_KEYS, missing
+    last."""
+    p = linked.groupby(PROFILE_KEYS, dropna=False, sort=False).size().rename("crimes").reset_index()
+    return tidy_profile(p, reporting_month, window)
+
+
+def tidy_profile(p: pd.DataFrame, reporting_month: str, window: str) -> pd.DataFrame:
+    """A profile's column types and order, sorted, with add_lags: the same frame whichever engine counted it."""
+    p = p.astype({"recorded_idx": "int64", "first_idx": "float64", "charge_idx": "float64", "rows": "int64",
+                  "crimes": "int64"})
+    p = p.sort_values(PROFILE_KEYS, na_position="last", kind="stable").reset_index(drop=True)
+    return add_lags(p[[*PROFILE_KEYS, "crimes"]], reporting_month, window)
+
+
+@dataclass
+class LinkedCounts:
+    """Everything the outcomes page takes from the record-level files, as counts (no Crime IDs).
+
+    profile: profile() of the linked crimes; counts: the linkage sentence's counts (link()); latest:
+    latest_counts(); fixed: fixed_followup_counts() for fixed_followup_months() (None when the period has none);
+    last: last_outcome_counts() for last_quarter_months() (None likewise); coverage: first_month_coverage();
+    several_outcome_ids: several_outcome_ids()."""
+    profile: pd.DataFrame
+    counts: dict
+    latest: pd.DataFrame
+    fixed: tuple[pd.Series, pd.Series] | None
+    last: tuple[pd.Series, pd.Series] | None
+    coverage: dict
+    several_outcome_ids: int
+
+
+def count_frames(street: pd.DataFrame, outcomes_: pd.DataFrame, categories: pd.DataFrame, reporting_month: str,
+                 window: str, k: int, start: str) -> LinkedCounts:
+    """LinkedCounts from the street and outcome rows as frames (the definitions above, in pandas);
+    outcome_linkage.link_counts gives the same from the prepared Parquet tables in DuckDB."""
+    linked, counts = link(street, outcomes_, categories, reporting_month, window)
+    ff = fixed_followup_months(reporting_month, k, start)
+    lq = last_quarter_months(reporting_month, start)
+    return LinkedCounts(
+        profile=profile(linked, reporting_month, window), counts=counts, latest=latest_counts(linked, outcomes_),
+        fixed=None if ff is None else fixed_followup_counts(linked, outcomes_, k, *ff),
+        last=None if lq is None else last_outcome_counts(street, *lq),
+        coverage=first_month_coverage(street, outcomes_, start), several_outcome_ids=several_outcome_ids(outcomes_))
 
 
 def frame(con, sql: str) -> pd.DataFrame:
@@ -262,6 +228,15 @@ def _by_type_and_all(d: pd.DataFrame, keys: list[str], agg) -> pd.DataFrame:
     return out.sort_values(["crime_type", *keys], kind="stable").reset_index(drop=True)
 
 
+def weights(linked: pd.DataFrame) -> pd.Series:
+    """How many crimes each row of a linked frame stands for: its `crimes` column where it has one (the profile
+    outcome_linkage.link_counts returns, one row per distinct combination of the columns the rates use), else 1
+    (link(): one row per crime)."""
+    if "crimes" in linked.columns:
+        return linked["crimes"].astype("int64")
+    return pd.Series(1, index=linked.index, dtype="int64")
+
+
 def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
     """Per crime type (and All crime) × recorded month: the counts behind every outcome rate.
 
@@ -271,17 +246,18 @@ def cohort(linked: pd.DataFrame, k: int) -> pd.DataFrame:
     within_k counts are empty, never a smaller number), outcomed_by_data_end.
     """
     has = linked["first_idx"].notna()
+    w = weights(linked)
     d = pd.DataFrame({
-        "crime_type": linked["crime_type"], "recorded_month": linked["recorded_month"],
-        "rows": linked["rows"] if "rows" in linked.columns else 1,
-        "by_window": has & (linked["first_idx"] <= linked["window_end_idx"]),
-        "within_k": has & (linked["lag"] <= k),
-        "charged_k": linked["charge_lag"].notna() & (linked["charge_lag"] <= k),
-        "followed": linked["followed"], "by_end": has})
+        "crime_type": linked["crime_type"], "recorded_month": linked["recorded_month"], "n": w,
+        "rows": (linked["rows"] if "rows" in linked.columns else 1) * w,
+        "by_window": (has & (linked["first_idx"] <= linked["window_end_idx"])) * w,
+        "within_k": (has & (linked["lag"] <= k)) * w,
+        "charged_k": (linked["charge_lag"].notna() & (linked["charge_lag"] <= k)) * w,
+        "followed": linked["followed"], "by_end": has * w})
 
     def counts(g) -> pd.DataFrame:
         return pd.DataFrame({
-            "crimes": g.size(), "rows_as_published": g["rows"].sum(),
+            "crimes": g["n"].sum(), "rows_as_published": g["rows"].sum(),
             "outcomed_by_window_end": g["by_window"].sum(), "first_outcome_within_k": g["within_k"].sum(),
             "charged_within_k": g["charged_k"].sum(), "followed": g["followed"].min(),
             "outcomed_by_data_end": g["by_end"].sum()})
@@ -367,20 +343,33 @@ def latest_by_window_end(keys: pd.DataFrame, outs: pd.DataFrame) -> pd.DataFrame
         con.close()
 
 
-def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
-    """Outcome group of each crime's latest outcome by its window end, counted per crime type × recorded
-    month, with the share among crimes outcomed by the window end."""
-    pmap = police_uk_map(categories)
+def latest_counts(linked: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Crimes per crime type × recorded month × the police.uk category of their latest outcome by their window
+    end (latest_by_window_end; crimes with none are left out). Columns crime_type, recorded_month, outcome_type,
+    crimes."""
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
     o["outcome_type"] = o["outcome_type"].pipe(police_uk.normalise_outcomes)
     o["midx"] = month_index(o["month"])
     keys = linked[["crime_id", "crime_type", "recorded_month", "window_end_idx"]].reset_index(names="crime_row")
     j = latest_by_window_end(keys, o[["crime_id", "midx", "outcome_type"]])
-    j["outcome_group"] = j["outcome_type"].map(pmap["outcome_group"])
-    n = _by_type_and_all(j, ["recorded_month", "outcome_group"], lambda g: g.size().rename("crimes"))
+    return j.groupby(["crime_type", "recorded_month", "outcome_type"], sort=True).size().rename(
+        "crimes").reset_index()
+
+
+def group_shares_from_latest(latest: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
+    """Outcome group of each crime's latest outcome by its window end, counted per crime type × recorded month,
+    with the share among crimes outcomed by the window end. `latest` is latest_counts()'s table."""
+    pmap = police_uk_map(categories)
+    j = latest.assign(outcome_group=latest["outcome_type"].map(pmap["outcome_group"]))
+    n = _by_type_and_all(j, ["recorded_month", "outcome_group"], lambda g: g["crimes"].sum())
+    n["crimes"] = n["crimes"].astype("int64")
     n["share"] = n["crimes"] / n.groupby(["crime_type", "recorded_month"])["crimes"].transform("sum")
     return n
 
+
+def group_shares(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
+    """group_shares_from_latest on the frames of link(): one row per crime, every outcome row."""
+    return group_shares_from_latest(latest_counts(linked, outcomes), categories)
 
 
 def group_shares_by_quarter(groups: pd.DataFrame, crime_type: str = ALL_CRIME) -> pd.DataFrame:
@@ -397,22 +386,23 @@ def group_shares_by_quarter(groups: pd.DataFrame, crime_type: str = ALL_CRIME) -
     out.columns.name = None
     return out
 
-def km_first_outcome(lag: pd.Series, followed: pd.Series) -> pd.DataFrame:
+def km_first_outcome(lag: pd.Series, followed: pd.Series, crimes: pd.Series | None = None) -> pd.DataFrame:
     """Kaplan–Meier cumulative share with a first outcome by each whole-month lag.
 
     lag: months from recording to the first outcome (NaN = no outcome yet); followed: months of follow-up
-    (the censoring lag for a crime with no outcome). Columns: lag, at_risk, outcomes, censored,
-    cumulative_share.
+    (the censoring lag for a crime with no outcome); crimes: how many crimes each row stands for (1 when not
+    given). Columns: lag, at_risk, outcomes, censored, cumulative_share.
     """
     lag = pd.to_numeric(lag, errors="coerce")
     event = lag.notna() & (lag <= followed)
     t = np.maximum(np.where(event, lag, followed), 0).astype(int)  # an outcome dated before recording: lag 0
     if len(t) == 0:
         return pd.DataFrame(columns=["lag", "at_risk", "outcomes", "censored", "cumulative_share"])
+    w = np.ones(len(t), dtype="int64") if crimes is None else np.asarray(crimes, dtype="int64")
     top = int(t.max())
-    ev = np.bincount(t[event.to_numpy()], minlength=top + 1)
-    ce = np.bincount(t[~event.to_numpy()], minlength=top + 1)
-    at_risk = len(t) - np.concatenate([[0], np.cumsum(ev + ce)[:-1]])
+    ev = np.bincount(t[event.to_numpy()], weights=w[event.to_numpy()], minlength=top + 1).astype("int64")
+    ce = np.bincount(t[~event.to_numpy()], weights=w[~event.to_numpy()], minlength=top + 1).astype("int64")
+    at_risk = int(w.sum()) - np.concatenate([[0], np.cumsum(ev + ce)[:-1]])
     with np.errstate(invalid="ignore", divide="ignore"):
         step = np.where(at_risk > 0, 1 - ev / at_risk, 1.0)
     surv = np.cumprod(step)
@@ -432,11 +422,12 @@ def time_to_outcome(linked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     groups = dict(iter(linked.groupby("crime_type", sort=True)))
     groups[ALL_CRIME] = linked  # every crime, whatever its type
     for ct, g in sorted(groups.items(), key=lambda kv: kv[0]):
-        cv = km_first_outcome(g["lag"], g["followed"])
+        w = weights(g)
+        cv = km_first_outcome(g["lag"], g["followed"], w)
         cv.insert(0, "crime_type", ct)
         curves.append(cv)
         share = dict(zip(cv["lag"], cv["cumulative_share"]))
-        meds.append({"crime_type": ct, "crimes": len(g), "outcomed": int(g["lag"].notna().sum()),
+        meds.append({"crime_type": ct, "crimes": int(w.sum()), "outcomed": int(w[g["lag"].notna()].sum()),
                      "median_months": km_median(cv), "by_lag_0": share.get(0), "by_lag_1": share.get(1),
                      "by_lag_3": share.get(3), "by_lag_6": share.get(6), "by_lag_12": share.get(12)})
     med = pd.DataFrame(meds)
@@ -445,24 +436,43 @@ def time_to_outcome(linked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.concat(curves, ignore_index=True), med
 
 
-def mix_compare(street: pd.DataFrame, now: list[str], before: list[str]) -> pd.DataFrame:
-    """police.uk Last outcome category shares among crimes (distinct Crime IDs within a month, distinct_crimes)
-    recorded in two sets of months, with the change in each share. Descriptive only: no test, because the last
-    outcome is the status when the file was produced, so the later months have had less time (not like for
-    like); mix_fixed_followup is the like-for-like comparison."""
+def last_outcome_counts(street: pd.DataFrame, now: list[str], before: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Crimes (distinct Crime IDs within a month, distinct_crimes) recorded in each of two sets of months, by
+    police.uk Last outcome category ('(blank)' when empty), as two value counts."""
     # a crime is distinct within its month, so the months compared can be taken first
     s = distinct_crimes(street[street["month"].isin(list(now) + list(before))], ["crime_id", "month", "last_outcome"])
     s["last_outcome"] = s["last_outcome"].pipe(police_uk.normalise_outcomes).fillna("(blank)")
-    a = s[s["month"].isin(now)]["last_outcome"].value_counts()
-    b = s[s["month"].isin(before)]["last_outcome"].value_counts()
+    return (s[s["month"].isin(now)]["last_outcome"].value_counts(),
+            s[s["month"].isin(before)]["last_outcome"].value_counts())
+
+
+def _shares(a: pd.Series, b: pd.Series, label: str, test: bool) -> pd.DataFrame:
+    """One row per category of two value counts (most crimes first, then by name): counts, shares, the change in
+    percentage points and, when `test`, the two-proportion test of the two shares."""
     n1, n2 = int(a.sum()), int(b.sum())
     rows = []
     for cat in sorted(set(a.index) | set(b.index), key=lambda c: (-(a.get(c, 0) + b.get(c, 0)), c)):
         x1, x2 = int(a.get(cat, 0)), int(b.get(cat, 0))
-        rows.append({"last_outcome_category": cat, "crimes_now": x1, "share_now": x1 / n1 if n1 else np.nan,
-                     "crimes_before": x2, "share_before": x2 / n2 if n2 else np.nan,
-                     "change_pp": 100 * ((x1 / n1 if n1 else np.nan) - (x2 / n2 if n2 else np.nan))})
+        row = {label: cat, "crimes_now": x1, "share_now": x1 / n1 if n1 else np.nan,
+               "crimes_before": x2, "share_before": x2 / n2 if n2 else np.nan,
+               "change_pp": 100 * ((x1 / n1 if n1 else np.nan) - (x2 / n2 if n2 else np.nan))}
+        if test:
+            row.update(tested_columns(rates.two_proportion_test(x1, n1, x2, n2)))
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def mix_compare_from_counts(a: pd.Series, b: pd.Series) -> pd.DataFrame:
+    """police.uk Last outcome category shares among crimes recorded in two sets of months (last_outcome_counts),
+    with the change in each share. Descriptive only: no test, because the last outcome is the status when the
+    file was produced, so the later months have had less time (not like for like); mix_fixed_followup is the
+    like-for-like comparison."""
+    return _shares(a, b, "last_outcome_category", test=False)
+
+
+def mix_compare(street: pd.DataFrame, now: list[str], before: list[str]) -> pd.DataFrame:
+    """mix_compare_from_counts on the street rows."""
+    return mix_compare_from_counts(*last_outcome_counts(street, now, before))
 
 
 NO_OUTCOME = "No outcome within {k} months"  # .format(k=k)
@@ -476,16 +486,11 @@ def tested_columns(t: rates.ProportionTest) -> dict:
             "p_value": t.pvalue}
 
 
-def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories: pd.DataFrame, k: int,
-                       now: list[str], before: list[str], alpha: float = 0.05) -> pd.DataFrame:
-    """Like-for-like outcome mix: for crimes recorded in two sets of months, each crime's latest police.uk outcome
-    within k months of its recording month (lag ≤ k; ties in a month broken by category name, as group_shares),
-    or NO_OUTCOME (with k filled in); the share of each category, its change, and per category a two-sided
-    two-proportion test
-    (rates.two_proportion_test: pooled z, or Fisher's exact test when an expected cell is below 5).
-    Both sets must have had k months of follow-up, so both have had the same time.
-
-    'judgement' uses a Bonferroni threshold alpha / m over the m categories tested (Bonferroni 1936)."""
+def fixed_followup_counts(linked: pd.DataFrame, outcomes: pd.DataFrame, k: int, now: list[str],
+                          before: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Crimes recorded in each of two sets of months by their latest police.uk outcome within k months of the
+    recording month (lag ≤ k; ties in a month broken by category name, the last in text order, as group_shares),
+    or NO_OUTCOME (with k filled in), as two value counts. linked: link()'s frame, one row per crime."""
     o = outcomes[["crime_id", "month", "outcome_type"]].copy()
     o["outcome_type"] = o["outcome_type"].pipe(police_uk.normalise_outcomes)
     o["midx"] = month_index(o["month"])
@@ -495,17 +500,18 @@ def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories:
     j = j[j["midx"] <= j["recorded_idx"] + k]
     j = j.sort_values(["crime_row", "midx", "outcome_type"]).drop_duplicates("crime_row", keep="last")
     keys["category"] = keys["crime_row"].map(j.set_index("crime_row")["outcome_type"]).fillna(NO_OUTCOME.format(k=k))
-    a = keys.loc[keys["recorded_month"].isin(now), "category"].value_counts()
-    b = keys.loc[keys["recorded_month"].isin(before), "category"].value_counts()
-    n1, n2 = int(a.sum()), int(b.sum())
-    rows = []
-    for cat in sorted(set(a.index) | set(b.index), key=lambda c: (-(a.get(c, 0) + b.get(c, 0)), c)):
-        x1, x2 = int(a.get(cat, 0)), int(b.get(cat, 0))
-        rows.append({"outcome_within_k": cat, "crimes_now": x1, "share_now": x1 / n1 if n1 else np.nan,
-                     "crimes_before": x2, "share_before": x2 / n2 if n2 else np.nan,
-                     "change_pp": 100 * ((x1 / n1 if n1 else np.nan) - (x2 / n2 if n2 else np.nan)),
-                     **tested_columns(rates.two_proportion_test(x1, n1, x2, n2))})
-    out = pd.DataFrame(rows)
+    return (keys.loc[keys["recorded_month"].isin(now), "category"].value_counts(),
+            keys.loc[keys["recorded_month"].isin(before), "category"].value_counts())
+
+
+def mix_fixed_from_counts(a: pd.Series, b: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
+    """Like-for-like outcome mix from fixed_followup_counts: the share of each category among crimes recorded in
+    the two sets of months, its change, and per category a two-sided two-proportion test
+    (rates.two_proportion_test: pooled z, or Fisher's exact test when an expected cell is below 5).
+    Both sets must have had k months of follow-up, so both have had the same time.
+
+    'judgement' uses a Bonferroni threshold alpha / m over the m categories tested (Bonferroni 1936)."""
+    out = _shares(a, b, "outcome_within_k", test=True)
     m = int(out["p_value"].notna().sum()) if len(out) else 0
     thr = alpha / max(m, 1)
     out["judgement"] = [("not tested" if pd.isna(p) else
@@ -515,11 +521,25 @@ def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, categories:
     return out
 
 
+def mix_fixed_followup(linked: pd.DataFrame, outcomes: pd.DataFrame, k: int, now: list[str], before: list[str],
+                       alpha: float = 0.05) -> pd.DataFrame:
+    """mix_fixed_from_counts on link()'s frame and the outcome rows."""
+    return mix_fixed_from_counts(*fixed_followup_counts(linked, outcomes, k, now, before), alpha)
+
+
 def fixed_followup_months(reporting_month: str, k: int, start: str) -> tuple[list[str], list[str]] | None:
     """The latest three recording months with k months of follow-up (ending k months before the data end) and
     the same three months a year earlier; None when the earlier months are before `start`."""
     last = months.shift(reporting_month, -k)
     now = months.span(months.shift(last, -2), last)
+    before = [months.shift(m, -12) for m in now]
+    return None if before[0] < start else (now, before)
+
+
+def last_quarter_months(reporting_month: str, start: str) -> tuple[list[str], list[str]] | None:
+    """The three months ending with the reporting month and the same months a year earlier; None when the earlier
+    months are before `start`."""
+    now = months.span(months.shift(reporting_month, -2), reporting_month)
     before = [months.shift(m, -12) for m in now]
     return None if before[0] < start else (now, before)
 
@@ -747,9 +767,14 @@ def linkage_sentence(c: dict, disclosure=None) -> str:
             f"(treated as lag 0).")
 
 
-def reissue_note(outs: pd.DataFrame, disclosure=None) -> str:
-    """Why older months' fixed follow-up rates may be understated, with the Crime IDs carrying several outcomes."""
-    several = int((outs.groupby("crime_id").size() > 1).sum())
+def several_outcome_ids(outs: pd.DataFrame) -> int:
+    """Crime IDs with more than one outcome row."""
+    return int((outs.groupby("crime_id").size() > 1).sum())
+
+
+def reissue_note(several: int, disclosure=None) -> str:
+    """Why older months' fixed follow-up rates may be understated, with the Crime IDs carrying several outcomes
+    (several_outcome_ids)."""
     return ("Caution on older months: data.police.uk re-issues its files, and a crime whose outcome was later "
             f"changed may carry only its later outcome row (only {narrative.fmt_count(several, disclosure)} Crime "
             "IDs here have more than one outcome row). Its first outcome is then dated late, and older recording "
@@ -886,20 +911,23 @@ def quarters_formats(k: int) -> dict[str, str]:
 
 # --- page parts that depend on the data (placed by page.place: blocks of (helper, args, kwargs)) -------------------
 
-def mix_blocks(linked: pd.DataFrame, outs: pd.DataFrame, street: pd.DataFrame, cats: pd.DataFrame, k: int,
+def mix_blocks(fixed: tuple[pd.Series, pd.Series] | None, last: tuple[pd.Series, pd.Series] | None, k: int,
                period: tuple[str, str]) -> list[tuple]:
     """The outcome-mix part: like for like at a fixed follow-up when the period allows (else says why not), then
-    the last outcome mix as published, reporting quarter against the same quarter a year earlier."""
+    the last outcome mix as published, reporting quarter against the same quarter a year earlier.
+
+    fixed: fixed_followup_counts for the months of fixed_followup_months (None when there are none); last:
+    last_outcome_counts for the months of last_quarter_months (None when there are none)."""
     reporting_month = period[1]
     out = [("heading", ("Outcome mix: like for like at a fixed follow-up", 2), {"anchor": "mix"})]
     ff = fixed_followup_months(reporting_month, k, period[0])
-    if ff is None:
+    if ff is None or fixed is None:
         out.append(("para", (f"The period holds no three recording months with {k} months of follow-up whose same "
                              f"months a year earlier are also in the period: no like-for-like comparison of the "
                              f"outcome mix.",), {}))
     else:
         fnow, fbefore = ff
-        fmix = mix_fixed_followup(linked, outs, cats, k, fnow, fbefore)
+        fmix = mix_fixed_from_counts(*fixed)
         out += [("write_table", (findings(fmix, k, months.period_label(fnow[0], fnow[-1]),
                                           months.period_label(fbefore[0], fbefore[-1])), "outcomes_findings"),
                  {"counts": []}),
@@ -909,15 +937,14 @@ def mix_blocks(linked: pd.DataFrame, outs: pd.DataFrame, street: pd.DataFrame, c
                  {"formats": {**MIX_FORMATS, "statistic": "{:.3g}"}})]
     out.append(("heading", ("Last outcome mix as published: reporting quarter and the same quarter last year", 3),
                 {}))
-    now = months.span(months.shift(reporting_month, -2), reporting_month)
-    before = [months.shift(m_, -12) for m_ in now]
-    if before[0] < period[0]:
+    lq = last_quarter_months(reporting_month, period[0])
+    if lq is None or last is None:
         out.append(("para", ("The period holds no full quarter a year before the reporting quarter: no "
                              "comparison.",), {}))
     else:
-        mix = mix_compare(street, now, before)
-        out += [("note", (mix_compare_note(now, before),), {}),
-                ("table", (mix_compare_table(mix), "outcomes_mix"), {"formats": MIX_FORMATS})]
+        out += [("note", (mix_compare_note(*lq),), {}),
+                ("table", (mix_compare_table(mix_compare_from_counts(*last)), "outcomes_mix"),
+                 {"formats": MIX_FORMATS})]
     return out
 
 
