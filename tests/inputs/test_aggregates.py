@@ -162,7 +162,7 @@ def test_link_counts_repeats_unmatched_and_missing_ids_by_hand(tmp_path):
     street = pd.DataFrame({"crime_id": ["a", "a", "a", None], "month": ["2024-01", "2024-01", "2024-02", "2024-01"],
                            "crime_type": ["Burglary", "Robbery", "Robbery", "Anti-social behaviour"],
                            "last_outcome": [None] * 4, "source_file": ["s1", "s1", "s2", "s1"],
-                           "source_row": [1, 2, 1, 3]})
+                           "source_row": [1, 2, 1, 3], "repeat_in_month": [True, False, False, False]})
     outs = pd.DataFrame({"crime_id": ["a", "z", None], "month": ["2024-01", "2024-02", "2024-02"],
                          "outcome_type": ["Suspect charged"] * 3, "source_file": ["o"] * 3, "source_row": [1, 2, 3]})
     got = outcome_linkage.link_counts(*_write(tmp_path, street, outs), outcomes.load_categories(),
@@ -180,7 +180,8 @@ def test_link_counts_repeats_unmatched_and_missing_ids_by_hand(tmp_path):
 
 def test_link_counts_refuses_an_unknown_outcome_category(tmp_path):
     street = pd.DataFrame({"crime_id": ["a"], "month": ["2024-01"], "crime_type": ["Robbery"],
-                           "last_outcome": [None], "source_file": ["s1"], "source_row": [1]})
+                           "last_outcome": [None], "source_file": ["s1"], "source_row": [1],
+                           "repeat_in_month": [False]})
     outs = pd.DataFrame({"crime_id": ["a"], "month": ["2024-01"], "outcome_type": ["Sent to the moon"],
                          "source_file": ["o"], "source_row": [1]})
     with pytest.raises(ValueError, match="Sent to the moon"):

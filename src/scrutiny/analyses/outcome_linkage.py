@@ -6,12 +6,13 @@ The definitions are outcomes.py's; outcomes.count_frames is the same in pandas o
 tests/inputs/test_aggregates.py requires both to give the same counts on Gwent's real files. The record-level
 work is a few grouped scans in SQL:
 
-- a crime is one row per (Crime ID, month) of the street rows with a Crime ID: the last row in file order (highest
-  source file, then row; `arg_max`), with the number of rows it had as published;
-- its first outcome and first charge are the earliest outcome months of its Crime ID (a charge: a category flagged
-  charged_summonsed);
-- its latest outcome by a cut-off month is the greatest (month, category) of its outcome rows up to that month:
-  the latest month and, within it, the last category in text order.
+- a crime is one row per (Crime ID, month) of the street rows with a Crime ID: the row the prepared table does not
+  flag `repeat_in_month` (the last in file order; inputs/police_uk.py), with the rows it had as published (it and
+  its flagged rows);
+- each crime is joined once to the outcome rows of its Crime ID: its first outcome and first charge are the
+  earliest of their months (a charge: a category flagged charged_summonsed); its latest outcome by a cut-off month
+  is the greatest (month, category) up to that month, the latest month and, within it, the last category in text
+  order, found as the greatest of month × 64 + the category's place in text order.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from scrutiny.analyses import outcomes
 from scrutiny.reference import months, police_uk
 
 # DuckDB's memory for the linkage (past it, it spills to a temporary folder). On a force the size of the
-# Metropolitan Police (3 million crimes; scrutiny bench) the process then peaks near 0.7 GB instead of 1.7 GB
-# unbounded, and takes about 10 s instead of 6 s: the outcomes notebook runs beside the performance and districts
+# Metropolitan Police (3 million crimes; scrutiny bench) the process then peaks near 0.8 GB instead of 1.7 GB
+# unbounded, and takes about 11 s instead of 6 s: the outcomes notebook runs beside the performance and districts
 # notebooks, which take longer, so the pack is no slower.
 MEMORY = "512MB"
 MONTH_INDEX = "CAST(CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1 AS BIGINT)"
@@ -37,7 +38,7 @@ def _frame(con, sql: str, params: dict | None = None) -> pd.DataFrame:
     return con.sql(sql, params=params).to_arrow_table().to_pandas()
 
 
-def _counts(con, sql: str, params: list) -> pd.Series:
+def _counts(con, sql: str, params: dict) -> pd.Series:
     """A (category, crimes) query as a value count, most crimes first (as pandas value_counts)."""
     d = _frame(con, sql, params)
     return d.set_index("category")["crimes"].astype("int64").sort_values(ascending=False, kind="stable")
@@ -60,90 +61,90 @@ def link_counts(street_parquet: str | Path, outcomes_parquet: str | Path, catego
     try:
         con.execute(f"SET memory_limit='{MEMORY}'")
         con.execute(f"SET temp_directory={sql_string(spill.name)}")
+        charged_sql = ", ".join(sql_string(c) for c in charged) or "NULL"
+        # each outcome row with its month index and a key that orders its (month, category): the month index
+        # times 64 plus the category's place in text order, so the greatest key is the latest outcome
+        cat_codes = pd.DataFrame({"outcome_type": sorted(pmap.index)})
+        cat_codes["code"] = range(len(cat_codes))
+        if len(cat_codes) > 64:
+            raise ValueError("more than 64 police.uk outcome categories: the latest-outcome key needs widening")
+        con.register("cat_codes", cat_codes)
         con.execute(f"""CREATE TEMP TABLE outs AS
-            SELECT crime_id, {MONTH_INDEX.format("month")} AS midx,
-                   CASE outcome_type {norm} ELSE outcome_type END AS outcome_type
-            FROM read_parquet({sql_string(str(outcomes_parquet))})""")
+            SELECT o.crime_id, o.midx, o.outcome_type, o.outcome_type IN ({charged_sql}) AS charged,
+                   o.midx * 64 + k.code AS latest_key
+            FROM (SELECT crime_id, {MONTH_INDEX.format("month")} AS midx,
+                         CASE outcome_type {norm} ELSE outcome_type END AS outcome_type
+                  FROM read_parquet({sql_string(str(outcomes_parquet))})) AS o
+            LEFT JOIN cat_codes AS k USING (outcome_type)""")
         unknown = [r[0] for r in con.execute(
             "SELECT DISTINCT outcome_type FROM outs WHERE outcome_type IS NOT NULL ORDER BY 1").fetchall()
             if r[0] not in pmap.index]
         if unknown or con.execute("SELECT count(*) FROM outs WHERE outcome_type IS NULL").fetchall()[0][0]:
             raise ValueError(f"outcome categories not in the reference table: {unknown or [None]}")
-        # one row per Crime ID within its month: the last in file order (the file's rank among the files' names,
-        # then its row, as one integer), with the rows it had as published
-        last_in_file = f"""
-            WITH s AS (SELECT * FROM {street} WHERE crime_id IS NOT NULL {{where}}),
-                 f AS (SELECT source_file, dense_rank() OVER (ORDER BY source_file) AS rank
-                       FROM (SELECT DISTINCT source_file FROM s))
-            SELECT crime_id, {MONTH_INDEX.format("month")} AS recorded_idx, {{columns}}, count(*) AS rows
-            FROM (SELECT *, f.rank * 4294967296 + s.source_row AS key FROM s JOIN f USING (source_file))
-            GROUP BY crime_id, month"""
-        con.execute("CREATE TEMP TABLE crimes AS " + last_in_file.format(
-            where="", columns="arg_max(crime_type, key) AS crime_type"))
+        # one row per Crime ID within its month: the prepared table flags every row of a repeated Crime ID but the
+        # last in file order (repeat_in_month), so the unflagged row is the crime, and its rows as published are
+        # it and its flagged rows
+        kept = f"FROM {street} WHERE crime_id IS NOT NULL AND NOT coalesce(repeat_in_month, FALSE)"
+        con.execute(f"""CREATE TEMP TABLE crimes AS
+            SELECT s.crime_id, {MONTH_INDEX.format("s.month")} AS recorded_idx, s.crime_type,
+                   1 + coalesce(r.repeats, 0) AS rows
+            FROM (SELECT crime_id, month, crime_type {kept}) AS s
+            LEFT JOIN (SELECT crime_id, month, count(*) AS repeats FROM {street}
+                       WHERE crime_id IS NOT NULL AND repeat_in_month GROUP BY crime_id, month) AS r
+            USING (crime_id, month)""")
         recorded = pd.DataFrame({"recorded_idx": [r[0] for r in con.execute(
             "SELECT DISTINCT recorded_idx FROM crimes ORDER BY 1").fetchall()]}, dtype="int64")
         recorded["window_end_idx"] = outcomes.add_lags(
             recorded.assign(first_idx=0, charge_idx=0), reporting_month, window)["window_end_idx"].astype("int64")
         con.register("windows", recorded)
-        charged_sql = ", ".join(sql_string(c) for c in charged) or "NULL"
-        # per Crime ID of the outcome rows (a missing one too): its rows, those dated in the first month, its first
-        # outcome and first charge, and whether the street files record it
-        con.execute(f"""CREATE TEMP TABLE firsts AS
-            SELECT o.*, o.crime_id IN (SELECT crime_id FROM crimes) AS matched
-            FROM (SELECT crime_id, count(*) AS n, count(*) FILTER (WHERE midx = {start_idx}) AS n_start,
-                         min(midx) AS first_idx,
-                         min(midx) FILTER (WHERE outcome_type IN ({charged_sql})) AS charge_idx
-                  FROM outs GROUP BY crime_id) AS o""")
+        # each crime with its first outcome, first charge, latest outcome by the end of its window and latest
+        # outcome within k months of its recording month (latest: the greatest (month, category))
+        con.execute(f"""CREATE TEMP TABLE per_crime AS
+            SELECT any_value(c.crime_type) AS crime_type, any_value(c.recorded_idx) AS recorded_idx,
+                   any_value(c.rows) AS rows, min(o.midx) AS first_idx,
+                   min(o.midx) FILTER (WHERE o.charged) AS charge_idx,
+                   max(o.latest_key) FILTER (WHERE o.midx <= w.window_end_idx) % 64 AS latest,
+                   max(o.latest_key) FILTER (WHERE o.midx <= c.recorded_idx + {int(k)}) % 64 AS within_k
+            FROM crimes AS c JOIN windows AS w USING (recorded_idx)
+            LEFT JOIN outs AS o ON o.crime_id = c.crime_id
+            GROUP BY c.rowid""")
         prof = _frame(con, """
-            SELECT c.crime_type, c.recorded_idx,
-                   CAST(f.first_idx AS DOUBLE) AS first_idx, CAST(f.charge_idx AS DOUBLE) AS charge_idx,
-                   c.rows, count(*) AS crimes
-            FROM crimes AS c LEFT JOIN firsts AS f ON f.crime_id = c.crime_id
-            GROUP BY ALL""")
-        n = con.execute("""
-            SELECT (SELECT sum(n) FROM firsts),
-                   (SELECT count(crime_id) FROM firsts),
-                   (SELECT sum(n) FROM firsts WHERE matched IS NOT TRUE),
-                   (SELECT count(crime_id) FROM firsts WHERE matched IS NOT TRUE),
+            SELECT crime_type, recorded_idx, CAST(first_idx AS DOUBLE) AS first_idx,
+                   CAST(charge_idx AS DOUBLE) AS charge_idx, rows, count(*) AS crimes
+            FROM per_crime GROUP BY ALL""")
+        latest = _frame(con, """
+            SELECT p.crime_type, p.recorded_idx, k.outcome_type, count(*) AS crimes
+            FROM per_crime AS p JOIN cat_codes AS k ON k.code = p.latest GROUP BY ALL""")
+        # per Crime ID of the outcome rows (a missing one too: one group): its rows, those dated in the first
+        # month, and whether the street files record it
+        n = con.execute(f"""
+            WITH ids AS (SELECT crime_id, count(*) AS n, count(*) FILTER (WHERE midx = {start_idx}) AS n_start
+                         FROM outs GROUP BY crime_id),
+                 flagged AS (SELECT *, (crime_id IN (SELECT crime_id FROM crimes)) IS TRUE AS matched FROM ids)
+            SELECT sum(n), count(crime_id), sum(n) FILTER (WHERE NOT matched),
+                   count(crime_id) FILTER (WHERE NOT matched),
                    (SELECT sum(rows) FROM crimes),
                    (SELECT count(*) FROM (SELECT crime_id FROM crimes GROUP BY crime_id HAVING count(*) > 1)),
-                   (SELECT count(*) FROM firsts WHERE crime_id IS NOT NULL AND n > 1),
-                   (SELECT sum(n_start) FROM firsts),
-                   (SELECT sum(n_start) FROM firsts WHERE matched IS NOT TRUE)""").fetchall()[0]
+                   count(*) FILTER (WHERE crime_id IS NOT NULL AND n > 1),
+                   sum(n_start), sum(n_start) FILTER (WHERE NOT matched)
+            FROM flagged""").fetchall()[0]
         n = [int(x or 0) for x in n]
-        # each crime's latest outcome by the end of its window, counted by category
-        latest = _frame(con, """
-            SELECT crime_type, recorded_idx, outcome_type, count(*) AS crimes
-            FROM (SELECT c.crime_type, c.recorded_idx, max({'m': o.midx, 't': o.outcome_type}).t AS outcome_type
-                  FROM crimes AS c JOIN windows AS w USING (recorded_idx)
-                  JOIN outs AS o ON o.crime_id = c.crime_id AND o.midx <= w.window_end_idx
-                  GROUP BY c.crime_id, c.recorded_idx, c.crime_type)
-            GROUP BY ALL""")
         ff = outcomes.fixed_followup_months(reporting_month, k, start)
         fixed = None
         if ff is not None:
-            # each crime's latest outcome within k months of its recording month, or none
             fixed = tuple(_counts(con, """
-                SELECT coalesce(t, $none) AS category, count(*) AS crimes
-                FROM (SELECT max({'m': o.midx, 't': o.outcome_type}).t AS t
-                      FROM crimes AS c
-                      LEFT JOIN outs AS o ON o.crime_id = c.crime_id AND o.midx <= c.recorded_idx + $k
-                      WHERE list_contains($months, c.recorded_idx)
-                      GROUP BY c.crime_id, c.recorded_idx)
-                GROUP BY ALL""", {"none": outcomes.NO_OUTCOME.format(k=k), "k": k,
-                                  "months": [months.to_index(m) for m in ms]}) for ms in ff)
+                SELECT coalesce(k.outcome_type, $none) AS category, count(*) AS crimes
+                FROM per_crime AS p LEFT JOIN cat_codes AS k ON k.code = p.within_k
+                WHERE list_contains($months, p.recorded_idx) GROUP BY ALL""",
+                {"none": outcomes.NO_OUTCOME.format(k=k), "months": [months.to_index(m) for m in ms]}) for ms in ff)
         lq = outcomes.last_quarter_months(reporting_month, start)
         last = None
         if lq is not None:
             # the street files' last outcome of each crime recorded in the months compared
-            con.execute("CREATE TEMP TABLE lasts AS " + last_in_file.format(
-                where=f"AND month IN ({', '.join(sql_string(m) for m in lq[0] + lq[1])})",
-                columns="arg_max(last_outcome, key) AS last_outcome"))
             last = tuple(_counts(con, f"""
                 SELECT coalesce(CASE last_outcome {norm} ELSE last_outcome END, '(blank)') AS category,
                        count(*) AS crimes
-                FROM lasts WHERE list_contains($months, recorded_idx)
-                GROUP BY ALL""", {"months": [months.to_index(m) for m in ms]}) for ms in lq)
+                {kept} AND list_contains($months, month) GROUP BY ALL""", {"months": ms}) for ms in lq)
     finally:
         con.close()
         spill.cleanup()

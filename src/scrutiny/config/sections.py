@@ -27,6 +27,9 @@ class Section:
     title: str
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    # results computed once per pack for several sections (reuse.once names): two sections sharing one are not
+    # started together while another section could run instead, as the second would only wait for the first
+    shares: tuple[str, ...] = ()
 
     def missing(self, inputs) -> list[str]:
         """The required inputs not among `inputs` (names), in declaration order."""
@@ -39,7 +42,7 @@ class Section:
 
 
 SECTIONS: dict[str, Section] = {s.notebook: s for s in (
-    Section("performance", "Performance summary", required=("police_uk_street",)),
+    Section("performance", "Performance summary", required=("police_uk_street",), shares=("performance-series",)),
     Section("outcomes", "Crime outcomes", required=("police_uk_street", "police_uk_outcomes"),
             optional=("ho_outcomes",)),
     Section("stop_search", "Stop and search", required=("police_uk_stop_search",)),
@@ -49,7 +52,7 @@ SECTIONS: dict[str, Section] = {s.notebook: s for s in (
             optional=("ho_prc_pfa", "police_uk_street_forces")),
     Section("audit", "Published figures audit", required=("published_figures", "published_relations"),
             optional=("police_uk_street",)),
-    Section("districts", "Districts", required=("police_uk_street",)),
+    Section("districts", "Districts", required=("police_uk_street",), shares=("performance-series",)),
     Section("victims", "Victims", required=("force_crimes", "victim_survey")),
     Section("criminal_justice", "Criminal justice and public contact",
             required=("calls", "incidents", "charge_decisions", "case_files"), optional=("court_cases",)),

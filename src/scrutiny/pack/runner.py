@@ -112,9 +112,22 @@ def execute_stage(name: str, build: Path, p: Params, kernel: SharedKernel) -> No
         raise PackError(f"notebook {name}: the kernel failed: {e}", EXIT_FAILURE) from None
 
 
+def next_section(queue: list[str], running: set[str]) -> str:
+    """The next notebook to start: the first in `queue` (params order) that shares no once-per-pack result
+    (Section.shares) with a running notebook, else the first (it will wait for the result, nothing else can run)."""
+    busy = {s for name in running for s in _shares(name)}
+    return next((name for name in queue if not busy & set(_shares(name))), queue[0])
+
+
+def _shares(name: str) -> tuple[str, ...]:
+    section = sections.SECTIONS.get(name)
+    return section.shares if section else ()
+
+
 def execute_sections(p: Params, build: Path, kernels: int, log, done=None) -> None:
-    """Every section's notebook, `kernels` at a time: each worker starts one kernel and takes the next notebook in
-    params order until none is left, logging each as it ends. After a failure no further notebook starts; the
+    """Every section's notebook, `kernels` at a time: each worker starts one kernel and takes the next notebook
+    (next_section: params order, but not beside a running notebook it would only wait for) until none is left,
+    logging each as it ends. After a failure no further notebook starts; the
     first failure (in params order) is raised once the running ones have ended.
 
     done: called with a section's name once its notebook has run (one call at a time), e.g. to render its page
@@ -124,6 +137,7 @@ def execute_sections(p: Params, build: Path, kernels: int, log, done=None) -> No
 
     queue, lock, failed, stop = list(p.notebooks), threading.Lock(), {}, threading.Event()
     one_at_a_time = threading.Lock()
+    running: set[str] = set()
 
     def worker() -> None:
         kernel = SharedKernel(build)
@@ -139,7 +153,8 @@ def execute_sections(p: Params, build: Path, kernels: int, log, done=None) -> No
                 with lock:
                     if not queue or failed or stop.is_set():
                         return
-                    name = queue.pop(0)
+                    name = queue.pop(queue.index(next_section(queue, running)))
+                    running.add(name)
                 t = time.perf_counter()
                 try:
                     execute_stage(name, build, p, kernel)
@@ -150,6 +165,9 @@ def execute_sections(p: Params, build: Path, kernels: int, log, done=None) -> No
                 except BaseException:  # e.g. a full disk writing the notebook: raised below, and nothing new starts
                     stop.set()
                     raise
+                finally:
+                    with lock:
+                        running.discard(name)
                 with lock:
                     log(f"      notebook {name} ok ({time.perf_counter() - t:.1f} s)")
                 if done is not None:
