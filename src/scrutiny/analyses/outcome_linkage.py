@@ -27,8 +27,8 @@ from scrutiny.reference import months, police_uk
 
 # DuckDB's memory for the linkage (past it, it spills to a temporary folder). On a force the size of the
 # Metropolitan Police (3 million crimes; scrutiny bench) the process then peaks near 0.8 GB instead of 1.7 GB
-# unbounded, and takes about 11 s instead of 6 s: the outcomes notebook runs beside the performance and districts
-# notebooks, which take longer, so the pack is no slower.
+# unbounded, and takes about 6.5 s instead of 5 s: the outcomes notebook runs beside the performance notebook,
+# which takes longer (about 13 s), so the pack is no slower.
 MEMORY = "512MB"
 MONTH_INDEX = "CAST(CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1 AS BIGINT)"
 
