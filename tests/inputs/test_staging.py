@@ -131,6 +131,23 @@ def test_prepared_table_is_the_one_the_pandas_path_writes(tmp_path):
         out.loc[~caps, "lsoa_name"].iloc[8])
 
 
+def test_repeated_crime_ids_are_flagged_but_the_last_in_the_files(tmp_path):
+    """By hand: Crime ID a three times in 2024-05 (file s1 rows 1 and 5, file s2 row 2: the s2 row is the last)
+    and once in 2024-06; b once; a row without a Crime ID. Only a's two earlier May rows are flagged."""
+    h = police_uk.STREET_HEADER
+    rows = [("a", "2024-05", "s1", 1), ("b", "2024-05", "s1", 2), ("a", "2024-05", "s1", 5),
+            ("a", "2024-05", "s2", 2), ("a", "2024-06", "s2", 3), (None, "2024-05", "s2", 4)]
+    frame = pd.DataFrame([{**{c: None for c in h}, "Crime ID": i, "Month": m, "Crime type": "Burglary",
+                           "source_file": f, "row": r, "file_month": m} for i, m, f, r in rows])
+    out = tmp_path / "p.parquet"
+    assert DATASETS["police_uk_street"].prepare(frame, out) == 6
+    got = pd.read_parquet(out)
+    flagged = {(i, m, f, r) for i, m, f, r, x in zip(got["crime_id"], got["month"], got["source_file"],
+                                                      got["source_row"], got["repeat_in_month"]) if x}
+    assert flagged == {("a", "2024-05", "s1", 1), ("a", "2024-05", "s1", 5)}
+    assert got["repeat_in_month"].notna().all()
+
+
 def test_the_cache_is_reused_for_the_same_bytes_and_read_again_when_they_change(tmp_path, monkeypatch):
     folder = broken_street(tmp_path)
     _, files, _ = staged(folder)

@@ -11,9 +11,10 @@ warehouse (`tsql`, `oracle`, `postgres`; docs/performance.md). Only aggregated r
 - `monthly_counts`: crimes per month × crime type × district in the period; `n` counts one crime per Crime ID
   within its month (the last row in file order is the one counted, as `repeat_in_month` marks), `rows` the rows
   as published. The same numbers as analyses.measures.type_counts.
-- `first_outcomes`: crimes (distinct Crime ID within its recording month, the last row in file order) per
-  recording month × crime type × first outcome × months from recording to the first outcome (`lag_months`; the
-  first outcome is the earliest month's, ties broken by file and row; null when the crime has no outcome).
+- `first_outcomes`: crimes (distinct Crime ID within its recording month: the row `repeat_in_month` leaves, the
+  last in file order) per recording month × crime type × first outcome × months from recording to the first
+  outcome (`lag_months`; the first outcome is the earliest month's, ties broken by file and row; null when the
+  crime has no outcome).
 - `linkage`: outcome rows, and those whose Crime ID has no street record.
 """
 
@@ -45,10 +46,9 @@ ORDER BY month, crime_type, district NULLS FIRST
 """,
     "first_outcomes": f"""
 WITH crimes AS (
-  SELECT crime_id, month, crime_type,
-         ROW_NUMBER() OVER (PARTITION BY crime_id, month ORDER BY source_file DESC, source_row DESC) AS k
+  SELECT crime_id, month, crime_type
   FROM street
-  WHERE crime_id IS NOT NULL AND month BETWEEN '{{start}}' AND '{{end}}'
+  WHERE crime_id IS NOT NULL AND NOT COALESCE(repeat_in_month, FALSE) AND month BETWEEN '{{start}}' AND '{{end}}'
 ), firsts AS (
   SELECT crime_id, month AS outcome_month, outcome_type,
          ROW_NUMBER() OVER (PARTITION BY crime_id ORDER BY month, source_file, source_row) AS k
@@ -60,7 +60,6 @@ SELECT c.month AS recorded_month, c.crime_type, f.outcome_type AS first_outcome,
        COUNT(*) AS crimes
 FROM crimes AS c
 LEFT JOIN firsts AS f ON f.crime_id = c.crime_id AND f.k = 1
-WHERE c.k = 1
 GROUP BY c.month, c.crime_type, f.outcome_type,
          {_month_index('f.outcome_month')} - {_month_index('c.month')}
 ORDER BY recorded_month, crime_type, first_outcome NULLS FIRST, lag_months NULLS FIRST
