@@ -3,12 +3,14 @@ once-per-pack result (Section.shares) are not started together while another cou
 
 from __future__ import annotations
 
+from scrutiny.analyses.performance import SHARED_SERIES
 from scrutiny.config.sections import SECTIONS
 from scrutiny.pack.runner import next_section
 
 
 def test_performance_and_districts_share_their_series():
-    assert SECTIONS["performance"].shares == SECTIONS["districts"].shares == ("performance-series",)
+    """The name the sections declare is the one performance.prepare keeps the series under."""
+    assert SECTIONS["performance"].shares == SECTIONS["districts"].shares == (SHARED_SERIES,)
     assert SECTIONS["outcomes"].shares == ()
 
 

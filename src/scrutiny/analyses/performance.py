@@ -41,6 +41,11 @@ def _window_means(values, at: int, window: int = breaks.WINDOW) -> tuple[float, 
     return float(values[max(0, at - window):at].mean()), float(values[at:at + window].mean())
 
 
+# the name the performance and districts pages keep their shared series under (reuse.once); the sections that read
+# it name it in config.sections (Section.shares), so that they are not started side by side
+SHARED_SERIES = "performance-series"
+
+
 def prepare(street_parquet, p, catalogue: Catalogue, min_count: int | None = None,
             keep_in: str | Path | None = None) -> dict:
     """Everything the performance and districts pages share, from the prepared street table and the params:
@@ -54,7 +59,7 @@ def prepare(street_parquet, p, catalogue: Catalogue, min_count: int | None = Non
         key = {"table": [str(Path(street_parquet).resolve()), st.st_size, st.st_mtime_ns],
                "params": p.model_dump(mode="json"), "catalogue": dataclasses.asdict(catalogue),
                "min_count": min_count, "code": reuse.code_version()}
-        return reuse.once(keep_in, "performance-series", key,
+        return reuse.once(keep_in, SHARED_SERIES, key,
                           lambda: prepare(street_parquet, p, catalogue, min_count=min_count))
     period = (p.period.start, p.period.end)
     counts = measures.type_counts(street_parquet, period)
