@@ -30,17 +30,11 @@ from scrutiny.reference import months, police_uk
 # unbounded, and takes about 6.5 s instead of 5 s: the outcomes notebook runs beside the performance notebook,
 # which takes longer (about 13 s), so the pack is no slower.
 MEMORY = "512MB"
-MONTH_INDEX = "CAST(CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1 AS BIGINT)"
-
-
-def _frame(con, sql: str, params: dict | None = None) -> pd.DataFrame:
-    """A query's rows as a pandas frame, through Arrow."""
-    return con.sql(sql, params=params).to_arrow_table().to_pandas()
 
 
 def _counts(con, sql: str, params: dict) -> pd.Series:
     """A (category, crimes) query as a value count, most crimes first (as pandas value_counts)."""
-    d = _frame(con, sql, params)
+    d = outcomes.frame(con, sql, params)
     return d.set_index("category")["crimes"].astype("int64").sort_values(ascending=False, kind="stable")
 
 
@@ -49,6 +43,7 @@ def link_counts(street_parquet: str | Path, outcomes_parquet: str | Path, catego
     """outcomes.count_frames on the prepared tables (police_uk_street.parquet, police_uk_outcomes.parquet): every
     count the outcomes page needs, computed in DuckDB. Raises ValueError on an outcome category missing from the
     reference table, as outcomes.link does."""
+    from scrutiny.inputs.aggregates import month_index
     from scrutiny.inputs.files import connect, sql_string
 
     pmap = outcomes.police_uk_map(categories)
@@ -72,7 +67,7 @@ def link_counts(street_parquet: str | Path, outcomes_parquet: str | Path, catego
         con.execute(f"""CREATE TEMP TABLE outs AS
             SELECT o.crime_id, o.midx, o.outcome_type, o.outcome_type IN ({charged_sql}) AS charged,
                    o.midx * 64 + k.code AS latest_key
-            FROM (SELECT crime_id, {MONTH_INDEX.format("month")} AS midx,
+            FROM (SELECT crime_id, {month_index("month")} AS midx,
                          CASE outcome_type {norm} ELSE outcome_type END AS outcome_type
                   FROM read_parquet({sql_string(str(outcomes_parquet))})) AS o
             LEFT JOIN cat_codes AS k USING (outcome_type)""")
@@ -86,7 +81,7 @@ def link_counts(street_parquet: str | Path, outcomes_parquet: str | Path, catego
         # it and its flagged rows
         kept = f"FROM {street} WHERE crime_id IS NOT NULL AND NOT coalesce(repeat_in_month, FALSE)"
         con.execute(f"""CREATE TEMP TABLE crimes AS
-            SELECT s.crime_id, {MONTH_INDEX.format("s.month")} AS recorded_idx, s.crime_type,
+            SELECT s.crime_id, {month_index("s.month")} AS recorded_idx, s.crime_type,
                    1 + coalesce(r.repeats, 0) AS rows
             FROM (SELECT crime_id, month, crime_type {kept}) AS s
             LEFT JOIN (SELECT crime_id, month, count(*) AS repeats FROM {street}
@@ -108,11 +103,11 @@ def link_counts(street_parquet: str | Path, outcomes_parquet: str | Path, catego
             FROM crimes AS c JOIN windows AS w USING (recorded_idx)
             LEFT JOIN outs AS o ON o.crime_id = c.crime_id
             GROUP BY c.rowid""")
-        prof = _frame(con, """
+        prof = outcomes.frame(con, """
             SELECT crime_type, recorded_idx, CAST(first_idx AS DOUBLE) AS first_idx,
                    CAST(charge_idx AS DOUBLE) AS charge_idx, rows, count(*) AS crimes
             FROM per_crime GROUP BY ALL""")
-        latest = _frame(con, """
+        latest = outcomes.frame(con, """
             SELECT p.crime_type, p.recorded_idx, k.outcome_type, count(*) AS crimes
             FROM per_crime AS p JOIN cat_codes AS k ON k.code = p.latest GROUP BY ALL""")
         # per Crime ID of the outcome rows (a missing one too: one group): its rows, those dated in the first

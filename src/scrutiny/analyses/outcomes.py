@@ -211,9 +211,10 @@ def count_frames(street: pd.DataFrame, outcomes_: pd.DataFrame, categories: pd.D
         coverage=first_month_coverage(street, outcomes_, start), several_outcome_ids=several_outcome_ids(outcomes_))
 
 
-def frame(con, sql: str) -> pd.DataFrame:
-    """A query's rows as a pandas frame, through Arrow (text columns several times faster than `.df()`)."""
-    return con.sql(sql).to_arrow_table().to_pandas()
+def frame(con, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """A query's rows (with named `$params`) as a pandas frame, through Arrow (text columns several times faster
+    than `.df()`)."""
+    return con.sql(sql, params=params).to_arrow_table().to_pandas()
 
 
 def _by_type_and_all(d: pd.DataFrame, keys: list[str], agg) -> pd.DataFrame:

@@ -30,8 +30,9 @@ from scrutiny.inputs.files import connect, sql_string
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
-def _month_index(col: str) -> str:
-    return f"(CAST(SUBSTRING({col}, 1, 4) AS INT) * 12 + CAST(SUBSTRING({col}, 6, 2) AS INT))"
+def month_index(col: str) -> str:
+    """SQL for a 'YYYY-MM' column's months since year 0, as reference.months.to_index ('2024-01' -> 2024*12)."""
+    return f"(CAST(SUBSTRING({col}, 1, 4) AS INT) * 12 + CAST(SUBSTRING({col}, 6, 2) AS INT) - 1)"
 
 
 QUERIES = {
@@ -56,12 +57,12 @@ WITH crimes AS (
   WHERE crime_id IS NOT NULL
 )
 SELECT c.month AS recorded_month, c.crime_type, f.outcome_type AS first_outcome,
-       {_month_index('f.outcome_month')} - {_month_index('c.month')} AS lag_months,
+       {month_index('f.outcome_month')} - {month_index('c.month')} AS lag_months,
        COUNT(*) AS crimes
 FROM crimes AS c
 LEFT JOIN firsts AS f ON f.crime_id = c.crime_id AND f.k = 1
 GROUP BY c.month, c.crime_type, f.outcome_type,
-         {_month_index('f.outcome_month')} - {_month_index('c.month')}
+         {month_index('f.outcome_month')} - {month_index('c.month')}
 ORDER BY recorded_month, crime_type, first_outcome NULLS FIRST, lag_months NULLS FIRST
 """,
     "linkage": """
