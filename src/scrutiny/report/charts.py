@@ -249,7 +249,7 @@ def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 2
 
     def steps(col: str, dash=None, colour=LIMIT_COLOUR, width_=1.2):
         kw = {"strokeDash": dash} if dash else {}
-        return alt.Chart(drawn).mark_rule(color=colour, strokeWidth=width_, **kw).encode(
+        return alt.Chart().mark_rule(color=colour, strokeWidth=width_, **kw).encode(
             x=alt.X("left:Q", scale=x_scale, axis=month_axis(months, x_title)), x2=alt.X2("right:Q"),
             y=alt.Y(f"{col}:Q", scale=y_scale, title=y_title))
 
@@ -273,10 +273,10 @@ def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 2
                                                    color=PALETTE["black"]).encode(
                 x=alt.X("i:Q", scale=x_scale), y=alt.YValue(0), text=alt.Text("label:N")))
 
-    layers.append(alt.Chart(drawn).mark_line(color=PALETTE["grey"], strokeWidth=1).encode(
+    layers.append(alt.Chart().mark_line(color=PALETTE["grey"], strokeWidth=1).encode(
         x=alt.X("i:Q", scale=x_scale, axis=month_axis(months, x_title)),
         y=alt.Y("value:Q", scale=y_scale, title=y_title)))
-    layers.append(alt.Chart(drawn).mark_point(filled=True, opacity=1, stroke="#FFFFFF", strokeWidth=0.5).encode(
+    layers.append(alt.Chart().mark_point(filled=True, opacity=1, stroke="#FFFFFF", strokeWidth=0.5).encode(
         x=alt.X("i:Q", scale=x_scale),
         y=alt.Y("value:Q", scale=y_scale, title=y_title),
         color=alt.Color("point:N", title=None, scale=alt.Scale(domain=present, range=[
@@ -298,7 +298,8 @@ def xmr_chart(frame: pd.DataFrame, title: str, width: int = 640, height: int = 2
     layers.append(alt.Chart(lab).mark_text(align="left", dx=4, fontSize=11, color="#0B0C0C").encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text=alt.Text("text:N")))
 
-    return alt.layer(*layers).properties(title=title, width=width, height=height)
+    # the line, point and limit layers read the chart's data (given once, not copied into each layer)
+    return alt.layer(*layers, data=drawn, title=title, width=width, height=height)
 
 
 def _spread(lab: pd.DataFrame, height: int, top: float, gap_px: float = 13) -> pd.DataFrame:
