@@ -14,6 +14,7 @@ from scrutiny.inputs import force_extract
 from scrutiny.inputs.calls import CALLS
 from scrutiny.inputs.charge_decisions import CHARGE_DECISIONS
 from scrutiny.inputs.court_cases import COURT_CASES
+from scrutiny.inputs.files import InputError
 from scrutiny.inputs.incidents import INCIDENTS
 from scrutiny.synthetic import criminal_justice as synth
 
@@ -211,3 +212,75 @@ def test_a_gzip_trailer_that_lies_does_not_let_a_bomb_through(tmp_path, monkeypa
         _rows(CALLS, p)
     monkeypatch.setattr(files, "MAX_ROWS", 40)
     assert len(_rows(CALLS, p)) == 40  # exactly at the limit: read
+
+
+def _files(*paths: Path) -> pd.DataFrame:
+    from scrutiny.inputs.files import quick_record
+
+    return pd.DataFrame([quick_record(p) for p in paths])
+
+
+CALL_ROWS = ["C1,999,2024-10-27T01:30:00+01:00,2024-10-27T01:30:04+01:00,N,emergency",
+             "C2,999,2024-10-27T01:30:00+00:00,2024-10-27T01:30:10+00:00,N,emergency",
+             "C3,101,2024-06-30T23:30:00Z,,Y,enquiries",
+             "C4,999,2024-05-01T10:00:10+01:00,2024-05-01T10:00:05+01:00,N,emergency",  # answered before offered
+             "C4,101,2024-05-01T10:00:10+01:00,2024-05-01T10:00:15+01:00,N,enquiries"]  # call_id repeated
+
+
+def test_a_staged_extract_is_checked_and_prepared_as_its_frame(tmp_path, monkeypatch):
+    """The calls extract staged as Parquet in the ingest cache (stage_rows): the same rows, the same rules failing
+    on the same rows, and the same typed table as the rows read into pandas (load_rows); its second reading comes
+    from the cache, and a changed file is read again."""
+    from scrutiny.inputs import staging
+
+    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "cache"))
+    a = _write(tmp_path, "calls-a", [CALL_HEAD, *CALL_ROWS])
+    b = _write(tmp_path, "calls-b", [CALL_HEAD])  # a header and no rows: no calls, not an error
+    files = _files(a, b)
+    staged, frame = CALLS.stage_rows(files), CALLS.load_rows(files)
+    assert isinstance(staged, staging.StagedRows) and len(staged) == len(frame) == 5
+    assert staged.rows_per_file() == {"calls-a.csv.gz": 5}  # as the frame's groupby: no row, no entry
+    cols = list(frame.columns)
+    pd.testing.assert_frame_equal(staged.to_frame()[cols].reset_index(drop=True), frame, check_dtype=False)
+    exps = [e for e in _suite(CALLS.contract)["expectations"] if e["meta"]["level"] == "row"]
+    idx = ["source_file", "row", "call_id"]
+    con = staged.connect("rows")
+    by_sql = {r.expectation["meta"]["explain"]: (r.unexpected_count, r.examples)
+              for r in sqlcheck.run(con, "rows", exps, idx, {})}
+    con.close()
+    con = force_extract.connect()
+    con.register("rows", frame)
+    by_frame = {r.expectation["meta"]["explain"]: (r.unexpected_count, r.examples)
+                for r in sqlcheck.run(con, "rows", exps, idx, {})}
+    con.close()
+    assert by_sql == by_frame
+
+    def failed(rule):
+        return next(n for explain, (n, _) in by_sql.items() if explain.startswith(rule))
+
+    assert failed("a call cannot be answered before it was offered") == 1
+    assert failed("call_id must be unique") == 2
+    CALLS.prepare(staged, tmp_path / "staged.parquet")
+    CALLS.prepare(frame, tmp_path / "frame.parquet")
+    prep = pd.read_parquet(tmp_path / "staged.parquet")
+    pd.testing.assert_frame_equal(prep, pd.read_parquet(tmp_path / "frame.parquet"))
+    assert prep["month"].tolist() == ["2024-10", "2024-10", "2024-07", "2024-05", "2024-05"]
+
+    read = []
+    real = staging.Layout.read_sql
+    monkeypatch.setattr(staging.Layout, "read_sql", lambda self, path: read.append(path) or real(self, path))
+    assert CALLS.stage_rows(files).parts == staged.parts and read == []  # from the cache
+    _write(tmp_path, "calls-a", [CALL_HEAD, *CALL_ROWS[:2]])
+    again = CALLS.stage_rows(_files(a, b))
+    assert read == [str(a)] and len(again) == 2 and again.parts[1] == staged.parts[1]
+
+
+def test_a_staged_extract_that_cannot_be_read_names_the_file_as_its_frame_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "cache"))
+    p = _write(tmp_path, "calls", [CALL_HEAD, CALL_ROWS[0], "C9,999,2024-05-01T10:00:10+01:00,extra,N,x,y"])
+    with pytest.raises(InputError, match=r"input calls: calls\.csv\.gz: cannot be read as CSV with the "
+                                         r"documented header") as staged:
+        CALLS.stage_rows(_files(p))
+    with pytest.raises(InputError) as frame:
+        CALLS.load_rows(_files(p))
+    assert str(staged.value) == str(frame.value)

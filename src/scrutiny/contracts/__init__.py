@@ -415,7 +415,8 @@ def _check_input(name: str, spec, params, period: tuple[str, str], v, frames: di
     rows_checked = 0
     file_ok = not any(not o.success and o.severity == "critical" for o in outcomes)
     if file_ok:
-        rows = ds.load_rows(in_period)
+        # a force's large extracts are staged as Parquet in the ingest cache, as police.uk files are
+        rows = ds.stage_rows(in_period) if hasattr(ds, "stage_rows") else ds.load_rows(in_period)
         if hasattr(ds, "link"):  # columns that need another input's rows (e.g. figure ids named)
             rows = ds.link(rows, frames)
         rows_checked = len(rows)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from scrutiny import paths
 from scrutiny.inputs import files as input_files
+from scrutiny.inputs import staging
 from scrutiny.inputs.files import InputError, discover_files, quick_record
 
 LOCAL_ZONE = "Europe/London"
@@ -129,8 +130,28 @@ class ForceExtract:
             return pd.DataFrame(columns=["source_file", "row", *self.header])
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
-    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
-        """The typed table (columns in analyses/criminal_justice.py) to Parquet; the rows written."""
+    def layout(self) -> staging.Layout:
+        return staging.Layout(self.name, tuple(self.header), tuple(self.derived))
+
+    def stage_rows(self, files: pd.DataFrame) -> staging.StagedRows | pd.DataFrame:
+        """The rows load_rows reads, kept as Parquet in the ingest cache (inputs/staging.py): a file read before
+        (the same bytes under the same name) is not parsed again, and the contract's rules and the typed table are
+        SQL over the cached rows. An input whose rows are joined in pandas to another input's (`link`) is read
+        as a frame (load_rows). A file that cannot be read raises the InputError load_rows raises for it."""
+        if hasattr(self, "link"):
+            return self.load_rows(files)
+        results = staging.stage_files(self.layout(), files.assign(file_month=None), allow_empty=True)
+        bad = [i for i, (verdict, _, _) in enumerate(results) if verdict != "ok"]
+        if bad:  # read as a frame, only to raise load_rows's error for the first such file
+            self.load_rows(files.iloc[bad[:1]])
+            raise InputError(f"input {self.name}: {files['source_file'].iloc[bad[0]]}: {results[bad[0]][0]}")
+        return staging.StagedRows(self.layout(), [part for _, part, _ in results])
+
+    def prepare(self, rows: pd.DataFrame | staging.StagedRows, out: Path) -> int:
+        """The typed table (columns in analyses/criminal_justice.py) to Parquet; the rows written. Staged rows
+        (stage_rows) are written by SQL through the ingest cache (StagedRows.write_table)."""
+        if isinstance(rows, staging.StagedRows):
+            return rows.write_table(f"SELECT {self.prepared} FROM rows", out, districts=False)
         con = connect()
         try:
             con.register("rows", rows)

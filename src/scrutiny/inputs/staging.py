@@ -84,21 +84,25 @@ def staged_path(layout: Layout, name: str, sha256: str) -> Path:
     return cache_dir() / layout.dataset / f"{sha256}-{tag}-{layout.key()}.parquet"
 
 
-def reader() -> duckdb.DuckDBPyConnection:
-    """A connection for reading files into the cache: one thread (one gzip stream is read by one thread; files are
-    read side by side), and a memory limit past which a file's table spills to disk, so no file can fill memory."""
+def reader(threads: int = 1) -> duckdb.DuckDBPyConnection:
+    """A connection for reading files into the cache: one thread by default (one gzip stream is read by one
+    thread; files are read side by side), and a memory limit past which a file's table spills to disk, so no file
+    can fill memory. A single file (e.g. a force's calls extract) is read with every core: its rows are parsed and
+    its derived columns computed in parallel."""
     con = input_files.connect()
-    con.execute("SET threads=1")
+    con.execute("SET TimeZone='UTC'")  # a derived column never reads a time in the machine's own zone
+    con.execute(f"SET threads={int(threads)}")
     con.execute(f"SET memory_limit='{MEMORY_PER_FILE}'")
     con.execute(f"SET temp_directory={sql_string(cache_dir() / '.spill')}")
     return con
 
 
 def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: str | None,
-               con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, str, int]:
+               con: duckdb.DuckDBPyConnection | None = None, allow_empty: bool = False) -> tuple[str, str, int]:
     """(verdict, staged Parquet path, data rows) for one file: 'ok' and its staged rows, or why it cannot be
     read (then no path). A staged file already in the cache is used as it is. `con`: a reader() to use (and
-    leave open), else one of its own."""
+    leave open), else one of its own. allow_empty: a file with a header and no rows is staged (no rows), not
+    refused."""
     out = staged_path(layout, name, sha256)
     own = con is None
     con = reader() if own else con
@@ -120,7 +124,7 @@ def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: st
         if n > input_files.MAX_ROWS:
             return (f"more than {input_files.MAX_ROWS:,} data rows: far beyond any published file, so it is "
                     "refused before it fills memory (a gzip bomb?)"), "", 0
-        if n == 0:
+        if n == 0 and not allow_empty:
             return "header only: no data rows (a month with no rows would read as no crime)", "", 0
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
@@ -157,21 +161,23 @@ def reporting(line):
         _progress.reset(token)
 
 
-def stage_files(layout: Layout, files: pd.DataFrame, every: float = 5.0) -> list[tuple[str, str, int]]:
+def stage_files(layout: Layout, files: pd.DataFrame, every: float = 5.0,
+                allow_empty: bool = False) -> list[tuple[str, str, int]]:
     """stage_file for each row of a files table (path, source_file, sha256, file_month), two at a time (one per
     core); results in the table's order."""
     args = list(zip(files["path"], files["source_file"], files["sha256"], files["file_month"]))
     report, t0 = _progress.get(), time.monotonic()
     last, done, rows = t0, 0, 0
-    workers = max(1, min(len(args), os.cpu_count() or 1))
+    cores = os.cpu_count() or 1
+    workers = max(1, min(len(args), cores))
     readers: queue.SimpleQueue = queue.SimpleQueue()  # one connection a worker, reused file after file
     for _ in range(workers):
-        readers.put(reader())
+        readers.put(reader(max(1, cores // workers)))
 
     def one(a):
         con = readers.get()
         try:
-            return stage_file(layout, *a, con=con)
+            return stage_file(layout, *a, con=con, allow_empty=allow_empty)
         finally:
             readers.put(con)
 
@@ -219,6 +225,7 @@ class StagedRows:
         """A connection with the rows as view `name`, and (when the files have LSOA names) columns `district`
         (one spelling per district, as reference.police_uk.districts) and `district_spelling_ok`."""
         con = input_files.connect()
+        con.execute("SET TimeZone='UTC'")  # as the rows were staged: no time is read in the machine's own zone
         if districts and "LSOA name" in self.layout.header:
             con.register("district_map", self.district_map())
             con.execute(f"""CREATE VIEW {ident(name)} AS
