@@ -235,11 +235,12 @@ def test_a_staged_extract_is_checked_and_prepared_as_its_frame(tmp_path, monkeyp
 
     monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "cache"))
     a = _write(tmp_path, "calls-a", [CALL_HEAD, *CALL_ROWS])
+    a = a.rename(tmp_path / "calls 'a' – é.csv.gz")  # a name SQL must quote
     b = _write(tmp_path, "calls-b", [CALL_HEAD])  # a header and no rows: no calls, not an error
     files = _files(a, b)
     staged, frame = CALLS.stage_rows(files), CALLS.load_rows(files)
     assert isinstance(staged, staging.StagedRows) and len(staged) == len(frame) == 5
-    assert staged.rows_per_file() == {"calls-a.csv.gz": 5}  # as the frame's groupby: no row, no entry
+    assert staged.rows_per_file() == {a.name: 5}  # as the frame's groupby: no row, no entry
     cols = list(frame.columns)
     pd.testing.assert_frame_equal(staged.to_frame()[cols].reset_index(drop=True), frame, check_dtype=False)
     exps = [e for e in _suite(CALLS.contract)["expectations"] if e["meta"]["level"] == "row"]
@@ -270,7 +271,7 @@ def test_a_staged_extract_is_checked_and_prepared_as_its_frame(tmp_path, monkeyp
     real = staging.Layout.read_sql
     monkeypatch.setattr(staging.Layout, "read_sql", lambda self, path: read.append(path) or real(self, path))
     assert CALLS.stage_rows(files).parts == staged.parts and read == []  # from the cache
-    _write(tmp_path, "calls-a", [CALL_HEAD, *CALL_ROWS[:2]])
+    _write(tmp_path, "calls-a", [CALL_HEAD, *CALL_ROWS[:2]]).replace(a)
     again = CALLS.stage_rows(_files(a, b))
     assert read == [str(a)] and len(again) == 2 and again.parts[1] == staged.parts[1]
 
