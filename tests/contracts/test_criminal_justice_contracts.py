@@ -207,11 +207,15 @@ def test_a_gzip_trailer_that_lies_does_not_let_a_bomb_through(tmp_path, monkeypa
     monkeypatch.setattr(files, "MAX_DECOMPRESSED_BYTES", 100)
     assert force_extract.quick_record(p)["readable"] == "ok"  # fooled by the trailer
     monkeypatch.setattr(files, "MAX_ROWS", 25)
-    with pytest.raises(files.InputError, match=r"calls\.csv\.gz: more than 25 rows, the pack's limit for one "
-                                               r"file; refused before it fills memory \(a gzip bomb\?\)"):
-        _rows(CALLS, p)
+    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "cache"))
+    record = pd.DataFrame([force_extract.quick_record(p)])
+    for read in (_rows, lambda ex, _: ex.stage_rows(record)):  # read into pandas, and staged in the cache
+        with pytest.raises(files.InputError, match=r"calls\.csv\.gz: more than 25 rows, the pack's limit for "
+                                                   r"one file; refused before it fills memory \(a gzip bomb\?\)"):
+            read(CALLS, p)
+    assert not list((tmp_path / "cache").rglob("*.parquet"))  # nothing of it kept
     monkeypatch.setattr(files, "MAX_ROWS", 40)
-    assert len(_rows(CALLS, p)) == 40  # exactly at the limit: read
+    assert len(_rows(CALLS, p)) == 40 and len(CALLS.stage_rows(record)) == 40  # exactly at the limit: read
 
 
 def _files(*paths: Path) -> pd.DataFrame:
