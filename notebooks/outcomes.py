@@ -35,7 +35,7 @@ k = po.follow_up_months
 cats = outcomes.load_categories(params.paths.resolve(po.categories))
 linkage = outcome_linkage.link_counts(
     f"{work_dir}/police_uk_street.parquet", f"{work_dir}/police_uk_outcomes.parquet",
-                                  cats, p.reporting_month, po.same_period_window, k, period[0])
+    cats, p.reporting_month, po.same_period_window, k, period[0])
 link_counts = linkage.counts
 cohort = outcomes.cohort(linkage.profile, k)
 rated = outcomes.with_rates(cohort)
