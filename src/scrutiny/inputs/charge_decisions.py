@@ -4,28 +4,45 @@ was recorded is refused."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
 
+from scrutiny.inputs.force_crimes import first_recorded
 from scrutiny.inputs.force_extract import ForceExtract, date_columns
+from scrutiny.inputs.staging import StagedRows, sql_string
 
 HEADER = ("decision_id", "crime_ref", "decision_date", "decision", "decision_maker", "da_flag")
+
+# each staged decision with the recorded date of its crime: the first force_crimes row of its crime_ref (file, then
+# row order), as a timestamp (empty when the crime is not there or its date is not one)
+_LINKED = """SELECT r.*, c.crime_recorded_day
+FROM {{rows}} AS r LEFT JOIN (
+    SELECT crime_ref, try_strptime(recorded_date, '%Y-%m-%d') AS crime_recorded_day
+    FROM read_parquet({crimes}, union_by_name=true)
+    QUALIFY row_number() OVER (PARTITION BY crime_ref ORDER BY file_index, "row") = 1) AS c
+ON c.crime_ref = r.crime_ref"""
 
 
 @dataclass
 class ChargeDecisions(ForceExtract):
     after: str = "force_crimes"  # validated after the crimes extract, whose rows `link` reads
 
-    def link(self, rows: pd.DataFrame, frames: dict) -> pd.DataFrame:
+    def link(self, rows: pd.DataFrame | StagedRows, frames: dict) -> pd.DataFrame | StagedRows:
         """`crime_recorded_day`: the recorded date of each decision's crime_ref in the force_crimes rows (empty
-        when the crime is not there). Without that input the column is absent and its rule is not run."""
+        when the crime is not there). Without that input the column is absent and its rule is not run. Staged
+        decisions and staged crimes are joined by DuckDB in the view the contract reads."""
         crimes = frames.get(self.after)
-        if crimes is None or "crime_ref" not in crimes or "recorded_date" not in crimes:
+        if crimes is None or "crime_ref" not in crimes.columns or "recorded_date" not in crimes.columns:
             return rows
-        rec = crimes[["crime_ref", "recorded_date"]].drop_duplicates("crime_ref")
-        rec = rec.assign(crime_recorded_day=pd.to_datetime(rec["recorded_date"], errors="coerce", format="%Y-%m-%d"))
-        return rows.merge(rec[["crime_ref", "crime_recorded_day"]], on="crime_ref", how="left")
+        if isinstance(rows, StagedRows):
+            if not isinstance(crimes, StagedRows):
+                raise TypeError("staged charge decisions are linked to staged force_crimes rows only")
+            files = "[" + ", ".join(sql_string(p) for p in crimes.parts) + "]"
+            return dataclasses.replace(rows, checks=_LINKED.format(crimes=files))
+        rec = pd.Series(first_recorded(crimes, rows["crime_ref"]), index=rows.index)
+        return rows.assign(crime_recorded_day=pd.to_datetime(rec, errors="coerce", format="%Y-%m-%d"))
 
 
 CHARGE_DECISIONS = ChargeDecisions(

@@ -9,6 +9,11 @@ Rows are read as text; `check_columns` adds the columns the contract checks besi
 (date_problem, victim_id_form, hate_strand_matches_flag, outcome_pairing, recorded_month). A victim_id that
 looks like a name or a date of birth is classified here, so the contract can refuse it by its form and name the
 rows by crime_ref without ever showing the value.
+
+A pack reads the extract once into the ingest cache (`ForceCrimes.stage_rows`, inputs/staging.py): DuckDB
+computes the same columns as each file is read (`LAYOUT`, the SQL twin of `check_columns`, with the same regular
+expressions), and the extract's date, which needs every file, in the view the contract reads (`EXTRACT_DATE`).
+`check_columns` stays the definition the SQL is tested against (tests/inputs/test_force_extract_checks.py).
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scrutiny.inputs.files import connect, write_parquet
+from scrutiny.inputs import staging
+from scrutiny.inputs.files import InputError, connect, write_parquet
 from scrutiny.inputs.pfa_tables import _CsvTable
 from scrutiny.reference import months
 
@@ -115,26 +121,116 @@ def check_columns(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# SQL twins of the definitions above, over one file's text columns as read (DuckDB's regular expressions are RE2,
+# as are pandas' string methods on Arrow strings: `\d` is an ASCII digit in both)
+SPACE = (r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}"
+         r"\x{3000}]")  # what str.strip() removes (Python's whitespace)
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _whole(pattern: re.Pattern) -> str:
+    return _lit(pattern.pattern.removeprefix("^").removesuffix("$"))
+
+
+def _date_problem_sql(c: str) -> str:
+    def says(why: str) -> str:
+        return f"{_lit(c + ' ' + chr(39))} || {c} || {_lit(chr(39) + ' ' + why)}"
+    return (f"CASE WHEN {c} IS NULL THEN NULL WHEN NOT regexp_full_match({c}, {_whole(ISO_DATE)}) "
+            f"THEN {says('is not written yyyy-mm-dd')} "
+            f"WHEN try_strptime({c}, '%Y-%m-%d') IS NULL THEN {says('is not a real date')} END")
+
+
+LAYOUT = staging.Layout(
+    "force_crimes", tuple(HEADER),
+    derived=(
+        f"coalesce({', '.join(_date_problem_sql(c) for c in DATE_COLUMNS)}) AS date_problem",
+        "CASE WHEN victim_id IS NULL THEN 'blank' "
+        f"WHEN regexp_matches(victim_id, {_lit(DATE_LIKE.pattern)}) THEN 'looks like a date' "
+        f"WHEN regexp_full_match(victim_id, {_whole(NAME_LIKE)}) THEN 'looks like a name' "
+        f"WHEN regexp_full_match(regexp_replace(victim_id, {_lit(f'^{SPACE}+|{SPACE}+$')}, '', 'g'), "
+        f"{_whole(PSEUDONYM)}) AND regexp_matches(victim_id, {_lit(FOUR_DIGITS)}) THEN 'pseudonymised' "
+        "ELSE 'not a pseudonymised id' END AS victim_id_form",
+        "(hate_strand IS NOT NULL) = coalesce(hate_flag = 'Y', false) AS hate_strand_matches_flag",
+        "CASE WHEN ho_outcome_type IS NOT NULL AND outcome_date IS NOT NULL THEN 'both' "
+        "WHEN ho_outcome_type IS NULL AND outcome_date IS NULL THEN 'neither' "
+        "WHEN ho_outcome_type IS NOT NULL THEN 'type without a date' ELSE 'date without a type' END "
+        "AS outcome_pairing",
+        "substr(recorded_date, 1, 7) AS recorded_month",
+        "nullif(concat_ws(', ', " + ", ".join(f"CASE WHEN {c} IS NULL THEN '{c}' END" for c in REQUIRED)
+        + "), '') AS missing_fields",
+    ),
+    # a blank cell (empty or only spaces) is read as missing, as `blank` says
+    replace=tuple(f"CASE WHEN regexp_full_match(coalesce({c}, ''), {_lit(SPACE + '*')}) THEN NULL ELSE {c} END "
+                  f"AS {c}" for c in HEADER),
+)
+# the extract's date is the most frequent extracted_at of all its files (the earliest of equally frequent ones, as
+# pandas' mode), so it is a column of the view the contract reads rather than of each staged file
+EXTRACT_DATE = """SELECT r.*, CASE WHEN r.extracted_at IS NULL THEN 'missing'
+       WHEN r.extracted_at = (SELECT extracted_at FROM {rows} WHERE extracted_at IS NOT NULL GROUP BY 1
+                              ORDER BY count(*) DESC, extracted_at LIMIT 1) THEN 'the extract''s date'
+       ELSE 'another date' END AS extract_date
+FROM {rows} AS r"""
+
+
+def first_recorded(crimes: pd.DataFrame | staging.StagedRows, refs: pd.Series) -> np.ndarray:
+    """For each crime_ref of `refs`, the recorded_date (text as sent) of the first row with that crime_ref in the
+    crimes rows (file, then row order), None where there is none. Staged crimes are looked up by DuckDB."""
+    if isinstance(crimes, pd.DataFrame):
+        rec = crimes[["crime_ref", "recorded_date"]].drop_duplicates("crime_ref")
+        got = pd.DataFrame({"crime_ref": refs.to_numpy()}).merge(rec, on="crime_ref", how="left")["recorded_date"]
+    else:
+        con = crimes.connect("crimes", districts=False, checks=False)
+        try:
+            con.register("q", pd.DataFrame({"i": np.arange(len(refs)), "crime_ref": refs.astype(object).to_numpy()}))
+            files = "[" + ", ".join(_lit(p) for p in crimes.parts) + "]"
+            got = con.execute(f"""
+                WITH c AS (SELECT crime_ref, recorded_date FROM read_parquet({files}, union_by_name=true)
+                           WHERE crime_ref IN (SELECT crime_ref FROM q)
+                           QUALIFY row_number() OVER (PARTITION BY crime_ref ORDER BY file_index, "row") = 1)
+                SELECT q.i, c.recorded_date FROM q LEFT JOIN c ON c.crime_ref = q.crime_ref ORDER BY q.i""").df()[
+                "recorded_date"]
+        finally:
+            con.close()
+    return got.astype(object).where(got.notna(), None).to_numpy(dtype=object)
+
+
 @dataclass
 class ForceCrimes(_CsvTable):
     """The crimes extract: one or more CSV files (parts of one extract) with the contract's header."""
 
-    row_engine: str = "sql"  # the contract's rules run as DuckDB SQL (contracts/sql.py): ~160,000 rows in 0.3 s
+    row_engine: str = "sql"  # the contract's rules run as DuckDB SQL (contracts/sql.py) over the staged rows
 
     def load_rows(self, files: pd.DataFrame) -> pd.DataFrame:
         return check_columns(self._read(files))
 
-    def prepare(self, rows: pd.DataFrame, out: Path) -> int:
+    def stage_rows(self, files: pd.DataFrame) -> staging.StagedRows:
+        """The rows load_rows reads, with the same check columns, kept as Parquet in the ingest cache: an extract
+        file read before (same bytes, same name) is not read again. A file that cannot be read raises the
+        InputError load_rows raises for it."""
+        results = staging.stage_files(LAYOUT, files.assign(file_month=None), allow_empty=True)
+        bad = [i for i, (verdict, _, _) in enumerate(results) if verdict != "ok"]
+        if bad:  # read as a frame, only to raise load_rows's error for the first such file
+            self._read(files.iloc[bad[:1]])
+            raise InputError(f"input {self.name}: {files['source_file'].iloc[bad[0]]}: {results[bad[0]][0]}")
+        return staging.StagedRows(LAYOUT, [part for _, part, _ in results], checks=EXTRACT_DATE)
+
+    def prepare(self, rows: pd.DataFrame | staging.StagedRows, out: Path) -> int:
         """Typed table: dates as DATE, flags as BOOLEAN, blanks as NULL, with source_file and source_row."""
-        con = connect()
-        try:
-            con.register("r", rows[HEADER + ["source_file", "row"]])
-            dates = ", ".join(f"CAST({c} AS DATE) AS {c}" for c in DATE_COLUMNS)
-            return write_parquet(con, f"""
+        dates = ", ".join(f"CAST({c} AS DATE) AS {c}" for c in DATE_COLUMNS)
+        select = f"""
                 SELECT crime_ref, ho_offence_code, offence_group, crime_type, district, victim_id,
                        da_flag = 'Y' AS da_flag, hate_flag = 'Y' AS hate_flag, hate_strand, ho_outcome_type, {dates},
                        source_file, "row" AS source_row
-                FROM r ORDER BY recorded_date, crime_ref""", out)
+                FROM rows ORDER BY recorded_date, crime_ref"""
+        if isinstance(rows, staging.StagedRows):
+            return rows.write_table(select, out, districts=False)
+        con = connect()
+        try:
+            con.register("rows", rows[HEADER + ["source_file", "row"]])
+            return write_parquet(con, select, out)
         finally:
             con.close()
 

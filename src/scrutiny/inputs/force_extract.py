@@ -136,10 +136,8 @@ class ForceExtract:
     def stage_rows(self, files: pd.DataFrame) -> staging.StagedRows | pd.DataFrame:
         """The rows load_rows reads, kept as Parquet in the ingest cache (inputs/staging.py): a file read before
         (the same bytes under the same name) is not parsed again, and the contract's rules and the typed table are
-        SQL over the cached rows. An input whose rows are joined in pandas to another input's (`link`) is read
-        as a frame (load_rows). A file that cannot be read raises the InputError load_rows raises for it."""
-        if hasattr(self, "link"):
-            return self.load_rows(files)
+        SQL over the cached rows (an input checked against another's rows joins them in the view the contract
+        reads: `link`). A file that cannot be read raises the InputError load_rows raises for it."""
         results = staging.stage_files(self.layout(), files.assign(file_month=None), allow_empty=True)
         bad = [i for i, (verdict, _, _) in enumerate(results) if verdict != "ok"]
         if bad:  # read as a frame, only to raise load_rows's error for the first such file

@@ -68,14 +68,17 @@ class Layout:
     dataset: str
     header: tuple[str, ...]
     derived: tuple[str, ...] = ()  # SQL select items over the text columns of one file (table `t`)
+    replace: tuple[str, ...] = ()  # `expr AS column` items that replace text columns as read (e.g. blank to NULL)
 
     def key(self) -> str:
-        h = hashlib.sha256(repr((VERSION, self.header, self.derived)).encode()).hexdigest()[:10]
+        what = (VERSION, self.header, self.derived) + ((self.replace,) if self.replace else ())
+        h = hashlib.sha256(repr(what).encode()).hexdigest()[:10]
         return f"v{VERSION}-{h}"
 
     def read_sql(self, path: str) -> str:
         cols = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in self.header) + "}"
-        return (f"SELECT * FROM read_csv({sql_string(path)}, header=true, auto_detect=false, columns={cols}, "
+        star = f"* REPLACE ({', '.join(self.replace)})" if self.replace else "*"
+        return (f"SELECT {star} FROM read_csv({sql_string(path)}, header=true, auto_detect=false, columns={cols}, "
                 "delim=',', quote='\"', escape='\"', strict_mode=true)")
 
 
@@ -205,6 +208,9 @@ class StagedRows:
     layout: Layout
     parts: list[str]  # staged Parquet files, in the order of the files table
     where: str = ""
+    # a query over `{rows}` (the staged rows) adding the columns checked across files or against another input
+    # (the extract's date, a decision's crime); the view `rows` the contract reads, not the typed table
+    checks: str = ""
     _n: int | None = field(default=None, repr=False)
     _districts: pd.DataFrame | None = field(default=None, repr=False)
 
@@ -221,19 +227,23 @@ class StagedRows:
         return (f"SELECT * FROM read_parquet({files}, union_by_name=true)"
                 + (f" WHERE {self.where}" if self.where else ""))
 
-    def connect(self, name: str = "rows", districts: bool = True) -> duckdb.DuckDBPyConnection:
+    def connect(self, name: str = "rows", districts: bool = True, checks: bool = True) -> duckdb.DuckDBPyConnection:
         """A connection with the rows as view `name`, and (when the files have LSOA names) columns `district`
-        (one spelling per district, as reference.police_uk.districts) and `district_spelling_ok`."""
+        (one spelling per district, as reference.police_uk.districts) and `district_spelling_ok`. checks: with the
+        columns of `self.checks` (their join keeps no row order: not for writing a table)."""
         con = input_files.connect()
         con.execute("SET TimeZone='UTC'")  # as the rows were staged: no time is read in the machine's own zone
         if districts and "LSOA name" in self.layout.header:
             con.register("district_map", self.district_map())
-            con.execute(f"""CREATE VIEW {ident(name)} AS
+            view = f"""
                 SELECT r.*, m.district, (m.as_written IS NULL OR m.as_written = m.district) AS district_spelling_ok
                 FROM ({self.source_sql()}) AS r
-                LEFT JOIN district_map AS m ON m.lsoa_name = r."LSOA name" """)
+                LEFT JOIN district_map AS m ON m.lsoa_name = r."LSOA name" """
         else:
-            con.execute(f"CREATE VIEW {ident(name)} AS {self.source_sql()}")
+            view = self.source_sql()
+        if checks and self.checks:
+            view = self.checks.replace("{rows}", f"({view})")
+        con.execute(f"CREATE VIEW {ident(name)} AS {view}")
         return con
 
     def __len__(self) -> int:
@@ -291,7 +301,7 @@ class StagedRows:
             if not cached.is_file():
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex}.tmp")
-                con = self.connect("rows", districts=districts)
+                con = self.connect("rows", districts=districts, checks=False)
                 try:
                     con.execute(f"COPY ({select_sql}) TO {sql_string(tmp)} (FORMAT parquet)")
                     os.replace(tmp, cached)
@@ -307,4 +317,4 @@ class StagedRows:
 
     def narrowed(self, where: str) -> StagedRows:
         both = f"({self.where}) AND ({where})" if self.where else where
-        return StagedRows(self.layout, self.parts, both)
+        return StagedRows(self.layout, self.parts, both, self.checks)

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.inputs.files import connect, write_parquet
-from scrutiny.inputs.force_crimes import blank, date_problem, missing_fields
+from scrutiny.inputs.force_crimes import blank, date_problem, first_recorded, missing_fields
 from scrutiny.inputs.pfa_tables import _CsvTable
+from scrutiny.inputs.staging import StagedRows
 
 HEADER = ["respondent_id", "crime_ref", "survey_type", "crime_type", "district", "interview_date",
           "ease_of_contact", "actions", "follow_up", "treatment", "whole_experience", "questionnaire_version"]
@@ -39,15 +40,15 @@ def check_columns(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def link_columns(rows: pd.DataFrame, crimes: pd.DataFrame | None) -> pd.DataFrame:
-    """crime_ref_in_crimes (yes / no / not checked) and interviewed_after_recording (yes / no / not checked)."""
+def link_columns(rows: pd.DataFrame, crimes: pd.DataFrame | StagedRows | None) -> pd.DataFrame:
+    """crime_ref_in_crimes (yes / no / not checked) and interviewed_after_recording (yes / no / not checked);
+    `crimes`: the crimes rows, as a frame or staged (force_crimes.first_recorded looks each crime_ref up)."""
     out = rows.copy()
     if crimes is None:
         out["crime_ref_in_crimes"] = "not checked"
         out["interviewed_after_recording"] = "not checked"
         return out
-    rec = out[["crime_ref"]].merge(crimes[["crime_ref", "recorded_date"]].drop_duplicates("crime_ref"),
-                                   on="crime_ref", how="left")["recorded_date"].to_numpy()
+    rec = first_recorded(crimes, out["crime_ref"])
     known = pd.notna(rec)
     out["crime_ref_in_crimes"] = np.where(known, "yes", "no")
     ok = (out["date_problem"].isna() & out["interview_date"].notna()).to_numpy() & known
