@@ -132,3 +132,46 @@ def test_quarter_view_financial_quarter_and_verdicts():
     assert r["verdict"] == "worse" and "outside limits" in r["signal"]  # 40 against a flat 10, and down is better
     assert list(q.index[:1]) == ["robbery"]  # exceptions first
     assert performance.reporting_quarter("2025-05") == ["2025-01", "2025-02", "2025-03"]
+
+
+def test_monthly_sums_a_measures_types_by_area_and_month_with_rows_as_published():
+    cat = Catalogue(source="police_uk_street", measures=[
+        Measure(id="acq", label="Acquisitive", noun="crimes", direction="down", signs_of_improvement="fall",
+                inclusion="Month & quarter", crime_types=("Burglary", "Robbery"))])
+    counts = pd.DataFrame({
+        "month": ["2024-01", "2024-01", "2024-02", "2024-02", "2023-12", "2024-02"],
+        "crime_type": ["Burglary", "Robbery", "Burglary", "Vehicle crime", "Burglary", "Robbery"],
+        "district": ["Newport", "Newport", "Torfaen", "Newport", "Newport", None],
+        "n": [30, 5, 20, 99, 7, 2], "rows": [31, 5, 20, 99, 7, 4]})
+    out = measures.monthly(counts, cat, ("2024-01", "2024-02"), min_share=0.05)
+    # the force first, then districts by size (Newport 141 of 163, Torfaen 20); vehicle crime is not in the
+    # measure and 2023-12 is outside the period
+    assert out[["area", "month", "value", "rows_as_published"]].values.tolist() == [
+        ["force", "2024-01", 35, 36], ["force", "2024-02", 22, 24],
+        ["Newport", "2024-01", 35, 36], ["Newport", "2024-02", 0, 0],
+        ["Torfaen", "2024-01", 0, 0], ["Torfaen", "2024-02", 20, 20]]
+    assert out["value"].dtype == "int64"
+
+
+def test_centred_median_is_pandas_rolling_median():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 4, 7, 12, 36):
+        v = rng.poisson(80, n).astype(float)
+        want = pd.Series(v).rolling(7, center=True, min_periods=3).median().to_numpy()
+        np.testing.assert_array_equal(performance._centred_median(v), want)
+    # three months each side where there are: (1, 5, 3, 9) -> 4; (1, 5, 3, 9, 2) -> 3; (2, 8, 4, 7) -> 5.5
+    got = performance._centred_median(np.array([1.0, 5.0, 3.0, 9.0, 2.0, 8.0, 4.0, 7.0]))
+    assert (got[0], got[1], got[7]) == (4.0, 3.0, 5.5)
+    assert np.isnan(performance._centred_median(np.array([1.0, 2.0]))).all()  # fewer than 3 months
+
+
+def test_series_come_in_order_of_first_appearance_each_by_month():
+    frame = pd.DataFrame({"measure": ["b", "a", "b", "a", "b"], "area": ["x", "x", "x", "x", "y"],
+                          "month": ["2024-02", "2024-02", "2024-01", "2024-01", "2024-01"], "value": [1, 2, 3, 4, 5]})
+    got = [(m, a, g["month"].tolist(), g["value"].tolist()) for m, a, g in performance._series_columns(frame)]
+    assert got == [("b", "x", ["2024-01", "2024-02"], [3, 1]), ("a", "x", ["2024-01", "2024-02"], [4, 2]),
+                   ("b", "y", ["2024-01"], [5])]
+    assert [(m, a, g["value"].tolist()) for m, a, g in performance._series(frame)] == [
+        (m, a, v) for m, a, _, v in got]

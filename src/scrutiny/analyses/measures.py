@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -103,7 +104,7 @@ def type_counts(street_parquet: str | Path, period: tuple[str, str]) -> pd.DataF
     con = connect()
     df = con.execute(
         "SELECT month, crime_type, district, count(*) FILTER (WHERE NOT coalesce(repeat_in_month, false)) AS n, "
-        "count(*) AS rows FROM read_parquet(?) WHERE month BETWEEN ? AND ? GROUP BY ALL",
+        "count(*) AS rows FROM read_parquet(?) WHERE month BETWEEN ? AND ? GROUP BY ALL ORDER BY ALL",
         [str(street_parquet), *period]).df()
     con.close()
     return df
@@ -119,24 +120,32 @@ def districts(counts: pd.DataFrame, min_share: float) -> list[str]:
 
 def monthly(counts: pd.DataFrame, catalogue: Catalogue, period: tuple[str, str],
             min_share: float) -> pd.DataFrame:
-    """Tidy monthly counts `measure, area, month, value` on the complete grid (a month with no rows is 0)."""
+    """Tidy monthly counts `measure, area, month, value, rows_as_published` on the complete grid (a month with no
+    rows is 0): for each measure, the force total then each district of `districts` (largest first)."""
     if "rows" not in counts.columns:
         counts = counts.assign(rows=counts["n"])
     dists = districts(counts, min_share)
-    grid_months = months.span(*period)
-    frames = []
+    grid = months.span(*period)
+    nm, nd = len(grid), len(dists)
+    mi = pd.Index(grid).get_indexer(counts["month"])  # -1: a month outside the period
+    di = pd.Index(dists).get_indexer(counts["district"])  # -1: not an analysed district (or no LSOA)
+    n, rows = counts["n"].to_numpy(dtype="int64"), counts["rows"].to_numpy(dtype="int64")
+    ctype = counts["crime_type"].to_numpy(dtype=object)
+    areas = [FORCE, *(area_key("district", d) for d in dists)]
+    cell = (di + 1) * nm + mi  # each row's (district, month) cell, after the force's nm months
+    parts = {"measure": [], "area": [], "month": [], "value": [], "rows_as_published": []}
     for m in catalogue.measures:
-        sub = counts[counts["crime_type"].isin(m.types())]
-        force = sub.groupby("month")[["n", "rows"]].sum()
-        by_d = sub[sub["district"].isin(dists)].groupby(["district", "month"])[["n", "rows"]].sum()
-        for level, name in [("force", FORCE), *(("district", d) for d in dists)]:
-            s = force if level == "force" else (by_d.loc[name] if name in by_d.index.get_level_values(0)
-                                                else pd.DataFrame(columns=["n", "rows"], dtype="int64"))
-            s = s.reindex(grid_months, fill_value=0)
-            frames.append(pd.DataFrame({"measure": m.id, "area": area_key(level, name), "month": grid_months,
-                                        "value": s["n"].to_numpy().astype("int64"),
-                                        "rows_as_published": s["rows"].to_numpy().astype("int64")}))
-    return pd.concat(frames, ignore_index=True)
+        sel = (pd.Index(m.types()).get_indexer(ctype) >= 0) & (mi >= 0)
+        for key, w in (("value", n), ("rows_as_published", rows)):
+            force = np.bincount(mi[sel], weights=w[sel], minlength=nm)
+            by_d = np.bincount(cell[sel & (di >= 0)], weights=w[sel & (di >= 0)], minlength=(nd + 1) * nm)[nm:]
+            parts[key].append(np.rint(np.concatenate([force, by_d])).astype("int64"))
+        parts["measure"].append(np.full(len(areas) * nm, m.id, dtype=object))
+        parts["area"].append(np.repeat(np.array(areas, dtype=object), nm))
+        parts["month"].append(np.tile(np.array(grid, dtype=object), len(areas)))
+    if not catalogue.measures:
+        return pd.DataFrame({k: [] for k in parts})
+    return pd.DataFrame({k: np.concatenate(v) for k, v in parts.items()})
 
 
 FORCE = "force"

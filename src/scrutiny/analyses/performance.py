@@ -32,9 +32,44 @@ MIN_JUDGE = 6          # months a segment needs before its limits judge a point 
 MIN_VOLUME = 50        # a series' neighbouring months must average this many for a volume check to mean anything
 
 
+def _series_columns(frame: pd.DataFrame, columns=None):
+    """(measure, area, {column: that series' values by month}) for each series in order of first appearance: one
+    stable sort of the whole table, then array slices (a groupby, a sort and a frame per series cost more than
+    the series' own sums). columns: the columns wanted (default: all)."""
+    if not len(frame):
+        return
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([frame["measure"], frame["area"]]))
+    order = np.lexsort((frame["month"].to_numpy(dtype=object), codes))
+    cols = {c: frame[c].to_numpy()[order] for c in (frame.columns if columns is None else columns) if c in frame}
+    ends = np.flatnonzero(np.diff(codes[order])) + 1
+    for (mid, area), a, b in zip(pairs, [0, *ends], [*ends, len(frame)]):
+        yield mid, area, {c: v[a:b] for c, v in cols.items()}
+
+
 def _series(monthly: pd.DataFrame):
-    for (mid, area), g in monthly.groupby(["measure", "area"], sort=False):
-        yield mid, area, g.sort_values("month").reset_index(drop=True)
+    """(measure, area, that series' rows by month, indexed 0..n-1) in order of first appearance."""
+    if not len(monthly):
+        return
+    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([monthly["measure"], monthly["area"]]))
+    ordered = monthly.iloc[np.lexsort((monthly["month"].to_numpy(dtype=object), codes))].reset_index(drop=True)
+    ends = [0, *(np.flatnonzero(np.diff(np.sort(codes))) + 1), len(ordered)]
+    for a, b in zip(ends[:-1], ends[1:]):
+        g = ordered.iloc[a:b].reset_index(drop=True)
+        yield g["measure"].iloc[0], g["area"].iloc[0], g
+
+
+def _centred_median(v: np.ndarray, window: int = 7, min_periods: int = 3) -> np.ndarray:
+    """pandas' rolling(window, center=True, min_periods).median(): the median of the months within window // 2 on
+    each side (fewer at the ends), blank where fewer than min_periods are there."""
+    half = window // 2
+    padded = np.concatenate([np.full(half, np.nan), np.asarray(v, dtype=float), np.full(half, np.nan)])
+    w = np.lib.stride_tricks.sliding_window_view(padded, window)
+    have = (~np.isnan(w)).sum(axis=1)
+    out = np.full(len(v), np.nan)
+    ok = have >= min_periods
+    if ok.any():
+        out[ok] = np.nanmedian(w[ok], axis=1)
+    return out
 
 
 def _window_means(values, at: int, window: int = breaks.WINDOW) -> tuple[float, float]:
@@ -133,74 +168,85 @@ def spc_table(monthly: pd.DataFrame, catalogue: Catalogue, baseline: int, rules:
     month is implausibly far from its neighbouring months (breaks.implausible_volume; a file cut short), for
     series whose neighbouring months average at least MIN_VOLUME; such a month is a data problem, not a signal.
     """
-    frames = []
-    for mid, area, g in _series(monthly):
-        starts = []
-        if breaks_frame is not None and len(breaks_frame):
-            bm = breaks_frame[(breaks_frame["measure"] == mid) & (breaks_frame["area"] == area)]["month"]
-            starts = [int(g.index[g["month"] == m][0]) for m in bm]
-        v = g["value"].to_numpy()
-        x = spc.xmr(v, baseline=baseline, rules=rules, improvement=catalogue.get(mid).direction,
-                    breaks=starts, counts=True)
+    declared: dict[tuple, list] = {}
+    if breaks_frame is not None and len(breaks_frame):
+        for mid, area, month in zip(breaks_frame["measure"], breaks_frame["area"], breaks_frame["month"]):
+            declared.setdefault((mid, area), []).append(month)
+    parts: dict[str, list] = {}
+    for mid, area, g in _series_columns(monthly, ["month", "value", "rows_as_published"]):
+        n = len(g["month"])
+        where = {m: i for i, m in reversed(list(enumerate(g["month"])))}  # a month's first position
+        starts = [where[m] for m in declared.get((mid, area), [])]
+        v = g["value"]
+        x, _ = spc.xmr_columns(v, baseline=baseline, rules=rules, improvement=catalogue.get(mid).direction,
+                               breaks=starts, counts=True)
         ratio = breaks.implausible_volume(v)
-        big = pd.Series(v).rolling(7, center=True, min_periods=3).median().to_numpy() >= MIN_VOLUME
-        head = pd.DataFrame({"measure": mid, "area": area, "month": g["month"].to_numpy()})
-        rep = (g["rows_as_published"] - g["value"]).to_numpy() if "rows_as_published" in g else np.zeros(len(g))
-        frames.append(pd.concat([head, x.reset_index(drop=True),
-                                 pd.DataFrame({"volume_ratio": np.where(big, ratio, np.nan),
-                                               "repeated_rows": rep.astype("int64")})], axis=1))
-    return pd.concat(frames, ignore_index=True)
+        big = _centred_median(v) >= MIN_VOLUME
+        rep = g["rows_as_published"] - v if "rows_as_published" in g else np.zeros(n)
+        for k, col in (("measure", np.full(n, mid, dtype=object)), ("area", np.full(n, area, dtype=object)),
+                       ("month", g["month"]), *x.items(),
+                       ("volume_ratio", np.where(big, ratio, np.nan)), ("repeated_rows", rep.astype("int64"))):
+            parts.setdefault(k, []).append(col)
+    return pd.DataFrame({k: np.concatenate(v) for k, v in parts.items()})
 
 
-def _break_month(chart: pd.DataFrame, i: int) -> str | None:
+def _break_month(segment: np.ndarray, break_before: np.ndarray, month: np.ndarray, i: int) -> str | None:
     """The month of the series break between point i and the last point, if any (the latest one)."""
-    seg = chart["segment"].to_numpy()
-    if seg[i] == seg[-1]:
+    if segment[i] == segment[-1]:
         return None
-    starts = chart.index[chart["break_before"] & (chart.index > i)]
-    return chart["month"].iloc[starts[-1]]
+    starts = np.flatnonzero(break_before & (np.arange(len(month)) > i))
+    return month[starts[-1]]
 
 
 def series_summary(chart: pd.DataFrame, direction: str) -> dict:
     """Comparisons for the last point of one series' XmR frame (segments from any series break respected)."""
-    chart = chart.sort_values("month").reset_index(drop=True)
-    n = len(chart)
-    last = chart.iloc[-1]
-    month = last["month"]
-    by_month = dict(zip(chart["month"], chart["value"]))
+    chart = chart.sort_values("month", kind="stable")
+    return _summary_of({c: chart[c].to_numpy() for c in chart.columns}, direction)
+
+
+def _summary_of(col: dict[str, np.ndarray], direction: str) -> dict:
+    """series_summary on the series' columns as arrays, in month order."""
+    n = len(col["month"])
+    month = col["month"][-1]
+    value = col["value"].astype(float)
+    by_month = dict(zip(col["month"].tolist(), col["value"].tolist()))
     prev_m, smly_m = months.shift(month, -1), months.shift(month, -12)
-    seg_len = int((chart["segment"] == last["segment"]).sum()) if "segment" in chart else n
-    judged = seg_len >= MIN_JUDGE and pd.notna(last["upper"])
-    vr = last.get("volume_ratio")
+    seg = col["segment"] if "segment" in col else np.zeros(n, dtype=int)
+    bb = col["break_before"].astype(bool) if "break_before" in col else np.zeros(n, dtype=bool)
+    in_last = seg == seg[-1]
+    seg_len = int(in_last.sum())
+    judged = seg_len >= MIN_JUDGE and pd.notna(col["upper"][-1])
+    vr = col["volume_ratio"][-1] if "volume_ratio" in col else None
     data_problem = vr is not None and pd.notna(vr)
-    breaks_at = list(chart.loc[chart["break_before"], "month"]) if "break_before" in chart else []
+    verdict = judged and not data_problem
     out = {
-        "month": month, "value": float(last["value"]),
+        "month": month, "value": float(value[-1]),
         "rows_as_published": None,
         "previous_month": by_month.get(prev_m), "same_month_last_year": by_month.get(smly_m),
-        "previous_month_break": _break_month(chart, n - 2) if n >= 2 else None,
-        "same_month_last_year_break": _break_month(chart, n - 13) if n >= 13 else None,
-        "monthly_average": float(last["centre"]), "lower": float(last["lower"]), "upper": float(last["upper"]),
-        "special_cause": last["special_cause"] if judged and not data_problem else "",
-        "rule": last["rule"] if judged and not data_problem else "",
-        "variation": last["variation"] if judged and not data_problem else "not judged",
-        "exceptional": bool(judged and not data_problem and last["rule"] == "outside limits"),
-        "direction": direction, "breaks": breaks_at, "segment_months": seg_len, "limits_judged": bool(judged),
+        "previous_month_break": _break_month(seg, bb, col["month"], n - 2) if n >= 2 else None,
+        "same_month_last_year_break": _break_month(seg, bb, col["month"], n - 13) if n >= 13 else None,
+        "monthly_average": float(col["centre"][-1]), "lower": float(col["lower"][-1]),
+        "upper": float(col["upper"][-1]),
+        "special_cause": col["special_cause"][-1] if verdict else "",
+        "rule": col["rule"][-1] if verdict else "",
+        "variation": col["variation"][-1] if verdict else "not judged",
+        "exceptional": bool(verdict and col["rule"][-1] == "outside limits"),
+        "direction": direction, "breaks": list(col["month"][bb]) if "break_before" in col else [],
+        "segment_months": seg_len, "limits_judged": bool(judged),
         "volume_ratio": float(vr) if data_problem else None,
-        "baseline_outside": int(chart.loc[chart["segment"] == last["segment"], "baseline_outside"].sum())
-        if "baseline_outside" in chart else 0,
+        "baseline_outside": int(col["baseline_outside"][in_last].sum()) if "baseline_outside" in col else 0,
         "r12": None, "prev12": None, "r12_pvalue": None, "r12_significant": None, "r12_method": None,
         "r12_dispersion": None, "r12_break": None,
     }
     if n >= 24:
-        r12 = float(chart["value"].iloc[-12:].sum())
-        p12 = float(chart["value"].iloc[-24:-12].sum())
+        r12 = float(value[-12:].sum())
+        p12 = float(value[-24:-12].sum())
         out.update(r12=r12, prev12=p12)
-        straddle = _break_month(chart, n - 24)
+        straddle = _break_month(seg, bb, col["month"], n - 24)
         if straddle:
             out.update(r12_break=straddle, r12_method=f"not tested: series break in {months.label(straddle)}")
         else:
-            disp = dispersion.moving_range_dispersion(chart["value"].iloc[-24:].to_numpy())
+            disp = dispersion.moving_range_dispersion(value[-24:])
             t = dispersion.quasi_poisson_2indep(r12, p12, disp)
             out.update(r12_pvalue=t.pvalue, r12_significant=t.significant(), r12_method=t.method,
                        r12_dispersion=t.dispersion)
@@ -243,9 +289,9 @@ def summarise(spc_frame: pd.DataFrame, catalogue: Catalogue, min_count: int | No
     rows = []
     published = ({} if monthly is None or "rows_as_published" not in monthly else
                  monthly.set_index(["measure", "area", "month"])["rows_as_published"].to_dict())
-    for (mid, area), g in spc_frame.groupby(["measure", "area"], sort=False):
+    for mid, area, g in _series_columns(spc_frame):
         m = catalogue.get(mid)
-        s = series_summary(g, m.direction)
+        s = _summary_of(g, m.direction)
         s.update(measure=mid, area=area, label=m.label)
         s["rows_as_published"] = published.get((mid, area, s["month"]))
         prev_label = months.label(months.shift(s["month"], -1))

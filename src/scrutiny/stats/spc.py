@@ -223,13 +223,22 @@ def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
     special_cause ('high'/'low'/''), rule (the rule that decided it, by precedence), variation
     ('special cause improvement'/'special cause concern'/'special cause neutral'/'common cause').
     """
+    cols, attrs = xmr_columns(values, baseline, rules, improvement, breaks, counts)
+    out = pd.DataFrame(cols, index=index if index is not None else None)
+    out.attrs.update(attrs)
+    return out
+
+
+def xmr_columns(values, baseline: int | None = None, rules: str = "mdc_7pt", improvement: str = "down",
+                breaks=(), counts: bool = False) -> tuple[dict[str, np.ndarray], dict]:
+    """The columns of `xmr` as arrays (for stacking many series without a frame each), and its attrs."""
     rs = rule_set(rules)
     if improvement not in ("up", "down", "neutral"):
         raise ValueError(f"improvement must be up, down or neutral, not {improvement!r}")
     x = np.asarray(values, dtype=float)
     starts = sorted({int(b) for b in breaks if 0 < int(b) < len(x)})
     bounds = [0, *starts, len(x)]
-    cols: dict[str, list] = {}
+    parts: dict[str, list] = {}
     last = None
     for s, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
         seg = x[a:b]
@@ -241,27 +250,26 @@ def xmr(values, index=None, baseline: int | None = None, rules: str = "mdc_7pt",
         f["segment"] = np.full(len(seg), s)
         f["break_before"] = np.arange(len(seg)) == 0 if s > 0 else np.zeros(len(seg), dtype=bool)
         for k, v in f.items():
-            cols.setdefault(k, []).append(np.asarray(v))
+            parts.setdefault(k, []).append(np.asarray(v))
         last = f
-    out = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()},
-                       index=index if index is not None else None)
+    out = {k: np.concatenate(v) for k, v in parts.items()}
     cause = np.full(len(x), "", dtype=object)
     rule = np.full(len(x), "", dtype=object)
     for name, hi, lo in reversed(PRECEDENCE):  # higher precedence written last, so it wins
-        h, low = out[hi].to_numpy(bool), out[lo].to_numpy(bool)
+        h, low = out[hi].astype(bool), out[lo].astype(bool)
         for mask, c in ((low & ~h, "low"), (h, "high")):
             cause[mask] = c
             rule[mask] = name
     out["special_cause"] = cause
     out["rule"] = rule
     good = {"up": "high", "down": "low"}.get(improvement)
-    out["variation"] = [
+    out["variation"] = np.array([
         "common cause" if not c else
         "special cause neutral" if good is None else
         "special cause improvement" if c == good else "special cause concern"
         for c in cause
-    ]
-    out.attrs.update({"rules": rs.name, "baseline_points": int(last["baseline"].sum()),
-                      "mr_bar": float(np.nanmean(last["moving_range"])) if len(last["value"]) > 1 else float("nan"),
-                      "segments": len(bounds) - 1})
-    return out
+    ], dtype=object)
+    attrs = {"rules": rs.name, "baseline_points": int(last["baseline"].sum()),
+             "mr_bar": float(np.nanmean(last["moving_range"])) if len(last["value"]) > 1 else float("nan"),
+             "segments": len(bounds) - 1}
+    return out, attrs
