@@ -301,3 +301,30 @@ def test_group_changes_sentence_counts_against_chance():
     assert text.startswith("By survey and by district (whole experience), 1 of 3 tested comparisons")
     assert "about 0.2 would be by chance alone" in text and "A against the previous month (significant decrease" in text
     assert v.group_changes_sentence(ch.iloc[2:3]).startswith("No survey or district")
+
+
+def test_repeat_victims_read_from_the_prepared_parquet_as_from_the_frame(tmp_path):
+    """The page reads the prepared crimes table with DuckDB (never whole into pandas): from the Parquet file, with
+    subsets named by their column, the same victims, counts and cohort check as from the frame."""
+    df = crimes([("C1", "V1", "2025-01-10", "A", False), ("C2", "V1", "2025-06-10", "A", True),
+                 ("C3", "V2", "2025-02-10", "B", True), ("C4", "V2", "2025-06-11", "A", True),
+                 ("C5", "V3", "2025-06-12", "A", False), ("C6", "V3", "2025-05-12", "B", False),
+                 ("C7", None, "2025-06-13", "A", True), ("C8", "", "2025-05-02", "B", False)])
+    df["extracted_at"] = pd.to_datetime("2025-07-10").date()
+    path = tmp_path / "force_crimes.parquet"
+    df.sort_values(["recorded_date", "crime_ref"]).to_parquet(path, index=False)
+    months = ["2025-05", "2025-06"]
+    for same in (True, False):
+        a = v.repeat_victims(df, months, subsets={"all": None, "DA": df["da"].to_numpy()}, same_subset=same)
+        b = v.repeat_victims(str(path), months, subsets={"all": None, "DA": "da"}, same_subset=same)
+        assert v.cohort_offence_totals(a) == v.cohort_offence_totals(b)
+        pd.testing.assert_frame_equal(a, b)
+    got = b.set_index(["subset", "month", "victim_id"])["repeat_victim"].to_dict()
+    assert got == {("DA", "2025-06", "V1"): True, ("DA", "2025-06", "V2"): True,  # any other offence counts
+                   ("all", "2025-05", "V3"): False, ("all", "2025-06", "V1"): True, ("all", "2025-06", "V2"): True,
+                   ("all", "2025-06", "V3"): True}
+    pd.testing.assert_frame_equal(v.victims_without_id(df, months), v.victims_without_id(path, months))
+    assert v.victims_without_id(path, months)["crimes_without_victim_id"].tolist() == [1, 1]
+    assert v.crimes_facts(path) == {"first_month": "2025-01", "extracted_at": "2025-07-10"}
+    with pytest.raises(TypeError, match="column's name"):
+        v.repeat_victims(str(path), months, subsets={"DA": df["da"].to_numpy()})

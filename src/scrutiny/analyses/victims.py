@@ -15,6 +15,8 @@ the force does (seed 002 L2209), and so is a blank (question not asked).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -307,31 +309,64 @@ GROUP BY ALL
 """
 
 
-def _connect_crimes(crimes: pd.DataFrame, subsets: dict) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection holding `cs` (one row per crime with a victim and subset it belongs to) and `c_all`
-    (every crime with a victim)."""
-    import pyarrow as pa
+def _quote(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
-    cols = {"crime_ref": pa.array(crimes["crime_ref"], type=pa.string(), from_pandas=True),
-            "victim_id": pa.array(crimes["victim_id"], type=pa.string(), from_pandas=True),
-            "d": pa.array(pd.to_datetime(crimes["recorded_date"]).to_numpy(dtype="datetime64[D]")),
-            "district": pa.array(crimes["district"], type=pa.string(), from_pandas=True)}
+
+def _connect_crimes(crimes: pd.DataFrame | str | Path, subsets: dict) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding `cs` (one row per crime with a victim and subset it belongs to) and `c_all`
+    (every crime with a victim). `crimes`: a frame, or the prepared table's Parquet (read by DuckDB, never into
+    pandas); a subset is None (every crime), a boolean per crime (frames only) or a boolean column's name."""
     names = list(subsets)
-    for i, name in enumerate(names):
-        mask = subsets[name]
-        cols[f"m{i}"] = pa.array(np.ones(len(crimes), dtype=bool) if mask is None else np.asarray(mask, dtype=bool))
-    c = pa.table(cols)
     con = duckdb.connect()
     con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
-    con.register("crimes", c)
+    if isinstance(crimes, pd.DataFrame):
+        import pyarrow as pa
+
+        cols = {"crime_ref": pa.array(crimes["crime_ref"], type=pa.string(), from_pandas=True),
+                "victim_id": pa.array(crimes["victim_id"], type=pa.string(), from_pandas=True),
+                "d": pa.array(pd.to_datetime(crimes["recorded_date"]).to_numpy(dtype="datetime64[D]")),
+                "district": pa.array(crimes["district"], type=pa.string(), from_pandas=True)}
+        for i, name in enumerate(names):
+            mask = subsets[name]
+            mask = crimes[mask] if isinstance(mask, str) else mask
+            cols[f"m{i}"] = pa.array(np.ones(len(crimes), dtype=bool) if mask is None
+                                     else np.asarray(mask, dtype=bool))
+        con.register("crimes", pa.table(cols))
+    else:
+        flags = []
+        for i, name in enumerate(names):
+            mask = subsets[name]
+            if mask is not None and not isinstance(mask, str):
+                raise TypeError(f"subset {name!r}: with the crimes as a Parquet file, give a column's name")
+            flags.append(f"{'TRUE' if mask is None else f'coalesce(CAST({_ident(mask)} AS BOOLEAN), FALSE)'} AS m{i}")
+        con.execute("CREATE VIEW crimes AS SELECT crime_ref, victim_id, CAST(recorded_date AS DATE) AS d, district"
+                    f"{''.join(', ' + f for f in flags)} FROM read_parquet({_quote(crimes)})")
     con.execute("CREATE TABLE c_all AS SELECT crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district "
                 "FROM crimes WHERE victim_id IS NOT NULL AND trim(victim_id) <> ''")
-    quoted = ["'" + name.replace("'", "''") + "'" for name in names]
     union = " UNION ALL ".join(
-        f"SELECT {q} AS subset, crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district FROM crimes "
-        f"WHERE m{i} AND victim_id IS NOT NULL AND trim(victim_id) <> ''" for i, q in enumerate(quoted))
+        f"SELECT {_quote(name)} AS subset, crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district "
+        f"FROM crimes WHERE m{i} AND victim_id IS NOT NULL AND trim(victim_id) <> ''" for i, name in enumerate(names))
     con.execute(f"CREATE TABLE cs AS {union}")
     return con
+
+
+def _ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def crimes_facts(crimes: str | Path) -> dict:
+    """From the prepared crimes table (Parquet, by DuckDB): `first_month`, the first month with a crime recorded
+    (YYYY-MM), and `extracted_at`, the extract date of its first row (yyyy-mm-dd)."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
+        src = f"read_parquet({_quote(crimes)}, file_row_number=true)"
+        first = con.execute(f"SELECT strftime(min(recorded_date), '%Y-%m') FROM {src}").fetchone()[0]
+        row = con.execute(f"SELECT CAST(extracted_at AS VARCHAR) FROM {src} ORDER BY file_row_number LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return {"first_month": first, "extracted_at": row[0] if row else None}
 
 
 def _sql(template: str, same_subset: bool, lookback: int) -> str:
@@ -341,7 +376,7 @@ def _sql(template: str, same_subset: bool, lookback: int) -> str:
             .replace("$lookback", str(int(lookback))))
 
 
-def repeat_victims(crimes: pd.DataFrame, months: list[str], subsets: dict | None = None, same_subset: bool = True,
+def repeat_victims(crimes: pd.DataFrame | str | Path, months: list[str], subsets: dict | None = None, same_subset: bool = True,
                    lookback: int = LOOKBACK_MONTHS) -> pd.DataFrame:
     """One row per subset, reporting month and victim recorded in it, with whether they are a repeat victim.
 
@@ -451,11 +486,23 @@ def persistence(per_victim: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     return out
 
 
-def victims_without_id(crimes: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Crimes per month with no victim_id (no personal victim, or not recorded): not counted in repeat figures."""
-    m = month_of(crimes["recorded_date"])
-    none = crimes["victim_id"].isna() | (crimes["victim_id"] == "")
-    g = pd.DataFrame({"month": m.to_numpy(), "none": none.to_numpy()}).groupby("month")["none"].agg(["size", "sum"])
+def victims_without_id(crimes: pd.DataFrame | str | Path, months: list[str]) -> pd.DataFrame:
+    """Crimes per month with no victim_id (no personal victim, or not recorded): not counted in repeat figures.
+    `crimes`: a frame, or the prepared table's Parquet (counted by DuckDB)."""
+    if isinstance(crimes, pd.DataFrame):
+        m = month_of(crimes["recorded_date"])
+        none = crimes["victim_id"].isna() | (crimes["victim_id"] == "")
+        g = pd.DataFrame({"month": m.to_numpy(), "none": none.to_numpy()}).groupby("month")["none"].agg(
+            ["size", "sum"])
+    else:
+        con = duckdb.connect()
+        try:
+            con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
+            g = con.execute(f"""SELECT strftime(recorded_date, '%Y-%m') AS month, count(*) AS size,
+                                       count(*) FILTER (WHERE victim_id IS NULL OR victim_id = '') AS sum
+                                FROM read_parquet({_quote(crimes)}) GROUP BY 1 ORDER BY 1""").df().set_index("month")
+        finally:
+            con.close()
     g = g.reindex(months, fill_value=0).reset_index()
     return g.rename(columns={"size": "crimes", "sum": "crimes_without_victim_id"})
 

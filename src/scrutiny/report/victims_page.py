@@ -50,7 +50,8 @@ class Victims:
 def build(work_dir: str, p, period: tuple[str, str]) -> Victims:
     """Read the prepared crimes and survey tables and compute every table of the page."""
     s = p.victims
-    crimes = pd.read_parquet(f"{work_dir}/force_crimes.parquet")
+    crimes = f"{work_dir}/force_crimes.parquet"  # one row per crime: read by DuckDB, never whole into pandas
+    facts = v.crimes_facts(crimes)
     survey = pd.read_parquet(f"{work_dir}/victim_survey.parquet")
     span = months.span(*period)
     survey = survey[v.month_of(survey["interview_date"]).isin(span).to_numpy()]
@@ -67,10 +68,8 @@ def build(work_dir: str, p, period: tuple[str, str]) -> Victims:
     roll = v.rolling(long, span, [], tuple(s.windows), s.min_n)
     roll_type = v.rolling(long, span, ["survey_type"], tuple(s.windows), s.min_n)
     fmonths = span[-s.funnel_months:]
-    first = v.month_of(crimes["recorded_date"]).min()
-    rmonths = v.repeat_months(span, first)
-    subsets = {v.ALL_VICTIMS: None, "Domestic abuse": crimes["da_flag"].to_numpy(dtype=bool),
-               "Hate crime": crimes["hate_flag"].to_numpy(dtype=bool)}
+    rmonths = v.repeat_months(span, facts["first_month"])
+    subsets = {v.ALL_VICTIMS: None, "Domestic abuse": "da_flag", "Hate crime": "hate_flag"}
     per = v.repeat_victims(crimes, rmonths, subsets)
     bands = v.repeat_bands(per, v.cohort_offence_totals(per))  # asserts the bands add up, for every subset
     everyone = per[per["subset"] == v.ALL_VICTIMS]
@@ -79,7 +78,7 @@ def build(work_dir: str, p, period: tuple[str, str]) -> Victims:
         r = v.repeat_rates(per[per["subset"] == name], rmonths, areas=[])
         sub_rates.append(r[r["area"] == v.ALL_AREAS].assign(subset=name).drop(columns="area"))
     return Victims(
-        period=period, month=period[1], extracted_at=str(crimes["extracted_at"].iloc[0]), min_n=s.min_n,
+        period=period, month=period[1], extracted_at=facts["extracted_at"], min_n=s.min_n,
         satisfied_codes=tuple(s.satisfied_codes), long=long, monthly=monthly, by_type=by_type,
         by_district=by_district, change=change, change_groups=change_groups, rolling=roll, rolling_type=roll_type,
         funnel=v.district_funnel(long, fmonths, min_n=s.min_n), funnel_months=fmonths,
