@@ -87,7 +87,8 @@ def cells(s: pd.Series) -> list:
 
 @pytest.fixture
 def extract(tmp_path, monkeypatch):
-    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "cache"))
+    # a cache folder whose name SQL must quote, holding the checks' placeholder: paths are never spliced into it
+    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "o'brien {rows} cache"))
     a = gz(tmp_path / "force_crimes_a – 'é'.csv.gz", PART_A)  # a name SQL must quote
     b = gz(tmp_path / "force_crimes_b.csv.gz", PART_B, quote_blanks=True)  # "" for a blank: read as empty text
     files = files_of(a, b)

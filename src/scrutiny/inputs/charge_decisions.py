@@ -11,17 +11,17 @@ import pandas as pd
 
 from scrutiny.inputs.force_crimes import first_recorded
 from scrutiny.inputs.force_extract import ForceExtract, date_columns
-from scrutiny.inputs.staging import StagedRows, sql_string
+from scrutiny.inputs.staging import StagedRows
 
 HEADER = ("decision_id", "crime_ref", "decision_date", "decision", "decision_maker", "da_flag")
 
 # each staged decision with the recorded date of its crime: the first force_crimes row of its crime_ref (file, then
 # row order), as a timestamp (empty when the crime is not there or its date is not one)
 _LINKED = """SELECT r.*, c.crime_recorded_day
-FROM {{rows}} AS r LEFT JOIN (
+FROM {rows} AS r LEFT JOIN (
     SELECT crime_ref, try_strptime(recorded_date, '%Y-%m-%d') AS crime_recorded_day
-    FROM read_parquet({crimes}, union_by_name=true)
-    QUALIFY row_number() OVER (PARTITION BY crime_ref ORDER BY file_index, "row") = 1) AS c
+    FROM crime_rows
+    QUALIFY row_number() OVER (PARTITION BY crime_ref ORDER BY part, "row") = 1) AS c
 ON c.crime_ref = r.crime_ref"""
 
 
@@ -39,8 +39,7 @@ class ChargeDecisions(ForceExtract):
         if isinstance(rows, StagedRows):
             if not isinstance(crimes, StagedRows):
                 raise TypeError("staged charge decisions are linked to staged force_crimes rows only")
-            files = "[" + ", ".join(sql_string(p) for p in crimes.parts) + "]"
-            return dataclasses.replace(rows, checks=_LINKED.format(crimes=files))
+            return dataclasses.replace(rows, checks=_LINKED, joined=(("crime_rows", tuple(crimes.parts)),))
         rec = pd.Series(first_recorded(crimes, rows["crime_ref"]), index=rows.index)
         return rows.assign(crime_recorded_day=pd.to_datetime(rec, errors="coerce", format="%Y-%m-%d"))
 

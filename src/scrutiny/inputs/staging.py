@@ -211,6 +211,9 @@ class StagedRows:
     # a query over `{rows}` (the staged rows) adding the columns checked across files or against another input
     # (the extract's date, a decision's crime); the view `rows` the contract reads, not the typed table
     checks: str = ""
+    # other inputs' staged rows the checks read, each as a view (name, staged Parquet files) with `part`, the
+    # file's place in that list (names in SQL, so no file path is ever spliced into the checks' text)
+    joined: tuple[tuple[str, tuple[str, ...]], ...] = ()
     _n: int | None = field(default=None, repr=False)
     _districts: pd.DataFrame | None = field(default=None, repr=False)
 
@@ -242,6 +245,10 @@ class StagedRows:
         else:
             view = self.source_sql()
         if checks and self.checks:
+            for other, parts in self.joined:
+                files = "[" + ", ".join(sql_string(p) for p in parts) + "]"
+                con.execute(f"CREATE VIEW {ident(other)} AS SELECT *, file_index AS part "
+                            f"FROM read_parquet({files}, union_by_name=true)")
             view = self.checks.replace("{rows}", f"({view})")
         con.execute(f"CREATE VIEW {ident(name)} AS {view}")
         return con
@@ -317,4 +324,4 @@ class StagedRows:
 
     def narrowed(self, where: str) -> StagedRows:
         both = f"({self.where}) AND ({where})" if self.where else where
-        return StagedRows(self.layout, self.parts, both, self.checks)
+        return StagedRows(self.layout, self.parts, both, self.checks, self.joined)
