@@ -21,6 +21,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from scrutiny.inputs.files import sql_string
+from scrutiny.inputs.staging import ident
 from scrutiny.reference import months as cal
 from scrutiny.stats import logistic
 from scrutiny.stats import proportions as pr
@@ -309,10 +311,6 @@ GROUP BY ALL
 """
 
 
-def _quote(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _connect_crimes(crimes: pd.DataFrame | str | Path, subsets: dict) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding `cs` (one row per crime with a victim and subset it belongs to) and `c_all`
     (every crime with a victim). `crimes`: a frame, or the prepared table's Parquet (read by DuckDB, never into
@@ -339,20 +337,16 @@ def _connect_crimes(crimes: pd.DataFrame | str | Path, subsets: dict) -> duckdb.
             mask = subsets[name]
             if mask is not None and not isinstance(mask, str):
                 raise TypeError(f"subset {name!r}: with the crimes as a Parquet file, give a column's name")
-            flags.append(f"{'TRUE' if mask is None else f'coalesce(CAST({_ident(mask)} AS BOOLEAN), FALSE)'} AS m{i}")
+            flags.append(f"{'TRUE' if mask is None else f'coalesce(CAST({ident(mask)} AS BOOLEAN), FALSE)'} AS m{i}")
         con.execute("CREATE VIEW crimes AS SELECT crime_ref, victim_id, CAST(recorded_date AS DATE) AS d, district"
-                    f"{''.join(', ' + f for f in flags)} FROM read_parquet({_quote(crimes)})")
+                    f"{''.join(', ' + f for f in flags)} FROM read_parquet({sql_string(crimes)})")
     con.execute("CREATE TABLE c_all AS SELECT crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district "
                 "FROM crimes WHERE victim_id IS NOT NULL AND trim(victim_id) <> ''")
     union = " UNION ALL ".join(
-        f"SELECT {_quote(name)} AS subset, crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district "
+        f"SELECT {sql_string(name)} AS subset, crime_ref, victim_id, d, strftime(d, '%Y-%m') AS month, district "
         f"FROM crimes WHERE m{i} AND victim_id IS NOT NULL AND trim(victim_id) <> ''" for i, name in enumerate(names))
     con.execute(f"CREATE TABLE cs AS {union}")
     return con
-
-
-def _ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
 
 
 def crimes_facts(crimes: str | Path) -> dict:
@@ -361,7 +355,7 @@ def crimes_facts(crimes: str | Path) -> dict:
     con = duckdb.connect()
     try:
         con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
-        src = f"read_parquet({_quote(crimes)}, file_row_number=true)"
+        src = f"read_parquet({sql_string(crimes)}, file_row_number=true)"
         first = con.execute(f"SELECT strftime(min(recorded_date), '%Y-%m') FROM {src}").fetchone()[0]
         row = con.execute(f"SELECT CAST(extracted_at AS VARCHAR) FROM {src} ORDER BY file_row_number LIMIT 1").fetchone()
     finally:
@@ -500,7 +494,7 @@ def victims_without_id(crimes: pd.DataFrame | str | Path, months: list[str]) -> 
             con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
             g = con.execute(f"""SELECT strftime(recorded_date, '%Y-%m') AS month, count(*) AS size,
                                        count(*) FILTER (WHERE victim_id IS NULL OR victim_id = '') AS sum
-                                FROM read_parquet({_quote(crimes)}) GROUP BY 1 ORDER BY 1""").df().set_index("month")
+                                FROM read_parquet({sql_string(crimes)}) GROUP BY 1 ORDER BY 1""").df().set_index("month")
         finally:
             con.close()
     g = g.reindex(months, fill_value=0).reset_index()

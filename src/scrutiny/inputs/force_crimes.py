@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.inputs import staging
-from scrutiny.inputs.files import InputError, connect, write_parquet
+from scrutiny.inputs.files import InputError, connect, sql_string, write_parquet
 from scrutiny.inputs.pfa_tables import _CsvTable
 from scrutiny.reference import months
 
@@ -127,17 +127,13 @@ SPACE = (r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028
          r"\x{3000}]")  # what str.strip() removes (Python's whitespace)
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _whole(pattern: re.Pattern) -> str:
-    return _lit(pattern.pattern.removeprefix("^").removesuffix("$"))
+    return sql_string(pattern.pattern.removeprefix("^").removesuffix("$"))
 
 
 def _date_problem_sql(c: str) -> str:
     def says(why: str) -> str:
-        return f"{_lit(c + ' ' + chr(39))} || {c} || {_lit(chr(39) + ' ' + why)}"
+        return f"{sql_string(c + ' ' + chr(39))} || {c} || {sql_string(chr(39) + ' ' + why)}"
     return (f"CASE WHEN {c} IS NULL THEN NULL WHEN NOT regexp_full_match({c}, {_whole(ISO_DATE)}) "
             f"THEN {says('is not written yyyy-mm-dd')} "
             f"WHEN try_strptime({c}, '%Y-%m-%d') IS NULL THEN {says('is not a real date')} END")
@@ -148,10 +144,10 @@ LAYOUT = staging.Layout(
     derived=(
         f"coalesce({', '.join(_date_problem_sql(c) for c in DATE_COLUMNS)}) AS date_problem",
         "CASE WHEN victim_id IS NULL THEN 'blank' "
-        f"WHEN regexp_matches(victim_id, {_lit(DATE_LIKE.pattern)}) THEN 'looks like a date' "
+        f"WHEN regexp_matches(victim_id, {sql_string(DATE_LIKE.pattern)}) THEN 'looks like a date' "
         f"WHEN regexp_full_match(victim_id, {_whole(NAME_LIKE)}) THEN 'looks like a name' "
-        f"WHEN regexp_full_match(regexp_replace(victim_id, {_lit(f'^{SPACE}+|{SPACE}+$')}, '', 'g'), "
-        f"{_whole(PSEUDONYM)}) AND regexp_matches(victim_id, {_lit(FOUR_DIGITS)}) THEN 'pseudonymised' "
+        f"WHEN regexp_full_match(regexp_replace(victim_id, {sql_string(f'^{SPACE}+|{SPACE}+$')}, '', 'g'), "
+        f"{_whole(PSEUDONYM)}) AND regexp_matches(victim_id, {sql_string(FOUR_DIGITS)}) THEN 'pseudonymised' "
         "ELSE 'not a pseudonymised id' END AS victim_id_form",
         "(hate_strand IS NOT NULL) = coalesce(hate_flag = 'Y', false) AS hate_strand_matches_flag",
         "CASE WHEN ho_outcome_type IS NOT NULL AND outcome_date IS NOT NULL THEN 'both' "
@@ -163,7 +159,7 @@ LAYOUT = staging.Layout(
         + "), '') AS missing_fields",
     ),
     # a blank cell (empty or only spaces) is read as missing, as `blank` says
-    replace=tuple(f"CASE WHEN regexp_full_match(coalesce({c}, ''), {_lit(SPACE + '*')}) THEN NULL ELSE {c} END "
+    replace=tuple(f"CASE WHEN regexp_full_match(coalesce({c}, ''), {sql_string(SPACE + '*')}) THEN NULL ELSE {c} END "
                   f"AS {c}" for c in HEADER),
 )
 # the extract's date is the most frequent extracted_at of all its files (the earliest of equally frequent ones, as
@@ -185,7 +181,7 @@ def first_recorded(crimes: pd.DataFrame | staging.StagedRows, refs: pd.Series) -
         con = crimes.connect("crimes", districts=False, checks=False)
         try:
             con.register("q", pd.DataFrame({"i": np.arange(len(refs)), "crime_ref": refs.astype(object).to_numpy()}))
-            files = "[" + ", ".join(_lit(p) for p in crimes.parts) + "]"
+            files = "[" + ", ".join(sql_string(p) for p in crimes.parts) + "]"
             got = con.execute(f"""
                 WITH c AS (SELECT crime_ref, recorded_date FROM read_parquet({files}, union_by_name=true)
                            WHERE crime_ref IN (SELECT crime_ref FROM q)
