@@ -178,7 +178,7 @@ def first_recorded(crimes: pd.DataFrame | staging.StagedRows, refs: pd.Series) -
         rec = crimes[["crime_ref", "recorded_date"]].drop_duplicates("crime_ref")
         got = pd.DataFrame({"crime_ref": refs.to_numpy()}).merge(rec, on="crime_ref", how="left")["recorded_date"]
     else:
-        con = crimes.connect("crimes", districts=False, checks=False)
+        con = connect()
         try:
             con.register("q", pd.DataFrame({"i": np.arange(len(refs)), "crime_ref": refs.astype(object).to_numpy()}))
             files = "[" + ", ".join(sql_string(p) for p in crimes.parts) + "]"
