@@ -131,6 +131,34 @@ def test_prepared_table_is_the_one_the_pandas_path_writes(tmp_path):
         out.loc[~caps, "lsoa_name"].iloc[8])
 
 
+def test_a_prepared_table_written_in_chunks_is_the_one_written_at_once(tmp_path, monkeypatch):
+    """Past CHUNK_ROWS rows the table is sorted chunk by chunk of months and the chunks joined: the same rows
+    in the same order as one sort. By hand: a May Crime ID repeated in the June file (its row's month is May),
+    a blank month (NULL, last), the months 2024-05, 2024-06 and 2024-13 in chunks of at most 26 rows."""
+    h = police_uk.STREET_HEADER.index
+    may, june = raw_rows("street", "2024-05", 25), raw_rows("street", "2024-06", 25)
+    june[4][h("Month")], june[4][h("Crime ID")] = "2024-05", may[0][h("Crime ID")]
+    june[7][h("Month")] = "2024-13"
+    may[9][h("Month")] = ""
+    folder = tmp_path / "street"
+    folder.mkdir()
+    write(folder / "2024-05-gwent-street.csv.gz", police_uk.STREET_HEADER, may)
+    write(folder / "2024-06-gwent-street.csv.gz", police_uk.STREET_HEADER, june)
+    ds, _, rows = staged(folder)
+    assert [(c, len(i)) for c, i in rows.chunks("Month", 26)] == [
+        ("\"Month\" BETWEEN '2024-05' AND '2024-05'", 2), ("\"Month\" BETWEEN '2024-06' AND '2024-13'", 1),
+        ('"Month" IS NULL', 1)]
+    assert ds.prepare(rows, tmp_path / "once.parquet") == 50
+    monkeypatch.setattr(staging, "CHUNK_ROWS", 26)
+    again = staging.StagedRows(rows.layout, rows.parts)  # a new query text is not needed: the cache is by query
+    (staging.cache_dir() / "police_uk_street" / "tables").rename(tmp_path / "tables-once")
+    assert ds.prepare(again, tmp_path / "chunked.parquet") == 50
+    once, chunked = pd.read_parquet(tmp_path / "once.parquet"), pd.read_parquet(tmp_path / "chunked.parquet")
+    pd.testing.assert_frame_equal(once, chunked)
+    assert pd.isna(chunked["month"].iloc[-1]) and chunked["month"].iloc[:25].eq("2024-05").all()
+    assert chunked.loc[chunked["crime_id"] == may[0][h("Crime ID")], "repeat_in_month"].tolist() == [True, False]
+
+
 def test_repeated_crime_ids_are_flagged_but_the_last_in_the_files(tmp_path):
     """By hand: Crime ID a three times in 2024-05 (file s1 rows 1 and 5, file s2 row 2: the s2 row is the last)
     and once in 2024-06; b once; a row without a Crime ID. Only a's two earlier May rows are flagged."""

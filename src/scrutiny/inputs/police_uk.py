@@ -201,7 +201,7 @@ class PoliceUkMonthly:
               FROM rows AS r{repeats}
               ORDER BY month, source_file, source_row"""
         if isinstance(rows, staging.StagedRows):  # the same staged files and query: the table written before
-            return rows.write_table(select, out)
+            return rows.write_table(select, out, chunk_by="Month")  # sorted by month; repeats within a month
         con = connect()
         try:
             con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))

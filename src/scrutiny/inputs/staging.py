@@ -37,6 +37,7 @@ from scrutiny.inputs.files import sql_string
 
 VERSION = 1  # of what a cached file holds; a change here re-reads every file
 MEMORY_PER_FILE = "1GB"  # DuckDB's memory for reading one file (a month of the largest force is about 100 MB)
+CHUNK_ROWS = 1_000_000  # rows a prepared table sorts at once (write_table's chunk_by): about 0.7 GB of sort
 _fallback: dict[str, Path] = {}
 _fallback_lock = threading.Lock()
 
@@ -221,13 +222,14 @@ class StagedRows:
     def columns(self) -> list[str]:
         return ["source_file", "row", "file_month", *self.layout.header]
 
-    def source_sql(self) -> str:
+    def source_sql(self, file_index: bool = False) -> str:
+        """The staged rows as SQL (`file_index`: with the index of each row's staged file in `parts`)."""
         if not self.parts:
             cols = ", ".join(f"NULL::VARCHAR AS {ident(c)}" for c in ["source_file", "file_month",
                                                                       *self.layout.header])
-            return f"SELECT {cols}, NULL::BIGINT AS row WHERE FALSE"
+            return f"SELECT {cols}, NULL::BIGINT AS row{', 0 AS file_index' if file_index else ''} WHERE FALSE"
         files = "[" + ", ".join(sql_string(p) for p in self.parts) + "]"
-        return (f"SELECT * FROM read_parquet({files}, union_by_name=true)"
+        return (f"SELECT *{', file_index' if file_index else ''} FROM read_parquet({files}, union_by_name=true)"
                 + (f" WHERE {self.where}" if self.where else ""))
 
     def connect(self, name: str = "rows", districts: bool = True, checks: bool = True) -> duckdb.DuckDBPyConnection:
@@ -236,14 +238,7 @@ class StagedRows:
         columns of `self.checks` (their join keeps no row order: not for writing a table)."""
         con = input_files.connect()
         con.execute("SET TimeZone='UTC'")  # as the rows were staged: no time is read in the machine's own zone
-        if districts and "LSOA name" in self.layout.header:
-            con.register("district_map", self.district_map())
-            view = f"""
-                SELECT r.*, m.district, (m.as_written IS NULL OR m.as_written = m.district) AS district_spelling_ok
-                FROM ({self.source_sql()}) AS r
-                LEFT JOIN district_map AS m ON m.lsoa_name = r."LSOA name" """
-        else:
-            view = self.source_sql()
+        view = self.rows_sql(con, districts)
         if checks and self.checks:
             for other, parts in self.joined:
                 files = "[" + ", ".join(sql_string(p) for p in parts) + "]"
@@ -252,6 +247,17 @@ class StagedRows:
             view = self.checks.replace("{rows}", f"({view})")
         con.execute(f"CREATE VIEW {ident(name)} AS {view}")
         return con
+
+    def rows_sql(self, con: duckdb.DuckDBPyConnection, districts: bool = True) -> str:
+        """The rows as SQL on `con`, with `district` and `district_spelling_ok` (the district map registered on
+        `con` as `district_map`) when `districts` and the files have LSOA names."""
+        if not (districts and "LSOA name" in self.layout.header):
+            return self.source_sql()
+        con.register("district_map", self.district_map())
+        return f"""
+                SELECT r.*, m.district, (m.as_written IS NULL OR m.as_written = m.district) AS district_spelling_ok
+                FROM ({self.source_sql()}) AS r
+                LEFT JOIN district_map AS m ON m.lsoa_name = r."LSOA name" """
 
     def __len__(self) -> int:
         if self._n is None:
@@ -296,10 +302,16 @@ class StagedRows:
         small input (it loads them all)."""
         return self.query('SELECT * FROM rows ORDER BY source_file, "row"', districts=True)
 
-    def write_table(self, select_sql: str, out: Path, districts: bool = True) -> int:
+    def write_table(self, select_sql: str, out: Path, districts: bool = True, chunk_by: str | None = None) -> int:
         """COPY `select_sql` (a query over the view `rows`, with districts) to Parquet at `out`, through the cache:
         the table is a function of the staged files (named by their contents), the narrowing and the query, so a
-        table written before from the same three is copied instead of written again. The rows written."""
+        table written before from the same three is copied instead of written again. The rows written.
+
+        chunk_by: a column of the rows that leads the query's ORDER BY (ascending, NULLs last) and that every
+        row-to-row reference in the query stays within (e.g. the month, for repeats within a month). More than
+        CHUNK_ROWS rows are then written in chunks of consecutive values, each sorted alone, and the chunks
+        joined in order (`write_chunked`): DuckDB's sort holds every row it sorts in memory (a national year's
+        street rows: 4.4 GB), a chunk's sort only its own."""
         key = hashlib.sha256(repr((VERSION, [Path(p).name for p in self.parts], self.where, select_sql)
                                   + (() if districts else ("no districts",))).encode()).hexdigest()
         cached = cache_dir() / self.layout.dataset / "tables" / f"{key}.parquet"
@@ -308,9 +320,12 @@ class StagedRows:
             if not cached.is_file():
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex}.tmp")
-                con = self.connect("rows", districts=districts, checks=False)
                 try:
-                    con.execute(f"COPY ({select_sql}) TO {sql_string(tmp)} (FORMAT parquet)")
+                    if chunk_by and len(self) > CHUNK_ROWS:
+                        self.write_chunked(select_sql, tmp, districts, chunk_by)
+                    else:
+                        con = self.connect("rows", districts=districts, checks=False)
+                        con.execute(f"COPY ({select_sql}) TO {sql_string(tmp)} (FORMAT parquet)")
                     os.replace(tmp, cached)
                 finally:
                     if tmp.exists():
@@ -321,6 +336,49 @@ class StagedRows:
         finally:
             if con is not None:
                 con.close()
+
+    def chunks(self, column: str, limit: int) -> list[tuple[str, list[int]]]:
+        """The rows split by `column` into consecutive runs of its values (ascending, NULLs last) of at most
+        `limit` rows (a value with more rows is a chunk alone; NULL is a chunk alone): for each, a SQL condition
+        on the column and the indexes (in `parts`) of the staged files holding its rows."""
+        con = input_files.connect()
+        try:
+            c = ident(column)
+            counts = con.execute(f"SELECT {c}, count(*), list(DISTINCT file_index) FROM "
+                                 f"({self.source_sql(file_index=True)}) GROUP BY 1 ORDER BY 1 NULLS LAST").fetchall()
+        finally:
+            con.close()
+        runs: list[list] = []  # [first value, last value, rows, file indexes]
+        for value, n, idx in counts:
+            if value is None or not runs or runs[-1][0] is None or runs[-1][2] + n > limit:
+                runs.append([value, value, n, set(idx)])
+            else:
+                runs[-1][1:] = [value, runs[-1][2] + n, runs[-1][3] | set(idx)]
+        return [(f"{c} IS NULL" if lo is None else f"{c} BETWEEN {sql_string(lo)} AND {sql_string(hi)}",
+                 sorted(int(i) for i in idx)) for lo, hi, _, idx in runs]
+
+    def write_chunked(self, select_sql: str, out: Path, districts: bool, chunk_by: str) -> None:
+        """Write `select_sql` to `out` chunk by chunk (see write_table): each chunk's rows, read from the staged
+        files holding them with the districts of all the rows, written by the query to a Parquet file of its own;
+        then those files copied into one in chunk order (a read of one list of Parquet files keeps their order:
+        DuckDB's order preservation for a FROM of one table function)."""
+        dmap = self.district_map() if districts and "LSOA name" in self.layout.header else None
+        written: list[Path] = []
+        con = input_files.connect()
+        con.execute("SET TimeZone='UTC'")  # as connect(): no time is read in the machine's own zone
+        try:
+            for k, (cond, idx) in enumerate(self.chunks(chunk_by, CHUNK_ROWS)):
+                where = f"({self.where}) AND ({cond})" if self.where else cond
+                part = StagedRows(self.layout, [self.parts[i] for i in idx], where, _districts=dmap)
+                con.execute(f"CREATE OR REPLACE TEMP VIEW rows AS {part.rows_sql(con, districts)}")
+                written.append(out.with_name(f"{out.name}.{k}"))
+                con.execute(f"COPY ({select_sql}) TO {sql_string(written[-1])} (FORMAT parquet)")
+            files = "[" + ", ".join(sql_string(p) for p in written) + "]"
+            con.execute(f"COPY (SELECT * FROM read_parquet({files})) TO {sql_string(out)} (FORMAT parquet)")
+        finally:
+            con.close()
+            for p in written:
+                p.unlink(missing_ok=True)
 
     def narrowed(self, where: str) -> StagedRows:
         both = f"({self.where}) AND ({where})" if self.where else where
