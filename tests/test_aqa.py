@@ -175,6 +175,12 @@ def test_for_pack_filters_by_section_measure_dataset_and_files(tmp_path):
     ids = [a.entry.id for a in aqa.for_pack(logs, ["performance"], measures, {"police_uk_street": [other]},
                                             root=REPO)]
     assert "d-gwent-files" not in ids and "d-street" in ids
+    # a copy of a Gwent file under another name and folder is the same data: the entry applies
+    copy = tmp_path / "other" / "copy of may.csv.gz"
+    copy.write_bytes(Path(STREET[0]).read_bytes())
+    ids = [a.entry.id for a in aqa.for_pack(logs, ["performance"], measures, {"police_uk_street": [other, copy]},
+                                            root=REPO)]
+    assert "d-gwent-files" in ids
     # a pack without the section: nothing but `all` entries, and those only with a section to show them on
     assert aqa.for_pack(logs, [], {}, {"police_uk_street": STREET}, root=REPO) == []
 

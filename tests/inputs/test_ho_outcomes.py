@@ -134,6 +134,15 @@ def test_fixture_is_marked_and_follows_the_layout():
     assert "Gwent" in set(df["force_name"])
 
 
+def test_a_renamed_copy_of_the_fixture_is_still_the_fixture_and_a_real_file_is_not(tmp_path):
+    copy = tmp_path / "prc-outcomes-open-data-mar2025.csv"
+    copy.write_bytes(FIXTURE.read_bytes())
+    assert ho_outcomes.is_fixture(copy) and ho_outcomes.read_file(copy)["fixture"].all()
+    edited = tmp_path / "prc-outcomes-open-data-mar2025-edited.csv"
+    edited.write_bytes(FIXTURE.read_bytes().replace(b"Gwent", b"Gwynt", 1))  # same size, other bytes
+    assert not ho_outcomes.is_fixture(edited)
+
+
 def _params(path_pattern: str) -> params.Params:
     """Params whose only input is the Home Office file (no section reads it alone, so the section check is
     passed with a street input that is then replaced: only the Home Office file is validated)."""

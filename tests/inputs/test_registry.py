@@ -19,9 +19,21 @@ def test_the_shipped_sample_is_marked():
     assert synthetic({"victim_survey": spec(SURVEY)}) == ["victim_survey"]
 
 
+def test_a_copy_of_the_sample_elsewhere_is_still_marked(tmp_path):
+    """The sample copied to another folder (a deep dive's own inputs folder, a path with spaces) is the same
+    generated data, so its pages still say SYNTHETIC."""
+    copy = tmp_path / "our extracts" / "survey 2025.csv.gz"
+    copy.parent.mkdir()
+    shutil.copyfile(SURVEY, copy)
+    assert synthetic({"victim_survey": spec(copy)}) == ["victim_survey"]
+
+
 def test_a_forces_own_extract_is_not_marked(tmp_path):
+    """A force's own file (here the sample with its last byte changed, so the same size and other bytes)."""
     own = tmp_path / "victim_survey.csv.gz"
-    shutil.copyfile(SURVEY, own)
+    data = bytearray(SURVEY.read_bytes())
+    data[-1] ^= 1
+    own.write_bytes(bytes(data))
     assert synthetic({"victim_survey": spec(own)}) == []
 
 

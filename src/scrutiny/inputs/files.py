@@ -238,6 +238,20 @@ def sql_string(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+SAMPLE_DIR = paths.REPO_ROOT / "data" / "sample"  # the generated samples and fixtures the project ships
+
+
+def is_sample_copy(path: Path) -> bool:
+    """Whether a file has the bytes of a file under data/sample/ (compared by size, then sha256): a shipped
+    sample or fixture copied elsewhere, under any name, is still that sample."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return False
+    same_size = [f for f in SAMPLE_DIR.rglob("*") if f.is_file() and f.stat().st_size == size]
+    return bool(same_size) and sha256_file(Path(path)) in {sha256_file(f) for f in same_size}
+
+
 def sha256_file(path: Path) -> str:
     """The sha256 of a file's bytes (hex), read in 1 MiB chunks: what `sha256sum` prints."""
     h = hashlib.sha256()

@@ -36,6 +36,7 @@ from scrutiny.inputs.files import (
     connect,
     discover_files,
     file_record,
+    is_sample_copy,
     read_header,
     sql_string,
 )
@@ -95,8 +96,9 @@ def _nearest(header: list[str]) -> str:
 
 
 def is_fixture(path: str | Path) -> bool:
-    """A file is an illustrative fixture (not real data) when its name says so."""
-    return any(m in Path(path).name.lower() for m in FIXTURE_MARKERS)
+    """A file is an illustrative fixture (not real data) when its name says so, or when it is a copy of the
+    shipped fixture (the same bytes under another name)."""
+    return any(m in Path(path).name.lower() for m in FIXTURE_MARKERS) or is_sample_copy(Path(path))
 
 
 def normalise_year(value: str | None) -> str | None:

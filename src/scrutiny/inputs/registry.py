@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrutiny import paths
 from scrutiny.inputs import force_crimes, pfa_tables, published_figures, victim_survey
 from scrutiny.inputs.base import InputDataset
 from scrutiny.inputs.calls import CALLS
 from scrutiny.inputs.case_files import CASE_FILES
 from scrutiny.inputs.charge_decisions import CHARGE_DECISIONS
 from scrutiny.inputs.court_cases import COURT_CASES
+from scrutiny.inputs.files import SAMPLE_DIR, is_sample_copy
 from scrutiny.inputs.ho_outcomes import HomeOfficeOutcomes
 from scrutiny.inputs.incidents import INCIDENTS
 from scrutiny.inputs.police_uk import PoliceUkForces, PoliceUkMonthly, PoliceUkStopSearch
@@ -38,22 +38,19 @@ DATASETS: dict[str, InputDataset] = {
 }
 
 
-SAMPLE_DIR = paths.REPO_ROOT / "data" / "sample"
-
-
 def synthetic(inputs) -> list[str]:
     """The inputs among `inputs` (params name -> spec with `.path`) that are generated samples: their dataset
-    ships a generated sample (`synthetic = True`) and the files given are the shipped ones, under data/sample/.
-    A force's own extract given for the same dataset, anywhere else, is not marked."""
+    ships a generated sample (`synthetic = True`) and a file given is one of the shipped ones: under data/sample/,
+    or a copy of one anywhere else (the same bytes). A force's own extract for the same dataset is not marked."""
     out = []
     for name, spec in inputs.items():
         ds = DATASETS.get(name)
         if not getattr(ds, "synthetic", False):
             continue
         try:
-            files = ds.discover(spec.path)
+            files = [Path(f) for f in ds.discover(spec.path)]
         except Exception:  # a missing or unreadable input is reported by validation, not here
             continue
-        if any(Path(f).resolve().is_relative_to(SAMPLE_DIR.resolve()) for f in files):
+        if any(f.resolve().is_relative_to(SAMPLE_DIR.resolve()) or is_sample_copy(f) for f in files):
             out.append(name)
     return out
