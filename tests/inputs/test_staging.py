@@ -134,7 +134,9 @@ def test_prepared_table_is_the_one_the_pandas_path_writes(tmp_path):
 def test_a_prepared_table_written_in_chunks_is_the_one_written_at_once(tmp_path, monkeypatch):
     """Past CHUNK_ROWS rows the table is sorted chunk by chunk of months and the chunks joined: the same rows
     in the same order as one sort. By hand: a May Crime ID repeated in the June file (its row's month is May),
-    a blank month (NULL, last), the months 2024-05, 2024-06 and 2024-13 in chunks of at most 26 rows."""
+    a blank month (NULL, last), the months 2024-05, 2024-06 and 2024-13 in chunks of at most 26 rows. The cache
+    folder's name has a quote and braces: the chunks' file names go into the SQL as literals."""
+    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "o'brien {rows} cache"))
     h = police_uk.STREET_HEADER.index
     may, june = raw_rows("street", "2024-05", 25), raw_rows("street", "2024-06", 25)
     june[4][h("Month")], june[4][h("Crime ID")] = "2024-05", may[0][h("Crime ID")]
