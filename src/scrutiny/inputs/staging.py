@@ -38,6 +38,7 @@ from scrutiny.inputs.files import sql_string
 VERSION = 1  # of what a cached file holds; a change here re-reads every file
 MEMORY_PER_FILE = "1GB"  # DuckDB's memory for reading one file (a month of the largest force is about 100 MB)
 CHUNK_ROWS = 1_000_000  # rows a prepared table sorts at once (write_table's chunk_by): about 0.7 GB of sort
+ROW_GROUP = 122_880  # rows per Parquet row group of a table written in chunks (DuckDB's own size)
 _fallback: dict[str, Path] = {}
 _fallback_lock = threading.Lock()
 
@@ -309,9 +310,9 @@ class StagedRows:
 
         chunk_by: a column of the rows that leads the query's ORDER BY (ascending, NULLs last) and that every
         row-to-row reference in the query stays within (e.g. the month, for repeats within a month). More than
-        CHUNK_ROWS rows are then written in chunks of consecutive values, each sorted alone, and the chunks
-        joined in order (`write_chunked`): DuckDB's sort holds every row it sorts in memory (a national year's
-        street rows: 4.4 GB), a chunk's sort only its own."""
+        CHUNK_ROWS rows are then written in chunks of consecutive values, each sorted alone, one after the other
+        (`write_chunked`): DuckDB's sort holds every row it sorts in memory (a national year's street rows:
+        4.4 GB), a chunk's sort only its own."""
         key = hashlib.sha256(repr((VERSION, [Path(p).name for p in self.parts], self.where, select_sql)
                                   + (() if districts else ("no districts",))).encode()).hexdigest()
         cached = cache_dir() / self.layout.dataset / "tables" / f"{key}.parquet"
@@ -359,26 +360,32 @@ class StagedRows:
 
     def write_chunked(self, select_sql: str, out: Path, districts: bool, chunk_by: str) -> None:
         """Write `select_sql` to `out` chunk by chunk (see write_table): each chunk's rows, read from the staged
-        files holding them with the districts of all the rows, written by the query to a Parquet file of its own;
-        then those files copied into one in chunk order (a read of one list of Parquet files keeps their order:
-        DuckDB's order preservation for a FROM of one table function)."""
+        files holding them with the districts of all the rows, sorted by the query and streamed as Arrow batches
+        into one Parquet file (pyarrow's writer, snappy, row groups of 122,880 rows as DuckDB writes them), chunk
+        after chunk, so no chunk is written twice."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         dmap = self.district_map() if districts and "LSOA name" in self.layout.header else None
-        written: list[Path] = []
         con = input_files.connect()
         con.execute("SET TimeZone='UTC'")  # as connect(): no time is read in the machine's own zone
+        writer = None
         try:
-            for k, (cond, idx) in enumerate(self.chunks(chunk_by, CHUNK_ROWS)):
+            for cond, idx in self.chunks(chunk_by, CHUNK_ROWS):
                 where = f"({self.where}) AND ({cond})" if self.where else cond
                 part = StagedRows(self.layout, [self.parts[i] for i in idx], where, _districts=dmap)
                 con.execute(f"CREATE OR REPLACE TEMP VIEW rows AS {part.rows_sql(con, districts)}")
-                written.append(out.with_name(f"{out.name}.{k}"))
-                con.execute(f"COPY ({select_sql}) TO {sql_string(written[-1])} (FORMAT parquet)")
-            files = "[" + ", ".join(sql_string(p) for p in written) + "]"
-            con.execute(f"COPY (SELECT * FROM read_parquet({files})) TO {sql_string(out)} (FORMAT parquet)")
+                batches = con.sql(select_sql).to_arrow_reader(ROW_GROUP)
+                if writer is None:
+                    writer = pq.ParquetWriter(str(out), batches.schema, compression="snappy")
+                for b in batches:
+                    if b.schema != writer.schema:  # e.g. a column of nulls only in this chunk
+                        b = pa.Table.from_batches([b]).cast(writer.schema)
+                    writer.write(b, row_group_size=ROW_GROUP)
         finally:
+            if writer is not None:
+                writer.close()
             con.close()
-            for p in written:
-                p.unlink(missing_ok=True)
 
     def narrowed(self, where: str) -> StagedRows:
         both = f"({self.where}) AND ({where})" if self.where else where
