@@ -58,6 +58,11 @@ def broken_street(tmp_path: Path) -> Path:
     june[5][h("Crime ID")] = ""
     june[5][h("Crime type")] = "Burglary"
     june[6][h("Longitude")] = "not a number"
+    return two_months(tmp_path, may, june)
+
+
+def two_months(tmp_path: Path, may, june) -> Path:
+    """A folder of Gwent street files for 2024-05 and 2024-06 holding these rows."""
     folder = tmp_path / "street"
     folder.mkdir()
     write(folder / "2024-05-gwent-street.csv.gz", police_uk.STREET_HEADER, may)
@@ -142,11 +147,7 @@ def test_a_prepared_table_written_in_chunks_is_the_one_written_at_once(tmp_path,
     june[4][h("Month")], june[4][h("Crime ID")] = "2024-05", may[0][h("Crime ID")]
     june[7][h("Month")] = "2024-13"
     may[9][h("Month")] = ""
-    folder = tmp_path / "street"
-    folder.mkdir()
-    write(folder / "2024-05-gwent-street.csv.gz", police_uk.STREET_HEADER, may)
-    write(folder / "2024-06-gwent-street.csv.gz", police_uk.STREET_HEADER, june)
-    ds, _, rows = staged(folder)
+    ds, _, rows = staged(two_months(tmp_path, may, june))
     assert [(c, len(i)) for c, i in rows.chunks("Month", 26)] == [
         ("\"Month\" BETWEEN '2024-05' AND '2024-05'", 2), ("\"Month\" BETWEEN '2024-06' AND '2024-13'", 1),
         ('"Month" IS NULL', 1)]
