@@ -226,6 +226,8 @@ def for_pack(logs: Logs, sections: list[str], section_measures: dict[str, dict[s
     measures that section shows. input_files: dataset -> files the pack reads; a data entry naming a
     dataset applies only when the pack reads it, and one naming files only when it reads one of them.
     """
+    from scrutiny.inputs.files import same_bytes
+
     section_measures = section_measures or {}
     input_files = input_files or {}
     out = []
@@ -236,7 +238,7 @@ def for_pack(logs: Logs, sections: list[str], section_measures: dict[str, dict[s
             wanted = {Path(f).resolve() for pat in e.files for f in glob.glob(str(paths.resolve(pat, root)))}
             used = {Path(f).resolve() for f in input_files.get(e.dataset, [])} if e.dataset else \
                 {Path(f).resolve() for fs in input_files.values() for f in fs}
-            if not (wanted & used or same_bytes(wanted, used)):
+            if not (wanted & used or same_bytes(used, wanted)):  # a copy of a named file is that file
                 continue
         hit, ms = [], []
         for s in sections:
@@ -250,25 +252,6 @@ def for_pack(logs: Logs, sections: list[str], section_measures: dict[str, dict[s
         if hit:
             out.append(Applied(e, tuple(hit), tuple(dict.fromkeys(ms))))
     return sorted(out, key=lambda a: (a.entry.sort_key(), a.entry.log))
-
-
-def same_bytes(these: set[Path], those: set[Path]) -> bool:
-    """Whether a file of `these` has the bytes of a file of `those` (a copy elsewhere: compared by size, then
-    sha256), so an entry naming the shipped sample files applies to a pack reading a copy of them."""
-    from scrutiny.inputs.files import sha256_file
-
-    def size(f: Path) -> int | None:
-        try:
-            return f.stat().st_size
-        except OSError:
-            return None
-
-    sizes: dict[int, list[Path]] = {}
-    for f in these:
-        if (n := size(f)) is not None:
-            sizes.setdefault(n, []).append(f)
-    pairs = [(f, sizes[n]) for f in those if (n := size(f)) in sizes]
-    return any(sha256_file(f) in {sha256_file(g) for g in gs} for f, gs in pairs)
 
 
 def counts(applied: list[Applied]) -> list[dict]:

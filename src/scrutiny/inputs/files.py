@@ -242,14 +242,32 @@ SAMPLE_DIR = paths.REPO_ROOT / "data" / "sample"  # the generated samples and fi
 
 
 def is_sample_copy(path: Path) -> bool:
-    """Whether a file has the bytes of a file under data/sample/ (compared by size, then sha256): a shipped
-    sample or fixture copied elsewhere, under any name, is still that sample."""
-    try:
-        size = Path(path).stat().st_size
-    except OSError:
-        return False
-    same_size = [f for f in SAMPLE_DIR.rglob("*") if f.is_file() and f.stat().st_size == size]
-    return bool(same_size) and sha256_file(Path(path)) in {sha256_file(f) for f in same_size}
+    """Whether a file has the bytes of a file under data/sample/: a shipped sample or fixture copied elsewhere,
+    under any name, is still that sample."""
+    return same_bytes({Path(path)}, {f for f in SAMPLE_DIR.rglob("*") if f.is_file()})
+
+
+def same_bytes(these, those) -> bool:
+    """Whether a file of `these` has the bytes of a file of `those` (paths; compared by size, then sha256, so
+    only files of the same size are read). A file that cannot be read matches nothing."""
+    def size(f: Path) -> int | None:
+        try:
+            return Path(f).stat().st_size
+        except OSError:
+            return None
+
+    sizes: dict[int, list[Path]] = {}
+    for f in those:
+        if (n := size(f)) is not None:
+            sizes.setdefault(n, []).append(Path(f))
+    for f in these:
+        if (n := size(f)) in sizes:
+            try:
+                if sha256_file(Path(f)) in {sha256_file(g) for g in sizes[n]}:
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def sha256_file(path: Path) -> str:
