@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scrutiny.inputs.files import sql_string
+from scrutiny.inputs.files import connect, sql_string
 from scrutiny.inputs.staging import ident
 from scrutiny.reference import months as cal
 from scrutiny.stats import logistic
@@ -316,8 +316,7 @@ def _connect_crimes(crimes: pd.DataFrame | str | Path, subsets: dict) -> duckdb.
     (every crime with a victim). `crimes`: a frame, or the prepared table's Parquet (read by DuckDB, never into
     pandas); a subset is None (every crime), a boolean per crime (frames only) or a boolean column's name."""
     names = list(subsets)
-    con = duckdb.connect()
-    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
+    con = connect()
     if isinstance(crimes, pd.DataFrame):
         import pyarrow as pa
 
@@ -352,9 +351,8 @@ def _connect_crimes(crimes: pd.DataFrame | str | Path, subsets: dict) -> duckdb.
 def crimes_facts(crimes: str | Path) -> dict:
     """From the prepared crimes table (Parquet, by DuckDB): `first_month`, the first month with a crime recorded
     (YYYY-MM), and `extracted_at`, the extract date of its first row (yyyy-mm-dd)."""
-    con = duckdb.connect()
+    con = connect()
     try:
-        con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
         src = f"read_parquet({sql_string(crimes)}, file_row_number=true)"
         first = con.execute(f"SELECT strftime(min(recorded_date), '%Y-%m') FROM {src}").fetchone()[0]
         row = con.execute(f"SELECT CAST(extracted_at AS VARCHAR) FROM {src} ORDER BY file_row_number LIMIT 1").fetchone()
@@ -489,9 +487,8 @@ def victims_without_id(crimes: pd.DataFrame | str | Path, months: list[str]) -> 
         g = pd.DataFrame({"month": m.to_numpy(), "none": none.to_numpy()}).groupby("month")["none"].agg(
             ["size", "sum"])
     else:
-        con = duckdb.connect()
+        con = connect()
         try:
-            con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
             g = con.execute(f"""SELECT strftime(recorded_date, '%Y-%m') AS month, count(*) AS size,
                                        count(*) FILTER (WHERE victim_id IS NULL OR victim_id = '') AS sum
                                 FROM read_parquet({sql_string(crimes)}) GROUP BY 1 ORDER BY 1""").df().set_index("month")

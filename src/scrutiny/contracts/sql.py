@@ -61,8 +61,11 @@ def _param(v, parameters: dict):
     return v
 
 
-def failing_predicate(exp: dict, parameters: dict, table: str) -> str:
-    """The SQL condition true on the rows that break the expectation."""
+def failing_predicate(exp: dict, parameters: dict, table: str, repeated: str | None = None,
+                      text: frozenset = frozenset()) -> str:
+    """The SQL condition true on the rows that break the expectation. `repeated`: for a uniqueness rule, a table
+    already holding the column's repeated values (one column, `v`; run() makes it), else they are found inline.
+    `text`: the table's text (VARCHAR) columns, whose value sets of text are looked up as a table."""
     t = exp["type"]
     kw = {k: _param(v, parameters) for k, v in exp.get("kwargs", {}).items()}
     cond, parser = kw.pop("row_condition", None), kw.pop("condition_parser", None)
@@ -86,12 +89,18 @@ def failing_predicate(exp: dict, parameters: dict, table: str) -> str:
             pred = f"{c} IS NOT NULL"
         elif t == "expect_column_values_to_be_in_set":
             vals = ", ".join(lit(v) for v in kw["value_set"])
-            pred = f"{c} IS NOT NULL AND {c} NOT IN ({vals})"
+            if kw["column"] in text and all(isinstance(v, str) for v in kw["value_set"]):
+                # text in a set of text, as a subquery: DuckDB looks each value up in a hash of the set instead of
+                # comparing it with each member (the national year's street rules: 1.7 s instead of 2.9 s). Only
+                # text against text: a list converts types implicitly, a subquery does not.
+                pred = f"{c} IS NOT NULL AND {c} NOT IN (SELECT unnest([{vals}]))"
+            else:
+                pred = f"{c} IS NOT NULL AND {c} NOT IN ({vals})"
         elif t == "expect_column_values_to_match_regex":
             pred = f"{c} IS NOT NULL AND NOT regexp_matches({c}, {lit(kw['regex'])})"
         elif t == "expect_column_values_to_be_unique":
-            pred = (f"{c} IS NOT NULL AND {c} IN (SELECT {c} FROM {table} WHERE {c} IS NOT NULL "
-                    f"GROUP BY {c} HAVING count(*) > 1)")
+            found = f"SELECT v FROM {repeated}" if repeated else repeated_values(c, table)
+            pred = f"{c} IS NOT NULL AND {c} IN ({found})"
         else:  # between, both bounds inclusive as in GX's default
             parts = [f"{c} IS NOT NULL"]
             if kw.get("min_value") is not None:
@@ -109,6 +118,11 @@ def failing_predicate(exp: dict, parameters: dict, table: str) -> str:
         sql_op = "=" if op == "==" else "<>"
         pred = f"({ident(col)} {sql_op} {lit(val)}) AND ({pred})"
     return pred
+
+
+def repeated_values(column: str, table: str) -> str:
+    """The values of `column` (an identifier, quoted) found on more than one row of `table`, as column `v`."""
+    return f"SELECT {column} AS v FROM {table} WHERE {column} IS NOT NULL GROUP BY {column} HAVING count(*) > 1"
 
 
 @dataclass
@@ -146,28 +160,43 @@ def table_result(con: duckdb.DuckDBPyConnection, table: str, exp: dict, paramete
 def run(con: duckdb.DuckDBPyConnection, table: str, expectations: list[dict], index_cols: list[str],
         parameters: dict) -> list[SqlResult]:
     """Every expectation on `table` (a table, view or registered frame in `con`), counted in one scan; the first
-    failing rows of each broken rule are then fetched, named by `index_cols`."""
+    failing rows of each broken rule are then fetched, named by `index_cols`. A uniqueness rule's repeated values
+    are found once, into a temporary table, for both (on the national year's 6.4 million Crime IDs the grouping
+    costs about 1.4 s, and the failing rows took 2.6 s more when it was repeated)."""
     import time
 
     t0 = time.perf_counter()
     rowwise = [e for e in expectations if e["type"] not in TABLE_LEVEL]
-    preds = [failing_predicate(e, parameters, table) for e in rowwise]
-    counts = con.execute("SELECT count(*)" + "".join(f", count_if({p})" for p in preds) + f" FROM {table}").fetchone()
-    n, bad = counts[0], dict(zip(map(id, rowwise), zip(preds, counts[1:])))
-    order = ", ".join(ident(c) for c in index_cols[:2])
-    out = []
-    for exp in expectations:
-        if exp["type"] in TABLE_LEVEL:
-            out.append(table_result(con, table, exp, parameters, int(n)))
-            continue
-        pred, k = bad[id(exp)]
-        ex = []
-        if k:
-            shown = [c for c in shown_columns(exp) if c not in index_cols]
-            sel = ", ".join(ident(c) for c in [*shown, *index_cols])
-            rows = con.execute(f"SELECT {sel} FROM {table} WHERE {pred} ORDER BY {order} LIMIT {MAX_EXAMPLES}").df()
-            ex = [{c: _clean(v) for c, v in r.items()} for r in rows.to_dict(orient="records")]
-        out.append(SqlResult(exp, k == 0, int(n), int(k), ex))
+    made: dict[int, str] = {}
+    try:
+        for i, e in enumerate(rowwise):
+            if e["type"] == "expect_column_values_to_be_unique":
+                made[i] = f"_repeated_{i}"
+                col = ident(_param(e["kwargs"]["column"], parameters))
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {made[i]} AS {repeated_values(col, table)}")
+        text = frozenset(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall() if r[1] == "VARCHAR")
+        preds = [failing_predicate(e, parameters, table, made.get(i), text) for i, e in enumerate(rowwise)]
+        counts = con.execute("SELECT count(*)" + "".join(f", count_if({p})" for p in preds)
+                             + f" FROM {table}").fetchone()
+        n, bad = counts[0], dict(zip(map(id, rowwise), zip(preds, counts[1:])))
+        order = ", ".join(ident(c) for c in index_cols[:2])
+        out = []
+        for exp in expectations:
+            if exp["type"] in TABLE_LEVEL:
+                out.append(table_result(con, table, exp, parameters, int(n)))
+                continue
+            pred, k = bad[id(exp)]
+            ex = []
+            if k:
+                shown = [c for c in shown_columns(exp) if c not in index_cols]
+                sel = ", ".join(ident(c) for c in [*shown, *index_cols])
+                rows = con.execute(f"SELECT {sel} FROM {table} WHERE {pred} ORDER BY {order} "
+                                   f"LIMIT {MAX_EXAMPLES}").df()
+                ex = [{c: _clean(v) for c, v in r.items()} for r in rows.to_dict(orient="records")]
+            out.append(SqlResult(exp, k == 0, int(n), int(k), ex))
+    finally:
+        for name in made.values():
+            con.execute(f"DROP TABLE IF EXISTS {name}")
     if out:
         out[0].seconds = time.perf_counter() - t0
     return out

@@ -30,9 +30,11 @@ class InputError(Exception):
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that never reaches for the network."""
+    """A DuckDB connection that never reaches for the network, and draws no progress bar of its own (the pack
+    reports progress in its own lines; DuckDB's bar, drawn for a query of over 2 s, filled logs with redraws)."""
     con = duckdb.connect()
-    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
+    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false; "
+                "SET enable_progress_bar=false;")
     return con
 
 
