@@ -31,10 +31,14 @@ class InputError(Exception):
 
 def connect() -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that never reaches for the network, and draws no progress bar of its own (the pack
-    reports progress in its own lines; DuckDB's bar, drawn for a query of over 2 s, filled logs with redraws)."""
+    reports progress in its own lines; DuckDB's bar, drawn for a query of over 2 s, filled logs with redraws).
+    In a notebook kernel DuckDB refuses to change that setting without ipywidgets, and draws no bar without it."""
     con = duckdb.connect()
-    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false; "
-                "SET enable_progress_bar=false;")
+    con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
+    try:
+        con.execute("SET enable_progress_bar=false")
+    except duckdb.InvalidInputException:
+        pass
     return con
 
 
