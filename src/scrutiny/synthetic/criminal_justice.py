@@ -276,14 +276,15 @@ def write_csv_gz(df: pd.DataFrame, path: Path, level: int = 6) -> Path:
     takes several times longer on 1.5 million rows)."""
     import tempfile
 
-    from scrutiny.inputs import files as input_files
+    import duckdb
 
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = df.replace("", None)
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "x.csv"
-        con = input_files.connect()
+        con = duckdb.connect()
         try:
+            con.execute("SET autoinstall_known_extensions=false; SET autoload_known_extensions=false;")
             con.register("frame", frame)
             con.execute(f"COPY (SELECT * FROM frame) TO '{plain}' (HEADER, DELIMITER ',')")
         finally:
