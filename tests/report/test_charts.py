@@ -163,3 +163,18 @@ def test_chart_spec_is_the_same_with_the_packs_data_transformer(monkeypatch):
         with pytest.raises(alt.MaxRowsError):
             alt.Chart(pd.DataFrame({"x": range(charts.MAX_ROWS + 1)})).mark_point().encode(x="x:Q").to_dict()
     assert after == before
+
+
+def test_long_axis_and_legend_labels_are_drawn_whole():
+    # the longest names the pack draws are outcome and district names of about 45 characters: past Vega's default
+    # axis limit (180 px), drawn whole, never cut to "…"
+    charts.setup()
+    long_ = "Investigation complete; no suspect identified (Bournemouth, Christchurch and Poole)"
+    d = pd.DataFrame({"group": [long_, "Other"], "share": [0.2, 0.8]})
+    bars = charts.alt.Chart(d).mark_bar().encode(y="group:N", x="share:Q", color="group:N")
+    import re
+
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", charts.to_svg(bars))
+    assert texts.count(long_) == 2 and not any("…" in t for t in texts)  # the axis label and the legend label
+    assert charts.theme()["config"]["axis"]["labelLimit"] == 0
+    assert charts.theme()["config"]["legend"]["labelLimit"] == 0

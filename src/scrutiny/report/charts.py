@@ -47,12 +47,18 @@ FONT = "Arial, Helvetica, sans-serif"
 
 
 def theme() -> dict:
-    """Pack-wide chart style: plain fonts, tick labels of 11 px, the pack palette for every category."""
+    """Pack-wide chart style: plain fonts, tick labels of 11 px, the pack palette for every category.
+
+    Axis and legend labels are never shortened (`labelLimit` 0): they name crime types, outcomes, districts and
+    forces, whose longest names are about 45 characters, and a chart wider than the page is scaled to fit it. Vega
+    measures every label against a limit to decide whether to cut it, which cost about a third of the time to draw
+    an XmR chart (127 ms, 88 ms without); with the limits the pack had (axis 180 px, legend 320 px) no label in any
+    shipped pack was cut, and every chart of them draws byte for byte the same without."""
     return {"config": {
         "font": FONT,
         "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "labelColor": "#0B0C0C",
-                 "titleColor": "#0B0C0C", "gridColor": "#E5E5E5"},
-        "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "labelLimit": 320},
+                 "titleColor": "#0B0C0C", "gridColor": "#E5E5E5", "labelLimit": 0},
+        "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "labelLimit": 0},
         "title": {"fontSize": 14, "anchor": "start", "color": "#0B0C0C"},
         "range": {"category": SERIES},
         "view": {"stroke": None},
