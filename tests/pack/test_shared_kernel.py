@@ -50,3 +50,31 @@ def test_the_kernel_stops_when_a_notebook_fails(tmp_path):
             pid = k.km.provisioner.pid
             _run(k, _nb("raise ValueError('no')"), tmp_path / "a.ipynb")
     assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/status").read().find("zombie") >= 0
+
+
+def test_a_kernel_that_died_between_notebooks_is_reported_at_once(tmp_path):
+    # after the first reset, resets wait only for the shell reply: a dead kernel must still be noticed quickly,
+    # not after the minute the reset may take
+    import signal
+    import time
+
+    (tmp_path / "_work").mkdir()
+    with SharedKernel(tmp_path) as k:
+        _run(k, _nb("1"), tmp_path / "a.ipynb")
+        os.kill(k.km.provisioner.pid, signal.SIGKILL)
+        t = time.monotonic()
+        with pytest.raises(RuntimeError, match="died"):
+            k.fresh(timeout=60)
+        assert time.monotonic() - t < 10
+
+
+def test_the_first_cell_output_of_every_notebook_is_kept(tmp_path):
+    # the executor's client is ready without waiting for IOPub to fall silent: twelve notebooks in a row, each
+    # printing in its first cell at once, must each keep that output
+    (tmp_path / "_work").mkdir()
+    with SharedKernel(tmp_path) as k:
+        assert type(k.km.client()).__name__ == "ReadyClient"
+        for i in range(12):
+            out = _run(k, _nb(f"print('notebook {i}')", "2 * 21"), tmp_path / f"n{i}.ipynb")
+            assert out.cells[0].outputs[0]["text"] == f"notebook {i}\n"
+            assert out.cells[1].outputs[0]["data"]["text/plain"] == "42"
