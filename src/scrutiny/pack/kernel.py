@@ -32,7 +32,8 @@ class ReadyClient(AsyncKernelClient):
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         from queue import Empty
 
-        deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+        limit = 60.0 if timeout is None else timeout
+        deadline = time.monotonic() + limit
         while True:
             self.kernel_info()
             try:
@@ -54,7 +55,7 @@ class ReadyClient(AsyncKernelClient):
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+                raise RuntimeError(f"Kernel didn't respond in {limit:.0f} seconds")
 
 
 class IPCKernelManager(AsyncKernelManager):
