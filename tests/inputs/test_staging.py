@@ -198,6 +198,33 @@ def test_the_cache_is_reused_for_the_same_bytes_and_read_again_when_they_change(
     assert read == [str(june)] and len(rows) == 55
 
 
+def test_a_file_streamed_into_parquet_is_staged_as_one_read_through_a_table(tmp_path, monkeypatch):
+    """A reader of one thread streams each file into Parquet and works out the forces in the file afterwards; a
+    reader of two reads the file into a table first. Both stage the same rows, row numbers and per-file
+    columns, in file order, for a file of two forces as for a file of one."""
+    folder = broken_street(tmp_path)
+    layout = DATASETS["police_uk_street"].layout()
+    staged_by = {}
+    for threads in (1, 2):
+        monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / f"cache{threads}"))
+        con = staging.reader(threads)
+        try:
+            for f in sorted(folder.iterdir()):
+                verdict, out, n = staging.stage_file(layout, str(f), f.name, f"sha{threads}", f.name[:7], con=con)
+                assert (verdict, n) == ("ok", 25)
+                staged_by[threads, f.name] = pd.read_parquet(out)
+        finally:
+            con.close()
+    for name in ("2024-05-gwent-street.csv.gz", "2024-06-gwent-street.csv.gz"):
+        pd.testing.assert_frame_equal(staged_by[1, name], staged_by[2, name])
+        assert staged_by[1, name]["row"].tolist() == list(range(1, 26))
+        with gzip.open(folder / name, "rt", encoding="utf-8", newline="") as f:
+            written = [r[0] for r in csv.reader(f)][1:]
+        assert staged_by[1, name]["Crime ID"].fillna("").tolist() == written
+    assert staged_by[1, "2024-05-gwent-street.csv.gz"]["forces_in_file"].unique().tolist() == [2]
+    assert staged_by[1, "2024-06-gwent-street.csv.gz"]["forces_in_file"].unique().tolist() == [1]
+
+
 def test_a_file_duckdb_cannot_read_fails_readable_naming_the_byte(tmp_path):
     folder = tmp_path / "street"
     folder.mkdir()

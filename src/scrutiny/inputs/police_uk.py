@@ -79,9 +79,10 @@ def _filter_staged(rows: staging.StagedRows, crime_types, districts) -> staging.
     return rows
 
 
-# Columns of one file the contract checks, computed as the file is staged (staging.Layout.derived; table `t`)
-_PER_FILE = (
-    """(SELECT count(DISTINCT "Falls within") FROM t) AS forces_in_file""",
+# Columns the contract checks, computed as a file is staged: one for the whole file (staging.Layout.per_file:
+# the forces named in it, nearly always one) and some for each row (staging.Layout.derived)
+_PER_FILE = (("forces_in_file", 'count(DISTINCT "Falls within")', "1::BIGINT"),)
+_PER_ROW = (
     'TRY_CAST("Latitude" AS DOUBLE) AS latitude_value',
     'TRY_CAST("Longitude" AS DOUBLE) AS longitude_value',
 )
@@ -110,7 +111,7 @@ class PoliceUkMonthly:
 
     def layout(self) -> staging.Layout:
         extra = (_CRIME_ID_MISSING,) if "Crime type" in self.header else ()
-        return staging.Layout(self.name, tuple(self.header), _PER_FILE + extra)
+        return staging.Layout(self.name, tuple(self.header), _PER_ROW + extra, per_file=_PER_FILE)
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
         """One row per file: name, month from the name, readability, header as read, size and hash. The files of

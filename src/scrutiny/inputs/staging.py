@@ -69,11 +69,15 @@ class Layout:
 
     dataset: str
     header: tuple[str, ...]
-    derived: tuple[str, ...] = ()  # SQL select items over the text columns of one file (table `t`)
+    derived: tuple[str, ...] = ()  # SQL select items over the text columns of one row (and earlier derived ones)
     replace: tuple[str, ...] = ()  # `expr AS column` items that replace text columns as read (e.g. blank to NULL)
+    # columns with one value for the whole file: (column, an aggregate over the file's rows, the value nearly every
+    # file has, as a typed SQL literal); written before the derived columns
+    per_file: tuple[tuple[str, str, str], ...] = ()
 
     def key(self) -> str:
-        what = (VERSION, self.header, self.derived) + ((self.replace,) if self.replace else ())
+        what = ((VERSION, self.header, self.derived) + ((self.replace,) if self.replace else ())
+                + ((self.per_file,) if self.per_file else ()))
         h = hashlib.sha256(repr(what).encode()).hexdigest()[:10]
         return f"v{VERSION}-{h}"
 
@@ -107,7 +111,11 @@ def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: st
     """(verdict, staged Parquet path, data rows) for one file: 'ok' and its staged rows, or why it cannot be
     read (then no path). A staged file already in the cache is used as it is. `con`: a reader() to use (and
     leave open), else one of its own. allow_empty: a file with a header and no rows is staged (no rows), not
-    refused."""
+    refused.
+
+    A connection reading with one thread streams the file straight into Parquet (`_stream`: nothing of the file
+    is held in memory); one reading with more threads reads it into a table first, parsed by every core
+    (`_via_table`). A file the stream cannot write is read again through the table, which names what is wrong."""
     out = staged_path(layout, name, sha256)
     own = con is None
     con = reader() if own else con
@@ -118,38 +126,92 @@ def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: st
                 return "ok", str(out), int(n)
             except duckdb.Error:
                 pass  # an unreadable cache file is read again from the input
-        try:
-            con.execute(f"CREATE TEMP TABLE t AS {layout.read_sql(path)} LIMIT {input_files.MAX_ROWS + 1}")
-        except duckdb.Error as e:
-            verdict = input_files.inspect_file(Path(path))[0]
-            if verdict == "ok":
-                verdict = f"cannot be parsed as CSV with the published header: {str(e).splitlines()[0]}"
-            return verdict, "", 0
-        n = con.execute("SELECT count(*) FROM t").fetchone()[0]
-        if n > input_files.MAX_ROWS:
-            return (f"more than {input_files.MAX_ROWS:,} data rows: far beyond any published file, so it is "
-                    "refused before it fills memory (a gzip bomb?)"), "", 0
-        if n == 0 and not allow_empty:
-            return "header only: no data rows (a month with no rows would read as no crime)", "", 0
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
-        extra = "".join(f", {d}" for d in layout.derived)
-        try:  # t holds the rows in file order, so rowid + 1 is each row's data row, whatever order they are
-            # written in; no ORDER BY: DuckDB keeps a table's order through a SELECT from it alone (its "order
-            # preservation" rules), and sorting cost a tenth of the file's time
-            con.execute(f"COPY (SELECT {sql_string(name)} AS source_file, rowid + 1 AS row, "
-                        f"{sql_string(file_month) if file_month else 'NULL'} AS file_month, *{extra} "
-                        f"FROM t) TO {sql_string(tmp)} (FORMAT parquet)")
+        try:
+            n = None
+            if int(con.execute("SELECT current_setting('threads')").fetchone()[0]) == 1:
+                with contextlib.suppress(duckdb.Error):
+                    n = _stream(con, layout, path, name, file_month, tmp, allow_empty)
+            verdict, n = _verdict(n, allow_empty) if n is not None else _via_table(
+                con, layout, path, name, file_month, tmp, allow_empty)
+            if verdict != "ok":
+                return verdict, "", 0
             os.replace(tmp, out)
         finally:
             if tmp.exists():
                 tmp.unlink()
-        return "ok", str(out), int(n)
+        return "ok", str(out), n
     finally:
         if own:
             con.close()
         else:
             con.execute("DROP TABLE IF EXISTS t")
+
+
+def _verdict(n: int, allow_empty: bool) -> tuple[str, int]:
+    """('ok', n) for a file of n data rows, else why it is refused."""
+    if n > input_files.MAX_ROWS:
+        return (f"more than {input_files.MAX_ROWS:,} data rows: far beyond any published file, so it is refused "
+                "before it fills memory (a gzip bomb?)"), n
+    if n == 0 and not allow_empty:
+        return "header only: no data rows (a month with no rows would read as no crime)", n
+    return "ok", n
+
+
+def _lead(name: str, file_month: str | None, row: str) -> str:
+    """The first three columns of a staged file: its name, each row's data row (`row`, SQL) and its month."""
+    return f"{sql_string(name)} AS source_file, {row} AS row, {sql_string(file_month) if file_month else 'NULL'} AS file_month"
+
+
+def _stream(con, layout: Layout, path: str, name: str, file_month: str | None, tmp: Path,
+            allow_empty: bool) -> int:
+    """The file read by one thread straight into Parquet at `tmp`: rows numbered as they are read (a streaming
+    row_number: one thread reads the file from its first row to its last), at most MAX_ROWS + 1 of them (the
+    row guard stops a gzip bomb). The per-file columns are written as the value nearly every file has, then
+    worked out from the Parquet; where one differs (a file of two forces, an empty file), the file is written
+    again from its Parquet with the right value. The rows written."""
+    items = [_lead(name, file_month, "row_number() OVER ()"), "*",
+             *(f"{lit} AS {ident(col)}" for col, _, lit in layout.per_file), *layout.derived]
+    n = int(con.execute(f"COPY (SELECT {', '.join(items)} FROM ({layout.read_sql(path)} "
+                        f"LIMIT {input_files.MAX_ROWS + 1})) TO {sql_string(tmp)} (FORMAT parquet)").fetchone()[0])
+    if layout.per_file and _verdict(n, allow_empty)[0] == "ok":
+        src = f"read_parquet({sql_string(tmp)})"
+        same = " AND ".join(f"(({agg}) IS NOT DISTINCT FROM ({lit}))" for _, agg, lit in layout.per_file)
+        if not con.execute(f"SELECT {same} FROM {src}").fetchone()[0]:
+            fixed = tmp.with_name(tmp.name + ".fix")
+            try:
+                values = ", ".join(f"(SELECT {agg} FROM {src}) AS {ident(col)}" for col, agg, _ in layout.per_file)
+                con.execute(f"COPY (SELECT * REPLACE ({values}) FROM {src}) TO {sql_string(fixed)} (FORMAT parquet)")
+                os.replace(fixed, tmp)
+            finally:
+                if fixed.exists():
+                    fixed.unlink()
+    return n
+
+
+def _via_table(con, layout: Layout, path: str, name: str, file_month: str | None, tmp: Path,
+               allow_empty: bool) -> tuple[str, int]:
+    """(verdict, rows) for the file read into table `t` (parsed by every thread of `con`), then written to
+    Parquet at `tmp` when it passes the row guard."""
+    try:
+        con.execute("DROP TABLE IF EXISTS t")
+        con.execute(f"CREATE TEMP TABLE t AS {layout.read_sql(path)} LIMIT {input_files.MAX_ROWS + 1}")
+    except duckdb.Error as e:
+        verdict = input_files.inspect_file(Path(path))[0]
+        if verdict == "ok":
+            verdict = f"cannot be parsed as CSV with the published header: {str(e).splitlines()[0]}"
+        return verdict, 0
+    verdict, n = _verdict(int(con.execute("SELECT count(*) FROM t").fetchone()[0]), allow_empty)
+    if verdict != "ok":
+        return verdict, n
+    # t holds the rows in file order, so rowid + 1 is each row's data row, whatever order they are written in; no
+    # ORDER BY: DuckDB keeps a table's order through a SELECT from it alone (its "order preservation" rules), and
+    # sorting cost a tenth of the file's time
+    items = [_lead(name, file_month, "rowid + 1"), "*",
+             *(f"(SELECT {agg} FROM t) AS {ident(col)}" for col, agg, _ in layout.per_file), *layout.derived]
+    con.execute(f"COPY (SELECT {', '.join(items)} FROM t) TO {sql_string(tmp)} (FORMAT parquet)")
+    return verdict, n
 
 
 _progress: contextvars.ContextVar = contextvars.ContextVar("staging_progress", default=None)
