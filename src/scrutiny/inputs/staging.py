@@ -161,7 +161,8 @@ def _verdict(n: int, allow_empty: bool) -> tuple[str, int]:
 
 def _lead(name: str, file_month: str | None, row: str) -> str:
     """The first three columns of a staged file: its name, each row's data row (`row`, SQL) and its month."""
-    return f"{sql_string(name)} AS source_file, {row} AS row, {sql_string(file_month) if file_month else 'NULL'} AS file_month"
+    month = sql_string(file_month) if file_month else "NULL"
+    return f"{sql_string(name)} AS source_file, {row} AS row, {month} AS file_month"
 
 
 def _stream(con, layout: Layout, path: str, name: str, file_month: str | None, tmp: Path,
