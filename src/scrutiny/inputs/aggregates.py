@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scrutiny.inputs.files import connect, sql_string
+from scrutiny.inputs.files import cursor, sql_string
 
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -91,10 +91,10 @@ def sql(name: str, period: tuple[str, str], dialect: str = "duckdb", identify: b
 def run_duckdb(tables: dict[str, Path | str], period: tuple[str, str],
                names: tuple[str, ...] = tuple(QUERIES)) -> dict[str, pd.DataFrame]:
     """Every query in `names` over Parquet tables {"street": path, "outcomes": path}, by DuckDB."""
-    con = connect()
+    con = cursor()
     try:
         for t, path in tables.items():
-            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({sql_string(path)})")
+            con.execute(f"CREATE TEMP VIEW {t} AS SELECT * FROM read_parquet({sql_string(path)})")
         return {n: con.execute(sql(n, period)).df() for n in names}
     finally:
         con.close()

@@ -35,9 +35,9 @@ SAMPLE_HINT = ("the shipped sample is generated, not stored: write it with `scru
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that never reaches for the network (files.connect), in UTC (a time without an offset is
-    never read in the machine's own zone)."""
-    con = input_files.connect()
+    """A DuckDB connection (files.cursor: it makes only temporary views and tables) that never reaches for the
+    network, in UTC (a time without an offset is never read in the machine's own zone)."""
+    con = input_files.cursor()
     con.execute("SET TimeZone='UTC';")
     return con
 

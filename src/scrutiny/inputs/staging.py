@@ -117,15 +117,18 @@ def stage_file(layout: Layout, path: str, name: str, sha256: str, file_month: st
     is held in memory); one reading with more threads reads it into a table first, parsed by every core
     (`_via_table`). A file the stream cannot write is read again through the table, which names what is wrong."""
     out = staged_path(layout, name, sha256)
+    if out.is_file():
+        q = input_files.cursor()
+        try:
+            n = q.execute(f"SELECT count(*) FROM read_parquet({sql_string(out)})").fetchone()[0]
+            return "ok", str(out), int(n)
+        except duckdb.Error:
+            pass  # an unreadable cache file is read again from the input
+        finally:
+            q.close()
     own = con is None
     con = reader() if own else con
     try:
-        if out.is_file():
-            try:
-                n = con.execute(f"SELECT count(*) FROM read_parquet({sql_string(out)})").fetchone()[0]
-                return "ok", str(out), int(n)
-            except duckdb.Error:
-                pass  # an unreadable cache file is read again from the input
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
         try:
@@ -238,12 +241,17 @@ def stage_files(layout: Layout, files: pd.DataFrame, every: float = 5.0,
     last, done, rows = t0, 0, 0
     cores = os.cpu_count() or 1
     workers = max(1, min(len(args), cores))
-    readers: queue.SimpleQueue = queue.SimpleQueue()  # one connection a worker, reused file after file
-    for _ in range(workers):
-        readers.put(reader(max(1, cores // workers)))
+    # one connection a worker, reused file after file; made when a file is first read (a file already in the
+    # cache needs none)
+    readers: queue.SimpleQueue = queue.SimpleQueue()
 
     def one(a):
-        con = readers.get()
+        if staged_path(layout, a[1], a[2]).is_file():
+            return stage_file(layout, *a, allow_empty=allow_empty)
+        try:
+            con = readers.get_nowait()
+        except queue.Empty:
+            con = reader(max(1, cores // workers))
         try:
             return stage_file(layout, *a, con=con, allow_empty=allow_empty)
         finally:
@@ -300,16 +308,16 @@ class StagedRows:
         """A connection with the rows as view `name`, and (when the files have LSOA names) columns `district`
         (one spelling per district, as reference.police_uk.districts) and `district_spelling_ok`. checks: with the
         columns of `self.checks` (their join keeps no row order: not for writing a table)."""
-        con = input_files.connect()
+        con = input_files.cursor()
         con.execute("SET TimeZone='UTC'")  # as the rows were staged: no time is read in the machine's own zone
         view = self.rows_sql(con, districts)
         if checks and self.checks:
             for other, parts in self.joined:
                 files = "[" + ", ".join(sql_string(p) for p in parts) + "]"
-                con.execute(f"CREATE VIEW {ident(other)} AS SELECT *, file_index AS part "
+                con.execute(f"CREATE TEMP VIEW {ident(other)} AS SELECT *, file_index AS part "
                             f"FROM read_parquet({files}, union_by_name=true)")
             view = self.checks.replace("{rows}", f"({view})")
-        con.execute(f"CREATE VIEW {ident(name)} AS {view}")
+        con.execute(f"CREATE TEMP VIEW {ident(name)} AS {view}")
         return con
 
     def rows_sql(self, con: duckdb.DuckDBPyConnection, districts: bool = True) -> str:
@@ -325,7 +333,7 @@ class StagedRows:
 
     def __len__(self) -> int:
         if self._n is None:
-            con = input_files.connect()
+            con = input_files.cursor()
             try:
                 self._n = int(con.execute(f"SELECT count(*) FROM ({self.source_sql()})").fetchone()[0])
             finally:
@@ -395,7 +403,7 @@ class StagedRows:
                     if tmp.exists():
                         tmp.unlink()
             shutil.copyfile(cached, out)
-            con = con or input_files.connect()
+            con = con or input_files.cursor()
             return int(con.execute(f"SELECT count(*) FROM read_parquet({sql_string(out)})").fetchall()[0][0])
         finally:
             if con is not None:
@@ -405,7 +413,7 @@ class StagedRows:
         """The rows split by `column` into consecutive runs of its values (ascending, NULLs last) of at most
         `limit` rows (a value with more rows is a chunk alone; NULL is a chunk alone): for each, a SQL condition
         on the column and the indexes (in `parts`) of the staged files holding its rows."""
-        con = input_files.connect()
+        con = input_files.cursor()
         try:
             c = ident(column)
             counts = con.execute(f"SELECT {c}, count(*), list(DISTINCT file_index) FROM "
@@ -430,7 +438,7 @@ class StagedRows:
         import pyarrow.parquet as pq
 
         dmap = self.district_map() if districts and "LSOA name" in self.layout.header else None
-        con = input_files.connect()
+        con = input_files.cursor()
         con.execute("SET TimeZone='UTC'")  # as connect(): no time is read in the machine's own zone
         writer = None
         try:

@@ -23,7 +23,7 @@ from scrutiny.analyses.summary import frame as summary_frame
 from scrutiny.config import sections
 from scrutiny.config.params import Params, ParamsError, load
 from scrutiny.contracts import Report, validate
-from scrutiny.inputs.files import InputError
+from scrutiny.inputs.files import InputError, close_shared
 from scrutiny.inputs.registry import DATASETS, synthetic
 from scrutiny.pack import builddir
 from scrutiny.pack.kernel import SharedKernel
@@ -329,6 +329,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
 
     step("preparing tables")
     rows_per_file = prepare_stage(rep, build, p.filters, log)
+    close_shared()  # the memory DuckDB kept for the checks goes back before the kernels need it
     step.done()
 
     n = min(p.run.kernels, len(p.notebooks))
