@@ -199,3 +199,15 @@ def test_prepare_without_change_dates_or_court_cases(tmp_path):
     assert [x.measure for x in r["summary"]] == ["cj_calls_999", "cj_calls_101", "cj_response", "cj_charge",
                                                  "cj_files"]
     assert len(r["spc_999"]) == 12 and len(r["spc_response"]) == 12
+
+
+def test_a_query_over_a_parquet_file_runs_again_under_the_same_name(tmp_path):
+    # each query's views are its own (TEMP on a cursor of the process's database), so a second query naming the
+    # same view, as the charge rate and the difference in differences both name `decisions`, does not clash
+    from scrutiny.analyses.criminal_justice import _query
+
+    path = tmp_path / "d.parquet"
+    pd.DataFrame({"x": [1, 2, 3]}).to_parquet(path)
+    assert _query("SELECT sum(x) AS s FROM decisions", decisions=path)["s"].iloc[0] == 6
+    assert _query("SELECT count(*) AS n FROM decisions", decisions=path)["n"].iloc[0] == 3
+    assert _query("SELECT count(*) AS n FROM decisions", decisions=pd.DataFrame({"x": [5]}))["n"].iloc[0] == 1

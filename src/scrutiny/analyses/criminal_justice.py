@@ -48,7 +48,7 @@ def _query(sql: str, params: list | None = None, **tables) -> pd.DataFrame:
                 con.register(name, src)
             else:
                 path = str(Path(src)).replace("'", "''")
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+                con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet('{path}')")
         return con.execute(sql, params or []).df()
     finally:
         con.close()
