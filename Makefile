@@ -80,5 +80,5 @@ bench: setup ## time the pack on a Met-sized force and a national year against p
 clean: ## remove built packs (keeps .venv)
 	rm -rf outputs/*/ outputs/.build-* outputs/.failed-* outputs/.old-*
 
-clean-cache: ## remove the ingest cache of police.uk files (outputs/.cache/ingest); the next run reads them again
-	rm -rf outputs/.cache/ingest
+clean-cache: ## remove the ingest cache (outputs/.cache/ingest) and the drawn charts (outputs/.cache/charts)
+	rm -rf outputs/.cache/ingest outputs/.cache/charts

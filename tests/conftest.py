@@ -16,6 +16,14 @@ import yaml
 
 # every chart drawn while testing (packs included: kernels inherit it) is checked against the Vega-Lite schema
 os.environ.setdefault("SCRUTINY_CHECK_CHARTS", "1")
+# charts drawn while testing are kept in a folder of this test process, not in outputs/.cache/charts: every test
+# session draws its charts with vl-convert at least once
+if "SCRUTINY_CHART_CACHE" not in os.environ:
+    import atexit
+    import tempfile
+
+    os.environ["SCRUTINY_CHART_CACHE"] = tempfile.mkdtemp(prefix="scrutiny-test-charts-")
+    atexit.register(shutil.rmtree, os.environ["SCRUTINY_CHART_CACHE"], True)
 
 REPO = Path(__file__).resolve().parents[1]
 GWENT = REPO / "data" / "raw" / "police_uk" / "gwent"

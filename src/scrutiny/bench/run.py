@@ -167,14 +167,18 @@ def peers_params(street: str, force: str, period_end: str, folder: Path) -> Path
 def time_pack(res: Results, case: str, params: Path, out: Path, repeat: int, log, cold: int = 0) -> None:
     """`cold` runs with an empty ingest cache (every police.uk file read from its .csv.gz: a first run, or new
     files), then `repeat` runs with the cache those left (the files unchanged: a re-run). The cold runs' steps are
-    named '… (cold)'. The cache is the benchmark's own, under `out`, emptied before each cold run."""
+    named '… (cold)'. The caches (ingest and drawn charts) are the benchmark's own, beside `out`, emptied before
+    each cold run: a warm run is a re-run on unchanged files, whose charts are taken from the chart cache."""
     cache = out.parent / f"{out.name}-ingest-cache"
+    charts = out.parent / f"{out.name}-chart-cache"
     for i in range(cold + repeat):
         label = " (cold)" if i < cold else ""
-        if i < cold and cache.exists():
-            shutil.rmtree(cache)
+        if i < cold:
+            for c in (cache, charts):
+                if c.exists():
+                    shutil.rmtree(c)
         m = measure(_scrutiny() + ["run", str(params), "--run-date", RUN_DATE, "--out", str(out)],
-                    {**_env(), "SCRUTINY_CACHE": str(cache)})
+                    {**_env(), "SCRUTINY_CACHE": str(cache), "SCRUTINY_CHART_CACHE": str(charts)})
         if m["code"] != 0:
             raise RuntimeError(f"the {case} pack failed (exit {m['code']}):\n{m['stderr'][-3000:]}")
         steps = parse_steps(m["stdout"])

@@ -28,7 +28,7 @@ from scrutiny.inputs.registry import DATASETS, synthetic
 from scrutiny.pack import builddir
 from scrutiny.pack.kernel import SharedKernel
 from scrutiny.reference import months
-from scrutiny.report import changes, views
+from scrutiny.report import changes, chart_cache, views
 from scrutiny.report.csvsafe import neutralise, restore
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
@@ -335,6 +335,7 @@ def _build(p: Params, params_path: Path, build: Path, target: Path, run_date: st
     n = min(p.run.kernels, len(p.notebooks))
     step(f"running {len(p.notebooks)} notebook(s)" + (f", {n} at a time" if n > 1 else ""))  # pages as they end
     execute_sections(p, build, n, log, done=lambda name: render_section_page(name, build, site, aqa_by_section))
+    chart_cache.prune()  # drawn charts unused for 90 days, and the oldest beyond 256 MB
     step.done()
 
     step("rendering HTML")

@@ -103,12 +103,19 @@ def check_specs() -> bool:
 
 
 def to_svg(chart) -> str:
-    """Static SVG markup for a chart or a Vega-Lite JSON string (vl-convert, no network, deterministic)."""
-    import vl_convert as vlc
-    from altair.utils._importers import vl_version_for_vl_convert
+    """Static SVG markup for a chart or a Vega-Lite JSON string (vl-convert, no network, deterministic); a spec
+    drawn before by the same renderer with the same fonts is taken from the chart cache (report/chart_cache.py)."""
+    from scrutiny.report import chart_cache
 
     spec = chart if isinstance(chart, str) else chart.to_json(validate=check_specs())
-    return vlc.vegalite_to_svg(spec, vl_version=vl_version_for_vl_convert())
+    svg = chart_cache.get(spec)
+    if svg is None:
+        import vl_convert as vlc
+        from altair.utils._importers import vl_version_for_vl_convert
+
+        svg = vlc.vegalite_to_svg(spec, vl_version=vl_version_for_vl_convert())
+        chart_cache.put(spec, svg)
+    return svg
 
 
 def relative_luminance(colour: str) -> float:
