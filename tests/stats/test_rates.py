@@ -59,3 +59,17 @@ def test_wilson_is_statsmodels_wilson_exactly():
                 want = tuple(float(v) for v in proportion_confint(x, n, alpha=alpha, method="wilson"))
                 assert rates.wilson_ci(x, n, alpha) == want, (x, n, alpha)
     assert all(v != v for v in rates.wilson_ci(0, 0))
+
+
+def test_pooled_z_by_hand_and_as_statsmodels():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    # 30/100 against 20/100: pooled p = 0.25, se = √(0.25 × 0.75 × 0.02) = 0.061237…, z = 0.1 / se = 1.632993…
+    z, p = rates.pooled_z(30, 100, 20, 100)
+    assert z == pytest.approx(0.1 / math.sqrt(0.25 * 0.75 * 0.02), rel=1e-12)
+    assert p == pytest.approx(0.102470, abs=1e-6)
+    for x1, n1, x2, n2 in [(30, 100, 20, 100), (1, 7, 6, 9), (512, 4_000, 610, 4_100), (0, 10, 3, 12)]:
+        want_z, want_p = proportions_ztest([x1, x2], [n1, n2])
+        got_z, got_p = rates.pooled_z(x1, n1, x2, n2)
+        assert got_z == pytest.approx(float(want_z), rel=1e-12) and got_p == pytest.approx(float(want_p), rel=1e-9)
+    assert all(v != v for v in rates.pooled_z(0, 10, 0, 12))

@@ -22,12 +22,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from scrutiny.analyses.summary import SummaryRow
 from scrutiny.inputs.force_extract import connect
 from scrutiny.stats import baseline as fybase
-from scrutiny.stats import interrupted, spc, timing
+from scrutiny.stats import interrupted, kendall, rates, spc, timing
 
 LINES = ("999", "101")
 DECISIONS = ("charge", "NFA", "further action", "caution", "other")
@@ -199,8 +198,6 @@ def charge_before_after(decisions, period: tuple[str, str], start_date: str) -> 
     two-proportion z test (after vs before), and a difference in differences (stats.interrupted) testing
     whether the domestic abuse change differs from the change in other crime. Decisions in the month holding a
     mid-month date are left out."""
-    from statsmodels.stats.proportion import proportions_ztest
-
     start, partial = month_from_date(start_date)
     excluded = _prev_month(start) if partial else ""
     sql = """
@@ -215,7 +212,7 @@ def charge_before_after(decisions, period: tuple[str, str], start_date: str) -> 
             rows.append({"group": name, "test": "not tested: no decisions on one side of the date"})
             continue
         b, a = c.loc[0], c.loc[1]
-        z, p = proportions_ztest([a["successes"], b["successes"]], [a["n"], b["n"]])
+        z, p = rates.pooled_z(a["successes"], a["n"], b["successes"], b["n"])
         rows.append({"group": name, "decisions_before": int(b["n"]), "charges_before": int(b["successes"]),
                      "nfa_before": int(b["nfa"]), "charge_rate_before": 100 * b["successes"] / b["n"],
                      "decisions_after": int(a["n"]), "charges_after": int(a["successes"]),
@@ -234,9 +231,8 @@ def charge_before_after(decisions, period: tuple[str, str], start_date: str) -> 
 
 def case_file_quality(files, period: tuple[str, str], alpha: float = 0.05) -> pd.DataFrame:
     """Per assessment month: files assessed (the denominator), compliant, % compliant with a Wilson score
-    interval (statsmodels proportion_confint, method='wilson'), and files failing by error type."""
-    from statsmodels.stats.proportion import proportion_confint
-
+    interval (stats.rates.wilson_ci, computed as statsmodels' proportion_confint method='wilson'), and files
+    failing by error type."""
     sql = """
         SELECT month, count(*) AS assessed, count_if(compliant) AS compliant,
                count_if(NOT compliant AND error_type = 'national file standard') AS err_national_file_standard,
@@ -246,9 +242,10 @@ def case_file_quality(files, period: tuple[str, str], alpha: float = 0.05) -> pd
                    ('national file standard', 'victim and witness requirements', 'evidential'))) AS err_other
         FROM files WHERE month BETWEEN ? AND ? GROUP BY month ORDER BY month"""
     df = _query(sql, list(period), files=files)
-    lo, hi = proportion_confint(df["compliant"], df["assessed"], alpha=alpha, method="wilson")
+    ci = [rates.wilson_ci(x, n, alpha) for x, n in zip(df["compliant"], df["assessed"])]
     df["pct_compliant"] = 100 * df["compliant"] / df["assessed"]
-    df["ci_low"], df["ci_high"] = 100 * np.asarray(lo, float), 100 * np.asarray(hi, float)
+    df["ci_low"] = 100 * np.array([lo for lo, _ in ci], dtype=float)
+    df["ci_high"] = 100 * np.array([hi for _, hi in ci], dtype=float)
     return df
 
 
@@ -272,12 +269,12 @@ def court_timeliness(cases, period: tuple[str, str]) -> pd.DataFrame:
 
 def court_trend(monthly: pd.DataFrame) -> pd.DataFrame:
     """Per interval: months, cases, the trend of the monthly median (Kendall's tau against time, two-sided
-    p-value, scipy.stats.kendalltau) and the median of monthly medians in the first and last 12 months."""
+    p-value, stats/kendall.py) and the median of monthly medians in the first and last 12 months."""
     rows = []
     for name in INTERVALS:
         m = monthly[monthly["interval"] == name].sort_values("month")
         if len(m) >= 6:
-            tau, p = sps.kendalltau(np.arange(len(m)), m["median_days"].to_numpy())
+            tau, p = kendall.kendall_tau(range(len(m)), m["median_days"].to_numpy())
         else:
             tau, p = np.nan, np.nan
         rows.append({"interval": name, "months": len(m), "cases": int(m["cases"].sum()),

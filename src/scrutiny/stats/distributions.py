@@ -2,7 +2,7 @@
 
 These are the functions scipy.stats itself evaluates (SciPy 1.x, scipy/stats/_continuous_distns.py):
 `norm.sf(x)` is `ndtr(−x)`, `norm.ppf(q)` is `ndtri(q)`, `chi2.sf(x, k)` is `chdtrc(k, x)`, `chi2.ppf(q, k)` is
-`2·gammaincinv(k/2, q)` and `t.sf(x, ν)` is `stdtr(ν, −x)`; tests/stats/test_distributions.py checks each
+`2·gammaincinv(k/2, q)`, `t.sf(x, ν)` is `stdtr(ν, −x)` and `t.ppf(q, ν)` is `stdtrit(ν, q)`; tests/stats/test_distributions.py checks each
 against scipy.stats value for value. Importing scipy.stats costs about 1.4 s in every process that does (the pack's
 validation and each notebook kernel); scipy.special a tenth of it.
 """
@@ -40,3 +40,9 @@ def chi2_ppf(q: float, k: float) -> float:
 def t_sf(x: float, df: float) -> float:
     """P(T > x) for T Student t with df degrees of freedom."""
     return float(special.stdtr(df, -x))
+
+
+def t_ppf(q: float, df: float) -> float:
+    """The Student t quantile with df degrees of freedom: x with P(T ≤ x) = q (scipy.stats: `t.ppf(q, df)` is
+    `stdtrit(df, q)`)."""
+    return float(special.stdtrit(df, q))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scrutiny.stats import distributions
+
 
 @dataclass(frozen=True)
 class Segmented:
@@ -39,11 +41,9 @@ def segmented_regression(values, months: list[str], start: str, seasonal: bool =
 
     Source: Wagner et al. 2002, "Segmented regression analysis of interrupted time series studies in medication
     use research"; Newey & West 1987. The annual harmonic absorbs a seasonal pattern. Returns None when either
-    side has fewer than `min_each_side` months.
+    side has fewer than `min_each_side` months. The fit is `ols_fit` (tests/stats/test_interrupted.py checks it
+    against statsmodels' OLS, ordinary and HAC covariance).
     """
-    from scipy import stats
-    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: a third of the import time
-
     y = np.asarray(values, dtype=float)
     t = np.arange(len(y), dtype=float)
     after = np.array([m >= start for m in months], dtype=float)
@@ -56,16 +56,16 @@ def segmented_regression(values, months: list[str], start: str, seasonal: bool =
         moy = np.array([int(m[5:7]) for m in months], dtype=float)
         cols["sin"] = np.sin(2 * np.pi * moy / 12)
         cols["cos"] = np.cos(2 * np.pi * moy / 12)
-    X = pd.DataFrame(cols)[keep]
-    ols = OLS(y[keep], X).fit()
-    hac = OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
-    se = np.maximum(ols.bse, hac.bse)
-    df = ols.df_resid
-    crit = stats.t.ppf(0.975, df)
+    names = list(cols)
+    X = np.column_stack([cols[c] for c in names])[keep]
+    fit = ols_fit(y[keep], X, hac_lags)
+    se = np.maximum(fit.se, fit.se_hac)
+    df = fit.df_resid
+    crit = distributions.t_ppf(0.975, df)
 
     def test(name):
-        b, e = float(ols.params[name]), float(se[name])
-        return b, (b - crit * e, b + crit * e), float(2 * stats.t.sf(abs(b / e), df))
+        b, e = float(fit.params[names.index(name)]), float(se[names.index(name)])
+        return b, (b - crit * e, b + crit * e), 2 * distributions.t_sf(abs(b / e), df)
 
     lvl, slp = test("after"), test("t_after")
     name = ("segmented regression (level and slope change; OLS, standard error the larger of the ordinary and "
@@ -75,6 +75,38 @@ def segmented_regression(values, months: list[str], start: str, seasonal: bool =
         method=name, n_before=int((1 - after[keep]).sum()), n_after=int(after[keep].sum()),
         level_change=lvl[0], level_ci=lvl[1], level_p=lvl[2], slope_change=slp[0], slope_ci=slp[1], slope_p=slp[2],
         mean_before=float(np.nanmean(y[after == 0])), mean_after=float(np.nanmean(y[after == 1])))
+
+
+@dataclass(frozen=True)
+class OLSFit:
+    """Least-squares coefficients with their ordinary and Newey–West standard errors."""
+
+    params: np.ndarray
+    se: np.ndarray
+    se_hac: np.ndarray
+    df_resid: float
+
+
+def ols_fit(y: np.ndarray, X: np.ndarray, hac_lags: int) -> OLSFit:
+    """Ordinary least squares of y on the columns of X: b = X⁺y (the pseudo-inverse), residuals u = y − Xb,
+    df = n − rank(X), the ordinary covariance s²(X'X)⁻¹ with s² = u'u / df, and the Newey–West covariance
+    (X'X)⁻¹ S (X'X)⁻¹, S = Σ_{l=−L..L} w_l Σ_t x_t u_t u_{t−l} x_{t−l}', Bartlett weights w_l = 1 − |l|/(L+1), no
+    small-sample factor (Newey & West 1987, Econometrica 55(3); as statsmodels' OLS computes both, with
+    cov_type="HAC", maxlags=L)."""
+    y, X = np.asarray(y, dtype=float), np.asarray(X, dtype=float)
+    pinv = np.linalg.pinv(X)
+    b = pinv @ y
+    u = y - X @ b
+    df = float(X.shape[0] - np.linalg.matrix_rank(X))
+    bread = pinv @ pinv.T  # (X'X)⁻¹
+    ordinary = (u @ u / df) * bread
+    xu = X * u[:, None]
+    meat = xu.T @ xu
+    for lag in range(1, hac_lags + 1):
+        s = xu[lag:].T @ xu[:-lag]
+        meat += (1 - lag / (hac_lags + 1)) * (s + s.T)
+    hac = bread @ meat @ bread
+    return OLSFit(b, np.sqrt(np.diag(ordinary)), np.sqrt(np.diag(hac)), df)
 
 
 @dataclass(frozen=True)
@@ -96,8 +128,6 @@ def proportion_diff_in_diff(cells: pd.DataFrame) -> DiffInDiff | None:
     Source: Woolf (1955) variance of a log odds ratio, applied to a ratio of odds ratios. `cells` has columns
     group (0/1), after (0/1), successes, n; every cell needs at least one success and one failure.
     """
-    from scipy import stats
-
     c = cells.groupby(["group", "after"], as_index=False)[["successes", "n"]].sum()
     if len(c) != 4 or ((c["successes"] <= 0) | (c["successes"] >= c["n"])).any():
         return None
@@ -112,4 +142,4 @@ def proportion_diff_in_diff(cells: pd.DataFrame) -> DiffInDiff | None:
              for g, a in c.index}
     return DiffInDiff("difference in differences on the log-odds (group × period interaction), Wald z test",
                       rates, float(est), (float(est - 1.959964 * se), float(est + 1.959964 * se)),
-                      float(2 * stats.norm.sf(abs(z))))
+                      2 * distributions.norm_sf(abs(z)))

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from scrutiny.stats import fisher
+
 Z95 = 1.959963984540054  # Φ⁻¹(0.975)
 Z998 = 3.090232306167813  # Φ⁻¹(0.999)
 WILSON = "Wilson score interval"
@@ -73,11 +75,9 @@ def two_proportion_test(x1, n1, x2, n2, min_expected: float = 5.0) -> pd.DataFra
                       np.where(same, "not tested (every answer the same)", np.where(small, FISHER, Z_POOLED)))
     stat = np.where(empty | same, np.nan, z)
     p = np.where(empty, np.nan, np.where(same, 1.0, p))
-    if small.any():
-        from scipy.stats import fisher_exact  # only when needed: scipy.stats is slow to import
     for i in np.flatnonzero(small):
         table = [[int(x1.flat[i]), int(n1.flat[i] - x1.flat[i])], [int(x2.flat[i]), int(n2.flat[i] - x2.flat[i])]]
-        odds, pf = fisher_exact(table, alternative="two-sided")
+        odds, pf = fisher.fisher_exact(table)
         stat.flat[i], p.flat[i] = odds, pf
     return pd.DataFrame({"difference": (p1 - p2).ravel(), "statistic": stat.ravel(), "pvalue": p.ravel(),
                          "method": method.ravel()})

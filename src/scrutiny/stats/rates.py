@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scrutiny.stats import distributions
+from scrutiny.stats import distributions, fisher
 
 
 def poisson_exact_ci(count: float, exposure: float = 1.0, alpha: float = 0.05) -> tuple[float, float]:
@@ -97,11 +97,9 @@ def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> Proportio
     Pooled two-proportion z-test, z = (p1 − p2) / √(p(1−p)(1/n1 + 1/n2)) with p = (x1+x2)/(n1+n2)
     (Agresti, Categorical Data Analysis, 3rd ed., §2.1 and §3.1; statsmodels.stats.proportion.proportions_ztest,
     which computes the same statistic). When any expected cell count of the 2×2 table is below 5 the normal
-    approximation is not trusted and Fisher's exact test (two-sided, scipy.stats.fisher_exact) is used instead;
+    approximation is not trusted and Fisher's exact test (two-sided, stats/fisher.py) is used instead;
     `method` says which test gave the p-value. Returns p = NaN when either group is empty or nothing varies.
     """
-    import math
-
     if n1 <= 0 or n2 <= 0:
         return ProportionTest(x1, n1, x2, n2, float("nan"), float("nan"), float("nan"), "not tested (empty group)")
     if not (0 <= x1 <= n1 and 0 <= x2 <= n2):
@@ -114,14 +112,23 @@ def two_proportion_test(x1: float, n1: float, x2: float, n2: float) -> Proportio
         return ProportionTest(x1, n1, x2, n2, p1 - p2, float("nan"), 1.0, "not tested (no variation)")
     if min(expected) < 5:
         table = [[int(cells[0]), int(cells[1])], [int(cells[2]), int(cells[3])]]
-        from scipy.stats import fisher_exact  # only when needed: scipy.stats is slow to import
-
-        odds, p = fisher_exact(table, alternative="two-sided")
+        odds, p = fisher.fisher_exact(table)
         return ProportionTest(x1, n1, x2, n2, p1 - p2, float(odds), float(p), "Fisher's exact test")
+    z, p = pooled_z(x1, n1, x2, n2)
+    return ProportionTest(x1, n1, x2, n2, p1 - p2, z, p, "two-proportion z-test (pooled)")
+
+
+def pooled_z(x1: float, n1: float, x2: float, n2: float) -> tuple[float, float]:
+    """(z, two-sided p) of the pooled two-proportion z-test, z = (p1 − p2) / √(p(1−p)(1/n1 + 1/n2)) with
+    p = (x1+x2)/(n1+n2) (Agresti, Categorical Data Analysis, 3rd ed., §3.1.2), as statsmodels' proportions_ztest
+    computes it (tests/stats/test_rates.py checks the two agree), whatever the expected counts. (NaN, NaN) when
+    every case is a success or none is: nothing varies."""
+    pooled = (x1 + x2) / (n1 + n2)
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    z = (p1 - p2) / se
-    p = 2 * distributions.norm_sf(abs(z))
-    return ProportionTest(x1, n1, x2, n2, p1 - p2, float(z), float(p), "two-proportion z-test (pooled)")
+    if se == 0:
+        return float("nan"), float("nan")
+    z = (x1 / n1 - x2 / n2) / se
+    return float(z), float(2 * distributions.norm_sf(abs(z)))
 
 
 @dataclass(frozen=True)
