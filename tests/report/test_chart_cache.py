@@ -91,17 +91,44 @@ def test_prune_removes_unused_entries_then_the_oldest_beyond_the_size_limit(cach
     cache.mkdir()
     now = time.time()
     ages_days = {"old": 100, "a": 3, "b": 2, "c": 1}
-    for name, days in ages_days.items():
-        f = cache / f"{name}.svg"
+    name = {k: k[0] * 64 for k in ages_days}  # entries are named by a SHA-256: 64 hex digits
+    name["old"] = "0" * 64
+    for k, days in ages_days.items():
+        f = cache / f"{name[k]}.svg"
         f.write_text("<svg>" + "x" * 994 + "</svg>", encoding="utf-8")  # 1,005 bytes
         os.utime(f, (now - days * 86400, now - days * 86400))
-    stale = cache / ".left.svg.1234.tmp"
+    stale = cache / f".{'e' * 64}.svg.{'1' * 32}.tmp"
     stale.write_text("<svg", encoding="utf-8")
     os.utime(stale, (now - 7200, now - 7200))
-    fresh = cache / ".writing.svg.5678.tmp"
+    fresh = cache / f".{'f' * 64}.svg.{'2' * 32}.tmp"
     fresh.write_text("<svg", encoding="utf-8")
     assert chart_cache.prune(now=now, max_bytes=2500) == 3  # old (age), a (size: b and c are newer), stale tmp
-    assert sorted(f.name for f in cache.iterdir()) == [".writing.svg.5678.tmp", "b.svg", "c.svg"]
+    assert sorted(f.name for f in cache.iterdir()) == sorted([fresh.name, f"{name['b']}.svg", f"{name['c']}.svg"])
+
+
+def test_prune_never_touches_a_file_the_cache_did_not_name(cache):
+    """SCRUTINY_CHART_CACHE may be pointed at a folder holding other files: prune removes only its own."""
+    cache.mkdir()
+    long_ago = time.time() - 1000 * 86400
+    mine = [cache / "logo.svg", cache / "notes.tmp", cache / f"{'a' * 63}.svg", cache / ".draft.svg.1234.tmp"]
+    for f in mine:
+        f.write_text("<svg></svg>", encoding="utf-8")
+        os.utime(f, (long_ago, long_ago))
+    (cache / f"{'b' * 64}.svg").mkdir()  # a folder with an entry's name
+    assert chart_cache.prune(max_bytes=0) == 0
+    assert all(f.exists() for f in mine) and (cache / f"{'b' * 64}.svg").is_dir()
+
+
+def test_a_relative_cache_folder_is_made_absolute_before_the_kernels_start(tmp_path, monkeypatch):
+    from scrutiny.pack import runner
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCRUTINY_CHART_CACHE", "my charts")
+    runner._env()
+    assert os.environ["SCRUTINY_CHART_CACHE"] == str(tmp_path / "my charts")
+    monkeypatch.setenv("SCRUTINY_CHART_CACHE", "off")
+    runner._env()
+    assert os.environ["SCRUTINY_CHART_CACHE"] == "off"
 
 
 def test_a_hit_marks_the_entry_used(cache):

@@ -46,6 +46,9 @@ def _env() -> None:
     for k, v in {"GX_ANALYTICS_ENABLED": "false", "TQDM_DISABLE": "1", "PYTHONHASHSEED": "0",
                  "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}.items():
         os.environ.setdefault(k, v)
+    charts = os.environ.get("SCRUTINY_CHART_CACHE", "")
+    if charts and charts.strip().lower() != "off":  # the kernels run in the build folder: a relative path would
+        os.environ["SCRUTINY_CHART_CACHE"] = os.path.abspath(charts)  # put the cache inside the pack
 
 
 class Step:

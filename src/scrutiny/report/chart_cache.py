@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -28,6 +29,10 @@ MAX_AGE_DAYS = 90
 MAX_BYTES = 256 * 1024 * 1024
 
 _state: dict = {}
+
+#: the names this cache writes: an entry, and an entry being written; prune touches nothing else in the folder
+ENTRY = re.compile(r"[0-9a-f]{64}\.svg")
+PARTIAL = re.compile(r"\.[0-9a-f]{64}\.svg\.[0-9a-f]{32}\.tmp")
 
 
 def folder() -> Path | None:
@@ -133,7 +138,8 @@ def put(spec: str, svg: str) -> None:
 
 def prune(now: float | None = None, max_age_days: float = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES) -> int:
     """Remove entries unused for `max_age_days`, then the least recently used beyond `max_bytes` in all, and
-    temporary files left by a process that stopped while writing (older than an hour); the number removed."""
+    temporary files left by a process that stopped while writing (older than an hour); the number removed. Only
+    files named as this cache names them are looked at: any other file in the folder is left alone."""
     import time
 
     root = folder()
@@ -146,10 +152,12 @@ def prune(now: float | None = None, max_age_days: float = MAX_AGE_DAYS, max_byte
             st = f.stat()
         except OSError:
             continue
-        if f.name.endswith(".tmp"):
+        if not f.is_file():
+            continue
+        if PARTIAL.fullmatch(f.name):
             if now - st.st_mtime > 3600:
                 removed += _remove(f)
-        elif f.suffix == ".svg":
+        elif ENTRY.fullmatch(f.name):
             entries.append((st.st_mtime, st.st_size, f))
     entries.sort(reverse=True)  # most recently used first
     total = 0
