@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                                    "outputs/bench/bench.json and prints the table.")
     b.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is reported (default 3)")
     b.add_argument("--cold", type=int, default=1,
-                   help="pack runs with an empty ingest cache before the --repeat runs with it warm (default 1)")
+                   help="pack runs with empty caches (ingest and drawn charts) before the --repeat runs with them warm "
+                        "(default 1)")
     b.add_argument("--scale", type=float, default=1.0,
                    help="volume relative to the benchmark's size (default 1: 15 x Gwent, a national year)")
     b.add_argument("--cases", default="met,national,default",

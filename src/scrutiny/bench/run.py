@@ -165,8 +165,8 @@ def peers_params(street: str, force: str, period_end: str, folder: Path) -> Path
 
 
 def time_pack(res: Results, case: str, params: Path, out: Path, repeat: int, log, cold: int = 0) -> None:
-    """`cold` runs with an empty ingest cache (every police.uk file read from its .csv.gz: a first run, or new
-    files), then `repeat` runs with the cache those left (the files unchanged: a re-run). The cold runs' steps are
+    """`cold` runs with empty caches (every police.uk file read from its .csv.gz and every chart drawn: a first
+    run, or new files), then `repeat` runs with the caches those left (the files unchanged: a re-run). The cold runs' steps are
     named '… (cold)'. The caches (ingest and drawn charts) are the benchmark's own, beside `out`, emptied before
     each cold run: a warm run is a re-run on unchanged files, whose charts are taken from the chart cache."""
     cache = out.parent / f"{out.name}-ingest-cache"
@@ -234,7 +234,7 @@ def machine() -> dict:
 def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, out: Path = OUT,
           cache: Path = data.CACHE, log=print, cold: int = 1) -> dict:
     """Generate (or reuse) the data, time every case, write bench.json; returns what was written. Each pack is
-    run `cold` times with an empty ingest cache, then `repeat` times with it warm."""
+    run `cold` times with empty caches (ingest and drawn charts), then `repeat` times with them warm."""
     out.mkdir(parents=True, exist_ok=True)
     res = Results()
     info = {"machine": machine(), "repeat": repeat, "cold_runs": cold, "scale": scale, "run_date": RUN_DATE,
