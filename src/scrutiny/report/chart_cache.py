@@ -49,7 +49,9 @@ def folder() -> Path | None:
 
 
 def font_dirs() -> list[Path]:
-    """The folders fontdb (vl-convert's font loader) reads system fonts from on this platform."""
+    """The usual system and user font folders of this platform, where fontdb (vl-convert's font loader) finds
+    fonts. A font folder added only through a fontconfig setting elsewhere is not among them: after installing
+    fonts there, `make clean-cache` (or SCRUTINY_CHART_CACHE=off) draws every chart again."""
     home = Path.home()
     if sys.platform == "darwin":
         return [Path("/Library/Fonts"), Path("/System/Library/Fonts"), home / "Library" / "Fonts"]
