@@ -17,7 +17,9 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
@@ -104,19 +106,31 @@ def source_files(src: Path = GWENT) -> list[tuple[str, str, Path]]:
     return out
 
 
+def _workers(tasks: int) -> int:
+    """Processes to write the files with: one per core, at most one per task."""
+    return max(1, min(tasks, os.cpu_count() or 1))
+
+
+def _met_file(out: Path, seed: int, repeats: float, month: str, dataset: str, path: Path) -> tuple[str, int]:
+    head, body = _lines(path)
+    lines = _copy_lines(body, seed, "met", repeats, None, path.name.encode())
+    _write_gz(out / f"{month}-met-sized-{dataset}.csv.gz", head, lines)
+    return dataset, len(lines)
+
+
 def met_sized(out: Path, repeats: float = REPEATS, seed: int = SEED, src: Path = GWENT, log=print) -> dict:
-    """Write a force `repeats` times Gwent's size into `out` (one street and one outcomes file per month).
-    Returns {dataset: data rows written}."""
+    """Write a force `repeats` times Gwent's size into `out` (one street and one outcomes file per month), a file
+    per process on every core (each file's bytes depend only on its rows). Returns {dataset: data rows written}."""
     out.mkdir(parents=True, exist_ok=True)
     rows = {"street": 0, "outcomes": 0}
     files = source_files(src)
-    for k, (month, dataset, path) in enumerate(files, 1):
-        head, body = _lines(path)
-        lines = _copy_lines(body, seed, "met", repeats, None, path.name.encode())
-        _write_gz(out / f"{month}-met-sized-{dataset}.csv.gz", head, lines)
-        rows[dataset] += len(lines)
-        if k % 12 == 0 or k == len(files):
-            log(f"  met-sized force: {k}/{len(files)} files, {sum(rows.values()):,} rows")
+    with ProcessPoolExecutor(_workers(len(files))) as pool:
+        futures = [pool.submit(_met_file, out, seed, repeats, *f) for f in files]
+        for k, fut in enumerate(as_completed(futures), 1):
+            dataset, n = fut.result()
+            rows[dataset] += n
+            if k % 12 == 0 or k == len(files):
+                log(f"  met-sized force: {k}/{len(files)} files, {sum(rows.values()):,} rows")
     return rows
 
 
@@ -154,22 +168,35 @@ def slug(pfa: str) -> str:
 def national_year(out: Path, scale: float = 1.0, seed: int = SEED, src: Path = GWENT, months: int = 12,
                   ho_file: Path = HOME_OFFICE, log=print) -> dict:
     """Write `months` months (Gwent's last ones) for each of the 43 forces into `out`, each force's volume
-    Gwent's times its Home Office ratio (times `scale`). Returns {dataset: data rows written}."""
+    Gwent's times its Home Office ratio (times `scale`), a force per process on every core. Returns {dataset: data
+    rows written}."""
     out.mkdir(parents=True, exist_ok=True)
     factors = home_office_factors(ho_file)
     files = source_files(src)
     keep = sorted({m for m, _, _ in files})[-months:]
     files = [f for f in files if f[0] in keep]
     rows = {"street": 0, "outcomes": 0}
-    for k, f in enumerate(factors.itertuples(), 1):
-        name = (f"{f.pfa} Police" if f.pfa != "Metropolitan Police" else "Metropolitan Police Service").encode()
-        for month, dataset, path in files:
-            head, body = _lines(path)
-            lines = _copy_lines(body, seed, f.pfa, f.factor * scale, name, path.name.encode())
-            _write_gz(out / f"{month}-{slug(f.pfa)}-{dataset}.csv.gz", head, lines)
-            rows[dataset] += len(lines)
-        if k % 5 == 0 or k == len(factors):
-            log(f"  national year: {k}/{len(factors)} forces, {sum(rows.values()):,} rows")
+    with ProcessPoolExecutor(_workers(len(factors))) as pool:
+        # the largest forces first, so the last to finish are small
+        futures = [pool.submit(_force_files, out, seed, f.pfa, f.factor * scale, files)
+                   for f in factors.sort_values("factor", ascending=False, kind="stable").itertuples()]
+        for k, fut in enumerate(as_completed(futures), 1):
+            for dataset, n in fut.result().items():
+                rows[dataset] += n
+            if k % 5 == 0 or k == len(factors):
+                log(f"  national year: {k}/{len(factors)} forces, {sum(rows.values()):,} rows")
+    return rows
+
+
+def _force_files(out: Path, seed: int, pfa: str, factor: float, files: list[tuple[str, str, Path]]) -> dict:
+    """One force's files of the national year; {dataset: data rows written}."""
+    name = (f"{pfa} Police" if pfa != "Metropolitan Police" else "Metropolitan Police Service").encode()
+    rows = {"street": 0, "outcomes": 0}
+    for month, dataset, path in files:
+        head, body = _lines(path)
+        lines = _copy_lines(body, seed, pfa, factor, name, path.name.encode())
+        _write_gz(out / f"{month}-{slug(pfa)}-{dataset}.csv.gz", head, lines)
+        rows[dataset] += len(lines)
     return rows
 
 
