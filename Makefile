@@ -74,7 +74,7 @@ test: lint ## lint, then run the whole test suite
 test-fast: dev ## unit tests only (no end-to-end pack runs, no browser)
 	$(PY) -m pytest -q -m "not e2e and not browser"
 
-bench: setup ## time the pack on a Met-sized force and a national year against plain pandas (outputs/bench/)
+bench: setup sample ## time the pack on a Met-sized force and a national year against plain pandas (outputs/bench/)
 	$(VENV)/bin/scrutiny bench $(BENCH_ARGS)
 
 clean: ## remove built packs (keeps .venv)

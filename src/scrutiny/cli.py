@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.command == "make-sample":
         return _make_sample(a.name, a.out)
     if a.command == "bench":
-        from scrutiny.bench.run import CASES, OUT, bench
+        from scrutiny.bench.run import CASES, OUT, BenchError, bench
 
         cases = tuple(c.strip() for c in a.cases.split(",") if c.strip())
         bad = [c for c in cases if c not in CASES]
@@ -98,8 +98,12 @@ def main(argv: list[str] | None = None) -> int:
                   "--scale above 0",
                   file=sys.stderr)
             return 1
-        bench(repeat=a.repeat, scale=a.scale, cases=cases, out=Path(a.out) if a.out else OUT, log=_log,
-              cold=a.cold)
+        try:
+            bench(repeat=a.repeat, scale=a.scale, cases=cases, out=Path(a.out) if a.out else OUT, log=_log,
+                  cold=a.cold)
+        except BenchError as e:
+            print(f"scrutiny: error: {e}", file=sys.stderr)
+            return 1
         return 0
     if a.command == "draft-audit":
         from scrutiny.analyses.draft_audit import main as draft_main

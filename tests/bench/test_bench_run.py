@@ -65,3 +65,38 @@ def test_plain_pandas_counts_and_first_outcome(tmp_path):
     r = plain_pandas([str(tmp_path / "s.csv")], [str(tmp_path / "o.csv")])
     # cells: (01, Burglary), (01, ASB), (02, Burglary); crimes a and c have an outcome, b none
     assert (r["street_rows"], r["outcome_rows"], r["monthly_cells"], r["crimes_with_outcome"]) == (4, 3, 3, 2)
+
+
+def _params_missing_sample(tmp_path):
+    """params/default.yaml with the charge decisions pointed at a sample file that was never written."""
+    import yaml
+
+    from scrutiny import paths
+
+    p = yaml.safe_load((paths.REPO_ROOT / "params" / "default.yaml").read_text(encoding="utf-8"))
+    p["inputs"]["charge_decisions"]["path"] = "data/sample/criminal_justice/never-written.csv.gz"
+    out = tmp_path / "default.yaml"
+    out.write_text(yaml.safe_dump(p, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def test_missing_inputs_names_the_input_and_how_to_write_the_sample(tmp_path):
+    from scrutiny.bench.run import missing_inputs
+
+    missing = missing_inputs(_params_missing_sample(tmp_path))
+    assert len(missing) == 1
+    assert "charge_decisions" in missing[0] and "never-written.csv.gz" in missing[0]
+    assert "scrutiny make-sample criminal_justice" in missing[0]
+
+
+def test_bench_stops_before_any_timing_when_the_default_pack_cannot_run(tmp_path, monkeypatch, capsys):
+    from scrutiny import cli
+    from scrutiny.bench import run
+
+    monkeypatch.setattr(run, "DEFAULT_PARAMS", _params_missing_sample(tmp_path))
+    out = tmp_path / "bench"
+    assert cli.main(["bench", "--cases", "met,default", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("scrutiny: error: the default pack (params/default.yaml) cannot run: ")
+    assert "never-written.csv.gz" in err and "Traceback" not in err
+    assert not out.exists()  # nothing generated, nothing timed, no bench.json

@@ -29,6 +29,27 @@ from scrutiny.bench import data
 OUT = paths.REPO_ROOT / "outputs" / "bench"
 RUN_DATE = "2025-07-15"
 CASES = ("met", "national", "default")
+DEFAULT_PARAMS = paths.REPO_ROOT / "params" / "default.yaml"
+
+
+class BenchError(Exception):
+    """A case of the benchmark cannot run or failed; the message says which and why."""
+
+
+def missing_inputs(params_path: Path) -> list[str]:
+    """Why each input of a params file that matches no file cannot be read (empty when every input has files): the
+    benchmark checks the default pack's before it starts, not after the other cases' minutes."""
+    from scrutiny.config import params
+    from scrutiny.inputs.files import InputError
+    from scrutiny.inputs.registry import DATASETS
+
+    out = []
+    for name, spec in params.load(params_path).inputs.items():
+        try:
+            DATASETS[name].discover(spec.path)
+        except InputError as e:
+            out.append(str(e))
+    return out
 _STEP = re.compile(r"^\[(\d+)/(\d+)\] (.*?) …$")
 _DONE = re.compile(r"\((\d+(?:\.\d+)?) s\)$")
 _NOTEBOOK = re.compile(r"^notebook (\S+) ok \((\d+(?:\.\d+)?) s\)$")
@@ -180,7 +201,7 @@ def time_pack(res: Results, case: str, params: Path, out: Path, repeat: int, log
         m = measure(_scrutiny() + ["run", str(params), "--run-date", RUN_DATE, "--out", str(out)],
                     {**_env(), "SCRUTINY_CACHE": str(cache), "SCRUTINY_CHART_CACHE": str(charts)})
         if m["code"] != 0:
-            raise RuntimeError(f"the {case} pack failed (exit {m['code']}):\n{m['stderr'][-3000:]}")
+            raise BenchError(f"the {case} pack failed (exit {m['code']}):\n{m['stderr'][-3000:]}")
         steps = parse_steps(m["stdout"])
         for step, s in steps.items():
             res.add(case, step + label, s)
@@ -195,7 +216,7 @@ def time_plain(res: Results, case: str, street: str, outcomes: str, repeat: int,
         m = measure([sys.executable, "-m", "scrutiny.bench.plain", "--street", street, "--outcomes", outcomes],
                     _env())
         if m["code"] != 0:
-            raise RuntimeError(f"plain pandas failed on {case}:\n{m['stderr'][-3000:]}")
+            raise BenchError(f"plain pandas failed on {case}:\n{m['stderr'][-3000:]}")
         r = json.loads(m["stdout"].strip().splitlines()[-1])
         res.add(case, "plain pandas", r["seconds"], m["peak_tree_mb"], r["cpu_s"])
         log(f"  {case} plain pandas run {i + 1}/{repeat}: {r['seconds']:.1f} s, peak {m['peak_tree_mb']:,.0f} MB "
@@ -208,7 +229,7 @@ def time_sql(res: Results, case: str, street: str, outcomes: str, period: tuple[
         m = measure([sys.executable, "-m", "scrutiny.bench.sqlpath", "--street", street, "--outcomes", outcomes,
                      "--work", str(work), "--period", *period], _env())
         if m["code"] != 0:
-            raise RuntimeError(f"the SQL path failed on {case}:\n{m['stderr'][-3000:]}")
+            raise BenchError(f"the SQL path failed on {case}:\n{m['stderr'][-3000:]}")
         r = json.loads(m["stdout"].strip().splitlines()[-1])
         res.add(case, "SQL ingest (DuckDB, csv.gz to Parquet)", r["ingest_s"])
         res.add(case, "SQL aggregates (DuckDB)", r["aggregates_s"])
@@ -235,6 +256,10 @@ def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, o
           cache: Path = data.CACHE, log=print, cold: int = 1) -> dict:
     """Generate (or reuse) the data, time every case, write bench.json; returns what was written. Each pack is
     run `cold` times with empty caches (ingest and drawn charts), then `repeat` times with them warm."""
+    if "default" in cases:
+        missing = missing_inputs(DEFAULT_PARAMS)
+        if missing:
+            raise BenchError("the default pack (params/default.yaml) cannot run: " + "; ".join(missing))
     out.mkdir(parents=True, exist_ok=True)
     res = Results()
     info = {"machine": machine(), "repeat": repeat, "cold_runs": cold, "scale": scale, "run_date": RUN_DATE,
@@ -267,8 +292,7 @@ def bench(repeat: int = 3, scale: float = 1.0, cases: tuple[str, ...] = CASES, o
         peers = peers_params(street, "Kent Police", "2025-06-30", out)
         time_pack(res, "national peers", peers, out / "pack-national-peers", repeat, log, cold=cold)
     if "default" in cases:
-        time_pack(res, "default", paths.REPO_ROOT / "params" / "default.yaml", out / "pack-default", repeat, log,
-                  cold=cold)
+        time_pack(res, "default", DEFAULT_PARAMS, out / "pack-default", repeat, log, cold=cold)
     table = res.table()
     result = {**info, "results": table, "ratios": ratios(res)}
     (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
