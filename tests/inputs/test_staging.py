@@ -64,7 +64,7 @@ def broken_street(tmp_path: Path) -> Path:
 def two_months(tmp_path: Path, may, june) -> Path:
     """A folder of Gwent street files for 2024-05 and 2024-06 holding these rows."""
     folder = tmp_path / "street"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     write(folder / "2024-05-gwent-street.csv.gz", police_uk.STREET_HEADER, may)
     write(folder / "2024-06-gwent-street.csv.gz", police_uk.STREET_HEADER, june)
     return folder
@@ -148,10 +148,14 @@ def test_a_prepared_table_written_in_chunks_is_the_one_written_at_once(tmp_path,
     june[7][h("Month")] = "2024-13"
     may[9][h("Month")] = ""
     ds, _, rows = staged(two_months(tmp_path, may, june))
-    assert [(c, len(i)) for c, i in rows.chunks("Month", 26)] == [
+    assert [(c, len(i)) for c, i, _ in rows.chunks("Month", 26)] == [
         ("\"Month\" BETWEEN '2024-05' AND '2024-05'", 2), ("\"Month\" BETWEEN '2024-06' AND '2024-13'", 1),
         ('"Month" IS NULL', 1)]
-    assert ds.prepare(rows, tmp_path / "once.parquet") == 50
+    real = staging.StagedRows.write_table
+    with monkeypatch.context() as m:  # one sort of every row
+        m.setattr(staging.StagedRows, "write_table", lambda self, sql, out, districts=True, chunk_by=None,
+                  in_order=None: real(self, sql, out, districts))
+        assert ds.prepare(rows, tmp_path / "once.parquet") == 50
     monkeypatch.setattr(staging, "CHUNK_ROWS", 26)
     again = staging.StagedRows(rows.layout, rows.parts)  # a new query text is not needed: the cache is by query
     (staging.cache_dir() / "police_uk_street" / "tables").rename(tmp_path / "tables-once")
@@ -307,3 +311,159 @@ def test_a_prepared_table_is_reused_for_the_same_files_and_filters_only(tmp_path
     pd.testing.assert_frame_equal(pd.read_parquet(first), pd.read_parquet(again))
     kept = filter_street(rows, crime_types=["Burglary"])
     assert ds.prepare(kept, tmp_path / "c.parquet") == len(kept) < 50 and written  # other filters: written
+
+
+
+def spy_chunks(monkeypatch) -> list[list[bool]]:
+    """For each table written in chunks, which chunks were read in order (True) and which sorted (False)."""
+    seen, real = [], staging.StagedRows.chunks
+
+    def spy(self, *a, **k):
+        got = real(self, *a, **k)
+        seen.append([plain for *_, plain in got])
+        return got
+
+    monkeypatch.setattr(staging.StagedRows, "chunks", spy)
+    return seen
+
+
+def sorted_and_in_order(ds, rows, tmp_path, monkeypatch) -> tuple[pd.DataFrame, pd.DataFrame, list[bool]]:
+    """The prepared table written with one sort (as before months were read in order) and as the pack writes it
+    now, with which of its chunks were read in order."""
+    real = staging.StagedRows.write_table
+    monkeypatch.setattr(staging.StagedRows, "write_table",
+                        lambda self, sql, out, districts=True, chunk_by=None, in_order=None:
+                        real(self, sql, out, districts))
+    assert ds.prepare(rows, tmp_path / "sorted.parquet") == len(rows)
+    monkeypatch.undo()
+    monkeypatch.setenv("SCRUTINY_CACHE", str(tmp_path / "cache-2"))  # not the table cached by the sorted write
+    seen = spy_chunks(monkeypatch)
+    fresh = staging.StagedRows(rows.layout, rows.parts, rows.where)
+    assert ds.prepare(fresh, tmp_path / "in-order.parquet") == len(rows)
+    assert len(seen) == 1
+    return pd.read_parquet(tmp_path / "sorted.parquet"), pd.read_parquet(tmp_path / "in-order.parquet"), seen[0]
+
+
+def test_a_table_written_from_files_in_order_is_the_sorted_table(tmp_path, monkeypatch):
+    """Two months of street rows, a district spelled two ways and a row with no LSOA, the staged files listed
+    June first: read May then June with no sort, the table is the sorted one, row for row, districts and all.
+    (Gwent's May 2024 file repeats Crime IDs: "May" here is 25 other June rows.)"""
+    h = police_uk.STREET_HEADER.index
+    spread = raw_rows("street", "2024-06", 5000)  # sorted by LSOA: every 100th row reaches every district
+    june, may = spread[::200], spread[100::200]
+    for r in may:
+        r[h("Month")] = "2024-05"
+    ids = [r[h("Crime ID")] for r in may + june if r[h("Crime ID")]]
+    assert len(set(ids)) == len(ids) >= 40
+    may[7][h("LSOA name")] = may[8][h("LSOA name")].upper()
+    june[3][h("LSOA name")] = ""
+    ds, _, rows = staged(two_months(tmp_path, may, june))
+    rows = staging.StagedRows(rows.layout, rows.parts[::-1])
+    want, got, plain = sorted_and_in_order(ds, rows, tmp_path, monkeypatch)
+    assert plain == [True]
+    pd.testing.assert_frame_equal(got, want)
+    assert got["month"].tolist() == ["2024-05"] * 25 + ["2024-06"] * 25 and got["source_row"].tolist() == [
+        *range(1, 26), *range(1, 26)]
+    assert got["district"].isna().sum() == 1 and got["district"].nunique() == want["district"].nunique() >= 4
+    assert not got["repeat_in_month"].any()
+
+
+def test_outcomes_written_from_files_in_order_are_the_sorted_table(tmp_path, monkeypatch):
+    folder = tmp_path / "outcomes"
+    folder.mkdir()
+    for m in PERIOD:
+        write(folder / f"{m}-gwent-outcomes.csv.gz", police_uk.OUTCOMES_HEADER, raw_rows("outcomes", m, 40))
+    ds, _, rows = staged(folder, "police_uk_outcomes")
+    want, got, plain = sorted_and_in_order(ds, rows, tmp_path, monkeypatch)
+    assert plain == [True] and len(got) == 80
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_a_month_with_a_repeat_or_a_file_of_two_months_is_sorted_the_others_read_in_order(tmp_path, monkeypatch):
+    """Read in file order, a June file holding a May row would come after May's rows, and a repeated Crime ID
+    needs a join: those months are sorted, the others read in order, and the table is the sorted one. By hand:
+    May (three repeated Crime IDs in Gwent's first 25 rows), June, July (a July file holding one August row),
+    August, September (25 rows each): chunks May sorted; June in order; July to August sorted; September in
+    order."""
+    h = police_uk.STREET_HEADER.index
+    folder = tmp_path / "street"
+    folder.mkdir()
+    may = raw_rows("street", "2024-05", 25)
+    assert len({r[h("Crime ID")] for r in may}) == 22
+    june = raw_rows("street", "2024-06", 25)
+    later = raw_rows("street", "2024-06", 100)[25:]
+    for m, got in (("2024-05", may), ("2024-06", june), ("2024-07", later[:25]), ("2024-08", later[25:50]),
+                   ("2024-09", later[50:])):
+        for r in got:
+            r[h("Month")] = m
+        write(folder / f"{m}-gwent-street.csv.gz", police_uk.STREET_HEADER, got)
+    july = later[:25]
+    july[4][h("Month")] = "2024-08"
+    write(folder / "2024-07-gwent-street.csv.gz", police_uk.STREET_HEADER, july)
+    ds = DATASETS["police_uk_street"]
+    files = ds.files_frame(ds.discover(str(folder / "*.csv.gz")), ("2024-05", "2024-09"))
+    rows = ds.load_rows(files[files["in_period"]].reset_index(drop=True))
+    want, got, plain = sorted_and_in_order(ds, rows, tmp_path, monkeypatch)
+    assert plain == [False, True, False, True]
+    pd.testing.assert_frame_equal(got, want)
+    assert got["repeat_in_month"].sum() == 3 and got["month"].value_counts().to_dict() == {
+        "2024-05": 25, "2024-06": 25, "2024-07": 24, "2024-08": 26, "2024-09": 25}
+    i = got.index[got["month"] == "2024-08"]
+    assert got.loc[i[0], "source_file"] == "2024-07-gwent-street.csv.gz" and got.loc[i[0], "source_row"] == 5
+
+
+def test_months_are_read_in_order_only_when_their_files_hold_them_alone_once_by_name(tmp_path):
+    h = police_uk.STREET_HEADER.index
+    may, june = raw_rows("street", "2024-06", 10)[:5], raw_rows("street", "2024-06", 10)[5:]
+    for r in may:
+        r[h("Month")] = "2024-05"
+    _, _, rows = staged(two_months(tmp_path / "ok", may, june))
+    assert rows.chunks("Month", 100, refused=set()) == [
+        ("\"Month\" BETWEEN '2024-05' AND '2024-06'", [0, 1], True)]
+    assert rows.chunks("Month", 100, refused={"2024-06"}) == [
+        ("\"Month\" BETWEEN '2024-05' AND '2024-05'", [0], True),
+        ("\"Month\" BETWEEN '2024-06' AND '2024-06'", [1], False)]
+    assert [plain for *_, plain in rows.chunks("Month", 100)] == [False]  # no query to read them in order
+    # narrowed to June's rows, May's file (no rows left) is left out
+    assert rows.narrowed("\"Month\" = '2024-06'").chunks("Month", 100, set()) == [
+        ("\"Month\" BETWEEN '2024-06' AND '2024-06'", [1], True)]
+    # a row with no Month (it sorts last, alone): June's file holds June and NULL, so both are sorted
+    blank = [r[:] for r in june]
+    blank[2][h("Month")] = ""
+    _, _, rows = staged(two_months(tmp_path / "blank", may, blank))
+    assert rows.chunks("Month", 100, set()) == [
+        ("\"Month\" BETWEEN '2024-05' AND '2024-05'", [0], True),
+        ("\"Month\" BETWEEN '2024-06' AND '2024-06'", [1], False), ('"Month" IS NULL', [1], False)]
+    # the same file name twice for one month (two folders): sorted; the files of a month read in name order
+    _, _, a = staged(two_months(tmp_path / "x", may, june))
+    twice = staging.StagedRows(a.layout, a.parts + a.parts[1:])
+    assert [plain for *_, plain in twice.chunks("Month", 100, set())] == [True, False]
+    _, _, b = staged(two_months(tmp_path / "y", may, june))
+    named = staging.StagedRows(a.layout, [b.parts[1], a.parts[0]])
+    assert named.chunks("Month", 100, set()) == [("\"Month\" BETWEEN '2024-05' AND '2024-06'", [1, 0], True)]
+
+
+def test_a_district_looked_up_in_row_order_is_the_joined_district(tmp_path, monkeypatch):
+    """Every LSOA name's district by the binary search over sorted names is district_map's (one spelling per
+    district); past MAX_DISTRICT_RUNS runs of names there is no lookup (the districts are joined)."""
+    h = police_uk.STREET_HEADER.index
+    may, june = raw_rows("street", "2024-05", 5000)[::100], raw_rows("street", "2024-06", 5000)[::100]
+    may[7][h("LSOA name")] = may[8][h("LSOA name")].upper()
+    june[3][h("LSOA name")] = ""
+    _, _, rows = staged(two_months(tmp_path, may, june))
+    m = rows.district_map()
+    lookup = rows.district_lookup("name")
+    from scrutiny.inputs.files import cursor
+
+    con = cursor()
+    try:
+        con.register("m", m)
+        got = con.execute(f"SELECT name, {lookup} AS d, district FROM m AS t(name, as_written, district) "
+                          "ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert len(got) == len(m) >= 50 and len({d for _, d, _ in got}) >= 5 and all(d == want for _, d, want in got)
+    assert sum(name is None for name, _, _ in got) == 1
+    runs = len(rows.district_lookup("name").split(" THEN ")) - 1  # each run one THEN, and one for a missing name
+    monkeypatch.setattr(staging, "MAX_DISTRICT_RUNS", runs - 1)
+    assert rows.district_lookup() is None

@@ -193,16 +193,22 @@ class PoliceUkMonthly:
                          FROM rows WHERE "Crime ID" IS NOT NULL
                          GROUP BY "Month", "Crime ID" HAVING count(*) > 1) AS d
                      ON d.month = r."Month" AND d.crime_id = r."Crime ID" """ if street else ""
-        select = f"""
+        columns = f"""
               SELECT r."Crime ID" AS crime_id, r."Month" AS month, r."Falls within" AS falls_within,
                      TRY_CAST(r."Longitude" AS DOUBLE) AS longitude, TRY_CAST(r."Latitude" AS DOUBLE) AS latitude,
                      r."Location" AS location, r."LSOA code" AS lsoa_code, r."LSOA name" AS lsoa_name,
                      r.district
-                     {extra}, r.source_file, r."row" AS source_row{repeat}
+                     {extra}, r.source_file, r."row" AS source_row"""
+        select = f"""{columns}{repeat}
               FROM rows AS r{repeats}
               ORDER BY month, source_file, source_row"""
         if isinstance(rows, staging.StagedRows):  # the same staged files and query: the table written before
-            return rows.write_table(select, out, chunk_by="Month")  # sorted by month; repeats within a month
+            # months whose files are in order are written with no join and no sort (staging.write_table); a month
+            # where a Crime ID repeats needs the join that flags its repeats, and is sorted
+            in_order = (f"{columns}{', FALSE AS repeat_in_month' if street else ''} FROM rows AS r",
+                        'SELECT DISTINCT "Month" FROM rows WHERE "Crime ID" IS NOT NULL GROUP BY "Month", "Crime ID" '
+                        'HAVING count(*) > 1' if street else 'SELECT NULL AS "Month" WHERE FALSE')
+            return rows.write_table(select, out, chunk_by="Month", in_order=in_order)
         con = connect()
         try:
             con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))
