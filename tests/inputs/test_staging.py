@@ -467,3 +467,12 @@ def test_a_district_looked_up_in_row_order_is_the_joined_district(tmp_path, monk
     runs = len(rows.district_lookup("name").split(" THEN ")) - 1  # each run one THEN, and one for a missing name
     monkeypatch.setattr(staging, "MAX_DISTRICT_RUNS", runs - 1)
     assert rows.district_lookup() is None
+
+
+def test_a_table_of_no_rows_is_written_with_its_columns(tmp_path):
+    """Narrowed to no row (a deep dive's filters), the table is written empty with the columns of one with rows."""
+    ds, _, rows = staged(two_months(tmp_path, raw_rows("street", "2024-05", 5), raw_rows("street", "2024-06", 5)))
+    assert ds.prepare(rows, tmp_path / "all.parquet") == 10
+    assert ds.prepare(rows.narrowed("\"Crime type\" = 'No such type'"), tmp_path / "none.parquet") == 0
+    full, none = pd.read_parquet(tmp_path / "all.parquet"), pd.read_parquet(tmp_path / "none.parquet")
+    assert len(none) == 0 and list(none.columns) == list(full.columns)
