@@ -147,3 +147,12 @@ def test_nb_para_links_terms_from_the_packs_notebooks(monkeypatch):
     assert shown[0] == ('<p>A month is <a class="term" href="how-to-read.html#exceptional" title="Exceptional: the '
                         'month is outside the process limits of its control chart. It does not say why.">exceptional'
                         '</a> &lt;here&gt;.</p>')
+
+
+def test_a_p_value_named_by_what_it_tests_is_written_as_one():
+    """A segmented regression's level and slope p-values ('level_p', 'slope_p'): '< 0.001', not '0.000'."""
+    markup, _ = present.html_table(pd.DataFrame({"level_change": [13.14, -3.49], "level_p": [1.2e-9, 0.0484],
+                                                 "slope_p": [0.8161, 0.00049]}))
+    assert cells(markup) == ["13.1", "&lt; 0.001", "0.816", "-3.5", "0.048", "&lt; 0.001"]
+    assert headers(markup) == ["Level change", "Level p", "Slope p"]
+    assert not present.is_pvalue_column("group") and not present.is_pvalue_column("top")

@@ -37,7 +37,9 @@ NAMES = {
     "value": "Value", "rule": "SPC rule", "variation": "SPC variation",
 }
 
-_P_NAME = re.compile(r"^(p|p-value|p_value|pvalue)$|^p[ _(]|p-value|p_value|pvalue", re.I)
+# a p-value column: 'p', 'p-value', 'r12_pvalue', 'p (two-sided)', and a test's p named by what it tests ('level_p',
+# 'Slope p')
+_P_NAME = re.compile(r"^(p|p-value|p_value|pvalue)$|^p[ _(]|[ _]p$|p-value|p_value|pvalue", re.I)
 # lower limits of counts and rates: a count (or a rate of counts) below zero cannot happen, so it is shown as 0
 _LOWER_LIMIT = re.compile(r"^(lower|lcl|lower[ _]limit.*|lower[ _]process[ _]limit.*|lower[ _]99\.?8.*|"
                           r"lower_998)$", re.I)
