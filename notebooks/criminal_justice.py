@@ -59,7 +59,7 @@ page.heading("Before and after the call-handling change", 3)
 for text in cj.before_after_sentences(r["before_after"]):
     page.para(text)
 page.write_table(r["before_after"], "cj_calls_before_after", out_dir, counts=[])
-page.table(cj.before_after_display(r["before_after"]), decimals=2, counts=[], formats={"level_p": "{:.3f}", "slope_p": "{:.3f}"},
+page.table(cj.before_after_display(r["before_after"]), decimals=2, counts=[],
            caption="Level and slope changes in percentage points; p from the t test named above "
                    "(tables/cj_calls_before_after.csv).")
 

@@ -1,5 +1,7 @@
 """Criminal justice analyses on small hand-built tables whose numbers can be checked by hand."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -173,6 +175,20 @@ def test_before_after_display_has_no_negative_zero():
                         "test": "x"}])
     d = cj.before_after_display(ba)
     assert "test" not in d and str(d.loc[0, "level_change"]) == "0.0"
+
+
+def test_before_after_table_writes_its_p_values_as_the_sentences_do():
+    """The page's sentence says p = 0.048 and p < 0.001: the table says the same, not 0.050 and 0.000."""
+    from scrutiny.report import present
+
+    ba = pd.DataFrame([{"line": "999", "measure": "% answered within target", "months_before": 27,
+                        "months_after": 9, "mean_before": 91.85, "mean_after": 92.78, "level_change": 1.0234,
+                        "level_ci_low": 0.0111, "level_ci_high": 2.0312, "level_p": 0.0484, "slope_change": -0.0912,
+                        "slope_p": 0.000042, "test": "x"}])
+    markup, _ = present.html_table(cj.before_after_display(ba), decimals=2)
+    text = [re.sub("<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", markup)]
+    assert text[-3:] == ["0.048", "-0.09", "&lt; 0.001"] and text[6] == "1.02"
+    assert "p = 0.048" in cj.before_after_sentences(ba.assign(first_month_after="2024-10"))[0]
 
 
 def test_prepare_without_change_dates_or_court_cases(tmp_path):

@@ -536,13 +536,14 @@ def recent(df: pd.DataFrame, period: tuple[str, str], months: int = 12) -> pd.Da
 
 
 def before_after_display(ba: pd.DataFrame) -> pd.DataFrame:
-    """The before/after table as shown: the test is named in the sentences above it."""
+    """The before/after table as shown: the test is named in the sentences above it. Changes and means to 2
+    decimals; the p-values as they are, written by the page as the sentences write them ('< 0.001', '0.048')."""
     if not len(ba):
         return ba
     cols = ["line", "measure", "months_before", "months_after", "mean_before", "mean_after", "level_change",
             "level_ci_low", "level_ci_high", "level_p", "slope_change", "slope_p"]
     out = ba[cols].copy()
-    num = out.columns[2:]
+    num = [c for c in out.columns[2:] if c not in ("level_p", "slope_p")]
     out[num] = out[num].astype(float).round(2) + 0.0  # no '-0.00'
     return out
 
