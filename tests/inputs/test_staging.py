@@ -476,3 +476,17 @@ def test_a_table_of_no_rows_is_written_with_its_columns(tmp_path):
     assert ds.prepare(rows.narrowed("\"Crime type\" = 'No such type'"), tmp_path / "none.parquet") == 0
     full, none = pd.read_parquet(tmp_path / "all.parquet"), pd.read_parquet(tmp_path / "none.parquet")
     assert len(none) == 0 and list(none.columns) == list(full.columns)
+
+
+def test_files_hashed_side_by_side_are_recorded_in_order_as_one_by_one(tmp_path):
+    """quick_records (threads) gives quick_record's rows in the files' order: good files, an empty one, a folder."""
+    from scrutiny.inputs.files import quick_record, quick_records, sha256_file
+
+    folder = two_months(tmp_path, raw_rows("street", "2024-05", 5), raw_rows("street", "2024-06", 7))
+    (folder / "2024-07-gwent-street.csv.gz").write_bytes(b"")
+    (folder / "2024-08-gwent-street.csv.gz").mkdir()
+    paths = sorted(folder.iterdir())
+    got = quick_records(paths)
+    assert got == [quick_record(p) for p in paths]
+    assert [g["readable"] for g in got] == ["ok", "ok", "empty file (0 bytes)", "is a folder, not a file"]
+    assert got[1]["sha256"] == sha256_file(paths[1]) and got[1]["source_file"] == "2024-06-gwent-street.csv.gz"

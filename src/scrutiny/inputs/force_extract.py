@@ -27,7 +27,7 @@ import pandas as pd
 from scrutiny import paths
 from scrutiny.inputs import files as input_files
 from scrutiny.inputs import staging
-from scrutiny.inputs.files import InputError, discover_files, quick_record
+from scrutiny.inputs.files import InputError, discover_files, quick_records
 
 LOCAL_ZONE = "Europe/London"
 SAMPLE_HINT = ("the shipped sample is generated, not stored: write it with `scrutiny make-sample "
@@ -90,7 +90,7 @@ class ForceExtract:
             raise
 
     def files_frame(self, files: list[Path], period: tuple[str, str]) -> pd.DataFrame:
-        return pd.DataFrame([quick_record(f) for f in files])
+        return pd.DataFrame(quick_records(files))
 
     def expected_header(self) -> str:
         return "|".join(self.header)

@@ -24,7 +24,7 @@ from scrutiny.inputs.files import (
     connect,
     discover_files,
     file_record,
-    quick_record,
+    quick_records,
     read_csv_strict,
     sql_string,
     write_parquet,
@@ -118,8 +118,8 @@ class PoliceUkMonthly:
         the period whose header is the published one are read into the staging cache here (`staged`, `data_rows`),
         and a file DuckDB cannot read is not readable, saying why (files.inspect_file)."""
         rows = []
-        for f in files:
-            rec = {**quick_record(f), "file_month": police_uk.file_month(f.name), "staged": "", "data_rows": 0}
+        for f, quick in zip(files, quick_records(files)):
+            rec = {**quick, "file_month": police_uk.file_month(f.name), "staged": "", "data_rows": 0}
             if rec["readable"] != "ok":  # the first line or the gzip trailer is wrong: read it all to say why
                 full = file_record(f)[0]
                 rec.update(readable=full["readable"], header=full["header"])
