@@ -65,14 +65,15 @@ def test_first_outcomes_match_the_outcomes_link(tables):
 
 def test_first_outcome_is_the_earliest_month_then_file_order(tmp_path):
     """By hand: crime a has outcomes in 2024-03 then (later in the files) 2024-02: the first is 2024-02's, one
-    month after recording; crime b has none; a repeated row of a is counted once."""
+    month after recording; crime b has none; a repeated row of a is counted once. Of the four outcome rows, z's
+    and the one with no Crime ID have no street record."""
     street = pd.DataFrame({"crime_id": ["a", "a", "b", None], "month": ["2024-01"] * 4,
                            "crime_type": ["Burglary"] * 3 + ["Anti-social behaviour"], "district": ["X"] * 4,
                            "source_file": ["s.csv"] * 4, "source_row": [1, 2, 3, 4],
                            "repeat_in_month": [True, False, False, False]})
-    outs = pd.DataFrame({"crime_id": ["a", "a", "z"], "month": ["2024-03", "2024-02", "2024-02"],
-                         "outcome_type": ["Charged", "Under investigation", "Charged"],
-                         "source_file": ["o1.csv", "o2.csv", "o2.csv"], "source_row": [1, 1, 2]})
+    outs = pd.DataFrame({"crime_id": ["a", "a", "z", None], "month": ["2024-03", "2024-02", "2024-02", "2024-02"],
+                         "outcome_type": ["Charged", "Under investigation", "Charged", "Charged"],
+                         "source_file": ["o1.csv", "o2.csv", "o2.csv", "o2.csv"], "source_row": [1, 1, 2, 3]})
     street.to_parquet(tmp_path / "s.parquet")
     outs.to_parquet(tmp_path / "o.parquet")
     got = aggregates.run_duckdb({"street": tmp_path / "s.parquet", "outcomes": tmp_path / "o.parquet"},
@@ -82,7 +83,7 @@ def test_first_outcome_is_the_earliest_month_then_file_order(tmp_path):
         [None, None, 1], ["Under investigation", 1, 1]]
     m = got["monthly_counts"].set_index("crime_type")
     assert (m.loc["Burglary", "n"], m.loc["Burglary", "rows"]) == (2, 3)
-    assert got["linkage"].iloc[0].tolist() == [3, 1]
+    assert got["linkage"].iloc[0].tolist() == [4, 2]  # z, and the row with no Crime ID
 
 
 def test_month_must_be_yyyy_mm():

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scrutiny.inputs import aggregates
@@ -22,7 +23,7 @@ def ingest(street: list[str], outcomes: list[str], work: Path, period: tuple[str
     from scrutiny.inputs.registry import DATASETS
 
     work.mkdir(parents=True, exist_ok=True)
-    tables = {}
+    tables, rows = {}, {}
     for key, name, files in (("street", "police_uk_street", street), ("outcomes", "police_uk_outcomes", outcomes)):
         ds = DATASETS[name]
         found = ds.files_frame([Path(f) for f in files], period)
@@ -30,8 +31,11 @@ def ingest(street: list[str], outcomes: list[str], work: Path, period: tuple[str
         bad = found[found["readable"] != "ok"]
         if len(bad):
             raise SystemExit(f"{name}: {bad['source_file'].iloc[0]}: {bad['readable'].iloc[0]}")
-        tables[key] = work / f"{key}.parquet"
-        ds.prepare(ds.load_rows(found), tables[key])
+        tables[key], rows[key] = work / f"{key}.parquet", (ds, ds.load_rows(found))
+    # the two tables written side by side, as the pack's runner writes them (pack/runner.py: prepare_stage)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for f in [pool.submit(ds.prepare, r, tables[k]) for k, (ds, r) in rows.items()]:
+            f.result()
     return tables
 
 

@@ -15,7 +15,9 @@ warehouse (`tsql`, `oracle`, `postgres`; docs/performance.md). Only aggregated r
   last in file order) per recording month × crime type × first outcome × months from recording to the first
   outcome (`lag_months`; the first outcome is the earliest month's, ties broken by file and row; null when the
   crime has no outcome).
-- `linkage`: outcome rows, and those whose Crime ID has no street record.
+- `linkage`: outcome rows, and those whose Crime ID has no street record (an anti-join: NOT EXISTS, in the WHERE
+  clause where Spark allows it; a row with no Crime ID has none). A left join to the distinct street Crime IDs
+  gives the same count, 0.4-0.7 s slower on a national year.
 """
 
 from __future__ import annotations
@@ -66,10 +68,11 @@ GROUP BY c.month, c.crime_type, f.outcome_type,
 ORDER BY recorded_month, crime_type, first_outcome NULLS FIRST, lag_months NULLS FIRST
 """,
     "linkage": """
-SELECT COUNT(*) AS outcome_rows,
-       COUNT(CASE WHEN s.crime_id IS NULL THEN 1 END) AS without_street_record
-FROM outcomes AS o
-LEFT JOIN (SELECT DISTINCT crime_id FROM street WHERE crime_id IS NOT NULL) AS s ON s.crime_id = o.crime_id
+SELECT a.outcome_rows, b.without_street_record
+FROM (SELECT COUNT(*) AS outcome_rows FROM outcomes) AS a
+CROSS JOIN (SELECT COUNT(*) AS without_street_record
+            FROM outcomes AS o
+            WHERE NOT EXISTS (SELECT 1 FROM street AS s WHERE s.crime_id = o.crime_id)) AS b
 """,
 }
 

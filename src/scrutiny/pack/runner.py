@@ -420,17 +420,21 @@ def prepare_stage(rep: Report, build: Path, filters=None, log=None) -> dict:
                 log(f"      filters ({filters.describe()}): {len(kept):,} of {len(frame):,} street rows kept")
             frame = kept
         todo.append((name, frame))
-    # the inputs checked in SQL are written by DuckDB in a second thread, as in validation
-    sql = {n for n, _ in todo if getattr(DATASETS[n], "row_engine", "gx") == "sql"}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as pool:
-        extracts = pool.submit(lambda: [DATASETS[n].prepare(f, build / "_work" / f"{n}.parquet")
-                                        for n, f in todo if n in sql])
+    # the inputs checked in SQL are written by DuckDB in a second thread, as in validation, or two at a time when
+    # no other input is written: a table's Parquet writer keeps one core busy and DuckDB's reading and sorting
+    # only part of the other, so two tables side by side fill both (a national year: 8.4 s instead of 9.4 s)
+    sql = [n for n, _ in todo if getattr(DATASETS[n], "row_engine", "gx") == "sql"]
+    frames = dict(todo)
+    workers = max(1, min(len(sql), 1 if len(sql) < len(todo) else (os.cpu_count() or 1), 2))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prepare") as pool:
+        tables = [pool.submit(DATASETS[n].prepare, frames[n], build / "_work" / f"{n}.parquet") for n in sql]
         try:
             for name, frame in todo:
                 if name not in sql:
                     DATASETS[name].prepare(frame, build / "_work" / f"{name}.parquet")
         finally:
-            extracts.result()
+            for t in tables:
+                t.result()
     rep.frames.clear()
     return rows_per_file
 
