@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from scrutiny import contracts
@@ -154,7 +155,7 @@ def test_a_prepared_table_written_in_chunks_is_the_one_written_at_once(tmp_path,
     real = staging.StagedRows.write_table
     with monkeypatch.context() as m:  # one sort of every row
         m.setattr(staging.StagedRows, "write_table", lambda self, sql, out, districts=True, chunk_by=None,
-                  in_order=None: real(self, sql, out, districts))
+                  **_: real(self, sql, out, districts))
         assert ds.prepare(rows, tmp_path / "once.parquet") == 50
     monkeypatch.setattr(staging, "CHUNK_ROWS", 26)
     again = staging.StagedRows(rows.layout, rows.parts)  # a new query text is not needed: the cache is by query
@@ -332,7 +333,7 @@ def sorted_and_in_order(ds, rows, tmp_path, monkeypatch) -> tuple[pd.DataFrame, 
     now, with which of its chunks were read in order."""
     real = staging.StagedRows.write_table
     monkeypatch.setattr(staging.StagedRows, "write_table",
-                        lambda self, sql, out, districts=True, chunk_by=None, in_order=None:
+                        lambda self, sql, out, districts=True, chunk_by=None, **_:
                         real(self, sql, out, districts))
     assert ds.prepare(rows, tmp_path / "sorted.parquet") == len(rows)
     monkeypatch.undo()
@@ -366,6 +367,12 @@ def test_a_table_written_from_files_in_order_is_the_sorted_table(tmp_path, monke
         *range(1, 26), *range(1, 26)]
     assert got["district"].isna().sum() == 1 and got["district"].nunique() == want["district"].nunique() >= 4
     assert not got["repeat_in_month"].any()
+    # the same values, with the Crime IDs written with neither dictionary nor compression (police_uk._ENCODING)
+    meta = pq.ParquetFile(tmp_path / "in-order.parquet").metadata.row_group(0)
+    col = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+    assert col["crime_id"].compression == "UNCOMPRESSED" and not col["crime_id"].has_dictionary_page
+    assert col["source_row"].compression == "SNAPPY" and not col["source_row"].has_dictionary_page
+    assert col["district"].compression == "SNAPPY" and col["district"].has_dictionary_page
 
 
 def test_outcomes_written_from_files_in_order_are_the_sorted_table(tmp_path, monkeypatch):

@@ -86,6 +86,10 @@ _PER_ROW = (
     'TRY_CAST("Latitude" AS DOUBLE) AS latitude_value',
     'TRY_CAST("Longitude" AS DOUBLE) AS longitude_value',
 )
+# the prepared street and outcomes tables: a Crime ID is a hash (64 hexadecimal digits), one per crime, so neither a
+# dictionary nor snappy shrinks it; rows and coordinates nearly all differ too
+_ENCODING = staging.Encoding(no_dictionary=("crime_id", "source_row", "longitude", "latitude"),
+                             uncompressed=("crime_id",))
 _CRIME_ID_MISSING = ("""("Crime ID" IS NULL AND "Crime type" IS DISTINCT FROM 'Anti-social behaviour') """
                      "AS crime_id_missing")
 
@@ -208,7 +212,7 @@ class PoliceUkMonthly:
             in_order = (f"{columns}{', FALSE AS repeat_in_month' if street else ''} FROM rows AS r",
                         'SELECT DISTINCT "Month" FROM rows WHERE "Crime ID" IS NOT NULL GROUP BY "Month", "Crime ID" '
                         'HAVING count(*) > 1' if street else 'SELECT NULL AS "Month" WHERE FALSE')
-            return rows.write_table(select, out, chunk_by="Month", in_order=in_order)
+            return rows.write_table(select, out, chunk_by="Month", in_order=in_order, encoding=_ENCODING)
         con = connect()
         try:
             con.register("rows", rows.assign(district=police_uk.districts(rows["LSOA name"])))
